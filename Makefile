@@ -1,0 +1,42 @@
+# Two commands for a fresh machine with Python 3.11+ and make:
+#   make lab    create .venv if missing, install, open JupyterLab on the notebooks
+#   make test   create .venv if missing, install, run the whole suite (notebooks included)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
+NOTEBOOKS := $(shell find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | sort)
+
+.PHONY: install lab test test-fast notebooks bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest tests notebooks $(NBVAL)
+
+# Python tests only (no notebooks, no browser): the quick loop while coding.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest tests --ignore=tests/browser -x -q
+
+# Re-execute every notebook in place and strip widget state, so that stored
+# outputs are regenerated, never hand-edited.
+notebooks: $(STAMP)
+	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_curve.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

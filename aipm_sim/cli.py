@@ -1,0 +1,155 @@
+"""The ``aipm-sim`` command line: a thin shell over :mod:`aipm_sim.core`.
+
+Bad input of any kind exits with status 2 and one line on stderr; output
+files are written to a temporary file and renamed, so they appear whole or
+not at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (status 2)."""
+
+    def error(self, message):
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def _add_data_arguments(p, *, required=True):
+    p.add_argument("data", metavar="DATA", nargs=None if required else "?",
+                   help="CSV or Parquet file of scored cases")
+    p.add_argument("--score", required=required, metavar="COL", help="column of model scores")
+    p.add_argument("--label", required=required, metavar="COL", help="column of 0/1 outcomes")
+    p.add_argument("--amount", metavar="COL", help="column of amounts (currency per case, >= 0)")
+    p.add_argument("--weight", metavar="COL", help="column of row weights (cases each row stands for)")
+
+
+def _add_value_arguments(p):
+    for cell in ("tp", "fp", "fn", "tn"):
+        p.add_argument(f"--{cell}", type=float, default=0.0, metavar="V",
+                       help=f"value per {cell.upper()} case (gain > 0, cost < 0)")
+    for cell in ("tp", "fp", "fn", "tn"):
+        p.add_argument(f"--{cell}-amount", type=float, default=0.0, metavar="V",
+                       help=f"fraction of the amount gained (> 0) or lost (< 0) per {cell.upper()} case")
+
+
+def _add_constraint_arguments(p):
+    p.add_argument("--min-recall", type=float, metavar="R", help="lowest acceptable recall, in [0, 1]")
+    p.add_argument("--min-precision", type=float, metavar="P", help="lowest acceptable precision, in [0, 1]")
+    p.add_argument("--max-alert-rate", type=float, metavar="Q", help="highest acceptable share of cases flagged")
+    p.add_argument("--max-fpr", type=float, metavar="F", help="highest acceptable false positive rate")
+    p.add_argument("--max-alerts", type=float, metavar="K",
+                   help="most alerts allowed (per period with --volume, else in the data)")
+    p.add_argument("--volume", type=float, metavar="N", help="cases per period (values become per period)")
+
+
+def build_parser():
+    parser = _Parser(prog="aipm-sim", description="Threshold decisions for classifiers, in money.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("curve", help="write the exact threshold curve as CSV")
+    _add_data_arguments(p)
+    p.add_argument("-o", "--output", metavar="OUT.csv", help="output file (default: stdout)")
+    p.set_defaults(run=_run_curve)
+
+    p = sub.add_parser("optimize", help="print the best threshold as JSON")
+    _add_data_arguments(p)
+    _add_value_arguments(p)
+    _add_constraint_arguments(p)
+    p.set_defaults(run=_run_optimize)
+    return parser
+
+
+def _score_set(args):
+    from .core import ScoreSet
+
+    return ScoreSet.read(args.data, score=args.score, label=args.label, amount=args.amount, weight=args.weight)
+
+
+def _run_curve(args):
+    from .core import ThresholdCurve
+
+    frame = ThresholdCurve.from_scores(_score_set(args)).to_frame()
+    text = frame.to_csv(index=False, float_format="%.17g")
+    write_output(text, args.output)
+
+
+def _run_optimize(args):
+    from .core import ThresholdCurve, ValueModel, optimize
+
+    curve = ThresholdCurve.from_scores(_score_set(args))
+    cells = ("tp", "fp", "fn", "tn")
+    vm = ValueModel(**{c: getattr(args, c) for c in cells}, **{f"{c}_amount": getattr(args, f"{c}_amount") for c in cells})
+    decision = optimize(
+        curve, vm,
+        min_recall=args.min_recall, min_precision=args.min_precision,
+        max_alert_rate=args.max_alert_rate, max_fpr=args.max_fpr,
+        max_alerts=args.max_alerts, volume=args.volume,
+    )
+    print_json(decision.to_dict())
+
+
+def print_json(obj):
+    """Print ``obj`` as JSON, with inf/NaN written as null (JSON has no such numbers)."""
+    sys.stdout.write(json.dumps(_finite(obj), indent=2, allow_nan=False) + "\n")
+
+
+def _finite(obj):
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite(v) for v in obj]
+    return obj
+
+
+def write_output(text, path):
+    """Write ``text`` to ``path`` atomically (temporary file, then rename); stdout if None."""
+    if path is None:
+        sys.stdout.write(text)
+        return
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ValueError(f"output folder {str(folder)!r} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def main(argv=None):
+    """Entry point of the ``aipm-sim`` console script; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            args.run(args)
+        for w in caught:
+            print(f"aipm-sim: warning: {w.message}", file=sys.stderr)
+    except (ValueError, OSError, KeyError) as exc:
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"aipm-sim: error: {message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,182 @@
+"""A synthetic classifier described by prevalence and AUC, sampled or exact.
+
+The latent score is N(0, 1) for negatives and N(d, 1) for positives, with
+``d = sqrt(2) * Phi^-1(auc)`` so that the AUC is exactly ``auc``. The score
+the model reports is the calibrated probability
+
+    p(x) = P(y = 1 | x) = 1 / (1 + exp(-(logit(prevalence) + d x - d² / 2))),
+
+so "threshold 0.2" means "flag cases at least 20 % likely to be positive".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import special, stats
+
+from ._checks import require_real
+from .curve import ThresholdCurve
+from .errors import ParameterError
+from .scores import ScoreSet
+
+MSG_AUC = "auc must be in [0.5, 1) (below 0.5 the model is worse than chance: flip its scores); found {!r}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BinormalModel:
+    """Binormal, calibrated synthetic classifier.
+
+    Parameters
+    ----------
+    prevalence : float
+        Share of positives, a fraction in (0, 1).
+    auc : float
+        Area under the ROC curve, in [0.5, 1).
+    amount_mean : float, optional
+        Mean amount (currency per case) of negative cases. Amounts are
+        lognormal with log-scale standard deviation ``amount_sigma``,
+        independent of the score within each class. None: no amounts.
+    positive_amount_mean : float, optional
+        Mean amount of positive cases (defaults to ``amount_mean``).
+    amount_sigma : float
+        Standard deviation of log(amount), >= 0 (1.0: heavy-tailed, as card
+        transaction values are).
+    """
+
+    prevalence: float
+    auc: float
+    amount_mean: float | None = None
+    positive_amount_mean: float | None = None
+    amount_sigma: float = 1.0
+
+    def __init__(self, prevalence, auc, *, amount_mean=None, positive_amount_mean=None, amount_sigma=1.0):
+        p = require_real(prevalence, "prevalence", low=0.0, high=1.0, low_open=True, high_open=True)
+        try:
+            a = float(auc)
+        except (TypeError, ValueError):
+            raise ParameterError(MSG_AUC.format(auc)) from None
+        if not (0.5 <= a < 1.0):
+            raise ParameterError(MSG_AUC.format(auc))
+        if amount_mean is None and positive_amount_mean is not None:
+            raise ParameterError("positive_amount_mean needs amount_mean (the negatives' mean amount) too")
+        if amount_mean is not None:
+            amount_mean = require_real(amount_mean, "amount_mean", low=0.0)
+            positive_amount_mean = (
+                amount_mean if positive_amount_mean is None
+                else require_real(positive_amount_mean, "positive_amount_mean", low=0.0)
+            )
+        object.__setattr__(self, "prevalence", p)
+        object.__setattr__(self, "auc", a)
+        object.__setattr__(self, "amount_mean", amount_mean)
+        object.__setattr__(self, "positive_amount_mean", positive_amount_mean)
+        object.__setattr__(self, "amount_sigma", require_real(amount_sigma, "amount_sigma", low=0.0))
+
+    # -- the model ---------------------------------------------------------------
+    @property
+    def separation(self):
+        """``d``: distance between the class means of the latent score, in standard deviations."""
+        return math.sqrt(2.0) * stats.norm.ppf(self.auc)
+
+    def probability(self, latent):
+        """Calibrated score P(y=1 | latent score x) for an array of latent scores."""
+        d = self.separation
+        logit = special.logit(self.prevalence) + d * np.asarray(latent, dtype=np.float64) - d * d / 2
+        return special.expit(logit)
+
+    def latent(self, probability):
+        """Inverse of :meth:`probability` (needs ``auc > 0.5``); 0 → -inf, 1 → +inf."""
+        d = self.separation
+        if d == 0:
+            raise ParameterError("auc is 0.5: every case has the same score, there is no latent inverse")
+        with np.errstate(divide="ignore"):
+            lo = special.logit(np.asarray(probability, dtype=np.float64))
+        return (lo - special.logit(self.prevalence) + d * d / 2) / d
+
+    # -- sampling ----------------------------------------------------------------
+    def sample(self, n, *, seed):
+        """Draw ``n`` scored cases.
+
+        Parameters
+        ----------
+        n : int
+            Number of cases, >= 1.
+        seed : int or numpy.random.Generator
+            The only source of randomness; same seed, same cases.
+
+        Returns
+        -------
+        ScoreSet
+            Calibrated scores, labels and (if the model has amounts) amounts.
+        """
+        n = int(require_real(n, "n", low=1))
+        rng = np.random.default_rng(seed)
+        labels = rng.random(n) < self.prevalence
+        latent = rng.standard_normal(n) + self.separation * labels
+        amounts = None
+        if self.amount_mean is not None:
+            means = np.where(labels, self.positive_amount_mean, self.amount_mean)
+            s = self.amount_sigma
+            # A lognormal with mean m has mu = log(m) - s²/2.
+            with np.errstate(divide="ignore"):
+                mu = np.log(means) - s * s / 2
+            amounts = np.where(means > 0, np.exp(mu + s * rng.standard_normal(n)), 0.0)
+        return ScoreSet(self.probability(latent), labels, amounts=amounts)
+
+    # -- the exact curve -------------------------------------------------------------
+    def curve(self, *, n_cases=1.0, thresholds=None, n_thresholds=2001):
+        """The exact expected curve, no sampling.
+
+        Parameters
+        ----------
+        n_cases : float
+            Population size the expected counts refer to (1.0: counts are
+            shares of the population).
+        thresholds : array-like, optional
+            Probability thresholds to include exactly (in addition to the grid).
+        n_thresholds : int
+            Size of the grid, spaced evenly in the latent score from 8.5
+            standard deviations below the negatives' mean to 8.5 above the
+            positives' mean.
+
+        Returns
+        -------
+        ThresholdCurve
+            Row 0 flags nothing (+inf), the last row (threshold 0.0) flags
+            everything; counts are expected values for ``n_cases`` cases.
+        """
+        n_cases = require_real(n_cases, "n_cases", low=0.0, low_open=True)
+        n_thresholds = int(require_real(n_thresholds, "n_thresholds", low=2))
+        P = n_cases * self.prevalence
+        N = n_cases - P
+        d = self.separation
+        if d == 0:
+            # AUC 0.5: every case scores the prevalence; flag nothing or everything.
+            probs = np.array([np.inf, self.prevalence])
+            tp = np.array([0.0, P])
+            fp = np.array([0.0, N])
+        else:
+            grid = self.probability(np.linspace(-8.5, d + 8.5, n_thresholds))
+            extra = np.asarray([] if thresholds is None else thresholds, dtype=np.float64).ravel()
+            if ((extra < 0) | (extra > 1) | np.isnan(extra)).any():
+                raise ParameterError(f"thresholds must be probabilities in [0, 1]; found {extra.tolist()}")
+            probs = np.unique(np.concatenate([grid, extra, [0.0]]))[::-1]
+            probs = probs[probs <= 1.0]
+            x = self.latent(probs)
+            # P(score >= p) = P(latent >= x(p)) for each class.
+            tp = P * stats.norm.sf(x - d)
+            fp = N * stats.norm.sf(x)
+            probs = np.concatenate([[np.inf], probs])
+            tp = np.concatenate([[0.0], tp])
+            fp = np.concatenate([[0.0], fp])
+        amounts = {}
+        if self.amount_mean is not None:
+            amounts = dict(
+                tp_amount=tp * self.positive_amount_mean,
+                fp_amount=fp * self.amount_mean,
+                positive_amount=P * self.positive_amount_mean,
+                negative_amount=N * self.amount_mean,
+            )
+        return ThresholdCurve(thresholds=probs, tp=tp, fp=fp, positives=P, negatives=N, **amounts)

@@ -1,0 +1,368 @@
+"""Threshold curves: every confusion-matrix metric at every threshold, from one sweep.
+
+Convention (scikit-learn's): a case is *flagged* when ``score >= threshold``.
+The 2x2 layout used everywhere in aipm_sim::
+
+                      flagged     not flagged
+    positive (y=1)      tp            fn
+    negative (y=0)      fp            tn
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ._checks import readonly, require_real
+from ._sweep import sweep
+from .errors import DegenerateWarning, ParameterError
+from .scores import ScoreSet
+
+MSG_NO_POSITIVES = "the data has no positive cases: recall is undefined (NaN)"
+MSG_NO_NEGATIVES = "the data has no negative cases: the false positive rate is undefined (NaN)"
+MSG_NOTHING_FLAGGED = "threshold {} flags no case: precision is undefined (NaN)"
+
+_CELLS = ("tp", "fp", "fn", "tn")
+
+
+def _div(num, den):
+    """num / den with NaN where den == 0, silently (NaN is the documented answer)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.divide(num, den)
+    if np.ndim(out) == 0:
+        return float(out) if den != 0 else math.nan
+    return np.where(den == 0, np.nan, out)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OperatingPoint:
+    """Everything that flagging ``score >= threshold`` gives, as plain floats.
+
+    Attributes
+    ----------
+    threshold : float
+        The row's threshold (+inf flags nothing).
+    index : int
+        Row of the curve this point came from.
+    tp, fp, fn, tn : float
+        Weighted case counts in the 2x2 layout (see module docstring).
+    tp_amount, fp_amount, fn_amount, tn_amount : float
+        Sum of amounts (currency) in each cell; NaN when the data had no amounts.
+    n_cases : float
+        All cases (weighted).
+    precision, recall, fpr, specificity, npv, f1, alert_rate, lift, prevalence : float
+        Fractions in [0, 1] (lift is a ratio >= 0); NaN where undefined.
+    alerts : float
+        Flagged cases, ``tp + fp``.
+    """
+
+    threshold: float
+    index: int
+    tp: float
+    fp: float
+    fn: float
+    tn: float
+    tp_amount: float
+    fp_amount: float
+    fn_amount: float
+    tn_amount: float
+    n_cases: float
+    alerts: float
+    precision: float
+    recall: float
+    fpr: float
+    specificity: float
+    npv: float
+    f1: float
+    alert_rate: float
+    lift: float
+    prevalence: float
+
+    def to_dict(self):
+        """The point as a plain dict of Python numbers."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class ThresholdCurve:
+    """Counts and metrics at every threshold, in one set of aligned arrays.
+
+    Row ``i`` describes flagging every case with ``score >= thresholds[i]``.
+    ``thresholds`` is strictly decreasing: row 0 is ``+inf`` (flag nothing),
+    every further row is one distinct score (or, for an analytic curve, one
+    grid point), and the last row flags the most cases.
+
+    Build one with :meth:`from_scores` (exact, from data) or
+    :meth:`aipm_sim.BinormalModel.curve` (expected values, analytic).
+
+    Attributes
+    ----------
+    thresholds : ndarray of shape (m,)
+        Decreasing score thresholds; ``thresholds[0] == inf``.
+    tp, fp : ndarray of shape (m,)
+        Weighted counts of flagged positives / negatives; non-decreasing.
+    tp_amount, fp_amount : ndarray of shape (m,) or None
+        Amounts (currency) of the flagged positives / negatives.
+    positives, negatives : float
+        Weighted totals of each class.
+    positive_amount, negative_amount : float
+        Amount totals of each class (0.0 without amounts).
+    has_amounts : bool
+    """
+
+    thresholds: np.ndarray
+    tp: np.ndarray
+    fp: np.ndarray
+    positives: float
+    negatives: float
+    tp_amount: np.ndarray | None = None
+    fp_amount: np.ndarray | None = None
+    positive_amount: float = 0.0
+    negative_amount: float = 0.0
+    _ascending: np.ndarray = field(init=False, repr=False)
+    _alerts: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self):
+        for name in ("thresholds", "tp", "fp", "tp_amount", "fp_amount"):
+            arr = getattr(self, name)
+            if arr is not None:
+                arr = np.ascontiguousarray(arr, dtype=np.float64)
+                object.__setattr__(self, name, readonly(arr))
+        n = len(self.thresholds)
+        if any(len(getattr(self, c)) != n for c in ("tp", "fp")):
+            raise ParameterError("thresholds, tp and fp must have the same length")
+        if self.thresholds[0] != np.inf:
+            raise ParameterError("thresholds[0] must be +inf (the flag-nothing row)")
+        # Precomputed once so that each query is a binary search (O(log n)).
+        object.__setattr__(self, "_ascending", readonly(self.thresholds[::-1].copy()))
+        object.__setattr__(self, "_alerts", readonly(self.tp + self.fp))
+
+    # -- construction ---------------------------------------------------------
+    @classmethod
+    def from_scores(cls, score_set):
+        """The exact curve of a :class:`ScoreSet`, one row per distinct score.
+
+        Warns (DegenerateWarning) when the data has no positives or no
+        negatives; the undefined rates are then NaN.
+        """
+        if not isinstance(score_set, ScoreSet):
+            raise TypeError(f"score_set must be a ScoreSet; found {type(score_set).__name__}")
+        s = score_set
+        thresholds, tp, fp, tpa, fpa = sweep(s.scores, s.labels, s.weights, s.amounts)
+        curve = cls(
+            thresholds=thresholds,
+            tp=tp,
+            fp=fp,
+            positives=float(tp[-1]),
+            negatives=float(fp[-1]),
+            tp_amount=tpa,
+            fp_amount=fpa,
+            positive_amount=0.0 if tpa is None else float(tpa[-1]),
+            negative_amount=0.0 if fpa is None else float(fpa[-1]),
+        )
+        curve._warn_degenerate()
+        return curve
+
+    def _warn_degenerate(self):
+        if self.positives == 0:
+            warnings.warn(MSG_NO_POSITIVES, DegenerateWarning, stacklevel=3)
+        if self.negatives == 0:
+            warnings.warn(MSG_NO_NEGATIVES, DegenerateWarning, stacklevel=3)
+
+    # -- sizes ---------------------------------------------------------------
+    def __len__(self):
+        return len(self.thresholds)
+
+    @property
+    def n_cases(self):
+        """All cases (weighted), a float."""
+        return self.positives + self.negatives
+
+    @property
+    def prevalence(self):
+        """Share of positives, a fraction in [0, 1]."""
+        return _div(self.positives, self.n_cases)
+
+    @property
+    def has_amounts(self):
+        return self.tp_amount is not None
+
+    # -- the 2x2 cells ----------------------------------------------------------
+    @property
+    def fn(self):
+        """Missed positives at each threshold, ``positives - tp``."""
+        return self.positives - self.tp
+
+    @property
+    def tn(self):
+        """Correctly passed negatives at each threshold, ``negatives - fp``."""
+        return self.negatives - self.fp
+
+    @property
+    def fn_amount(self):
+        return None if self.tp_amount is None else self.positive_amount - self.tp_amount
+
+    @property
+    def tn_amount(self):
+        return None if self.fp_amount is None else self.negative_amount - self.fp_amount
+
+    @property
+    def alerts(self):
+        """Flagged cases at each threshold, ``tp + fp`` (increasing)."""
+        return self._alerts
+
+    # -- derived metrics (arrays aligned with thresholds) ----------------------------
+    @property
+    def precision(self):
+        """``tp / (tp + fp)``; NaN in row 0, where nothing is flagged."""
+        return _div(self.tp, self._alerts)
+
+    @property
+    def recall(self):
+        """True positive rate ``tp / positives``; NaN if there are no positives."""
+        return _div(self.tp, np.full_like(self.tp, self.positives))
+
+    tpr = recall
+
+    @property
+    def fpr(self):
+        """False positive rate ``fp / negatives``; NaN if there are no negatives."""
+        return _div(self.fp, np.full_like(self.fp, self.negatives))
+
+    @property
+    def specificity(self):
+        """``tn / negatives`` = 1 - fpr."""
+        return _div(self.tn, np.full_like(self.fp, self.negatives))
+
+    @property
+    def npv(self):
+        """Negative predictive value ``tn / (tn + fn)``; NaN when everything is flagged."""
+        return _div(self.tn, self.tn + self.fn)
+
+    @property
+    def f1(self):
+        """F1 score ``2 tp / (2 tp + fp + fn)``; NaN when that denominator is 0."""
+        return self.fbeta(1.0)
+
+    def fbeta(self, beta):
+        """F-beta score ``(1 + b²) tp / ((1 + b²) tp + b² fn + fp)`` at each threshold.
+
+        ``beta > 1`` weighs recall more, ``beta < 1`` precision more.
+        """
+        beta = require_real(beta, "beta", low=0.0, low_open=True)
+        b2 = beta * beta
+        num = (1.0 + b2) * self.tp
+        return _div(num, num + b2 * self.fn + self.fp)
+
+    @property
+    def alert_rate(self):
+        """Share of all cases flagged, a fraction in [0, 1]."""
+        return _div(self._alerts, np.full_like(self.tp, self.n_cases))
+
+    @property
+    def lift(self):
+        """``precision / prevalence``: how much richer in positives the flagged set is."""
+        return _div(self.precision, np.full_like(self.tp, self.prevalence))
+
+    # -- queries ---------------------------------------------------------------
+    def index_at(self, threshold):
+        """Row index of flagging ``score >= threshold``: the first row whose threshold is <= it.
+
+        Vectorised: ``threshold`` may be a scalar or an array; a binary search,
+        O(log n) per value.
+        """
+        t = np.asarray(threshold, dtype=np.float64)
+        if np.isnan(t).any():
+            raise ParameterError("threshold must not be NaN")
+        m = len(self._ascending)
+        # Number of thresholds <= t counted from the ascending copy; row = m - that.
+        below = np.searchsorted(self._ascending, t, side="right")
+        return np.minimum(m - below, m - 1) if np.ndim(t) else int(min(m - below, m - 1))
+
+    def at(self, threshold):
+        """The :class:`OperatingPoint` of flagging every case with ``score >= threshold``.
+
+        Below the lowest threshold every case is flagged (the last row).
+        """
+        t = float(threshold)
+        if math.isnan(t):
+            raise ParameterError("threshold must be a number; found nan")
+        m = len(self._ascending)
+        i = m - int(self._ascending.searchsorted(t, side="right"))
+        return self.point(min(i, m - 1), warn=True)
+
+    def at_alert_rate(self, rate):
+        """The point that flags the riskiest cases without exceeding ``rate`` of all cases.
+
+        ``rate`` is a fraction in [0, 1]. Tied scores are flagged together, so
+        the alert rate reached may be below ``rate``.
+        """
+        rate = require_real(rate, "rate", low=0.0, high=1.0)
+        return self.top_k(rate * self.n_cases)
+
+    def top_k(self, k):
+        """The point that flags the riskiest cases without exceeding ``k`` (weighted) cases."""
+        k = require_real(k, "k", low=0.0)
+        # Guard against the float rounding of rate * n_cases just below an exact count.
+        i = int(self._alerts.searchsorted(k * (1 + 1e-12), side="right")) - 1
+        return self.point(max(i, 0), warn=True)
+
+    def point(self, index, *, warn=False):
+        """The :class:`OperatingPoint` of row ``index``."""
+        i = int(index)
+        tp = float(self.tp[i])
+        fp = float(self.fp[i])
+        P, N = self.positives, self.negatives
+        fn, tn = P - tp, N - fp
+        alerts = float(self._alerts[i])
+        n = P + N
+        if warn and alerts == 0:
+            warnings.warn(MSG_NOTHING_FLAGGED.format(self.thresholds[i]), DegenerateWarning, stacklevel=3)
+        if self.tp_amount is not None:
+            tpa, fpa = float(self.tp_amount[i]), float(self.fp_amount[i])
+            fna, tna = self.positive_amount - tpa, self.negative_amount - fpa
+        else:
+            tpa = fpa = fna = tna = math.nan
+        precision = tp / alerts if alerts else math.nan
+        prevalence = P / n if n else math.nan
+        f1_den = 2 * tp + fp + fn
+        return OperatingPoint(
+            threshold=float(self.thresholds[i]),
+            index=i,
+            tp=tp, fp=fp, fn=fn, tn=tn,
+            tp_amount=tpa, fp_amount=fpa, fn_amount=fna, tn_amount=tna,
+            n_cases=n,
+            alerts=alerts,
+            precision=precision,
+            recall=tp / P if P else math.nan,
+            fpr=fp / N if N else math.nan,
+            specificity=tn / N if N else math.nan,
+            npv=tn / (tn + fn) if tn + fn else math.nan,
+            f1=2 * tp / f1_den if f1_den else math.nan,
+            alert_rate=alerts / n if n else math.nan,
+            lift=precision / prevalence if prevalence else math.nan,
+            prevalence=prevalence,
+        )
+
+    def to_frame(self):
+        """All rows as a DataFrame: threshold, the four cells, amounts (if any) and every metric."""
+        data = {"threshold": self.thresholds}
+        for c in _CELLS:
+            data[c] = getattr(self, c)
+        if self.has_amounts:
+            for c in _CELLS:
+                data[f"{c}_amount"] = getattr(self, f"{c}_amount")
+        data["alerts"] = self.alerts
+        for name in ("precision", "recall", "fpr", "specificity", "npv", "f1", "alert_rate", "lift"):
+            data[name] = getattr(self, name)
+        return pd.DataFrame(data)
+
+    def __repr__(self):
+        return (
+            f"ThresholdCurve({len(self)} thresholds, {self.n_cases:.6g} cases, "
+            f"prevalence {self.prevalence:.4g}{', with amounts' if self.has_amounts else ''})"
+        )

@@ -1,0 +1,294 @@
+"""The best threshold under business constraints, and how flat the optimum is."""
+
+from __future__ import annotations
+
+import itertools
+import types
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._checks import readonly, require_real
+from .curve import OperatingPoint, ThresholdCurve
+from .errors import ConstraintError
+from .value import ValueModel
+
+#: Slack for comparing a computed rate with a bound (absorbs float rounding).
+TOLERANCE = 1e-12
+
+# name -> (kind, metric, allowed range of the bound)
+CONSTRAINTS = {
+    "min_recall": ("min", "recall", (0.0, 1.0)),
+    "min_precision": ("min", "precision", (0.0, 1.0)),
+    "max_alert_rate": ("max", "alert_rate", (0.0, 1.0)),
+    "max_fpr": ("max", "fpr", (0.0, 1.0)),
+    "max_alerts": ("max", "alerts", (0.0, np.inf)),
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NearOptimalBand:
+    """Feasible thresholds whose value is within ``tolerance`` of the best.
+
+    Attributes
+    ----------
+    tolerance : float
+        Fraction of ``|best value|`` (0.01: within 1 %).
+    threshold_low, threshold_high : float
+        Lowest and highest threshold in the band.
+    alert_rate_low, alert_rate_high : float
+        Alert rates (fractions) at the ends of the band.
+    rows : int
+        Number of curve rows in the band. The band is the span between its
+        ends; a few rows inside that span may fall short when the value
+        curve is not single-peaked.
+    """
+
+    tolerance: float
+    threshold_low: float
+    threshold_high: float
+    alert_rate_low: float
+    alert_rate_high: float
+    rows: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class Decision:
+    """The chosen threshold and everything needed to explain it.
+
+    Attributes
+    ----------
+    threshold : float
+        Flag cases with ``score >= threshold`` (+inf: flag nothing).
+    point : OperatingPoint
+        Counts and rates at that threshold.
+    value : float
+        Value there (currency in total for the curve's cases, or per period
+        when ``volume`` was given).
+    unconstrained_value : float
+        The best value with no constraints; the difference is what the
+        constraints cost.
+    constraints : mapping
+        The constraints given (name → bound); read-only.
+    binding : tuple of str
+        Constraints that lower the value: without any one of them, a better
+        threshold would exist.
+    near_optimal : NearOptimalBand
+    volume : float or None
+        Cases per period used to scale the value.
+    curve, value_model
+        The inputs.
+    values : ndarray of shape (len(curve),)
+        Value at every threshold (same units as ``value``).
+    feasible : ndarray of bool, shape (len(curve),)
+        Rows meeting every constraint.
+    """
+
+    threshold: float
+    point: OperatingPoint
+    value: float
+    unconstrained_value: float
+    constraints: types.MappingProxyType
+    binding: tuple
+    near_optimal: NearOptimalBand
+    volume: float | None
+    curve: ThresholdCurve
+    value_model: ValueModel
+    values: np.ndarray
+    feasible: np.ndarray
+
+    @property
+    def index(self):
+        """Row of the curve that was chosen."""
+        return self.point.index
+
+    def to_dict(self):
+        """Plain-Python summary (for JSON): the operating point plus value and constraints."""
+        out = {"threshold": self.threshold, "value": self.value}
+        out.update({k: v for k, v in self.point.to_dict().items() if k not in ("threshold", "index")})
+        out["volume"] = self.volume
+        out["unconstrained_value"] = self.unconstrained_value
+        out["constraints"] = dict(self.constraints)
+        out["binding"] = list(self.binding)
+        band = self.near_optimal
+        out["near_optimal"] = {name: getattr(band, name) for name in band.__dataclass_fields__}
+        return out
+
+
+def constraint_metric(curve, name, *, volume=None):
+    """The per-threshold array that constraint ``name`` bounds (alerts per period with ``volume``)."""
+    metric = CONSTRAINTS[name][1]
+    values = getattr(curve, metric)
+    if metric == "alerts" and volume is not None:
+        values = values * (volume / curve.n_cases)
+    return values
+
+
+def constraint_mask(curve, name, bound, *, volume=None):
+    """Boolean array: rows of ``curve`` meeting ``name`` (NaN never meets a constraint)."""
+    kind = CONSTRAINTS[name][0]
+    values = constraint_metric(curve, name, volume=volume)
+    slack = TOLERANCE * max(1.0, abs(bound))
+    with np.errstate(invalid="ignore"):
+        return values >= bound - slack if kind == "min" else values <= bound + slack
+
+
+def optimize(
+    curve,
+    value_model,
+    *,
+    min_recall=None,
+    min_precision=None,
+    max_alert_rate=None,
+    max_fpr=None,
+    max_alerts=None,
+    volume=None,
+    tolerance=0.01,
+):
+    """The threshold with the highest value among those meeting every constraint.
+
+    Parameters
+    ----------
+    curve : ThresholdCurve
+    value_model : ValueModel
+    min_recall, min_precision : float, optional
+        Lower bounds, fractions in [0, 1].
+    max_alert_rate, max_fpr : float, optional
+        Upper bounds, fractions in [0, 1].
+    max_alerts : float, optional
+        Upper bound on flagged cases: per period when ``volume`` is given,
+        otherwise among the curve's own cases.
+    volume : float, optional
+        Cases per period; values are then currency per period.
+    tolerance : float
+        Width of the near-optimal band, a fraction of ``|best value|``.
+
+    Returns
+    -------
+    Decision
+        Ties in value go to the highest threshold (fewest alerts).
+
+    Raises
+    ------
+    ConstraintError
+        When no threshold meets every constraint; the message names the
+        conflicting constraints and the best that is reachable.
+    """
+    if not isinstance(curve, ThresholdCurve):
+        raise TypeError(f"curve must be a ThresholdCurve; found {type(curve).__name__}")
+    if not isinstance(value_model, ValueModel):
+        raise TypeError(f"value_model must be a ValueModel; found {type(value_model).__name__}")
+    given = {
+        "min_recall": min_recall,
+        "min_precision": min_precision,
+        "max_alert_rate": max_alert_rate,
+        "max_fpr": max_fpr,
+        "max_alerts": max_alerts,
+    }
+    bounds = {}
+    for name, bound in given.items():
+        if bound is not None:
+            low, high = CONSTRAINTS[name][2]
+            bounds[name] = require_real(bound, name, low=low, high=high)
+    if volume is not None:
+        volume = require_real(volume, "volume", low=0.0, low_open=True)
+    tolerance = require_real(tolerance, "tolerance", low=0.0)
+
+    values = value_model.value(curve, volume=volume)
+    masks = {name: constraint_mask(curve, name, b, volume=volume) for name, b in bounds.items()}
+    feasible = np.ones(len(curve), dtype=bool)
+    for mask in masks.values():
+        feasible &= mask
+    if not feasible.any():
+        raise ConstraintError(_explain(curve, bounds, masks, volume))
+
+    best = _best_row(values, feasible)
+    best_value = float(values[best])
+    binding = []
+    for name in bounds:
+        others = np.ones(len(curve), dtype=bool)
+        for other, mask in masks.items():
+            if other != name:
+                others &= mask
+        if values[_best_row(values, others)] > best_value + TOLERANCE * max(1.0, abs(best_value)):
+            binding.append(name)
+    unconstrained = float(values.max())
+
+    near = feasible & (values >= best_value - tolerance * abs(best_value))
+    rows = np.flatnonzero(near)
+    alert_rate = curve.alert_rate
+    band = NearOptimalBand(
+        tolerance=tolerance,
+        threshold_low=float(curve.thresholds[rows[-1]]),
+        threshold_high=float(curve.thresholds[rows[0]]),
+        alert_rate_low=float(alert_rate[rows[0]]),
+        alert_rate_high=float(alert_rate[rows[-1]]),
+        rows=int(rows.size),
+    )
+    return Decision(
+        threshold=float(curve.thresholds[best]),
+        point=curve.point(best),
+        value=best_value,
+        unconstrained_value=unconstrained,
+        constraints=types.MappingProxyType(dict(bounds)),
+        binding=tuple(binding),
+        near_optimal=band,
+        volume=volume,
+        curve=curve,
+        value_model=value_model,
+        values=readonly(np.asarray(values, dtype=np.float64).copy()),
+        feasible=readonly(feasible),
+    )
+
+
+def _best_row(values, feasible):
+    """First (highest-threshold) row with the largest value among feasible rows."""
+    return int(np.argmax(np.where(feasible, values, -np.inf)))
+
+
+def _fmt(x):
+    return "undefined" if x is None or np.isnan(x) else f"{x:.4g}"
+
+
+def _reachable(curve, name, rows, volume):
+    """Best reachable value of constraint ``name``'s metric among ``rows`` (bool mask)."""
+    kind, metric, _ = CONSTRAINTS[name]
+    values = constraint_metric(curve, name, volume=volume)[rows]
+    values = values[~np.isnan(values)]
+    if values.size == 0:
+        return metric, None, kind
+    return metric, float(values.max() if kind == "min" else values.min()), kind
+
+
+def _explain(curve, bounds, masks, volume):
+    def said(name):
+        return f"{name}={bounds[name]:g}"
+
+    def best_words(kind):
+        return "highest" if kind == "min" else "lowest"
+
+    for name, mask in masks.items():
+        if not mask.any():
+            metric, reach, kind = _reachable(curve, name, np.ones(len(curve), bool), volume)
+            return f"{said(name)} is unreachable: the {best_words(kind)} {metric} on this curve is {_fmt(reach)}"
+    for a, b in itertools.combinations(masks, 2):
+        if not (masks[a] & masks[b]).any():
+            # Name the lower-bound constraint first: it is the one the others make unreachable.
+            if CONSTRAINTS[a][0] == "max" and CONSTRAINTS[b][0] == "min":
+                a, b = b, a
+            metric, reach, kind = _reachable(curve, a, masks[b], volume)
+            return (
+                f"{said(a)} is unreachable with {said(b)}: the {best_words(kind)} {metric} "
+                f"meeting {said(b)} is {_fmt(reach)}"
+            )
+    first = next(n for n in masks if CONSTRAINTS[n][0] == "min")
+    others = np.ones(len(curve), dtype=bool)
+    for name, mask in masks.items():
+        if name != first:
+            others &= mask
+    metric, reach, kind = _reachable(curve, first, others, volume)
+    rest = ", ".join(said(n) for n in masks if n != first)
+    return (
+        f"the constraints {', '.join(said(n) for n in masks)} cannot all hold: "
+        f"the {best_words(kind)} {metric} meeting {rest} is {_fmt(reach)}"
+    )
