@@ -179,8 +179,10 @@ def sweep(scores, labels, weights=None, amounts=None):
     empty = np.empty(0)
     if weights is None and amounts is None:
         # Unweighted: sort each class with numpy's SIMD sort, then merge.
-        pos = np.sort(scores[labels])
-        neg = np.sort(scores[~labels])
+        pos = scores[labels]
+        neg = scores[~labels]
+        pos.sort()
+        neg.sort()
         m = _merge_sweep(pos, neg, False, empty, empty, empty)
         thresholds, tp, fp = _first_row(m)
         _merge_sweep(pos, neg, True, thresholds, tp, fp)
@@ -194,7 +196,10 @@ def sweep(scores, labels, weights=None, amounts=None):
     )
     m = _sweep_payload(*args, False, np.empty(0, np.uint64), empty, empty, empty, empty)
     bits, tp, fp = _first_row(m, dtype=np.uint64)
-    tpa, fpa, _ = _first_row(m)
+    # Amount sums start at 0 in row 0 (flag nothing).
+    tpa = np.empty(m + 1)
+    fpa = np.empty(m + 1)
+    tpa[0] = fpa[0] = 0.0
     _sweep_payload(*args, True, bits, tp, fp, tpa, fpa)
     thresholds = bits.view(np.float64)
     thresholds[0] = np.inf

@@ -1,0 +1,168 @@
+"""How fast is an exact threshold curve? Ratios against numpy's sort, measured in one run.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_curve.py [--sizes 100000 1000000 10000000] [--repeat 3]
+
+For each N (prevalence 1 %, binormal scores with AUC 0.85) it times, on the
+same arrays in the same process:
+
+* ``numpy.sort(scores)``: the floor for any exact curve (the reference, 1.0x);
+* ``ThresholdCurve.from_scores`` without weights, with amounts, and with
+  weights and amounts;
+* scikit-learn's ``roc_curve(drop_intermediate=False)`` and
+  ``precision_recall_curve(sample_weight=...)`` as the outside reference;
+* ``curve.at(t)`` called in a Python loop, and vectorised ``curve.index_at``;
+* peak memory of building the curve, in bytes per case (a fresh subprocess
+  per case, so that earlier runs do not hide it).
+
+Times are the best of ``--repeat`` runs (the least disturbed by other work).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+
+def best_time(fn, repeat):
+    best = np.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def make_data(n, seed=0):
+    import aipm_sim as am
+
+    model = am.BinormalModel(prevalence=0.01, auc=0.85, amount_mean=80.0, positive_amount_mean=250.0)
+    s = model.sample(n, seed=seed)
+    weights = np.random.default_rng(seed + 1).uniform(0.5, 2.0, n)
+    return s.scores, s.labels, s.amounts, weights
+
+
+MEMORY_SNIPPET = """
+import sys, numpy as np
+sys.path.insert(0, {root!r})
+sys.argv = ['x']
+from bench_curve import make_data
+import aipm_sim as am
+scores, labels, amounts, weights = make_data({n})
+kind = {kind!r}
+ss = am.ScoreSet(scores, labels,
+                 amounts=amounts if kind != 'plain' else None,
+                 weights=weights if kind == 'weighted' else None)
+small = am.ScoreSet(scores[:1000], labels[:1000], amounts=amounts[:1000], weights=weights[:1000])
+am.ThresholdCurve.from_scores(small)  # compile before measuring
+am.ThresholdCurve.from_scores(am.ScoreSet(scores[:1000], labels[:1000]))
+del scores, labels, amounts, weights
+import gc; gc.collect()
+def status(field):
+    with open('/proc/self/status') as fh:
+        for line in fh:
+            if line.startswith(field):
+                return int(line.split()[1]) * 1024
+with open('/proc/self/clear_refs', 'w') as fh:  # reset the peak (VmHWM) to the current RSS
+    fh.write('5')
+before = status('VmRSS')
+curve = am.ThresholdCurve.from_scores(ss)
+peak = status('VmHWM')
+print(max(peak - before, 0) / {n})
+"""
+
+
+def peak_bytes_per_case(n, kind):
+    """Peak RSS growth while building one curve, per case (fresh process; Linux)."""
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parent)
+    code = MEMORY_SNIPPET.format(root=root, n=n, kind=kind)
+    # A fixed mmap threshold makes glibc return large blocks to the system when
+    # freed, so that the resident-set peak measures this step's own arrays.
+    env = {**os.environ, "MALLOC_MMAP_THRESHOLD_": "65536"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10**5, 10**6, 10**7])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-sklearn", action="store_true", help="skip the scikit-learn reference")
+    parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory subprocesses")
+    args = parser.parse_args(argv)
+
+    import aipm_sim as am
+
+    print(f"# aipm_sim {am.__version__}, numpy {np.__version__}, Python {platform.python_version()}, "
+          f"{platform.machine()}, {_cpu()}")
+    # Compile the numba kernels before timing anything.
+    sc, lb, am_, w = make_data(1000)
+    am.ThresholdCurve.from_scores(am.ScoreSet(sc, lb))
+    am.ThresholdCurve.from_scores(am.ScoreSet(sc, lb, amounts=am_, weights=w))
+
+    header = ("N", "case", "time (s)", "x numpy.sort", "x faster than sklearn", "peak bytes/case")
+    rows = []
+    for n in args.sizes:
+        scores, labels, amounts, weights = make_data(n)
+        plain = am.ScoreSet(scores, labels)
+        with_amounts = am.ScoreSet(scores, labels, amounts=amounts)
+        weighted = am.ScoreSet(scores, labels, amounts=amounts, weights=weights)
+        t_sort = best_time(lambda: np.sort(scores), args.repeat)
+        rows.append((n, "numpy.sort (reference)", t_sort, 1.0, "", ""))
+        t_roc = t_pr = np.nan
+        if not args.no_sklearn:
+            from sklearn.metrics import precision_recall_curve, roc_curve
+
+            t_roc = best_time(lambda: roc_curve(labels, scores, drop_intermediate=False), args.repeat)
+            t_pr = best_time(lambda: precision_recall_curve(labels, scores, sample_weight=weights), args.repeat)
+            rows.append((n, "sklearn roc_curve", t_roc, t_roc / t_sort, "", ""))
+            rows.append((n, "sklearn precision_recall_curve, weighted", t_pr, t_pr / t_sort, "", ""))
+        for name, ss, kind, ref in (
+            ("aipm_sim curve", plain, "plain", t_roc),
+            ("aipm_sim curve, amounts", with_amounts, "amounts", t_roc),
+            ("aipm_sim curve, weights + amounts", weighted, "weighted", t_pr),
+        ):
+            t = best_time(lambda: am.ThresholdCurve.from_scores(ss), args.repeat)
+            mem = "" if args.no_memory else f"{peak_bytes_per_case(n, kind):.0f}"
+            faster = "" if np.isnan(ref) else f"{ref / t:.1f}"
+            rows.append((n, name, t, t / t_sort, faster, mem))
+
+        curve = am.ThresholdCurve.from_scores(plain)
+        queries = np.random.default_rng(2).uniform(0, 1, 100_000)
+        loop = queries[:20_000].tolist()
+        t_at = best_time(lambda: [curve.at(q) for q in loop], args.repeat) / len(loop)
+        t_vec = best_time(lambda: curve.index_at(queries), args.repeat) / len(queries)
+        rows.append((n, "curve.at(t), Python loop, per call", t_at, np.nan, "", ""))
+        rows.append((n, "curve.index_at(array), per query", t_vec, np.nan, "", ""))
+
+    widths = [10, 42, 11, 13, 22, 16]
+    print(" | ".join(h.ljust(w) for h, w in zip(header, widths)))
+    print("-|-".join("-" * w for w in widths))
+    for n, name, t, ratio, faster, mem in rows:
+        time_text = f"{t * 1e6:.2f} us" if t < 1e-3 else f"{t:.4f}"
+        ratio_text = "" if np.isnan(ratio) else f"{ratio:.2f}"
+        cells = (f"{n:,}", name, time_text, ratio_text, faster, mem)
+        print(" | ".join(str(c).ljust(w) for c, w in zip(cells, widths)))
+
+
+def _cpu():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+if __name__ == "__main__":
+    main()
