@@ -137,7 +137,10 @@ def write_output(text, path):
 def main(argv=None):
     """Entry point of the ``aipm-sim`` console script; returns the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # usage error (status 2, one line already on stderr) or --help (0)
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

@@ -8,33 +8,34 @@ from .errors import DataError, ParameterError
 
 
 def as_float_array(values, name):
-    """Return ``values`` as a 1-D float64 array or raise DataError naming ``name``."""
+    """Return ``values`` as a 1-D float64 array or raise DataError naming ``name``.
+
+    Numbers of any dtype, bools and numeric text convert; the first value
+    that does not is reported with its row.
+    """
     arr = np.asarray(values)
     if arr.ndim != 1:
         raise DataError(f"{name} must be one-dimensional; found shape {arr.shape}")
-    if arr.dtype == bool:
-        arr = arr.astype(np.float64)
-    if not (np.issubdtype(arr.dtype, np.number)):
-        bad = _first_non_numeric(arr)
-        raise DataError(f"{name} must be numeric; found {bad!r} at row {_row(arr, bad)}")
-    arr = np.asarray(arr, dtype=np.float64)
-    return arr
+    if arr.dtype == bool or np.issubdtype(arr.dtype, np.number):
+        return np.asarray(arr, dtype=np.float64)
+    try:
+        return arr.astype(np.float64)
+    except (TypeError, ValueError):
+        i = _first_non_numeric(arr)
+        raise DataError(f"{name} must be numeric; found {_plain(arr[i])!r} at row {i}") from None
 
 
 def _first_non_numeric(arr):
-    for v in arr:
+    for i, v in enumerate(arr):
         try:
             float(v)
         except (TypeError, ValueError):
-            return v
-    return arr[0] if len(arr) else None
-
-
-def _row(arr, value):
-    for i, v in enumerate(arr):
-        if v is value or v == value:
             return i
     return 0
+
+
+def _plain(value):
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def require_finite(arr, name):
@@ -42,23 +43,27 @@ def require_finite(arr, name):
     if bad.any():
         idx = np.flatnonzero(bad)
         raise DataError(
-            f"{name} must be finite numbers; found {arr[idx[0]]!r} in {idx.size} "
+            f"{name} must be finite numbers; found {_plain(arr[idx[0]])!r} in {idx.size} "
             f"row(s), first at row {idx[0]}"
         )
 
 
-def require_real(value, name, *, low=-math.inf, high=math.inf, low_open=False, high_open=False):
-    """Check a scalar parameter lies in an interval and return it as float."""
+def require_real(value, name, *, low=-math.inf, high=math.inf, low_open=False, high_open=False,
+                 allow_inf=False):
+    """Check a scalar parameter lies in an interval and return it as float.
+
+    Infinite values are rejected unless ``allow_inf`` (e.g. "no limit").
+    """
     try:
         x = float(value)
     except (TypeError, ValueError):
         raise ParameterError(f"{name} must be a number; found {value!r}") from None
-    ok = math.isfinite(x) or (x == high == math.inf) or (x == low == -math.inf)
+    ok = math.isfinite(x) or (allow_inf and not math.isnan(x))
     ok = ok and (x > low if low_open else x >= low) and (x < high if high_open else x <= high)
     if not ok:
-        lo = "(" if low_open else "["
-        hi = ")" if high_open else "]"
-        raise ParameterError(f"{name} must be in {lo}{low:g}, {high:g}{hi}; found {value!r}")
+        lo = "(" if low_open or (low == -math.inf and not allow_inf) else "["
+        hi = ")" if high_open or (high == math.inf and not allow_inf) else "]"
+        raise ParameterError(f"{name} must be in {lo}{low:g}, {high:g}{hi}; found {_plain(value)!r}")
     return x
 
 

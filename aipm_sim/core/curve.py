@@ -270,30 +270,32 @@ class ThresholdCurve:
 
     # -- queries ---------------------------------------------------------------
     def index_at(self, threshold):
-        """Row index of flagging ``score >= threshold``: the first row whose threshold is <= it.
+        """Row index of flagging ``score >= threshold``: the last row whose threshold is >= it.
 
-        Vectorised: ``threshold`` may be a scalar or an array; a binary search,
-        O(log n) per value.
+        That row flags exactly the cases with ``score >= threshold`` (a
+        threshold between two scores flags what the higher one flags; one
+        above every score flags nothing: row 0). Vectorised: ``threshold``
+        may be a scalar or an array; a binary search, O(log n) per value.
         """
         t = np.asarray(threshold, dtype=np.float64)
         if np.isnan(t).any():
             raise ParameterError("threshold must not be NaN")
-        m = len(self._ascending)
-        # Number of thresholds <= t counted from the ascending copy; row = m - that.
-        below = np.searchsorted(self._ascending, t, side="right")
-        return np.minimum(m - below, m - 1) if np.ndim(t) else int(min(m - below, m - 1))
+        # Rows whose threshold is >= t (row 0, +inf, always is); the last of them is the answer.
+        at_or_above = len(self._ascending) - np.searchsorted(self._ascending, t, side="left")
+        return at_or_above - 1 if np.ndim(t) else int(at_or_above - 1)
 
     def at(self, threshold):
         """The :class:`OperatingPoint` of flagging every case with ``score >= threshold``.
 
-        Below the lowest threshold every case is flagged (the last row).
+        Uses the last row whose threshold is >= ``threshold``; at or below the
+        lowest threshold every case is flagged (the last row), above the
+        highest nothing is (row 0).
         """
         t = float(threshold)
         if math.isnan(t):
             raise ParameterError("threshold must be a number; found nan")
-        m = len(self._ascending)
-        i = m - int(self._ascending.searchsorted(t, side="right"))
-        return self.point(min(i, m - 1), warn=True)
+        i = len(self._ascending) - int(self._ascending.searchsorted(t, side="left")) - 1
+        return self.point(i, warn=True)
 
     def at_alert_rate(self, rate):
         """The point that flags the riskiest cases without exceeding ``rate`` of all cases.
@@ -306,7 +308,7 @@ class ThresholdCurve:
 
     def top_k(self, k):
         """The point that flags the riskiest cases without exceeding ``k`` (weighted) cases."""
-        k = require_real(k, "k", low=0.0)
+        k = require_real(k, "k", low=0.0, allow_inf=True)
         # Guard against the float rounding of rate * n_cases just below an exact count.
         i = int(self._alerts.searchsorted(k * (1 + 1e-12), side="right")) - 1
         return self.point(max(i, 0), warn=True)

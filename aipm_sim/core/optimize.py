@@ -189,7 +189,7 @@ def optimize(
     for name, bound in given.items():
         if bound is not None:
             low, high = CONSTRAINTS[name][2]
-            bounds[name] = require_real(bound, name, low=low, high=high)
+            bounds[name] = require_real(bound, name, low=low, high=high, allow_inf=True)
     if volume is not None:
         volume = require_real(volume, "volume", low=0.0, low_open=True)
     tolerance = require_real(tolerance, "tolerance", low=0.0)

@@ -114,11 +114,18 @@ class ScoreSet:
             col = columns[role]
             if col is not None:
                 values[role] = _numeric_column(df[col], col)
+        amounts = weights = None
+        if amount is not None:
+            amounts = _column_array(values["amount"], amount, finite=True)
+            _require(amounts >= 0, amounts, MSG_NEGATIVE_AMOUNT, f"column {amount!r}")
+        if weight is not None:
+            weights = _column_array(values["weight"], weight, finite=True)
+            _require(weights > 0, weights, MSG_WEIGHT, f"column {weight!r}")
         return cls(
             _column_array(values["score"], score, finite=True),
             _as_labels(df[label].to_numpy(), f"column {label!r}"),
-            amounts=None if amount is None else _column_array(values["amount"], amount, finite=True),
-            weights=None if weight is None else _column_array(values["weight"], weight, finite=True),
+            amounts=amounts,
+            weights=weights,
             groups=None if group is None else df[group].to_numpy(),
         )
 
@@ -209,12 +216,12 @@ def _as_labels(labels, name):
         raise DataError(f"{name} must be one-dimensional; found shape {y.shape}")
     if y.dtype == bool:
         return y.copy()
-    if y.dtype == object:
-        numeric = pd.to_numeric(pd.Series(y), errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    elif np.issubdtype(y.dtype, np.number):
+    if np.issubdtype(y.dtype, np.number):
         numeric = y.astype(np.float64)
-    else:
-        numeric = np.full(len(y), np.nan)
+    else:  # objects or text: "1" and "0" are labels too, as when read from a file
+        numeric = pd.to_numeric(pd.Series(y, dtype=object), errors="coerce").to_numpy(
+            dtype=np.float64, na_value=np.nan
+        )
     bad = ~((numeric == 0) | (numeric == 1))
     if bad.any():
         idx = np.flatnonzero(bad)
