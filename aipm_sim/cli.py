@@ -68,7 +68,22 @@ def build_parser():
     _add_value_arguments(p)
     _add_constraint_arguments(p)
     p.set_defaults(run=_run_optimize)
+
+    p = sub.add_parser("app", help="serve a notebook as a no-code app (Voilà) on 127.0.0.1")
+    p.add_argument("notebook", metavar="NOTEBOOK", nargs="?",
+                   help="notebook to serve (default: notebooks/00_start_here.ipynb, the explorer)")
+    p.add_argument("--port", type=int, metavar="P", help="port on 127.0.0.1 (default: first free from 8866)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
+    p.set_defaults(run=_run_app)
     return parser
+
+
+def _run_app(args):
+    from .app import serve
+
+    status = serve(args.notebook, port=args.port, open_browser=not args.no_browser)
+    if status:
+        raise SystemExit(status)
 
 
 def _score_set(args):
