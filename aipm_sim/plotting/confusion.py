@@ -1,0 +1,160 @@
+"""The 2x2 table of one threshold: counts, rates and money in each cell."""
+
+from __future__ import annotations
+
+import math
+
+from ..core.value import ValueModel
+from ._base import CELL_NAMES, COLORS, KEEP, fmt_count, fmt_fraction, fmt_money, get_axes, period_words
+
+CAPTION = "Every case at this threshold: green cells are right calls, red are mistakes."
+COLUMNS = ("flagged", "not flagged")
+ROWS = ("actually positive", "actually negative")
+#: Position of each cell: (row, column) in the 2x2 layout of aipm_sim.core.curve.
+LAYOUT = {"tp": (0, 0), "fn": (0, 1), "fp": (1, 0), "tn": (1, 1)}
+#: Each cell's rate and what it is a share of.
+RATES = {"tp": "positives", "fn": "positives", "fp": "negatives", "tn": "negatives"}
+
+
+def cell_values(point, value_model, *, volume=None):
+    """Money in each cell of ``point``: the value model restricted to that cell.
+
+    Each entry is ``value_model`` with every other cell's terms set to 0,
+    evaluated with :meth:`~aipm_sim.ValueModel.point_value`, so the four
+    add up to the point's value. Currency per period with ``volume``.
+
+    Returns
+    -------
+    dict of str to float
+        Keys ``"tp"``, ``"fp"``, ``"fn"``, ``"tn"``.
+    """
+    out = {}
+    for cell in LAYOUT:
+        only = ValueModel(**{cell: getattr(value_model, cell),
+                             f"{cell}_amount": getattr(value_model, f"{cell}_amount")})
+        out[cell] = only.point_value(point, volume=volume)
+    return out
+
+
+def cell_rates(point):
+    """Share of its true class in each cell: recall, miss rate, false positive rate, specificity."""
+    return {
+        "tp": point.recall,
+        "fn": 1.0 - point.recall if math.isfinite(point.recall) else math.nan,
+        "fp": point.fpr,
+        "tn": point.specificity,
+    }
+
+
+class ConfusionMatrixDisplay:
+    """The four outcomes of one threshold, each with its count, rate and money.
+
+    Parameters
+    ----------
+    point : OperatingPoint
+        The threshold's counts and rates.
+    value_model : ValueModel, optional
+        Adds the money of each cell (:func:`cell_values`).
+    volume : float, optional
+        Cases per period: counts and money become per period.
+    period : str
+    currency : str
+
+    Attributes
+    ----------
+    ax_, figure_ : matplotlib Axes and Figure
+    cells_ : dict of str to Rectangle
+        Coloured background of each cell (keys ``tp``, ``fn``, ``fp``, ``tn``).
+    texts_ : dict of str to Text
+        The words in each cell.
+    counts_, rates_, money_ : dict of str to float
+        What the texts show (``money_`` is empty without a value model).
+    caption_ : Text
+    """
+
+    def __init__(self, *, point, value_model=None, volume=None, period="day", currency="currency"):
+        self.point = point
+        self.value_model = value_model
+        self.volume = volume
+        self.period = period
+        self.currency = currency
+        self.ax_ = None
+
+    @classmethod
+    def from_point(cls, point, *, value_model=None, volume=None, period="day", currency="currency",
+                   ax=None, **kwargs):
+        """Draw the table of one :class:`~aipm_sim.OperatingPoint`."""
+        return cls(point=point, value_model=value_model, volume=volume, period=period,
+                   currency=currency).plot(ax=ax, **kwargs)
+
+    @classmethod
+    def from_decision(cls, decision, *, threshold=None, period="day", currency="currency", ax=None,
+                      **kwargs):
+        """Draw a Decision's table at its optimum (or at ``threshold``), with its money."""
+        point = decision.point if threshold is None else decision.curve.at(threshold)
+        return cls.from_point(point, value_model=decision.value_model, volume=decision.volume,
+                              period=period, currency=currency, ax=ax, **kwargs)
+
+    def plot(self, ax=None, *, caption=CAPTION, **kwargs):
+        """Draw into ``ax`` (a new figure if None); ``kwargs`` go to the cell texts. Returns self."""
+        from matplotlib.patches import Rectangle
+
+        ax = get_axes(ax, f"{type(self).__name__}.plot")
+        self.ax_, self.figure_ = ax, ax.figure
+        self.cells_, self.texts_ = {}, {}
+        for cell, (row, col) in LAYOUT.items():
+            good = cell in ("tp", "tn")
+            rect = Rectangle((col, 1 - row), 1, 1, facecolor=COLORS["good_cell" if good else "bad_cell"],
+                             edgecolor="white", linewidth=3)
+            ax.add_patch(rect)
+            self.cells_[cell] = rect
+            kwargs.setdefault("fontsize", "small")
+            self.texts_[cell] = ax.text(col + 0.5, 1.5 - row, "", ha="center", va="center",
+                                        linespacing=1.5, **kwargs)
+        ax.set_xlim(0, 2)
+        ax.set_ylim(0, 2)
+        ax.set_xticks([0.5, 1.5], COLUMNS)
+        ax.set_yticks([1.5, 0.5], ROWS)
+        ax.xaxis.tick_top()
+        ax.tick_params(length=0)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        self.caption_ = ax.set_title(caption, loc="left", fontsize="medium", pad=22)
+        self.set_threshold(self.point)
+        return self
+
+    def update(self, *, value_model=KEEP, volume=KEEP):
+        """Change the value model and/or the volume (texts are redrawn)."""
+        if value_model is not KEEP:
+            self.value_model = value_model
+        if volume is not KEEP:
+            self.volume = volume
+        if self.ax_ is not None:
+            self.set_threshold(self.point)
+        return self
+
+    def set_threshold(self, point):
+        """Show ``point``'s counts, rates and money."""
+        self.point = point
+        p = point
+        scale = 1.0 if self.volume is None else self.volume / p.n_cases if p.n_cases else math.nan
+        self.counts_ = {cell: getattr(p, cell) * scale for cell in LAYOUT}
+        self.rates_ = cell_rates(p)
+        self.money_ = {} if self.value_model is None else cell_values(p, self.value_model, volume=self.volume)
+        if self.ax_ is None:
+            return self
+        where = period_words(self.volume, self.period)
+        for cell, text in self.texts_.items():
+            lines = [
+                CELL_NAMES[cell],
+                f"{fmt_count(self.counts_[cell])} cases {where}",
+                f"{fmt_fraction(self.rates_[cell])} of {RATES[cell]}",
+            ]
+            if self.money_:
+                lines.append(f"value {fmt_money(self.money_[cell])} {where}")
+            text.set_text("\n".join(lines))
+        return self
+
+    @property
+    def moving_artists_(self):
+        return list(self.texts_.values())

@@ -1,0 +1,220 @@
+"""Precision, recall, F1 and alert rate against the threshold."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..core.errors import ParameterError
+from ._base import (
+    COLORS,
+    KEEP,
+    MAX_POINTS,
+    MSG_LOG_SCALE,
+    check_scale,
+    finite_or,
+    get_axes,
+    select_rows,
+    threshold_coordinate,
+)
+
+#: Metrics drawn, in legend order, with the words a product manager reads.
+METRIC_LABELS = {
+    "precision": "precision: flagged cases that are positive",
+    "recall": "recall: positives that get flagged",
+    "f1": "F1: balance of precision and recall",
+    "alert_rate": "alert rate: share of all cases flagged",
+}
+CAPTION = "Moving the threshold right flags fewer, surer cases: precision rises, recall falls."
+X_LABEL = "threshold (cases scoring at or above it are flagged)"
+Y_LABEL = "fraction (0 = none, 1 = all)"
+MSG_UPDATE_TOGETHER = "update needs thresholds, precision, recall, f1 and alert_rate together"
+
+
+class MetricsCurveDisplay:
+    """Precision, recall, F1 and alert rate at every threshold, with the current one marked.
+
+    Build it with :meth:`from_curve` or :meth:`from_decision`; the
+    constructor takes already-computed arrays (all aligned, one entry per
+    curve row, thresholds decreasing as in :class:`~aipm_sim.ThresholdCurve`).
+
+    Parameters
+    ----------
+    thresholds : ndarray of shape (m,)
+        Decreasing thresholds; +inf (flag nothing) is not drawn.
+    precision, recall, f1, alert_rate : ndarray of shape (m,)
+        Fractions in [0, 1] (NaN where undefined).
+    point : OperatingPoint, optional
+        The current threshold's point, marked by a solid vertical line and a
+        dot on each metric.
+    optimum_threshold : float, optional
+        The best threshold (dashed vertical line).
+    xscale : {"linear", "log"}
+        Threshold axis scale ("log" suits probabilities at a low prevalence).
+    max_points : int or None
+        Most rows drawn per line (None: all); see
+        :func:`aipm_sim.plotting._base.select_rows`.
+
+    Attributes
+    ----------
+    ax_, figure_ : matplotlib Axes and Figure
+    lines_ : dict of str to Line2D
+        One line per metric (keys as ``METRIC_LABELS``).
+    line_ : Line2D
+        ``lines_["precision"]``, as in scikit-learn's displays.
+    threshold_line_, optimum_line_ : Line2D
+        The vertical lines (invisible when unset).
+    markers_ : Line2D
+        Dots at the current threshold, one per metric, in legend order.
+    rows_ : ndarray of int
+        Curve rows drawn.
+    caption_ : Text
+    """
+
+    def __init__(self, *, thresholds, precision, recall, f1, alert_rate, point=None,
+                 optimum_threshold=None, xscale="linear", max_points=MAX_POINTS):
+        self.thresholds = thresholds
+        self.metrics = {"precision": precision, "recall": recall, "f1": f1, "alert_rate": alert_rate}
+        self.point = point
+        self.optimum_threshold = optimum_threshold
+        self.xscale = check_scale(xscale, "xscale")
+        self.max_points = max_points
+        self.ax_ = None
+
+    # -- constructors ---------------------------------------------------------------
+    @classmethod
+    def from_curve(cls, curve, *, threshold=None, optimum_threshold=None, ax=None,
+                   xscale="linear", max_points=MAX_POINTS, **kwargs):
+        """Draw the metrics of a :class:`~aipm_sim.ThresholdCurve`.
+
+        ``threshold`` (a score) marks the current operating point
+        (``curve.at(threshold)``).
+        """
+        point = None if threshold is None else curve.at(threshold)
+        return cls(
+            **cls.arrays_from_curve(curve), point=point, optimum_threshold=optimum_threshold,
+            xscale=xscale, max_points=max_points,
+        ).plot(ax=ax, **kwargs)
+
+    @classmethod
+    def from_decision(cls, decision, *, threshold=None, ax=None, xscale="linear",
+                      max_points=MAX_POINTS, **kwargs):
+        """Draw the metrics of a :class:`~aipm_sim.Decision`'s curve, its optimum marked.
+
+        ``threshold`` defaults to the optimum itself.
+        """
+        curve = decision.curve
+        point = decision.point if threshold is None else curve.at(threshold)
+        return cls(
+            **cls.arrays_from_curve(curve), point=point, optimum_threshold=decision.threshold,
+            xscale=xscale, max_points=max_points,
+        ).plot(ax=ax, **kwargs)
+
+    @staticmethod
+    def arrays_from_curve(curve):
+        """The constructor's arrays, read from a curve's public attributes."""
+        return {
+            "thresholds": curve.thresholds,
+            "precision": curve.precision,
+            "recall": curve.recall,
+            "f1": curve.f1,
+            "alert_rate": curve.alert_rate,
+        }
+
+    # -- drawing ------------------------------------------------------------------
+    def plot(self, ax=None, *, caption=CAPTION, **kwargs):
+        """Draw into ``ax`` (a new figure if None); ``kwargs`` go to every metric line.
+
+        Returns
+        -------
+        self
+        """
+        ax = get_axes(ax, f"{type(self).__name__}.plot")
+        self.ax_, self.figure_ = ax, ax.figure
+        ax.set_xscale(self.xscale)
+        self.lines_ = {}
+        for name, label in METRIC_LABELS.items():
+            (self.lines_[name],) = ax.plot([], [], color=COLORS[name], label=label, **kwargs)
+        self.line_ = self.lines_["precision"]
+        self.optimum_line_ = ax.axvline(
+            np.nan, color=COLORS["optimum"], linestyle="--", linewidth=1.5, label="best threshold"
+        )
+        self.threshold_line_ = ax.axvline(
+            np.nan, color=COLORS["threshold"], linewidth=1.5, label="current threshold"
+        )
+        (self.markers_,) = ax.plot([], [], "o", color=COLORS["threshold"], markersize=5, zorder=3)
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_xlabel(X_LABEL)
+        ax.set_ylabel(Y_LABEL)
+        self.caption_ = ax.set_title(caption, loc="left", fontsize="medium")
+        ax.legend(loc="center left", fontsize="small", framealpha=0.85)
+        self._draw_data()
+        self.set_threshold(self.point)
+        return self
+
+    def _draw_data(self):
+        t = np.asarray(self.thresholds, dtype=np.float64)
+        coord = threshold_coordinate(t, self.xscale)
+        rows = select_rows(
+            [coord, self.metrics["recall"], self.metrics["alert_rate"]], self.max_points,
+        )
+        if self.xscale == "log" and rows.size == 0 and np.isfinite(t).any():
+            raise ParameterError(MSG_LOG_SCALE.format("xscale", float(t[np.isfinite(t)].min())))
+        self.rows_ = rows
+        for name, line in self.lines_.items():
+            line.set_data(t[rows], np.asarray(self.metrics[name])[rows])
+        if rows.size:
+            lo, hi = t[rows].min(), t[rows].max()
+            if lo == hi:
+                lo, hi = (lo * 0.5, hi * 2) if self.xscale == "log" else (lo - 0.5, hi + 0.5)
+            self.ax_.set_xlim(lo, hi)
+        self._x_right = float(t[rows].max()) if rows.size else 1.0
+        self.set_optimum(self.optimum_threshold)
+
+    def update(self, *, thresholds=None, precision=None, recall=None, f1=None, alert_rate=None,
+               optimum_threshold=KEEP):
+        """Replace the curve's arrays (thresholds and all four metrics together) and/or the optimum.
+
+        Arguments left out keep their current value; ``optimum_threshold=None`` hides the optimum.
+        """
+        given = {"precision": precision, "recall": recall, "f1": f1, "alert_rate": alert_rate}
+        if thresholds is not None or any(v is not None for v in given.values()):
+            if thresholds is None or any(v is None for v in given.values()):
+                raise ParameterError(MSG_UPDATE_TOGETHER)
+            self.thresholds = thresholds
+            self.metrics = given
+        if optimum_threshold is not KEEP:
+            self.optimum_threshold = optimum_threshold
+        if self.ax_ is not None:
+            self._draw_data()
+        return self
+
+    def set_optimum(self, threshold):
+        """Move the dashed "best threshold" line (None hides it)."""
+        self.optimum_threshold = threshold
+        if self.ax_ is not None:
+            visible = threshold is not None
+            x = finite_or(threshold, self._x_right) if visible else np.nan
+            self.optimum_line_.set_xdata([x, x])
+            self.optimum_line_.set_visible(visible)
+        return self
+
+    def set_threshold(self, point):
+        """Move the current-threshold line and dots to ``point`` (an OperatingPoint, or None)."""
+        self.point = point
+        if self.ax_ is None:
+            return self
+        if point is None:
+            self.threshold_line_.set_visible(False)
+            self.markers_.set_data([], [])
+            return self
+        x = finite_or(point.threshold, self._x_right)
+        self.threshold_line_.set_xdata([x, x])
+        self.threshold_line_.set_visible(True)
+        ys = [getattr(point, name) for name in METRIC_LABELS]
+        self.markers_.set_data([x] * len(ys), ys)
+        return self
+
+    @property
+    def moving_artists_(self):
+        """Artists that :meth:`set_threshold` changes (for blitting)."""
+        return [self.threshold_line_, self.markers_]

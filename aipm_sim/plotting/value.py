@@ -1,0 +1,288 @@
+"""Business value against the threshold: the optimum, the near-optimal band, constraints."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..core.errors import ParameterError
+from ._base import (
+    COLORS,
+    KEEP,
+    MAX_POINTS,
+    MSG_LOG_SCALE,
+    check_scale,
+    compact_money,
+    finite_or,
+    fmt_money,
+    get_axes,
+    money_label,
+    period_words,
+    select_rows,
+    threshold_coordinate,
+)
+
+CAPTION = "Money at each threshold: the peak is the best; grey areas break a constraint."
+X_LABEL = "threshold (cases scoring at or above it are flagged)"
+MSG_LENGTHS = "thresholds, values and feasible must have the same length; found {}"
+
+
+def infeasible_spans(thresholds, feasible, *, right=None, left=None):
+    """Threshold intervals where ``feasible`` is False, one ``(low, high)`` pair per run of rows.
+
+    Row ``i`` of a curve applies to every threshold in ``(thresholds[i+1],
+    thresholds[i]]``; a run of rows ``i0..i1`` therefore covers
+    ``(thresholds[i1+1], thresholds[i0]]``. ``right`` replaces +inf (row 0)
+    and ``left`` is the low end of the last row's interval.
+
+    Returns
+    -------
+    list of (float, float)
+    """
+    t = np.asarray(thresholds, dtype=np.float64)
+    bad = ~np.asarray(feasible, dtype=bool)
+    if not bad.any():
+        return []
+    edges = np.flatnonzero(np.diff(np.concatenate([[False], bad, [False]]).astype(np.int8)))
+    starts, stops = edges[::2], edges[1::2] - 1
+    m = len(t)
+    right = float(t[np.isfinite(t)].max()) if right is None and np.isfinite(t).any() else right
+    left = float(t[-1]) if left is None else left
+    spans = []
+    for i0, i1 in zip(starts, stops):
+        high = finite_or(float(t[i0]), right)
+        low = float(t[i1 + 1]) if i1 + 1 < m else left
+        spans.append((low, high))
+    return spans
+
+
+class ValueCurveDisplay:
+    """Value (money) at every threshold, with the optimum, its near-optimal band and constraints.
+
+    Parameters
+    ----------
+    thresholds : ndarray of shape (m,)
+        Decreasing thresholds of the curve (+inf, flag nothing, is drawn at
+        the right end).
+    values : ndarray of shape (m,)
+        Value at each threshold: currency per period when ``volume`` is
+        given, otherwise in total over the data's cases.
+    feasible : ndarray of bool, shape (m,), optional
+        Rows meeting every constraint; the others are shaded grey.
+    optimum_index : int, optional
+        Row of the best threshold (a star, annotated with its value).
+    band : NearOptimalBand, optional
+        Thresholds within the band's tolerance of the best (shaded green).
+    point : OperatingPoint, optional
+        The current threshold's point (same curve rows); a vertical line and
+        a dot on the value curve.
+    volume : float, optional
+        Cases per period behind ``values`` (only used for labels).
+    period : str
+        Name of the period ("day").
+    currency : str
+        Name of the money unit, shown on the value axis.
+    xscale : {"linear", "log"}
+    max_points : int or None
+
+    Attributes
+    ----------
+    ax_, figure_, line_, threshold_line_, point_marker_, optimum_marker_,
+    optimum_text_, band_ (Rectangle), infeasible_ (PolyCollection), caption_, rows_
+    """
+
+    def __init__(self, *, thresholds, values, feasible=None, optimum_index=None, band=None,
+                 point=None, volume=None, period="day", currency="currency", xscale="linear",
+                 max_points=MAX_POINTS):
+        self.thresholds = thresholds
+        self.values = values
+        self.feasible = feasible
+        self.optimum_index = optimum_index
+        self.band = band
+        self.point = point
+        self.volume = volume
+        self.period = period
+        self.currency = currency
+        self.xscale = check_scale(xscale, "xscale")
+        self.max_points = max_points
+        self.ax_ = None
+        self._check_lengths()
+
+    def _check_lengths(self):
+        n = {len(self.thresholds), len(self.values)}
+        if self.feasible is not None:
+            n.add(len(self.feasible))
+        if len(n) > 1:
+            lengths = [len(self.thresholds), len(self.values)]
+            if self.feasible is not None:
+                lengths.append(len(self.feasible))
+            raise ParameterError(MSG_LENGTHS.format(lengths))
+
+    # -- constructors ---------------------------------------------------------------
+    @classmethod
+    def from_decision(cls, decision, *, threshold=None, ax=None, period="day", currency="currency",
+                      xscale="linear", max_points=MAX_POINTS, **kwargs):
+        """Draw a :class:`~aipm_sim.Decision`: its values, optimum, band and constraints.
+
+        ``threshold`` (a score) marks the current point; default: the optimum.
+        """
+        curve = decision.curve
+        point = decision.point if threshold is None else curve.at(threshold)
+        return cls(
+            **cls.arrays_from_decision(decision), point=point, volume=decision.volume,
+            period=period, currency=currency, xscale=xscale, max_points=max_points,
+        ).plot(ax=ax, **kwargs)
+
+    @classmethod
+    def from_curve(cls, curve, value_model, *, threshold=None, volume=None, ax=None, period="day",
+                   currency="currency", xscale="linear", max_points=MAX_POINTS, **constraints):
+        """Optimise (:func:`aipm_sim.optimize`) and draw the result; ``constraints`` as there."""
+        from ..core import optimize
+
+        decision = optimize(curve, value_model, volume=volume, **constraints)
+        return cls.from_decision(
+            decision, threshold=threshold, ax=ax, period=period, currency=currency,
+            xscale=xscale, max_points=max_points,
+        )
+
+    @staticmethod
+    def arrays_from_decision(decision):
+        """The constructor's data, read from a Decision's public attributes."""
+        return {
+            "thresholds": decision.curve.thresholds,
+            "values": decision.values,
+            "feasible": decision.feasible,
+            "optimum_index": decision.index,
+            "band": decision.near_optimal,
+        }
+
+    # -- drawing ------------------------------------------------------------------
+    def plot(self, ax=None, *, caption=CAPTION, **kwargs):
+        """Draw into ``ax`` (a new figure if None); ``kwargs`` go to the value line. Returns self."""
+        from matplotlib.collections import PolyCollection
+
+        ax = get_axes(ax, f"{type(self).__name__}.plot")
+        self.ax_, self.figure_ = ax, ax.figure
+        ax.set_xscale(self.xscale)
+        ax.axhline(0.0, color="#666666", linewidth=0.8)
+        self.infeasible_ = PolyCollection(
+            [], transform=ax.get_xaxis_transform(), facecolor=COLORS["infeasible"], alpha=0.35,
+            edgecolor="none", label="breaks a constraint",
+        )
+        ax.add_collection(self.infeasible_, autolim=False)
+        self.band_ = ax.axvspan(
+            np.nan, np.nan, color=COLORS["band"], alpha=0.15, linewidth=0, label="near-optimal band",
+        )
+        kwargs.setdefault("color", COLORS["value"])
+        (self.line_,) = ax.plot([], [], label=f"value {period_words(self.volume, self.period)}", **kwargs)
+        (self.optimum_marker_,) = ax.plot(
+            [], [], "*", color=COLORS["optimum"], markersize=14, zorder=4, label="best threshold",
+        )
+        self.optimum_text_ = ax.annotate(
+            "", xy=(np.nan, np.nan), xytext=(0, 10), textcoords="offset points", ha="center",
+            fontsize="small", color=COLORS["optimum"],
+        )
+        self.threshold_line_ = ax.axvline(
+            np.nan, color=COLORS["threshold"], linewidth=1.5, label="current threshold"
+        )
+        (self.point_marker_,) = ax.plot([], [], "o", color=COLORS["threshold"], markersize=6, zorder=5)
+        ax.set_xlabel(X_LABEL)
+        ax.set_ylabel(money_label(self.volume, self.period, self.currency))
+        ax.yaxis.set_major_formatter(compact_money)
+        self.caption_ = ax.set_title(caption, loc="left", fontsize="medium")
+        self._draw_data()
+        self.set_threshold(self.point)
+        return self
+
+    def _draw_data(self):
+        ax = self.ax_
+        t = np.asarray(self.thresholds, dtype=np.float64)
+        v = np.asarray(self.values, dtype=np.float64)
+        keep = () if self.optimum_index is None else (self.optimum_index,)
+        rows = select_rows([threshold_coordinate(t, self.xscale)], self.max_points, keep=keep)
+        if self.xscale == "log" and rows.size == 0 and np.isfinite(t).any():
+            raise ParameterError(MSG_LOG_SCALE.format("xscale", float(t[np.isfinite(t)].min())))
+        self.rows_ = rows
+        self.line_.set_data(t[rows], v[rows])
+        right = float(t[rows].max()) if rows.size else 1.0
+        left = float(t[rows].min()) if rows.size else 0.0
+        if left == right:
+            left, right = (left * 0.5, right * 2) if self.xscale == "log" else (left - 0.5, right + 0.5)
+        self._x_right = right
+        ax.set_xlim(left, right)
+        # Shade rows that break a constraint, each run of rows as one exact interval.
+        verts = []
+        if self.feasible is not None:
+            for low, high in infeasible_spans(t, self.feasible, right=right, left=left):
+                verts.append([(low, 0), (high, 0), (high, 1), (low, 1)])
+        self.infeasible_.set_verts(verts)
+        if self.band is not None:
+            low = self.band.threshold_low
+            high = finite_or(self.band.threshold_high, right)
+            self.band_.set_x(low)
+            self.band_.set_width(high - low)
+            self.band_.set_visible(True)
+            self.band_.set_label(f"within {self.band.tolerance:.0%} of the best")
+        else:
+            self.band_.set_visible(False)
+        if self.optimum_index is not None:
+            i = int(self.optimum_index)
+            x = finite_or(float(t[i]), right)
+            self.optimum_marker_.set_data([x], [v[i]])
+            self.optimum_text_.xy = (x, v[i])
+            self.optimum_text_.set_text(f"best: {fmt_money(v[i])}")
+            self.optimum_marker_.set_visible(True)
+            self.optimum_text_.set_visible(True)
+        else:
+            self.optimum_marker_.set_data([], [])
+            self.optimum_text_.set_visible(False)
+        finite = v[rows][np.isfinite(v[rows])]
+        if finite.size:
+            lo, hi = min(finite.min(), 0.0), max(finite.max(), 0.0)
+            pad = 0.08 * (hi - lo) if hi > lo else max(1.0, abs(hi))
+            ax.set_ylim(lo - pad, hi + 1.6 * pad)
+        self._legend()
+
+    def _legend(self):
+        handles = [self.line_, self.optimum_marker_, self.threshold_line_]
+        if self.band is not None:
+            handles.append(self.band_)
+        if len(self.infeasible_.get_paths()):
+            handles.append(self.infeasible_)
+        self.ax_.legend(handles=handles, loc="best", fontsize="small", framealpha=0.85)
+
+    def update(self, *, thresholds=None, values=None, feasible=KEEP, optimum_index=KEEP, band=KEEP):
+        """Replace the data; arguments left out keep their value (None hides that element)."""
+        if thresholds is not None:
+            self.thresholds = thresholds
+        if values is not None:
+            self.values = values
+        if feasible is not KEEP:
+            self.feasible = feasible
+        if optimum_index is not KEEP:
+            self.optimum_index = optimum_index
+        if band is not KEEP:
+            self.band = band
+        self._check_lengths()
+        if self.ax_ is not None:
+            self._draw_data()
+        return self
+
+    def set_threshold(self, point):
+        """Move the current-threshold line and dot to ``point`` (a row of the same curve)."""
+        self.point = point
+        if self.ax_ is None:
+            return self
+        if point is None:
+            self.threshold_line_.set_visible(False)
+            self.point_marker_.set_data([], [])
+            return self
+        x = finite_or(point.threshold, self._x_right)
+        self.threshold_line_.set_xdata([x, x])
+        self.threshold_line_.set_visible(True)
+        self.point_marker_.set_data([x], [self.values[point.index]])
+        return self
+
+    @property
+    def moving_artists_(self):
+        """Artists that :meth:`set_threshold` changes (for blitting)."""
+        return [self.threshold_line_, self.point_marker_]

@@ -1,0 +1,792 @@
+"""The threshold explorer: move a threshold, watch precision, recall, alerts and money move.
+
+A control change replaces a frozen parameter object (``dataclasses.replace``),
+core computes, and the plots' artists move in place. The latest state is
+public (:attr:`ThresholdExplorer.result`) and is updated synchronously when
+a control's ``.value`` is set, so tests and power users need no browser::
+
+    ex = ThresholdExplorer(am.BinormalModel(prevalence=0.01, auc=0.8),
+                           am.ValueModel(tp=-5, fp=-5, fn=-200), volume=10_000)
+    ex.threshold.value = 0.05
+    ex.result.point.recall, ex.result.value
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import math
+import traceback
+import types
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..core import (
+    BinormalModel,
+    ConstraintError,
+    Decision,
+    DegenerateWarning,
+    OperatingPoint,
+    ScoreSet,
+    ThresholdCurve,
+    ValueModel,
+    optimize,
+)
+from ..core.curve import MSG_NO_NEGATIVES, MSG_NO_POSITIVES, MSG_NOTHING_FLAGGED
+from ..core.errors import ParameterError
+from ..core.optimize import CONSTRAINTS, constraint_mask
+from ..plotting import (
+    ConfusionMatrixDisplay,
+    MetricsCurveDisplay,
+    PrecisionRecallDisplay,
+    RocCurveDisplay,
+    ScoreDistributionDisplay,
+    ValueCurveDisplay,
+    iso_value_slope,
+)
+from ..plotting._base import fmt_count, fmt_fraction, fmt_money, fmt_threshold
+from ._canvas import FigureImage
+
+#: Cases behind a :class:`BinormalModel`'s analytic curve when no volume is given.
+DEFAULT_MODEL_CASES = 10_000
+#: Sample sizes offered for a BinormalModel source (0 = the exact, analytic curve).
+SAMPLE_SIZES = (0, 1_000, 10_000, 100_000, 1_000_000)
+#: Number of slider positions between the lowest and the highest threshold.
+SLIDER_STEPS = 1000
+
+MSG_SOURCE = (
+    "source must be a ThresholdCurve, a ScoreSet or a BinormalModel; found {}"
+)
+MSG_VALUE_MODEL = "value_model must be a ValueModel; found {}"
+MSG_CONSTRAINT = "unknown constraint {!r}; the constraints are: {}"
+MSG_SAMPLE_SIZE = "sample_size must be one of {}; found {!r}"
+MSG_SCALE = "threshold_scale must be 'auto', 'linear' or 'log'; found {!r}"
+
+# Notes shown in the readout, in a product manager's words.
+NOTE_NOTHING_FLAGGED = "Nothing is flagged at this threshold, so precision is undefined."
+NOTE_NO_POSITIVES = "The data has no positive cases: recall and the true positive rate are undefined."
+NOTE_NO_NEGATIVES = "The data has no negative cases: the false positive rate is undefined."
+NOTE_FLAT_VALUE = "Every threshold is worth the same with these values per outcome."
+NOTE_SINGLE_SCORE = "Every case has the same score: you can only flag all of them or none."
+NOTE_BREAKS = "This threshold breaks: {}."
+NOTE_INFEASIBLE = "No threshold meets every constraint ({}), so there is no best threshold."
+
+CELL_LABELS = {
+    "tp": "caught positive (TP)",
+    "fp": "false alarm (FP)",
+    "fn": "missed positive (FN)",
+    "tn": "rightly left alone (TN)",
+}
+AMOUNT_LABELS = {
+    "tp_amount": "caught: × amount",
+    "fp_amount": "false alarm: × amount",
+    "fn_amount": "missed: × amount",
+    "tn_amount": "left alone: × amount",
+}
+CONSTRAINT_LABELS = {
+    "min_recall": "at least this recall (0–1)",
+    "min_precision": "at least this precision (0–1)",
+    "max_alert_rate": "at most this alert rate (0–1)",
+    "max_fpr": "at most this false positive rate (0–1)",
+    "max_alerts": "at most this many alerts",
+}
+# Bound used when a constraint box is switched on without a value.
+CONSTRAINT_DEFAULTS = {
+    "min_recall": 0.5, "min_precision": 0.1, "max_alert_rate": 0.05, "max_fpr": 0.05, "max_alerts": 100.0,
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class ExplorerResult:
+    """What the explorer shows right now.
+
+    Attributes
+    ----------
+    threshold : float
+        The threshold asked for (the slider's value, or the optimum's).
+    point : OperatingPoint
+        Counts and rates of flagging ``score >= threshold``;
+        ``point.threshold`` is the curve row that applies.
+    value : float
+        Value at ``point``: currency per period when a volume is known,
+        otherwise in total over the curve's cases.
+    alerts_per_period : float
+        Flagged cases per period (or in the data without a volume).
+    best_threshold, best_value : float
+        The optimum under the constraints (NaN when none is feasible).
+    gap_to_optimum : float
+        ``best_value - value`` (NaN when there is no optimum); 0 at the optimum.
+    meets_constraints : bool
+        Whether ``point`` meets every active constraint.
+    broken_constraints : tuple of str
+        Names of the constraints ``point`` breaks.
+    decision : Decision or None
+        The optimisation behind ``best_*`` (None when infeasible).
+    curve : ThresholdCurve
+    value_model : ValueModel
+    constraints : mapping of str to float
+        Active constraints (read-only).
+    volume : float or None
+        Cases per period.
+    notes : tuple of str
+        Degenerate states and warnings, in words (also shown in the readout).
+    """
+
+    threshold: float
+    point: OperatingPoint
+    value: float
+    alerts_per_period: float
+    best_threshold: float
+    best_value: float
+    gap_to_optimum: float
+    meets_constraints: bool
+    broken_constraints: tuple
+    decision: Decision | None
+    curve: ThresholdCurve
+    value_model: ValueModel
+    constraints: types.MappingProxyType
+    volume: float | None
+    notes: tuple
+
+
+def _known_degenerate(message):
+    """True for core warnings that the readout already explains in its own words."""
+    prefix = MSG_NOTHING_FLAGGED.split("{}")[-1]
+    return message in (MSG_NO_POSITIVES, MSG_NO_NEGATIVES) or message.endswith(prefix)
+
+
+class ThresholdExplorer:
+    """Interactive threshold explorer: sliders and boxes in, KPIs and six pictures out.
+
+    Parameters
+    ----------
+    source : ThresholdCurve, ScoreSet or BinormalModel
+        The scored cases. A :class:`BinormalModel` adds prevalence, AUC and
+        sample-size controls that rebuild the curve.
+    value_model : ValueModel
+        Money per outcome (gains > 0, costs < 0); every field gets a box.
+    volume : float, optional
+        Cases per period: values and alerts are then per period (e.g. per
+        day). A BinormalModel without a volume uses
+        ``DEFAULT_MODEL_CASES`` cases per period.
+    period : str
+        Name of the period, for labels ("day").
+    currency : str
+        Name of the money unit, for labels.
+    threshold : float, optional
+        Starting threshold (default: the optimum).
+    sample_size : int, optional
+        BinormalModel only: 0 or None uses the exact, analytic curve (no
+        sampling noise); otherwise one of ``SAMPLE_SIZES``, drawn with ``seed``.
+    seed : int
+        The only source of randomness (BinormalModel sampling).
+    threshold_scale : {"auto", "linear", "log"}
+        Slider and threshold axes: "log" suits calibrated probabilities at a
+        low prevalence; "auto" picks it for such curves.
+    log_counts : bool
+        Logarithmic count axis in the score distribution.
+    render : bool
+        Draw the pictures (PNG) on every change. False keeps every artist
+        up to date but skips the drawing (tests, scripting).
+    **constraints
+        ``min_recall``, ``min_precision``, ``max_alert_rate``, ``max_fpr``,
+        ``max_alerts`` as in :func:`aipm_sim.optimize`; each gets a switch
+        and a box.
+
+    Attributes
+    ----------
+    threshold : FloatSlider or FloatLogSlider
+        The threshold control (CSS class ``aipm-threshold``).
+    alerts : BoundedFloatText
+        Alerts per period (or in the data), linked both ways with the slider.
+    goto_optimum : Button
+        Moves the threshold to the best one (CSS class ``aipm-goto-optimum``).
+    value_inputs : dict of str to FloatText
+        One box per ValueModel field shown.
+    constraint_switches, constraint_inputs : dict of str to Checkbox / BoundedFloatText
+    prevalence, auc, sample_size : widgets or None
+        BinormalModel controls (None for other sources).
+    kpis : HTML
+        The readout (CSS class ``aipm-kpis``).
+    errors : Output
+        Shows any error raised in a callback (CSS class ``aipm-errors``).
+    displays : dict of str to Display
+        ``value``, ``confusion``, ``metrics``, ``distribution``, ``pr``, ``roc``.
+    figures : dict of str to FigureImage
+    widget : VBox
+        The whole app; displaying the explorer displays it.
+    result : ExplorerResult
+    """
+
+    def __init__(self, source, value_model, *, volume=None, period="day", currency="currency",
+                 threshold=None, sample_size=None, seed=0, threshold_scale="auto", log_counts=True,
+                 render=True, **constraints):
+        import ipywidgets as widgets
+
+        self._w = widgets
+        if not isinstance(value_model, ValueModel):
+            raise TypeError(MSG_VALUE_MODEL.format(type(value_model).__name__))
+        if threshold_scale not in ("auto", "linear", "log"):
+            raise ParameterError(MSG_SCALE.format(threshold_scale))
+        unknown = [k for k in constraints if k not in CONSTRAINTS]
+        if unknown:
+            raise TypeError(MSG_CONSTRAINT.format(unknown[0], ", ".join(CONSTRAINTS)))
+        self.model = source if isinstance(source, BinormalModel) else None
+        if self.model is None and not isinstance(source, (ThresholdCurve, ScoreSet)):
+            raise TypeError(MSG_SOURCE.format(type(source).__name__))
+        if self.model is not None:
+            sample_size = 0 if sample_size is None else sample_size
+            if sample_size not in SAMPLE_SIZES:
+                raise ParameterError(MSG_SAMPLE_SIZE.format(list(SAMPLE_SIZES), sample_size))
+            if volume is None:
+                volume = DEFAULT_MODEL_CASES
+        if volume is not None:
+            volume = float(volume)
+            if not (math.isfinite(volume) and volume > 0):
+                raise ParameterError(f"volume must be a positive number of cases per {period}; found {volume!r}")
+        self.value_model = value_model
+        self.volume = volume
+        self.period = period
+        self.currency = currency
+        self.seed = seed
+        self.render = render
+        self.log_counts = log_counts
+        self._sample_size = sample_size
+        self._busy = False  # True while the explorer sets its own controls
+        self.last_error = None
+        self._notes_from_warnings = ()
+        # Validates the constraints (bad bounds raise here, in the caller's cell).
+        self.constraints = {k: v for k, v in constraints.items() if v is not None}
+        self._compute(lambda: self._build_curve(source), initial=True)
+        self.threshold_scale = self._choose_scale(threshold_scale)
+
+        self._build_controls()
+        self._build_figures()
+        self._compute(self._optimise, initial=True)
+        start = self.decision.threshold if threshold is None and self.decision is not None else threshold
+        self._compute(self._rebuild_displays, initial=True)
+        if start is None:
+            start = self._slider_limits()[1]
+        self._set_threshold(start, initial=True)
+        self._wire()
+        self.widget = self._layout()
+
+    # ----------------------------------------------------------------------- the numbers
+    def _build_curve(self, source):
+        if self.model is not None:
+            if self._sample_size:
+                self.curve = ThresholdCurve.from_scores(self.model.sample(self._sample_size, seed=self.seed))
+            else:
+                self.curve = self.model.curve(n_cases=self.volume)
+        elif isinstance(source, ScoreSet):
+            self.curve = ThresholdCurve.from_scores(source)
+        else:
+            self.curve = source
+
+    def _optimise(self):
+        """Optimum, constraint masks and values for the current curve and value model."""
+        curve, vm, vol = self.curve, self.value_model, self.volume
+        self._masks = {name: constraint_mask(curve, name, bound, volume=vol)
+                       for name, bound in self.constraints.items()}
+        try:
+            self.decision = optimize(curve, vm, volume=vol, **self.constraints)
+            self._infeasible_reason = None
+            self._values = self.decision.values
+            self._feasible = self.decision.feasible
+        except ConstraintError as exc:
+            self.decision = None
+            self._infeasible_reason = str(exc)
+            self._values = vm.value(curve, volume=vol)
+            feasible = np.ones(len(curve), dtype=bool)
+            for mask in self._masks.values():
+                feasible &= mask
+            self._feasible = feasible
+        values = self._values
+        self._flat = bool(len(values)) and bool(np.nanmax(values) == np.nanmin(values))
+        self._single_score = int(np.isfinite(curve.thresholds).sum()) == 1
+
+    def _point_result(self, threshold, point):
+        curve, vm, vol, d = self.curve, self.value_model, self.volume, self.decision
+        value = vm.point_value(point, volume=vol)
+        broken = tuple(name for name, mask in self._masks.items() if not mask[point.index])
+        best_value = d.value if d is not None else math.nan
+        notes = []
+        if d is None:
+            notes.append(NOTE_INFEASIBLE.format(self._infeasible_reason))
+        if curve.positives == 0:
+            notes.append(NOTE_NO_POSITIVES)
+        if curve.negatives == 0:
+            notes.append(NOTE_NO_NEGATIVES)
+        if point.alerts == 0:
+            notes.append(NOTE_NOTHING_FLAGGED)
+        if self._single_score:
+            notes.append(NOTE_SINGLE_SCORE)
+        if broken:
+            notes.append(NOTE_BREAKS.format(", ".join(self._said(n) for n in broken)))
+        if self._flat:
+            notes.append(NOTE_FLAT_VALUE)
+        notes.extend(n for n in self._notes_from_warnings if n not in notes)
+        return ExplorerResult(
+            threshold=float(threshold),
+            point=point,
+            value=value,
+            alerts_per_period=point.alerts * self._scale,
+            best_threshold=d.threshold if d is not None else math.nan,
+            best_value=best_value,
+            gap_to_optimum=best_value - value,
+            meets_constraints=not broken,
+            broken_constraints=broken,
+            decision=d,
+            curve=curve,
+            value_model=vm,
+            constraints=types.MappingProxyType(dict(self.constraints)),
+            volume=vol,
+            notes=tuple(notes),
+        )
+
+    @property
+    def _scale(self):
+        """Cases per period per case of the curve (1 without a volume)."""
+        if self.volume is None:
+            return 1.0
+        return self.volume / self.curve.n_cases if self.curve.n_cases else math.nan
+
+    def _said(self, name):
+        bound = self.constraints[name]
+        if name == "max_alerts":
+            return f"at most {fmt_count(bound)} alerts {self._where}"
+        kind, metric, _ = CONSTRAINTS[name]
+        words = {"alert_rate": "alert rate", "fpr": "false positive rate"}.get(metric, metric)
+        return f"{words} {'≥' if kind == 'min' else '≤'} {bound:g}"
+
+    @property
+    def _where(self):
+        return f"per {self.period}" if self.volume is not None else "in the data"
+
+    # ------------------------------------------------------------------------- callbacks
+    def _compute(self, fn, *args, initial=False):
+        """Run ``fn`` with warnings collected as readout notes and errors shown, never swallowed.
+
+        During construction (``initial``) errors propagate to the caller's cell.
+        """
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                out = fn(*args)
+            except Exception:
+                if initial:
+                    raise
+                self._show_error(traceback.format_exc())
+                return None
+        notes = []
+        for w in caught:
+            message = str(w.message)
+            if issubclass(w.category, DegenerateWarning):
+                if not _known_degenerate(message):
+                    notes.append(message)
+            elif initial and not self.__dict__.get("widget"):
+                # Construction-time warnings of other kinds are the caller's business.
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+            else:
+                self._show_error(f"warning ({w.category.__name__}): {message}\n")
+        if notes:
+            self._notes_from_warnings = tuple(dict.fromkeys((*self._notes_from_warnings, *notes)))
+        return out
+
+    def _show_error(self, text):
+        self.last_error = text
+        if hasattr(self, "errors"):
+            self.errors.append_stdout(text if text.endswith("\n") else text + "\n")
+            self.errors.layout.display = None
+
+    def clear_errors(self):
+        """Empty the error area."""
+        self.last_error = None
+        self.errors.outputs = ()
+        self.errors.layout.display = "none"
+
+    # ------------------------------------------------------------------------- controls
+    def _choose_scale(self, scale):
+        if scale != "auto":
+            return scale
+        t = self.curve.thresholds
+        finite = t[np.isfinite(t)]
+        probabilities = finite.size > 1 and finite.min() >= 0 and finite.max() <= 1
+        if not probabilities:
+            return "linear"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DegenerateWarning)
+            median = self.curve.at_alert_rate(0.5).threshold
+        return "log" if median < 0.05 else "linear"
+
+    def _slider_limits(self):
+        """Lowest and highest threshold the slider offers, for the current curve."""
+        t = self.curve.thresholds
+        finite = t[np.isfinite(t)]
+        lo, hi = float(finite.min()), float(finite.max())
+        if self.threshold_scale == "log":
+            positive = finite[finite > 0]
+            if positive.size == 0:
+                return 1e-6, 1.0
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DegenerateWarning)
+                q = self.curve.at_alert_rate(0.999).threshold
+            hi = float(positive.max())
+            lo = max(float(positive.min()), q if math.isfinite(q) else 0.0, hi * 1e-6)
+        if lo >= hi:
+            lo, hi = (lo / 2, hi * 2) if self.threshold_scale == "log" else (lo - 0.5, hi + 0.5)
+        return lo, hi
+
+    def _configure_slider(self):
+        lo, hi = self._slider_limits()
+        s = self.threshold
+        with s.hold_trait_notifications():
+            if self.threshold_scale == "log":
+                lo_e, hi_e = math.log10(lo), math.log10(hi)
+                s.min, s.max = min(s.min, lo_e), max(s.max, hi_e)  # widen first: no clamping
+                s.min, s.max = lo_e, hi_e
+                s.step = (hi_e - lo_e) / SLIDER_STEPS
+            else:
+                s.min, s.max = min(s.min, lo), max(s.max, hi)
+                s.min, s.max = lo, hi
+                s.step = (hi - lo) / SLIDER_STEPS
+
+    def _build_controls(self):
+        w = self._w
+        wide = {"description_width": "initial"}
+        lo, hi = self._slider_limits()
+        if self.threshold_scale == "log":
+            self.threshold = w.FloatLogSlider(
+                value=hi, base=10, min=math.log10(lo), max=math.log10(hi),
+                step=(math.log10(hi) - math.log10(lo)) / SLIDER_STEPS,
+                description="threshold", readout_format=".3g", continuous_update=True,
+                style=wide, layout=w.Layout(width="100%"),
+            )
+        else:
+            self.threshold = w.FloatSlider(
+                value=hi, min=lo, max=hi, step=(hi - lo) / SLIDER_STEPS, description="threshold",
+                readout_format=".4g", continuous_update=True, style=wide, layout=w.Layout(width="100%"),
+            )
+        self.threshold.add_class("aipm-threshold")
+        self.threshold.tooltip = "Cases scoring at or above the threshold are flagged"
+        self.alerts = w.BoundedFloatText(
+            value=0.0, min=0.0, max=self._alerts_max(), description=f"alerts {self._where}",
+            style=wide, layout=w.Layout(width="16em"),
+        )
+        self.alerts.add_class("aipm-alerts")
+        self.goto_optimum = w.Button(
+            description="go to optimum", icon="bullseye", button_style="success",
+            tooltip="Move the threshold to the most valuable one that meets the constraints",
+        )
+        self.goto_optimum.add_class("aipm-goto-optimum")
+
+        self.value_inputs = {}
+        shown = list(CELL_LABELS)
+        if self.curve.has_amounts or self.value_model.uses_amounts:
+            shown += list(AMOUNT_LABELS)
+        for name in shown:
+            label = CELL_LABELS.get(name) or AMOUNT_LABELS[name]
+            box = w.FloatText(value=getattr(self.value_model, name), description=label, style=wide,
+                              layout=w.Layout(width="17em"))
+            box.add_class(f"aipm-value-{name.replace('_', '-')}")
+            self.value_inputs[name] = box
+
+        self.constraint_switches, self.constraint_inputs = {}, {}
+        for name, (_kind, _metric, (low, high)) in CONSTRAINTS.items():
+            on = name in self.constraints
+            bound = self.constraints.get(name, CONSTRAINT_DEFAULTS[name])
+            label = CONSTRAINT_LABELS[name] + (f" {self._where}" if name == "max_alerts" else "")
+            switch = w.Checkbox(value=on, description=label, indent=False, style=wide,
+                                layout=w.Layout(width="19em"))
+            box = w.BoundedFloatText(
+                value=bound, min=low, max=high if math.isfinite(high) else 1e15,
+                step=0.01 if math.isfinite(high) else 1.0, layout=w.Layout(width="7em"),
+            )
+            switch.add_class(f"aipm-constraint-{name.replace('_', '-')}")
+            self.constraint_switches[name] = switch
+            self.constraint_inputs[name] = box
+
+        self.prevalence = self.auc = self.sample_size = None
+        if self.model is not None:
+            m = self.model
+            self.prevalence = w.FloatLogSlider(
+                value=m.prevalence, base=10, min=min(-4.0, math.log10(m.prevalence)), max=math.log10(0.5),
+                step=0.01, description="prevalence (share of positives)", readout_format=".3g",
+                continuous_update=False, style=wide, layout=w.Layout(width="100%"),
+            )
+            self.auc = w.FloatSlider(
+                value=m.auc, min=0.5, max=0.999, step=0.001, description="AUC (how well the model ranks)",
+                readout_format=".3f", continuous_update=False, style=wide, layout=w.Layout(width="100%"),
+            )
+            self.sample_size = w.Dropdown(
+                options=[("exact curve (no sampling noise)" if n == 0 else f"{n:,} sampled cases", n)
+                         for n in SAMPLE_SIZES],
+                value=self._sample_size, description="cases", style=wide,
+            )
+            self.prevalence.add_class("aipm-prevalence")
+            self.auc.add_class("aipm-auc")
+            self.sample_size.add_class("aipm-sample-size")
+
+        self.kpis = w.HTML()
+        self.kpis.add_class("aipm-kpis")
+        self.errors = w.Output(layout=w.Layout(display="none", border="1px solid #D55E00", padding="4px"))
+        self.errors.add_class("aipm-errors")
+
+    def _alerts_max(self):
+        return self.curve.n_cases * self._scale
+
+    def _wire(self):
+        self.threshold.observe(self._on_threshold, names="value")
+        self.alerts.observe(self._on_alerts, names="value")
+        self.goto_optimum.on_click(self._on_goto)
+        for name, box in self.value_inputs.items():
+            box.observe(lambda change, name=name: self._on_value_input(name, change), names="value")
+        for name in CONSTRAINTS:
+            self.constraint_switches[name].observe(self._on_constraint, names="value")
+            self.constraint_inputs[name].observe(self._on_constraint, names="value")
+        if self.model is not None:
+            for control in (self.prevalence, self.auc, self.sample_size):
+                control.observe(self._on_model, names="value")
+
+    # -- handlers: each runs through _compute, so errors are shown, not swallowed
+    def _on_threshold(self, change):
+        if not self._busy:
+            self._compute(self._set_threshold, change["new"])
+
+    def _on_alerts(self, change):
+        if not self._busy:
+            self._compute(self._set_alerts, change["new"])
+
+    def _on_goto(self, _button=None):
+        self._compute(self.go_to_optimum)
+
+    def _on_value_input(self, name, change):
+        if not self._busy:
+            self._compute(self._set_value_model, name, change["new"])
+
+    def _on_constraint(self, _change):
+        if not self._busy:
+            self._compute(self._set_constraints)
+
+    def _on_model(self, _change):
+        if not self._busy:
+            self._compute(self._set_model)
+
+    # -- what each control does
+    def _set_threshold(self, threshold, *, point=None, initial=False):
+        """Make ``threshold`` current (``point`` when the caller already has the row)."""
+        if point is None:
+            point = self.curve.at(threshold)
+        self._busy = True
+        try:
+            self._sync_slider(threshold)
+            self.alerts.value = min(point.alerts * self._scale, self.alerts.max)
+        finally:
+            self._busy = False
+        self.result = self._point_result(threshold, point)
+        for display in self.displays.values():
+            display.set_threshold(point)
+        self._update_readout()
+        self.redraw(full=initial)
+
+    def _sync_slider(self, threshold):
+        s = self.threshold
+        if not math.isfinite(threshold):
+            threshold = self._slider_limits()[1]
+        if s.value != threshold:
+            s.value = threshold  # clamped into the slider's range by ipywidgets
+
+    def _set_alerts(self, alerts):
+        """Flag the riskiest cases up to ``alerts`` per period (ties may give fewer)."""
+        k = alerts / self._scale if self._scale else 0.0
+        point = self.curve.top_k(k)
+        self._set_threshold(point.threshold, point=point)
+
+    def go_to_optimum(self):
+        """Move the threshold to the best one (no change when no threshold meets the constraints)."""
+        if self.decision is None:
+            self._update_readout()
+            return
+        self._set_threshold(self.decision.threshold, point=self.decision.point)
+
+    def _set_value_model(self, name, value):
+        self.value_model = dataclasses.replace(self.value_model, **{name: value})
+        self._after_decision_inputs()
+
+    def _set_constraints(self):
+        constraints = {}
+        for name in CONSTRAINTS:
+            if self.constraint_switches[name].value:
+                constraints[name] = float(self.constraint_inputs[name].value)
+        self.constraints = constraints
+        self._after_decision_inputs()
+
+    def _set_model(self):
+        self.model = dataclasses.replace(self.model, prevalence=self.prevalence.value, auc=self.auc.value)
+        self._sample_size = self.sample_size.value
+        self._notes_from_warnings = ()
+        self._build_curve(None)
+        self._busy = True
+        try:
+            self._configure_slider()
+            self.alerts.max = self._alerts_max()
+        finally:
+            self._busy = False
+        self._after_decision_inputs()
+
+    def _after_decision_inputs(self):
+        """Re-optimise and redraw everything, keeping the slider where it is."""
+        self._optimise()
+        self._rebuild_displays()
+        self._set_threshold(self.result.threshold, initial=True)
+
+    # ------------------------------------------------------------------------- pictures
+    def _build_figures(self):
+        size, dpi = (6.0, 3.9), 96
+        margins = {"confusion": (1.25, 0.1, 0.1, 0.65)}
+        self.figures = {name: FigureImage(figsize=size, dpi=dpi, name=name, margins=margins.get(name))
+                        for name in ("value", "confusion", "metrics", "distribution", "pr", "roc")}
+        self.displays = {}
+
+    def _rebuild_displays(self):
+        """Put the current curve, values and optimum into the displays (created on first call)."""
+        curve, d = self.curve, self.decision
+        optimum = d.point if d is not None else None
+        value_data = {
+            "thresholds": curve.thresholds, "values": self._values, "feasible": self._feasible,
+            "optimum_index": None if d is None else d.index,
+            "band": None if d is None else d.near_optimal,
+        }
+        metrics = MetricsCurveDisplay.arrays_from_curve(curve)
+        pr = PrecisionRecallDisplay.arrays_from_curve(curve)
+        roc = RocCurveDisplay.arrays_from_curve(curve)
+        slope = iso_value_slope(curve, self.value_model)
+        hist = ScoreDistributionDisplay.arrays_from_curve(
+            curve, xscale=self.threshold_scale, volume=self.volume
+        )
+        point = getattr(self, "result", None)
+        point = point.point if point is not None and point.curve is curve else curve.point(len(curve) - 1)
+        if not self.displays:
+            common = {"period": self.period}
+            f = self.figures
+            self.displays = {
+                "value": ValueCurveDisplay(
+                    **value_data, point=point, volume=self.volume, currency=self.currency,
+                    xscale=self.threshold_scale, **common,
+                ).plot(ax=f["value"].figure.add_subplot()),
+                "confusion": ConfusionMatrixDisplay(
+                    point=point, value_model=self.value_model, volume=self.volume,
+                    currency=self.currency, **common,
+                ).plot(ax=f["confusion"].figure.add_subplot()),
+                "metrics": MetricsCurveDisplay(
+                    **metrics, point=point, optimum_threshold=None if d is None else d.threshold,
+                    xscale=self.threshold_scale,
+                ).plot(ax=f["metrics"].figure.add_subplot()),
+                "distribution": ScoreDistributionDisplay(
+                    **hist, point=point, log=self.log_counts, xscale=self.threshold_scale,
+                    volume=self.volume, **common,
+                ).plot(ax=f["distribution"].figure.add_subplot()),
+                "pr": PrecisionRecallDisplay(**pr, point=point, optimum=optimum).plot(
+                    ax=f["pr"].figure.add_subplot()),
+                "roc": RocCurveDisplay(**roc, point=point, optimum=optimum, iso_slope=slope).plot(
+                    ax=f["roc"].figure.add_subplot()),
+            }
+            for name, display in self.displays.items():
+                f[name].add_display(display)
+            return
+        ds = self.displays
+        ds["value"].update(**value_data)
+        ds["confusion"].update(value_model=self.value_model, volume=self.volume)
+        ds["metrics"].update(**metrics, optimum_threshold=None if d is None else d.threshold)
+        ds["distribution"].update(**hist)
+        ds["pr"].update(**pr, optimum=optimum)
+        ds["roc"].update(**roc, optimum=optimum, iso_slope=slope)
+
+    def redraw(self, *, full=False):
+        """Render every picture and send it to the browser (no-op when ``render`` is False).
+
+        ``full=False`` redraws only what a threshold move changes.
+        """
+        if not self.render:
+            return
+        for fig in self.figures.values():
+            fig.draw(full=full)
+            fig.publish()
+
+    # ------------------------------------------------------------------------- readout
+    def _update_readout(self):
+        r = self.result
+        p = r.point
+        where = self._where
+        cards = [
+            ("precision", fmt_fraction(p.precision), "of flagged cases are positive"),
+            ("recall", fmt_fraction(p.recall), "of positives are flagged"),
+            ("alert rate", fmt_fraction(p.alert_rate), "of all cases are flagged"),
+            (f"alerts {where}", fmt_count(r.alerts_per_period), "cases to review"),
+            (f"value {where}", fmt_money(r.value), self.currency),
+            ("gap to the optimum", fmt_money(-r.gap_to_optimum) if math.isfinite(r.gap_to_optimum)
+             else "no optimum", f"best threshold {fmt_threshold(r.best_threshold)}"
+             if math.isfinite(r.best_threshold) else "no threshold meets the constraints"),
+        ]
+        cell = ("display:inline-block;min-width:9.5em;margin:0 6px 6px 0;padding:4px 8px;"
+                "border:1px solid #ccc;border-radius:4px;vertical-align:top")
+        parts = [
+            f'<div style="{cell}"><div style="font-size:85%;color:#555">{html.escape(k)}</div>'
+            f'<div class="aipm-kpi-value" style="font-size:130%;font-weight:bold">{html.escape(v)}</div>'
+            f'<div style="font-size:80%;color:#555">{html.escape(s)}</div></div>'
+            for k, v, s in cards
+        ]
+        head = (f'<div style="margin-bottom:4px">Threshold <b>{fmt_threshold(p.threshold)}</b>: '
+                f'flag cases scoring at or above it.</div>')
+        notes = "".join(f'<li>{html.escape(n)}</li>' for n in r.notes)
+        notes = f'<ul class="aipm-notes" style="margin:2px 0;color:#a33">{notes}</ul>' if notes else ""
+        self.kpis.value = head + "".join(parts) + notes
+
+    # ------------------------------------------------------------------------- layout
+    def _layout(self):
+        w = self._w
+        head = w.HTML(
+            "<b>Move the threshold</b> and watch precision, recall, alerts and money move together. "
+            "Cases scoring at or above the threshold are flagged for action."
+        )
+        threshold_row = w.HBox([self.alerts, self.goto_optimum], layout=w.Layout(flex_flow="row wrap"))
+        money_help = w.HTML(
+            f"Money per case ({html.escape(self.currency)}): gains positive, costs negative "
+            "(a review costing 5 is −5). '× amount' terms take that share of the case's amount."
+        )
+        money = w.VBox([money_help, w.GridBox(
+            list(self.value_inputs.values()),
+            layout=w.Layout(grid_template_columns="repeat(auto-fill, minmax(17em, 1fr))"),
+        )])
+        constraints = w.VBox([
+            w.HTML("Switch on the business rules the threshold must respect."),
+            *[w.HBox([self.constraint_switches[n], self.constraint_inputs[n]]) for n in CONSTRAINTS],
+        ])
+        tabs = [money, constraints]
+        titles = ["money per outcome", "constraints"]
+        if self.model is not None:
+            tabs.append(w.VBox([
+                w.HTML("A synthetic model: change how rare positives are and how well it ranks them."),
+                self.prevalence, self.auc, self.sample_size,
+            ]))
+            titles.append("model")
+        settings = w.Tab(children=tabs, titles=titles)
+        settings.add_class("aipm-settings")
+        f = self.figures
+        grid = w.GridBox(
+            [f[n].image for n in ("value", "confusion", "metrics", "distribution", "pr", "roc")],
+            layout=w.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))", grid_gap="4px"),
+        )
+        box = w.VBox([head, self.threshold, threshold_row, self.kpis, self.errors, settings, grid])
+        box.add_class("aipm-explorer")
+        return box
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def __repr__(self):
+        r = self.result
+        return (f"ThresholdExplorer(threshold {fmt_threshold(r.point.threshold)}, "
+                f"value {fmt_money(r.value)} {self._where})")
