@@ -18,5 +18,9 @@ class ConstraintError(ValueError):
     """Constraints passed to :func:`aipm_sim.optimize` that cannot all hold."""
 
 
+class ScenarioError(ValueError):
+    """A scenario that cannot be found or a scenario file that breaks the format."""
+
+
 class DegenerateWarning(UserWarning):
     """A computable but degenerate case: some metric is undefined (NaN)."""

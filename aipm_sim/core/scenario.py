@@ -1,0 +1,884 @@
+"""Business scenarios: a PM's numbers, with units, ranges and sources, in a TOML file.
+
+A scenario file (read with :mod:`tomllib`; nothing in it is executed) holds
+
+* ``name``, ``title``, ``summary`` (one line), ``narrative``, ``kind``
+  (``"threshold"``: one yes/no per case; ``"ranking"``: k recommendations per
+  session), ``currency`` and ``priority`` (e.g. ``"recall"``);
+* ``[parameters.NAME]`` – each business number: ``value``, plausible
+  ``low``/``high`` bounds (used by the sensitivity analysis), the allowed
+  range ``min``/``max`` (overrides outside it are refused), ``unit``,
+  ``description`` and ``source`` (a citation or "rationale: …");
+* ``[scores]`` – where the scores come from: ``source = "binormal"``
+  (prevalence, auc, amounts), ``"file"`` (a CSV of scored cases) or
+  ``"ranking_model"`` (synthetic recommendation candidates);
+* ``[value]`` – money per outcome (the fields of :class:`ValueModel` or
+  :class:`RankingValueModel`), gains > 0 and costs < 0;
+* ``[decision]`` – ``volume`` (cases, or sessions, per month), ``k_max`` for
+  rankings, and ``[decision.constraints]`` (the keyword arguments of
+  :func:`optimize` / :func:`optimize_ranking`);
+* optionally ``[rule]`` (a simple baseline on the same cases),
+  ``[opportunity]`` (build, inference and running costs) and
+  ``[[variants]]`` (candidate models: AUC, cost per 1,000 predictions,
+  p95 latency).
+
+Every number outside ``[parameters]`` may be a literal or an *expression*
+string over parameter names with ``+ - * /`` and parentheses, e.g.
+``fp = "-cost_per_review - friction_cost_per_false_alert"``. Every value is
+per month: volumes are cases per month and values currency per month.
+
+Public API: :func:`list_scenarios`, :func:`load_scenario`, :class:`Scenario`,
+:class:`Parameter`.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import json
+import math
+import tomllib
+import types
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .binormal import BinormalModel
+from .curve import ThresholdCurve
+from .errors import ParameterError, ScenarioError
+from .optimize import CONSTRAINTS, optimize
+from .ranking import (RANKING_CONSTRAINTS, RankingCurve, RankingModel, RankingSet, RankingValueModel,
+                      optimize_ranking)
+from .roi import ModelVariant, amount_rule_curve, compare_rule, compare_variants, compute_opportunity
+from .scores import ScoreSet, read_table
+
+MSG_UNKNOWN_SCENARIO = "unknown scenario {!r}; valid scenarios are: {}"
+MSG_UNKNOWN_PARAMETER = "unknown parameter {!r} for scenario {!r}; valid parameters are: {}"
+MSG_PARAMETER_RANGE = "parameter {!r} must be in [{:g}, {:g}] ({}); found {!r}"
+MSG_PARAMETER_NUMBER = "parameter {!r} must be a number; found {!r}"
+MSG_FILE_MISSING = "scenario file {!r} does not exist"
+MSG_NOT_TOML = "scenario file {!r} is not valid TOML: {}"
+MSG_MISSING = "scenario file {!r}: {} is missing (required)"
+MSG_UNKNOWN_KEY = "scenario file {!r}: unknown key {!r} in {}; allowed keys are: {}"
+MSG_TYPE = "scenario file {!r}: {} must be {}; found {!r}"
+MSG_CHOICE = "scenario file {!r}: {} must be one of {}; found {!r}"
+MSG_BOUNDS = ("scenario file {!r}: parameters.{} needs min <= low <= value <= high <= max; "
+              "found min={:g}, low={:g}, value={:g}, high={:g}, max={:g}")
+MSG_EXPRESSION = ("scenario file {!r}: {} = {!r} is not allowed: only numbers, parameter names, "
+                  "+ - * / and parentheses are")
+MSG_UNKNOWN_NAME = "scenario file {!r}: {} = {!r} uses unknown name {!r}; parameters are: {}"
+MSG_DIVISION = "scenario {!r}: {} = {!r} divides by zero with the current parameter values"
+MSG_NO_RULE = "scenario {!r} has no [rule]; only scenarios with a rule can be compared with one"
+MSG_NO_OPPORTUNITY = "scenario {!r} has no [opportunity] costs; ROI needs build, inference and running costs"
+MSG_NO_VARIANTS = "scenario {!r} has no [[variants]] to compare"
+MSG_VARIANTS_SOURCE = ("scenario {!r}: model variants need a synthetic score source "
+                       "(binormal or ranking_model); this one reads {!r}")
+MSG_RULE_SOURCE = "scenario file {!r}: rule kind {!r} needs scores.source {}; found {!r}"
+MSG_AGAINST = "against must be one of 'rule', 'nothing'; found {!r}"
+
+KINDS = ("threshold", "ranking")
+_SOURCES = {"threshold": ("binormal", "file"), "ranking": ("ranking_model",)}
+_RULE_KINDS = {"amount": ("binormal", "file"), "auc": ("binormal",), "column": ("file",),
+               "popularity": ("ranking_model",)}
+
+_TOP_KEYS = ("name", "title", "summary", "narrative", "kind", "currency", "priority", "parameters",
+             "scores", "value", "decision", "rule", "opportunity", "variants")
+_TOP_REQUIRED = ("name", "title", "summary", "narrative", "kind", "currency", "parameters", "scores",
+                 "value", "decision")
+_PARAMETER_KEYS = ("value", "low", "high", "min", "max", "unit", "description", "source")
+_SCORE_KEYS = {
+    "binormal": {"required": ("prevalence", "auc"),
+                 "expressions": ("prevalence", "auc", "amount_mean", "positive_amount_mean", "amount_sigma"),
+                 "columns": ()},
+    "file": {"required": ("score", "label"), "expressions": ("prevalence",),
+             "columns": ("score", "label", "amount", "weight"), "files": ("file", "package_file")},
+    "ranking_model": {"required": ("relevance_rate", "auc", "n_candidates", "n_sessions", "seed"),
+                      "expressions": ("relevance_rate", "auc", "popularity_auc"),
+                      "integers": ("n_candidates", "n_sessions", "seed")},
+}
+_VALUE_KEYS = {"threshold": ("tp", "fp", "fn", "tn", "tp_amount", "fp_amount", "fn_amount", "tn_amount"),
+               "ranking": ("relevant", "irrelevant", "per_slot")}
+_DECISION_KEYS = {"threshold": ("volume", "constraints"), "ranking": ("volume", "k_max", "constraints")}
+_RULE_KEYS = ("kind", "description", "auc", "column")
+_OPPORTUNITY_KEYS = ("build_cost", "cost_per_1000_predictions", "running_cost_per_month", "horizon_months",
+                     "latency_budget_ms", "against")
+_OPPORTUNITY_REQUIRED = ("build_cost", "cost_per_1000_predictions", "running_cost_per_month", "horizon_months")
+_VARIANT_KEYS = ("name", "auc", "cost_per_1000_predictions", "p95_latency_ms", "description", "source")
+
+
+# -- parameters ----------------------------------------------------------------------
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Parameter:
+    """One business number of a scenario.
+
+    Attributes
+    ----------
+    name : str
+    value : float
+        The value in use.
+    low, high : float
+        Plausible range, used by the sensitivity analysis (low <= high).
+    min, max : float
+        Allowed range: a value outside it is refused (e.g. a rate outside [0, 1]).
+    unit, description, source : str
+        Unit (e.g. "EUR per alert"), meaning, and a citation or stated rationale.
+    """
+
+    name: str
+    value: float
+    low: float
+    high: float
+    min: float = -math.inf
+    max: float = math.inf
+    unit: str = ""
+    description: str = ""
+    source: str = ""
+
+    def allows(self, x):
+        return self.min <= x <= self.max
+
+
+# -- safe expressions --------------------------------------------------------------------
+_BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
+           ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b}
+
+
+def _parse_expression(text, field, label, names):
+    """Parse ``text`` (a number or an arithmetic expression over ``names``) into an AST, or raise."""
+    if isinstance(text, bool) or not isinstance(text, (int, float, str)):
+        raise ScenarioError(MSG_TYPE.format(label, field, "a number or an expression string", text))
+    if not isinstance(text, str):
+        return ast.Expression(body=ast.Constant(value=float(text)))
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError:
+        raise ScenarioError(MSG_EXPRESSION.format(label, field, text)) from None
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Expression, ast.operator, ast.unaryop, ast.Load)):
+            continue
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+            continue
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            continue
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
+                and not isinstance(node.value, bool):
+            continue
+        if isinstance(node, ast.Name):
+            if node.id not in names:
+                raise ScenarioError(MSG_UNKNOWN_NAME.format(label, field, text, node.id, ", ".join(names)))
+            continue
+        raise ScenarioError(MSG_EXPRESSION.format(label, field, text))
+    if isinstance(tree.body, (ast.operator, ast.unaryop)):  # pragma: no cover - not produced by ast.parse
+        raise ScenarioError(MSG_EXPRESSION.format(label, field, text))
+    return tree
+
+
+def _evaluate(node, values):
+    if isinstance(node, ast.Expression):
+        return _evaluate(node.body, values)
+    if isinstance(node, ast.Constant):
+        return float(node.value)
+    if isinstance(node, ast.Name):
+        return values[node.id]
+    if isinstance(node, ast.UnaryOp):
+        x = _evaluate(node.operand, values)
+        return -x if isinstance(node.op, ast.USub) else x
+    return _BINOPS[type(node.op)](_evaluate(node.left, values), _evaluate(node.right, values))
+
+
+# -- the scenario -------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class Scenario:
+    """A business scenario: parameters with sources, where scores come from, money and constraints.
+
+    Load one with :func:`load_scenario`; change parameters with
+    :meth:`replace` (``scenario.replace(fraud_rate=0.004)``). Two scenarios
+    are equal when their contents are (the file they came from does not count).
+
+    Attributes
+    ----------
+    name, title, summary, narrative, kind, currency, priority : str
+    parameters : mapping of str to Parameter
+        In file order; read-only.
+    scores, value, decision, rule, opportunity : mapping
+        The file's tables (numbers or expression strings); read-only.
+        ``rule`` and ``opportunity`` may be None.
+    variants : tuple of ModelVariant
+    path : pathlib.Path or None
+        File the scenario was read from.
+    """
+
+    name: str
+    title: str
+    summary: str
+    narrative: str
+    kind: str
+    currency: str
+    priority: str
+    parameters: types.MappingProxyType
+    scores: types.MappingProxyType
+    value: types.MappingProxyType
+    decision: types.MappingProxyType
+    rule: types.MappingProxyType | None
+    opportunity: types.MappingProxyType | None
+    variants: tuple
+    path: Path | None = None
+    _expressions: types.MappingProxyType | None = None
+
+    def __eq__(self, other):
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        return self.to_dict() == other.to_dict()
+
+    __hash__ = None
+
+    # -- parameters ------------------------------------------------------------------
+    @property
+    def values(self):
+        """Current parameter values, name -> float (a new dict)."""
+        return {name: p.value for name, p in self.parameters.items()}
+
+    def replace(self, **overrides):
+        """A copy with some parameter values changed.
+
+        Raises
+        ------
+        ParameterError
+            For an unknown name (the message lists the valid ones), a
+            non-number, or a value outside the parameter's allowed range.
+        """
+        params = dict(self.parameters)
+        for name, raw in overrides.items():
+            if name not in params:
+                raise ParameterError(MSG_UNKNOWN_PARAMETER.format(name, self.name, ", ".join(params)))
+            p = params[name]
+            if isinstance(raw, bool):
+                raise ParameterError(MSG_PARAMETER_NUMBER.format(name, raw))
+            try:
+                x = float(raw)
+            except (TypeError, ValueError):
+                raise ParameterError(MSG_PARAMETER_NUMBER.format(name, raw)) from None
+            if math.isnan(x) or not p.allows(x):
+                raise ParameterError(MSG_PARAMETER_RANGE.format(name, p.min, p.max, p.unit or "no unit", raw))
+            params[name] = replace(p, value=x)
+        return replace(self, parameters=types.MappingProxyType(params))
+
+    def evaluate(self, field):
+        """The number of a file field (e.g. ``"value.fp"``) with the current parameter values."""
+        try:
+            node = self._expressions[field]
+        except KeyError:
+            raise ParameterError(f"field must be one of {', '.join(self._expressions)}; found {field!r}") from None
+        try:
+            return float(_evaluate(node, self.values))
+        except ZeroDivisionError:
+            raise ParameterError(MSG_DIVISION.format(self.name, field, _source_text(node))) from None
+
+    def _maybe(self, field):
+        return self.evaluate(field) if field in self._expressions else None
+
+    def assumptions(self):
+        """The parameters as a table for a PM: value, unit, plausible range, allowed range, source."""
+        rows = [{
+            "parameter": p.name, "value": p.value, "unit": p.unit, "low": p.low, "high": p.high,
+            "allowed_min": p.min, "allowed_max": p.max, "description": p.description, "source": p.source,
+        } for p in self.parameters.values()]
+        return pd.DataFrame(rows).set_index("parameter")
+
+    # -- the pieces ---------------------------------------------------------------------------
+    @property
+    def volume(self):
+        """Cases (threshold scenarios) or sessions (ranking) per month."""
+        return self.evaluate("decision.volume")
+
+    @property
+    def predictions_per_month(self):
+        """Model predictions per month: one per case, or one per candidate item for rankings."""
+        if self.kind == "ranking":
+            return self.volume * self._ranking_model().n_candidates
+        return self.volume
+
+    @property
+    def constraints(self):
+        """The constraints of :func:`optimize` (or :func:`optimize_ranking`), name -> bound (a new dict)."""
+        return {name: self.evaluate(f"decision.constraints.{name}")
+                for name in self.decision.get("constraints", {})}
+
+    def value_model(self):
+        """A :class:`ValueModel` (threshold) or :class:`RankingValueModel` (ranking), currency per case."""
+        from .value import ValueModel
+
+        cells = {c: self.evaluate(f"value.{c}") for c in self.value}
+        return RankingValueModel(**cells) if self.kind == "ranking" else ValueModel(**cells)
+
+    def score_model(self, *, auc=None):
+        """The synthetic model behind the scores (:class:`BinormalModel` or :class:`RankingModel`).
+
+        ``auc`` replaces the model's AUC (for model variants). None for a
+        file source.
+        """
+        source = self.scores["source"]
+        if source == "binormal":
+            return BinormalModel(
+                self.evaluate("scores.prevalence"),
+                self.evaluate("scores.auc") if auc is None else auc,
+                amount_mean=self._maybe("scores.amount_mean"),
+                positive_amount_mean=self._maybe("scores.positive_amount_mean"),
+                amount_sigma=1.0 if "scores.amount_sigma" not in self._expressions
+                else self.evaluate("scores.amount_sigma"),
+            )
+        if source == "ranking_model":
+            return self._ranking_model(auc=auc)
+        return None
+
+    def _ranking_model(self, *, auc=None):
+        return RankingModel(
+            relevance_rate=self.evaluate("scores.relevance_rate"),
+            auc=self.evaluate("scores.auc") if auc is None else auc,
+            n_candidates=self.scores["n_candidates"],
+            popularity_auc=self._maybe("scores.popularity_auc"),
+        )
+
+    def score_set(self, *, auc=None):
+        """The scored cases: a :class:`ScoreSet` (file source) or a :class:`RankingSet` (ranking).
+
+        A binormal source has no cases (its curve is exact): raises ScenarioError.
+        """
+        source = self.scores["source"]
+        if source == "file":
+            return _file_score_set(self, score_column=self.scores["score"])
+        if source == "ranking_model":
+            m = self._ranking_model(auc=auc)
+            return _ranking_sample(m, self.scores["n_sessions"], self.scores["seed"])
+        raise ScenarioError(f"scenario {self.name!r} has exact binormal scores, not a set of cases")
+
+    def curve(self, *, auc=None):
+        """The model's :class:`ThresholdCurve` (or :class:`RankingCurve`) on one month's population.
+
+        Counts are per case of the source (binormal: shares of the
+        population); pass ``volume=scenario.volume`` to value functions to
+        get currency per month.
+        """
+        source = self.scores["source"]
+        if source == "binormal":
+            return self.score_model(auc=auc).curve()
+        if source == "file":
+            return ThresholdCurve.from_scores(self.score_set())
+        m = self._ranking_model(auc=auc)
+        return _ranking_curve(m, self.scores["n_sessions"], self.scores["seed"], self.decision["k_max"], False)
+
+    def optimize(self, *, tolerance=0.01):
+        """The best decision: a :class:`Decision` (threshold) or :class:`RankingDecision` (k, min score).
+
+        Values are currency per month.
+        """
+        return self._decide(self.curve(), tolerance=tolerance)
+
+    def _decide(self, curve, *, tolerance=0.01):
+        if self.kind == "ranking":
+            return optimize_ranking(curve, self.value_model(), sessions=self.volume, **self.constraints)
+        return optimize(curve, self.value_model(), volume=self.volume, tolerance=tolerance, **self.constraints)
+
+    def nothing_value(self):
+        """Value per month of acting on nothing (no model, no rule)."""
+        if self.kind == "ranking":
+            return 0.0
+        curve = self.curve()
+        return float(self.value_model().value(curve, volume=self.volume)[0])
+
+    # -- rule, ROI, variants ---------------------------------------------------------------
+    def rule_curve(self):
+        """Curve of the scenario's rule on the same cases (ThresholdCurve or RankingCurve)."""
+        if self.rule is None:
+            raise ScenarioError(MSG_NO_RULE.format(self.name))
+        kind = self.rule["kind"]
+        if kind == "amount":
+            if self.scores["source"] == "binormal":
+                return amount_rule_curve(self.score_model())
+            return ThresholdCurve.from_scores(_file_score_set(self, score_column=self.scores["amount"]))
+        if kind == "auc":
+            return self.score_model(auc=self.evaluate("rule.auc")).curve()
+        if kind == "column":
+            return ThresholdCurve.from_scores(_file_score_set(self, score_column=self.rule["column"]))
+        m = self._ranking_model()
+        return _ranking_curve(m, self.scores["n_sessions"], self.scores["seed"], self.decision["k_max"], True)
+
+    def rule_decision(self):
+        """The rule's best decision with the same money, volume and constraints."""
+        return self._decide(self.rule_curve())
+
+    def compare_rule(self):
+        """The model's best decision against the rule's: a :class:`RuleComparison`."""
+        rule_decision = self.rule_decision()
+        return compare_rule(self.optimize(), rule_decision, rule=self.rule["description"],
+                            nothing_value=self.nothing_value())
+
+    def _baseline(self, against):
+        if against is None:
+            against = (self.opportunity or {}).get("against", "rule" if self.rule is not None else "nothing")
+        if against not in ("rule", "nothing"):
+            raise ParameterError(MSG_AGAINST.format(against))
+        return self.rule_decision().value if against == "rule" else self.nothing_value()
+
+    def _costs(self):
+        if self.opportunity is None:
+            raise ScenarioError(MSG_NO_OPPORTUNITY.format(self.name))
+        return {name: self.evaluate(f"opportunity.{name}") for name in
+                ("build_cost", "running_cost_per_month", "horizon_months")}
+
+    def opportunity_summary(self, *, against=None):
+        """Net value per month, ROI and payback of the model: an :class:`Opportunity`.
+
+        Parameters
+        ----------
+        against : {"rule", "nothing"}, optional
+            The baseline; default: the file's ``opportunity.against``, else
+            the rule when the scenario has one, else acting on nothing.
+        """
+        costs = self._costs()
+        return compute_opportunity(
+            model_value_per_month=self.optimize().value,
+            baseline_value_per_month=self._baseline(against),
+            predictions_per_month=self.predictions_per_month,
+            cost_per_1000_predictions=self.evaluate("opportunity.cost_per_1000_predictions"),
+            **costs,
+        )
+
+    def compare_variants(self, *, latency_budget_ms=None, against=None):
+        """Each model variant's best decision and net value, and the best within the latency budget.
+
+        ``latency_budget_ms`` defaults to the file's ``opportunity.latency_budget_ms`` (none: no budget).
+        """
+        if not self.variants:
+            raise ScenarioError(MSG_NO_VARIANTS.format(self.name))
+        if self.scores["source"] == "file":
+            raise ScenarioError(MSG_VARIANTS_SOURCE.format(self.name, self.scores["source"]))
+        costs = self._costs()
+        if latency_budget_ms is None:
+            latency_budget_ms = self._maybe("opportunity.latency_budget_ms")
+        decisions = [self._decide(self.curve(auc=v.auc)) for v in self.variants]
+        return compare_variants(
+            self.variants, decisions,
+            baseline_value_per_month=self._baseline(against),
+            predictions_per_month=self.predictions_per_month,
+            latency_budget_ms=latency_budget_ms,
+            **costs,
+        )
+
+    # -- files -------------------------------------------------------------------------------
+    def to_dict(self):
+        """The scenario as the plain dict a TOML file holds (current parameter values)."""
+        out = {key: getattr(self, key) for key in ("name", "title", "summary", "narrative", "kind", "currency")}
+        if self.priority:
+            out["priority"] = self.priority
+        out["parameters"] = {}
+        for p in self.parameters.values():
+            entry = {"value": p.value, "low": p.low, "high": p.high}
+            if p.min != -math.inf:
+                entry["min"] = p.min
+            if p.max != math.inf:
+                entry["max"] = p.max
+            for key in ("unit", "description", "source"):
+                if getattr(p, key):
+                    entry[key] = getattr(p, key)
+            out["parameters"][p.name] = entry
+        for key in ("scores", "value", "decision", "rule", "opportunity"):
+            table = getattr(self, key)
+            if table is not None:
+                out[key] = _thaw(table)
+        if self.variants:
+            out["variants"] = [
+                {k: getattr(v, k) for k in _VARIANT_KEYS if not (k in ("description", "source") and not getattr(v, k))}
+                for v in self.variants
+            ]
+        return out
+
+    def to_toml(self):
+        """The scenario as TOML text; :func:`load_scenario` reads it back to an equal scenario."""
+        return _dump_toml(self.to_dict())
+
+    def save(self, path):
+        """Write :meth:`to_toml` to ``path``."""
+        Path(path).write_text(self.to_toml(), encoding="utf-8")
+
+    def __repr__(self):
+        return f"Scenario({self.name!r}: {self.summary})"
+
+
+# -- loading -------------------------------------------------------------------------------------
+def _scenario_folder():
+    return Path(str(resources.files("aipm_sim") / "scenarios"))
+
+
+def _data_folder():
+    return Path(str(resources.files("aipm_sim") / "data"))
+
+
+def list_scenarios(*, details=False):
+    """The preset scenarios shipped with the package.
+
+    Parameters
+    ----------
+    details : bool
+        False: a tuple of names, sorted. True: a DataFrame with name, kind,
+        title and summary (one line each).
+    """
+    names = tuple(sorted(p.stem for p in _scenario_folder().glob("*.toml")))
+    if not details:
+        return names
+    rows = []
+    for name in names:
+        s = load_scenario(name)
+        rows.append({"name": name, "kind": s.kind, "title": s.title, "summary": s.summary})
+    return pd.DataFrame(rows)
+
+
+def load_scenario(name_or_path, **overrides):
+    """Load a preset by name, or a scenario file by path, then apply parameter overrides.
+
+    Parameters
+    ----------
+    name_or_path : str or path-like
+        A preset name (see :func:`list_scenarios`) or a path to a ``.toml`` file.
+    **overrides : float
+        New values for parameters, e.g. ``fraud_rate=0.004``.
+
+    Raises
+    ------
+    ScenarioError
+        Unknown preset (the message lists the valid ones), missing file or a
+        file that breaks the format (the message names the key).
+    ParameterError
+        Unknown parameter or a value outside its allowed range.
+    """
+    text = str(name_or_path)
+    is_path = isinstance(name_or_path, Path) or text.endswith(".toml") or "/" in text or "\\" in text
+    if is_path:
+        path = Path(name_or_path)
+        if not path.is_file():
+            raise ScenarioError(MSG_FILE_MISSING.format(str(path)))
+    else:
+        path = _scenario_folder() / f"{text}.toml"
+        if not path.is_file():
+            raise ScenarioError(MSG_UNKNOWN_SCENARIO.format(text, ", ".join(list_scenarios())))
+    scenario = _load_file(path)
+    return scenario.replace(**overrides) if overrides else scenario
+
+
+def _load_file(path):
+    label = str(path)
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(MSG_NOT_TOML.format(label, exc)) from None
+    except UnicodeDecodeError:
+        raise ScenarioError(MSG_NOT_TOML.format(label, "it is not UTF-8 text")) from None
+    return parse_scenario(doc, label=label, base=path.parent, path=path)
+
+
+def parse_scenario(doc, *, label="<dict>", base=None, path=None):
+    """Validate a scenario document (the dict :mod:`tomllib` returns) and build the :class:`Scenario`.
+
+    ``base`` is the folder that relative ``scores.file`` paths are read from.
+    """
+    _keys(doc, _TOP_KEYS, "the top level", label)
+    for key in _TOP_REQUIRED:
+        if key not in doc:
+            raise ScenarioError(MSG_MISSING.format(label, key))
+    for key in ("name", "title", "summary", "narrative", "currency", "priority"):
+        if key in doc and not isinstance(doc[key], str):
+            raise ScenarioError(MSG_TYPE.format(label, key, "a string", doc[key]))
+    kind = doc["kind"]
+    if kind not in KINDS:
+        raise ScenarioError(MSG_CHOICE.format(label, "kind", ", ".join(KINDS), kind))
+    parameters = _parse_parameters(doc["parameters"], label)
+    names = tuple(parameters)
+    expressions = {}
+
+    def expr(table_name, table, key):
+        field = f"{table_name}.{key}"
+        expressions[field] = _parse_expression(table[key], field, label, names)
+
+    scores = _table(doc["scores"], "scores", label)
+    source = scores.get("source")
+    if source not in _SOURCES[kind]:
+        raise ScenarioError(MSG_CHOICE.format(label, "scores.source", ", ".join(_SOURCES[kind]), source))
+    spec = _SCORE_KEYS[source]
+    allowed = ("source", *spec["expressions"], *spec.get("columns", ()), *spec.get("files", ()),
+               *spec.get("integers", ()))
+    _keys(scores, allowed, "scores", label)
+    for key in spec["required"]:
+        if key not in scores:
+            raise ScenarioError(MSG_MISSING.format(label, f"scores.{key}"))
+    for key in spec["expressions"]:
+        if key in scores:
+            expr("scores", scores, key)
+    for key in spec.get("columns", ()):
+        if key in scores and not isinstance(scores[key], str):
+            raise ScenarioError(MSG_TYPE.format(label, f"scores.{key}", "a column name (string)", scores[key]))
+    for key in spec.get("integers", ()):
+        v = scores[key]
+        if isinstance(v, bool) or not isinstance(v, int) or v < (0 if key == "seed" else 1):
+            raise ScenarioError(MSG_TYPE.format(label, f"scores.{key}", "a whole number >= 1"
+                                                if key != "seed" else "a whole number >= 0", v))
+    if source == "file":
+        given = [k for k in spec["files"] if k in scores]
+        if len(given) != 1:
+            raise ScenarioError(MSG_MISSING.format(label, "exactly one of scores.file, scores.package_file"))
+        key = given[0]
+        if not isinstance(scores[key], str):
+            raise ScenarioError(MSG_TYPE.format(label, f"scores.{key}", "a file name (string)", scores[key]))
+        where = (Path(base) if base is not None else Path(".")) if key == "file" else _data_folder()
+        data_path = where / scores[key]
+        if not data_path.is_file():
+            raise ScenarioError(f"scenario file {label!r}: scores.{key} {scores[key]!r} not found in {str(where)!r}")
+
+    value = _table(doc["value"], "value", label)
+    _keys(value, _VALUE_KEYS[kind], "value", label)
+    for key in value:
+        expr("value", value, key)
+
+    decision = _table(doc["decision"], "decision", label)
+    _keys(decision, _DECISION_KEYS[kind], "decision", label)
+    if "volume" not in decision:
+        raise ScenarioError(MSG_MISSING.format(label, "decision.volume"))
+    expr("decision", decision, "volume")
+    if kind == "ranking":
+        k_max = decision.get("k_max")
+        if isinstance(k_max, bool) or not isinstance(k_max, int) or k_max < 1:
+            raise ScenarioError(MSG_TYPE.format(label, "decision.k_max", "a whole number >= 1", k_max))
+    constraints = _table(decision.get("constraints", {}), "decision.constraints", label)
+    _keys(constraints, tuple(RANKING_CONSTRAINTS if kind == "ranking" else CONSTRAINTS),
+          "decision.constraints", label)
+    for key in constraints:
+        expr("decision.constraints", constraints, key)
+
+    rule = None
+    if "rule" in doc:
+        rule = _table(doc["rule"], "rule", label)
+        _keys(rule, _RULE_KEYS, "rule", label)
+        rkind = rule.get("kind")
+        if rkind not in _RULE_KINDS:
+            raise ScenarioError(MSG_CHOICE.format(label, "rule.kind", ", ".join(_RULE_KINDS), rkind))
+        if source not in _RULE_KINDS[rkind]:
+            raise ScenarioError(MSG_RULE_SOURCE.format(label, rkind, " or ".join(_RULE_KINDS[rkind]), source))
+        if not isinstance(rule.get("description"), str):
+            raise ScenarioError(MSG_TYPE.format(label, "rule.description", "a string", rule.get("description")))
+        if rkind == "auc":
+            if "auc" not in rule:
+                raise ScenarioError(MSG_MISSING.format(label, "rule.auc"))
+            expr("rule", rule, "auc")
+        if rkind == "column" and not isinstance(rule.get("column"), str):
+            raise ScenarioError(MSG_TYPE.format(label, "rule.column", "a column name (string)", rule.get("column")))
+        if rkind == "amount" and source == "file" and "amount" not in scores:
+            raise ScenarioError(MSG_MISSING.format(label, "scores.amount (the amount rule needs it)"))
+
+    opportunity = None
+    if "opportunity" in doc:
+        opportunity = _table(doc["opportunity"], "opportunity", label)
+        _keys(opportunity, _OPPORTUNITY_KEYS, "opportunity", label)
+        for key in _OPPORTUNITY_REQUIRED:
+            if key not in opportunity:
+                raise ScenarioError(MSG_MISSING.format(label, f"opportunity.{key}"))
+        for key in opportunity:
+            if key != "against":
+                expr("opportunity", opportunity, key)
+        against = opportunity.get("against", "rule" if rule is not None else "nothing")
+        if against not in ("rule", "nothing") or (against == "rule" and rule is None):
+            raise ScenarioError(MSG_CHOICE.format(
+                label, "opportunity.against", "rule, nothing" if rule is not None else "nothing", against))
+
+    variants = []
+    raw_variants = doc.get("variants", [])
+    if not isinstance(raw_variants, list):
+        raise ScenarioError(MSG_TYPE.format(label, "variants", "an array of tables ([[variants]])", raw_variants))
+    for i, raw in enumerate(raw_variants):
+        where = f"variants[{i}]"
+        raw = _table(raw, where, label)
+        _keys(raw, _VARIANT_KEYS, where, label)
+        for key in ("name", "auc", "cost_per_1000_predictions", "p95_latency_ms"):
+            if key not in raw:
+                raise ScenarioError(MSG_MISSING.format(label, f"{where}.{key}"))
+        try:
+            variants.append(ModelVariant(**raw))
+        except (ParameterError, TypeError) as exc:
+            raise ScenarioError(f"scenario file {label!r}: {where}: {exc}") from None
+    if len({v.name for v in variants}) != len(variants):
+        raise ScenarioError(f"scenario file {label!r}: variant names must be unique")
+
+    scenario = Scenario(
+        name=doc["name"],
+        title=doc["title"],
+        summary=doc["summary"],
+        narrative=doc["narrative"],
+        kind=kind,
+        currency=doc["currency"],
+        priority=doc.get("priority", ""),
+        parameters=types.MappingProxyType(parameters),
+        scores=_freeze(scores),
+        value=_freeze(value),
+        decision=_freeze(decision),
+        rule=None if rule is None else _freeze(rule),
+        opportunity=None if opportunity is None else _freeze(opportunity),
+        variants=tuple(variants),
+        path=path,
+        _expressions=types.MappingProxyType(expressions),
+    )
+    return scenario
+
+
+def _parse_parameters(raw, label):
+    table = _table(raw, "parameters", label)
+    if not table:
+        raise ScenarioError(MSG_MISSING.format(label, "parameters (at least one)"))
+    out = {}
+    for name, entry in table.items():
+        if not name.isidentifier():
+            raise ScenarioError(MSG_TYPE.format(label, f"parameter name {name!r}", "a Python-style identifier", name))
+        where = f"parameters.{name}"
+        entry = _table(entry, where, label)
+        _keys(entry, _PARAMETER_KEYS, where, label)
+        nums = {}
+        for key in ("value", "low", "high", "min", "max"):
+            if key not in entry:
+                if key in ("min", "max"):
+                    nums[key] = -math.inf if key == "min" else math.inf
+                    continue
+                raise ScenarioError(MSG_MISSING.format(label, f"{where}.{key}"))
+            v = entry[key]
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or math.isnan(v):
+                raise ScenarioError(MSG_TYPE.format(label, f"{where}.{key}", "a number", v))
+            nums[key] = float(v)
+        if not (nums["min"] <= nums["low"] <= nums["value"] <= nums["high"] <= nums["max"]):
+            raise ScenarioError(MSG_BOUNDS.format(label, name, nums["min"], nums["low"], nums["value"],
+                                                  nums["high"], nums["max"]))
+        texts = {}
+        for key in ("unit", "description", "source"):
+            v = entry.get(key, "")
+            if not isinstance(v, str):
+                raise ScenarioError(MSG_TYPE.format(label, f"{where}.{key}", "a string", v))
+            texts[key] = v
+        out[name] = Parameter(name=name, **nums, **texts)
+    return out
+
+
+def _table(value, where, label):
+    if not isinstance(value, dict):
+        raise ScenarioError(MSG_TYPE.format(label, where, "a table", value))
+    return value
+
+
+def _keys(table, allowed, where, label):
+    for key in table:
+        if key not in allowed:
+            raise ScenarioError(MSG_UNKNOWN_KEY.format(label, key, where, ", ".join(allowed)))
+
+
+def _freeze(table):
+    return types.MappingProxyType({k: _freeze(v) if isinstance(v, dict) else v for k, v in table.items()})
+
+
+def _thaw(table):
+    return {k: _thaw(v) if isinstance(v, types.MappingProxyType) else v for k, v in table.items()}
+
+
+def _source_text(node):
+    return ast.unparse(node)
+
+
+# -- cached data ------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=8)
+def _read_cached(path, mtime):
+    return read_table(path)
+
+
+def _file_score_set(scenario, *, score_column):
+    s = scenario.scores
+    where = (scenario.path.parent if scenario.path is not None else Path(".")) if "file" in s else _data_folder()
+    path = where / (s["file"] if "file" in s else s["package_file"])
+    df = _read_cached(str(path), path.stat().st_mtime_ns)
+    base = ScoreSet.from_frame(df, score=score_column, label=s["label"], amount=s.get("amount"),
+                               weight=s.get("weight"))
+    if "scores.prevalence" not in scenario._expressions:
+        return base
+    target = scenario.evaluate("scores.prevalence")
+    if not 0 < target < 1:
+        raise ParameterError(f"scores.prevalence must be in (0, 1); found {target!r}")
+    weights = np.ones(len(base)) if base.weights is None else np.asarray(base.weights)
+    data_prev = base.prevalence
+    if not 0 < data_prev < 1:
+        raise ParameterError("scores.prevalence needs data with both positive and negative cases")
+    # Prior shift: reweight each class so that the weighted share of positives is the target,
+    # keeping the total weight.
+    factor = np.where(base.labels, target / data_prev, (1 - target) / (1 - data_prev))
+    return ScoreSet(base.scores, base.labels, amounts=base.amounts, weights=weights * factor)
+
+
+@functools.lru_cache(maxsize=16)
+def _ranking_sample(model, n_sessions, seed):
+    return model.sample(n_sessions, seed=seed)
+
+
+@functools.lru_cache(maxsize=16)
+def _ranking_curve(model, n_sessions, seed, k_max, popularity):
+    ranking = _ranking_sample(model, n_sessions, seed)
+    if popularity:
+        ranking = ranking.by_popularity()
+    return RankingCurve.from_ranking(ranking, k_max=k_max)
+
+
+# -- writing TOML (tomllib only reads) ---------------------------------------------------------------
+def _toml_value(v):
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if math.isnan(v):
+            return "nan"
+        if math.isinf(v):
+            return "inf" if v > 0 else "-inf"
+        return repr(v)
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    raise TypeError(f"cannot write {type(v).__name__} to TOML")
+
+
+def _key(k):
+    return k if k.replace("_", "").replace("-", "").isalnum() and k.isascii() else json.dumps(k)
+
+
+def _dump_toml(doc):
+    lines = []
+    for k, v in doc.items():
+        if not isinstance(v, (dict, list)):
+            lines.append(f"{_key(k)} = {_toml_value(v)}")
+
+    def table(prefix, t):
+        scalars = {k: v for k, v in t.items() if not isinstance(v, dict)}
+        lines.append("")
+        lines.append(f"[{prefix}]")
+        for k, v in scalars.items():
+            lines.append(f"{_key(k)} = {_toml_value(v)}")
+        for k, v in t.items():
+            if isinstance(v, dict):
+                table(f"{prefix}.{_key(k)}", v)
+
+    for k, v in doc.items():
+        if isinstance(v, dict):
+            if k == "parameters":
+                for name, entry in v.items():
+                    table(f"parameters.{_key(name)}", entry)
+            else:
+                table(_key(k), v)
+    for k, v in doc.items():
+        if isinstance(v, list):
+            for item in v:
+                lines.append("")
+                lines.append(f"[[{_key(k)}]]")
+                for ik, iv in item.items():
+                    lines.append(f"{_key(ik)} = {_toml_value(iv)}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,383 @@
+"""How sure are we of the decision when the business numbers are rough?
+
+* :func:`compute_sensitivity` – one parameter at a time, at its low and high
+  bounds: how the best threshold (or k) and the value move, and what keeping
+  today's decision would cost there (the *regret*). Feeds the tornado chart.
+* :func:`compute_sensitivity_map` – two parameters on a grid: best threshold
+  and value at every combination.
+* :func:`compute_break_even` – the parameter value at which the decision
+  flips: where the model's net value per month (or its uplift) crosses zero.
+
+Every function re-runs :meth:`Scenario.optimize` on a copy of the scenario
+made with :meth:`Scenario.replace`; nothing is approximated.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ._checks import readonly, require_real
+from .errors import ParameterError
+from .optimize import constraint_mask
+
+MSG_SAME_PARAMETER = "x and y must be two different parameters; found {!r} twice"
+MSG_QUANTITY = "quantity must be one of {}; found {!r}"
+MSG_SEARCH = "search range for {!r} must satisfy low < high within the allowed range [{:g}, {:g}]; found [{!r}, {!r}]"
+MSG_N = "{} must be a whole number >= {}; found {!r}"
+
+QUANTITIES = ("net_value", "uplift", "value")
+
+
+def _summary(scenario, decision):
+    """Threshold, k, value and the headline metrics of a decision, as a dict."""
+    out = {"threshold": float(decision.threshold), "value": float(decision.value)}
+    if scenario.kind == "ranking":
+        p = decision.point
+        out.update(k=decision.k, precision=p.precision_shown, hit_rate=p.hit_rate,
+                   clicks_per_1000_sessions=p.clicks_per_1000_sessions)
+    else:
+        p = decision.point
+        out.update(recall=p.recall, precision=p.precision, alert_rate=p.alert_rate)
+    return out
+
+
+def value_of_keeping(decision, scenario):
+    """Value per month, under ``scenario``, of keeping ``decision``'s threshold (and k).
+
+    The threshold is applied to ``scenario``'s own curve and money. A
+    capacity limit (``max_alerts``) is honoured the way the scenarios model
+    it: alerts beyond the capacity are not worked, so the effective point is
+    the lower of the kept threshold's row and the last row within capacity.
+    Other constraints are policies, not physics: they are not enforced here.
+    """
+    curve = scenario.curve()
+    if scenario.kind == "ranking":
+        point = curve.point(decision.k, decision.min_score)
+        return scenario.value_model().point_value(point, sessions=scenario.volume)
+    values = scenario.value_model().value(curve, volume=scenario.volume)
+    row = curve.index_at(decision.threshold)
+    cap = scenario.constraints.get("max_alerts")
+    if cap is not None:
+        within = np.flatnonzero(constraint_mask(curve, "max_alerts", cap, volume=scenario.volume))
+        row = min(row, int(within[-1]))
+    return float(values[row])
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class Sensitivity:
+    """One-at-a-time sensitivity of the decision to each parameter's plausible range.
+
+    Attributes
+    ----------
+    scenario_name : str
+    base : dict
+        The base decision: threshold, value (currency per month) and
+        headline metrics (k for rankings).
+    table : pandas.DataFrame
+        One row per parameter, largest swing first, with columns
+        ``parameter, unit, base, low, high``, then for each side ``s`` in
+        (``low``, ``high``): ``threshold_at_s``, ``value_at_s`` (the best
+        value when the parameter is at that bound), ``regret_at_s`` (how
+        much less keeping the base decision earns there, >= 0), and for
+        rankings ``k_at_s``; finally ``swing = |value_at_high -
+        value_at_low|``. Parameters with ``low == high`` are left out.
+    """
+
+    scenario_name: str
+    base: dict
+    table: pd.DataFrame
+
+    def to_frame(self):
+        """The table (a copy)."""
+        return self.table.copy()
+
+
+def compute_sensitivity(scenario, *, parameters=None):
+    """Vary each parameter to its low and high bound, one at a time, and re-optimise.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    parameters : sequence of str, optional
+        Which parameters (default: every parameter whose low < high).
+
+    Returns
+    -------
+    Sensitivity
+    """
+    names = _names(scenario, parameters)
+    base_decision = scenario.optimize()
+    rows = []
+    for name in names:
+        p = scenario.parameters[name]
+        row = {"parameter": name, "unit": p.unit, "base": p.value, "low": p.low, "high": p.high}
+        for side in ("low", "high"):
+            varied = scenario.replace(**{name: getattr(p, side)})
+            d = varied.optimize()
+            row[f"threshold_at_{side}"] = float(d.threshold)
+            if scenario.kind == "ranking":
+                row[f"k_at_{side}"] = d.k
+            row[f"value_at_{side}"] = float(d.value)
+            row[f"regret_at_{side}"] = max(0.0, float(d.value) - value_of_keeping(base_decision, varied))
+        row["swing"] = abs(row["value_at_high"] - row["value_at_low"])
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    if len(table):
+        table = table.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+    return Sensitivity(scenario_name=scenario.name, base=_summary(scenario, base_decision), table=table)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class SensitivityMap:
+    """Best threshold and value over a grid of two parameters.
+
+    Attributes
+    ----------
+    x, y : str
+        Parameter names (x varies along columns, y along rows).
+    x_values, y_values : ndarray of shape (nx,), (ny,)
+        Grid values, increasing.
+    threshold, value : ndarray of shape (ny, nx)
+        Best threshold and its value (currency per month) at
+        ``(y_values[i], x_values[j])``; NaN where the constraints cannot hold.
+    k : ndarray of shape (ny, nx) or None
+        Best k (rankings only).
+    x_unit, y_unit : str
+    """
+
+    x: str
+    y: str
+    x_values: np.ndarray
+    y_values: np.ndarray
+    threshold: np.ndarray
+    value: np.ndarray
+    k: np.ndarray | None
+    x_unit: str
+    y_unit: str
+
+    def to_frame(self):
+        """Long table: one row per grid point with x, y, threshold, value (and k)."""
+        xx, yy = np.meshgrid(self.x_values, self.y_values)
+        data = {self.x: xx.ravel(), self.y: yy.ravel(), "threshold": self.threshold.ravel(),
+                "value": self.value.ravel()}
+        if self.k is not None:
+            data["k"] = self.k.ravel()
+        return pd.DataFrame(data)
+
+
+def compute_sensitivity_map(scenario, x, y, *, x_values=None, y_values=None, n=9):
+    """Re-optimise on a grid of two parameters.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    x, y : str
+        Two different parameter names.
+    x_values, y_values : array-like, optional
+        Grid values (default: ``n`` values evenly from low to high).
+    n : int
+        Default grid size per axis, >= 2.
+
+    Returns
+    -------
+    SensitivityMap
+    """
+    from .errors import ConstraintError
+
+    for name in (x, y):
+        _names(scenario, [name])
+    if x == y:
+        raise ParameterError(MSG_SAME_PARAMETER.format(x))
+    n = _whole(n, "n", 2)
+    grids = []
+    for name, given in ((x, x_values), (y, y_values)):
+        p = scenario.parameters[name]
+        vals = np.linspace(p.low, p.high, n) if given is None else np.asarray(given, dtype=np.float64).ravel()
+        if vals.size == 0:
+            raise ParameterError(f"{name} grid must not be empty")
+        for v in vals:
+            scenario.replace(**{name: float(v)})  # validates the range with the usual message
+        grids.append(np.unique(vals))
+    xs, ys = grids
+    threshold = np.full((len(ys), len(xs)), np.nan)
+    value = np.full_like(threshold, np.nan)
+    ks = np.full_like(threshold, np.nan) if scenario.kind == "ranking" else None
+    for i, yv in enumerate(ys):
+        for j, xv in enumerate(xs):
+            try:
+                d = scenario.replace(**{x: float(xv), y: float(yv)}).optimize()
+            except ConstraintError:
+                continue
+            threshold[i, j] = d.threshold
+            value[i, j] = d.value
+            if ks is not None:
+                ks[i, j] = d.k
+    return SensitivityMap(
+        x=x, y=y, x_values=readonly(xs), y_values=readonly(ys), threshold=readonly(threshold),
+        value=readonly(value), k=None if ks is None else readonly(ks),
+        x_unit=scenario.parameters[x].unit, y_unit=scenario.parameters[y].unit,
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BreakEven:
+    """Where a decision flips as one parameter moves.
+
+    Attributes
+    ----------
+    parameter : str
+    quantity : str
+        ``"net_value"`` (model's net value per month after running costs,
+        against the baseline: deploy or not), ``"uplift"`` (model's best
+        value minus the baseline's, before running costs) or ``"value"``
+        (the best value itself).
+    break_even : float
+        Parameter value where the quantity crosses 0 (of several crossings,
+        the one nearest to the base value); NaN if it does not cross.
+    base : float
+        The parameter's current value.
+    ratio_to_base : float
+        ``break_even / base`` (NaN when base is 0 or there is no crossing).
+    positive_above : bool or None
+        True if the quantity is positive above the break-even point, False
+        if below; None without a crossing.
+    search_low, search_high : float
+        The range searched.
+    quantity_at_low, quantity_at_high : float
+        The quantity at the ends of the range (currency per month).
+    """
+
+    parameter: str
+    quantity: str
+    break_even: float
+    base: float
+    ratio_to_base: float
+    positive_above: bool | None
+    search_low: float
+    search_high: float
+    quantity_at_low: float
+    quantity_at_high: float
+
+
+def decision_quantity(scenario, quantity):
+    """The number whose sign is the decision: see :class:`BreakEven` (currency per month)."""
+    if quantity not in QUANTITIES:
+        raise ParameterError(MSG_QUANTITY.format(", ".join(QUANTITIES), quantity))
+    if quantity == "net_value":
+        return scenario.opportunity_summary().net_value_per_month
+    if quantity == "uplift":
+        return scenario.optimize().value - scenario._baseline(None)
+    return scenario.optimize().value
+
+
+def compute_break_even(scenario, parameter, *, quantity=None, search=None, n_grid=41, rtol=1e-9):
+    """The value of ``parameter`` at which the decision flips.
+
+    Scans ``n_grid`` evenly spaced values of the search range for sign
+    changes of the quantity and bisects the one nearest to the parameter's
+    base value to ``rtol`` of the range. A crossing between two scan points
+    that cross back is not seen: refine ``n_grid`` or ``search`` for those.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    parameter : str
+    quantity : {"net_value", "uplift", "value"}, optional
+        Default ``"net_value"`` when the scenario has opportunity costs,
+        else ``"uplift"``.
+    search : (float, float), optional
+        Range searched; default the parameter's plausible range widened to
+        ten times its width on each side, clipped to the allowed range.
+    n_grid : int
+        Scan points, >= 2.
+    rtol : float
+        Precision of the bisection, relative to the range width.
+
+    Returns
+    -------
+    BreakEven
+    """
+    _names(scenario, [parameter])
+    p = scenario.parameters[parameter]
+    if quantity is None:
+        quantity = "net_value" if scenario.opportunity is not None else "uplift"
+    if quantity not in QUANTITIES:
+        raise ParameterError(MSG_QUANTITY.format(", ".join(QUANTITIES), quantity))
+    if search is None:
+        width = max(p.high - p.low, abs(p.value) * 0.5, 1e-9)
+        lo, hi = max(p.min, p.low - 10 * width), min(p.max, p.high + 10 * width)
+    else:
+        lo, hi = (float(v) for v in search)
+        if not (p.min <= lo < hi <= p.max):
+            raise ParameterError(MSG_SEARCH.format(parameter, p.min, p.max, search[0], search[1]))
+    n_grid = _whole(n_grid, "n_grid", 2)
+    rtol = require_real(rtol, "rtol", low=0.0, low_open=True)
+
+    def f(v):
+        return decision_quantity(scenario.replace(**{parameter: v}), quantity)
+
+    grid = np.linspace(lo, hi, n_grid)
+    vals = [f(float(v)) for v in grid]
+    # Every scan interval where the sign changes; bisect the one nearest to the base value.
+    brackets = [(float(a), float(b), fa, fb) for a, b, fa, fb in zip(grid[:-1], grid[1:], vals[:-1], vals[1:])
+                if (fa < 0) != (fb < 0) or fa == 0]
+    if vals[-1] == 0:
+        brackets.append((float(grid[-1]), float(grid[-1]), vals[-1], vals[-1]))
+    crossing = math.nan
+    positive_above = None
+    if brackets:
+        a, b, fa, fb = min(brackets, key=lambda t: min(abs(t[0] - p.value), abs(t[1] - p.value)))
+        positive_above = bool(fb > fa) if fb != fa else None
+        if fa == 0:
+            crossing = a
+        else:
+            while b - a > rtol * (hi - lo):
+                mid = 0.5 * (a + b)
+                if (f(mid) < 0) == (fa < 0):
+                    a = mid
+                else:
+                    b = mid
+            crossing = 0.5 * (a + b)
+    ratio = crossing / p.value if (p.value != 0 and not math.isnan(crossing)) else math.nan
+    return BreakEven(
+        parameter=parameter, quantity=quantity, break_even=crossing, base=p.value, ratio_to_base=ratio,
+        positive_above=positive_above, search_low=float(lo), search_high=float(hi),
+        quantity_at_low=float(vals[0]), quantity_at_high=float(vals[-1]),
+    )
+
+
+def compute_break_even_table(scenario, *, parameters=None, quantity=None, n_grid=21):
+    """:func:`compute_break_even` for several parameters, as a DataFrame (one row each)."""
+    rows = []
+    for name in _names(scenario, parameters):
+        b = compute_break_even(scenario, name, quantity=quantity, n_grid=n_grid)
+        rows.append({f: getattr(b, f) for f in b.__dataclass_fields__})
+    return pd.DataFrame(rows)
+
+
+def _names(scenario, parameters):
+    valid = list(scenario.parameters)
+    if parameters is None:
+        return [n for n, p in scenario.parameters.items() if p.low < p.high]
+    out = []
+    for name in parameters:
+        if name not in scenario.parameters:
+            from .scenario import MSG_UNKNOWN_PARAMETER
+
+            raise ParameterError(MSG_UNKNOWN_PARAMETER.format(name, scenario.name, ", ".join(valid)))
+        out.append(name)
+    return out
+
+
+def _whole(value, name, low):
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise ParameterError(MSG_N.format(name, low, value)) from None
+    if not (math.isfinite(x) and x == int(x) and x >= low):
+        raise ParameterError(MSG_N.format(name, low, value))
+    return int(x)
