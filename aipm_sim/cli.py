@@ -75,6 +75,10 @@ def build_parser():
     p.add_argument("--port", type=int, metavar="P", help="port on 127.0.0.1 (default: first free from 8866)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
     p.set_defaults(run=_run_app)
+
+    p = sub.add_parser("report", help="write a decision report (HTML, no code) for a scenario or scored data")
+    _add_report_arguments(p)
+    p.set_defaults(run=_run_report)
     return parser
 
 
@@ -84,6 +88,63 @@ def _run_app(args):
     status = serve(args.notebook, port=args.port, open_browser=not args.no_browser)
     if status:
         raise SystemExit(status)
+
+
+def _setting(text):
+    """``NAME=VALUE`` of ``--set`` as a (name, value) pair; VALUE stays text (the scenario checks it)."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(f"--set needs NAME=VALUE; found {text!r}")
+    return name.strip(), value.strip()
+
+
+def _add_report_arguments(p):
+    p.add_argument("-o", "--output", required=True, metavar="REPORT.html", help="the report file to write")
+    p.add_argument("--format", choices=("html", "pdf"), default="html",
+                   help="html (default, self-contained) or pdf (printed by Chromium)")
+    p.add_argument("--scenario", metavar="NAME", help="a preset scenario (aipm-sim scenarios) or a .toml file")
+    p.add_argument("--set", dest="overrides", type=_setting, action="append", default=[], metavar="PARAM=VALUE",
+                   help="change a scenario parameter (repeatable)")
+    p.add_argument("--data", metavar="FILE", help="CSV or Parquet file of scored cases (instead of a scenario)")
+    p.add_argument("--score", metavar="COL", help="column of model scores (with --data)")
+    p.add_argument("--label", metavar="COL", help="column of 0/1 outcomes (with --data)")
+    p.add_argument("--amount", metavar="COL", help="column of amounts (currency per case, >= 0)")
+    p.add_argument("--weight", metavar="COL", help="column of row weights (cases each row stands for)")
+    for cell in ("tp", "fp", "fn", "tn"):
+        p.add_argument(f"--{cell}", type=float, metavar="V", help=f"value per {cell.upper()} case (gain > 0, cost < 0)")
+    for cell in ("tp", "fp", "fn", "tn"):
+        p.add_argument(f"--{cell}-amount", type=float, metavar="V",
+                       help=f"fraction of the amount gained (> 0) or lost (< 0) per {cell.upper()} case")
+    _add_constraint_arguments(p)
+    p.add_argument("--period", metavar="WORD", help="the period of --volume (default: day; scenarios: month)")
+    p.add_argument("--currency", metavar="WORD", help="name of the money unit (with --data; default: currency)")
+    p.add_argument("--title", metavar="TEXT", help="report title (default: from the scenario or the data file)")
+
+
+MSG_SET_TWICE = "--set {} is given twice"
+
+
+def _run_report(args):
+    from .report import build_report
+
+    cells = ("tp", "fp", "fn", "tn")
+    value = {c: getattr(args, c) for c in cells if getattr(args, c) is not None}
+    value.update({f"{c}_amount": getattr(args, f"{c}_amount") for c in cells
+                  if getattr(args, f"{c}_amount") is not None})
+    names = ("min_recall", "min_precision", "max_alert_rate", "max_fpr", "max_alerts")
+    constraints = {n: getattr(args, n) for n in names if getattr(args, n) is not None}
+    overrides = {}
+    for name, raw in args.overrides:
+        if name in overrides:
+            raise ValueError(MSG_SET_TWICE.format(name))
+        overrides[name] = raw
+    analysis = build_report(
+        args.output, format=args.format, scenario=args.scenario, overrides=overrides or None,
+        data=args.data, score=args.score, label=args.label, amount=args.amount, weight=args.weight,
+        value=value or None, constraints=constraints or None, volume=args.volume,
+        period=args.period, currency=args.currency, title=args.title,
+    )
+    sys.stdout.write(f"aipm-sim: wrote {args.output}: {analysis.headline()}\n")
 
 
 def _score_set(args):

@@ -1,0 +1,450 @@
+"""What a decision report says: inputs → one Decision, assumptions, caveats, in words.
+
+Everything numeric comes from :mod:`aipm_sim.core` (and the scenario library
+when a scenario is named); this module only gathers and words it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core import ScoreSet, ThresholdCurve, ValueModel, optimize
+from ..core.errors import ParameterError
+
+CELLS = ("tp", "fp", "fn", "tn")
+
+MSG_NO_INPUT = "a report needs either a scenario (--scenario NAME) or scored data (--data FILE --score COL --label COL)"
+MSG_BOTH_INPUTS = "give either a scenario or scored data, not both: found scenario {!r} and data {!r}"
+MSG_DATA_COLUMNS = "scored data needs --score COL and --label COL; missing: {}"
+MSG_DATA_ONLY = (
+    "{} applies to scored data (--data), not to a scenario; change a scenario's numbers with "
+    "--set NAME=VALUE"
+)
+MSG_OVERRIDES_NEED_SCENARIO = "overrides (--set NAME=VALUE) change a scenario's parameters: give a scenario too"
+MSG_RANKING = (
+    "reports cover threshold scenarios (one yes/no per case); {!r} is a ranking scenario "
+    "(k items per session): explore it in a notebook instead"
+)
+MSG_WORD = "{} must be a non-empty word such as {!r}; found {!r}"
+
+CELL_WORDS = {
+    "tp": "caught positive (true positive)",
+    "fp": "false alarm (false positive)",
+    "fn": "missed positive (false negative)",
+    "tn": "rightly left alone (true negative)",
+}
+CONSTRAINT_WORDS = {
+    "min_recall": ("lowest acceptable recall", "fraction"),
+    "min_precision": ("lowest acceptable precision", "fraction"),
+    "max_alert_rate": ("highest acceptable share of cases flagged", "fraction"),
+    "max_fpr": ("highest acceptable false positive rate", "fraction"),
+    "max_alerts": ("most alerts allowed", "cases per {period}"),
+}
+
+GENERAL_CAVEATS = (
+    "Values are expected values: on any single {period} the real counts and money will scatter around them.",
+    "The money per outcome is an assumption (see the table above); the sensitivity section shows which "
+    "assumptions move the decision most.",
+    "The analysis assumes that future cases look like the cases it was computed from (same mix of "
+    "positives, same score distribution). Re-run it when the model, the traffic or the costs change.",
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Assumption:
+    """One row of the assumptions table.
+
+    Attributes
+    ----------
+    name : str
+        What is assumed, in words.
+    value : str
+        The value, formatted for reading.
+    unit : str
+    source : str
+        Where the value comes from (a scenario's cited source, the command
+        line, the data file).
+    """
+
+    name: str
+    value: str
+    unit: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class ReportAnalysis:
+    """Everything a decision report shows, computed once.
+
+    Attributes
+    ----------
+    title : str
+    date : datetime.date
+        Date the report was made (the only thing that changes between two
+        runs with the same inputs).
+    version : str
+        aipm_sim version.
+    inputs : str
+        One sentence naming the inputs (scenario or data file).
+    narrative : str
+        The situation in a few sentences (a scenario's narrative; empty for data).
+    scenario : Scenario or None
+        The scenario, with overrides applied (None for scored data).
+    decision : aipm_sim.Decision
+    assumptions : tuple of Assumption
+    sensitivity : object or None
+        The scenario library's sensitivity result, when available.
+    caveats : tuple of str
+        General caveats, input-specific ones and every warning raised while
+        computing (so that none is lost, and none appears as a raw warning).
+    period, currency : str
+        Words for the period of ``volume`` ("day") and the money unit.
+    """
+
+    title: str
+    date: _dt.date
+    version: str
+    inputs: str
+    narrative: str
+    scenario: object
+    decision: object
+    assumptions: tuple
+    sensitivity: object
+    caveats: tuple
+    period: str
+    currency: str
+
+    @property
+    def per_period(self):
+        """``'per day'`` with a volume, ``'in total over the data'`` without."""
+        return f"per {self.period}" if self.decision.volume is not None else "in total over the data"
+
+    def headline(self):
+        """One line: the threshold and its expected value."""
+        d = self.decision
+        return (f"flag scores >= {fmt_threshold(d.threshold)}; expected value "
+                f"{fmt_money(d.value, self.currency)} {self.per_period}")
+
+
+# -- formatting ----------------------------------------------------------------------
+def fmt_number(x, digits=4):
+    """A real number in at most ``digits`` significant digits, thousands separated."""
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "undefined" if x is None or math.isnan(x) else ("+∞" if x > 0 else "−∞")
+    x = float(x)
+    if x == 0:
+        return "0"
+    if abs(x) >= 10 ** digits or x == int(x) and abs(x) >= 1:
+        return f"{x:,.0f}"
+    return f"{x:,.{digits}g}" if abs(x) >= 1 else f"{x:.{digits}g}"
+
+
+def fmt_money(x, currency):
+    """Signed money, whole units above 100: ``-16,048 EUR``."""
+    if x is None or not math.isfinite(x):
+        return "undefined"
+    digits = 0 if abs(x) >= 100 else 2
+    return f"{x:,.{digits}f} {currency}".replace("-", "−")
+
+
+def fmt_percent(x):
+    """A fraction in [0, 1] as a percentage with about three significant digits."""
+    if x is None or not math.isfinite(x):
+        return "undefined"
+    p = 100 * x
+    if p == 0 or abs(p) >= 10:
+        return f"{p:.1f}%"
+    return f"{p:.2f}%" if abs(p) >= 1 else f"{p:.2g}%"
+
+
+def fmt_threshold(x):
+    return "above every score (flag nothing)" if x == math.inf else f"{x:.4g}"
+
+
+# -- building the analysis -----------------------------------------------------------
+def analyse(
+    *,
+    scenario=None,
+    overrides=None,
+    data=None,
+    score=None,
+    label=None,
+    amount=None,
+    weight=None,
+    value=None,
+    constraints=None,
+    volume=None,
+    title=None,
+    period=None,
+    currency=None,
+    date=None,
+):
+    """Compute everything a decision report shows.
+
+    Give either ``scenario`` (a name from :func:`aipm_sim.list_scenarios`,
+    with ``overrides`` as for :func:`aipm_sim.load_scenario`) or scored
+    ``data`` (CSV/Parquet path) with its ``score`` and ``label`` columns, a
+    ``value`` mapping (``tp``, ``fp``, ``fn``, ``tn`` and ``*_amount``, as
+    :class:`aipm_sim.ValueModel`), ``constraints`` (as
+    :func:`aipm_sim.optimize`) and ``volume`` (cases per ``period``).
+
+    Returns
+    -------
+    ReportAnalysis
+
+    Raises
+    ------
+    ValueError (DataError, ParameterError, ConstraintError)
+        Bad scenario, parameter or data; the message names it.
+    """
+    for name, given, example in (("period", period, "day"), ("currency", currency, "EUR")):
+        if given is not None and (not isinstance(given, str) or not given.strip()):
+            raise ParameterError(MSG_WORD.format(name, example, given))
+    if scenario is None and data is None:
+        raise ParameterError(MSG_NO_INPUT)
+    if scenario is not None and data is not None:
+        raise ParameterError(MSG_BOTH_INPUTS.format(scenario, str(data)))
+    if isinstance(date, str):
+        date = _dt.date.fromisoformat(date)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if scenario is not None:
+            data_only = {"score": score, "label": label, "amount": amount, "weight": weight, "value": value,
+                         "constraints": constraints, "volume": volume, "period": period, "currency": currency}
+            for name, given in data_only.items():
+                if given is not None and given != {}:
+                    raise ParameterError(MSG_DATA_ONLY.format(name))
+            parts = _from_scenario(scenario, dict(overrides or {}))
+        else:
+            if overrides:
+                raise ParameterError(MSG_OVERRIDES_NEED_SCENARIO)
+            parts = _from_data(
+                data, score=score, label=label, amount=amount, weight=weight, value=dict(value or {}),
+                constraints=dict(constraints or {}), volume=volume, period=period or "day",
+                currency=currency or "currency",
+            )
+    seen = []
+    for w in caught:
+        text = f"Warning while computing: {w.message}"
+        if text not in seen:
+            seen.append(text)
+    from .. import __version__
+
+    return ReportAnalysis(
+        title=title or parts["title"],
+        date=date or _dt.date.today(),
+        version=__version__,
+        inputs=parts["inputs"],
+        narrative=parts.get("narrative", ""),
+        scenario=parts.get("scenario"),
+        decision=parts["decision"],
+        assumptions=tuple(parts["assumptions"]),
+        sensitivity=parts.get("sensitivity"),
+        caveats=tuple(c.format(period=parts["period"]) for c in GENERAL_CAVEATS)
+        + tuple(parts["caveats"]) + tuple(seen),
+        period=parts["period"],
+        currency=parts["currency"],
+    )
+
+
+def _from_data(data, *, score, label, amount, weight, value, constraints, volume, period, currency):
+    missing = [flag for flag, given in (("--score", score), ("--label", label)) if not given]
+    if missing:
+        raise ParameterError(MSG_DATA_COLUMNS.format(", ".join(missing)))
+    path = Path(data)
+    scores = ScoreSet.read(path, score=score, label=label, amount=amount, weight=weight)
+    curve = ThresholdCurve.from_scores(scores)
+    value_model = ValueModel(**value)
+    decision = optimize(curve, value_model, volume=volume, **constraints)
+    given = "given for this report"
+    rows = [
+        Assumption(name="scored cases", value=f"{fmt_number(scores.n_cases)} ({len(scores):,} rows)",
+                   unit="cases", source=f"data file {path.name}"),
+        Assumption(name="share of positives (prevalence)", value=fmt_percent(curve.prevalence),
+                   unit="fraction", source=f"data file {path.name}, column {label!r}"),
+    ]
+    for cell in CELLS:
+        rows.append(Assumption(name=f"value per {CELL_WORDS[cell]}", value=fmt_number(getattr(value_model, cell)),
+                               unit=f"{currency} per case", source=given))
+    for cell in CELLS:
+        fraction = getattr(value_model, f"{cell}_amount")
+        if fraction:
+            rows.append(Assumption(name=f"share of the amount gained (+) or lost (−) per {CELL_WORDS[cell]}",
+                                   value=fmt_number(fraction), unit=f"fraction of column {amount!r}",
+                                   source=given))
+    if volume is not None:
+        rows.append(Assumption(name="cases per period", value=fmt_number(volume), unit=f"cases per {period}",
+                               source=given))
+    for name, bound in decision.constraints.items():
+        words, unit = CONSTRAINT_WORDS[name]
+        shown = fmt_percent(bound) if unit == "fraction" else fmt_number(bound)
+        rows.append(Assumption(name=words, value=shown, unit=unit.format(period=period), source=given))
+    caveats = []
+    if curve.positives < 100:
+        caveats.append(
+            f"The data holds only {fmt_number(curve.positives)} positive cases: recall and the value "
+            "are uncertain by several percentage points; collect more labelled cases before relying "
+            "on the exact threshold."
+        )
+    return {
+        "title": f"Threshold decision for {path.name}",
+        "inputs": f"scored data from {path.name} (score column {score!r}, label column {label!r})",
+        "decision": decision,
+        "assumptions": rows,
+        "caveats": caveats,
+        "period": period,
+        "currency": currency,
+    }
+
+
+def _from_scenario(name, overrides):
+    from ..core.scenario import load_scenario
+
+    scenario = load_scenario(name, **overrides)
+    if scenario.kind != "threshold":
+        raise ParameterError(MSG_RANKING.format(scenario.name))
+    decision = scenario.optimize()
+    period, currency = "month", scenario.currency
+    rows = []
+    for p in scenario.parameters.values():
+        shown = fmt_number(p.value)
+        if p.name in overrides:
+            base = load_scenario(name).parameters[p.name].value
+            shown += f" (preset: {fmt_number(base)})"
+        rows.append(Assumption(name=p.description or p.name, value=shown, unit=p.unit,
+                               source=p.source or "not given"))
+    vm = decision.value_model
+    for cell in CELLS:
+        for field, unit in ((cell, f"{currency} per case"), (f"{cell}_amount", "fraction of the amount")):
+            if field in scenario.value:
+                raw = scenario.value[field]
+                source = f"computed: {raw}" if isinstance(raw, str) else "scenario file"
+                what = CELL_WORDS[cell] if field == cell else f"amount share per {CELL_WORDS[cell]}"
+                rows.append(Assumption(name=f"value per {what}" if field == cell else what,
+                                       value=fmt_number(getattr(vm, field)), unit=unit, source=source))
+    rows.append(Assumption(name="cases per month", value=fmt_number(scenario.volume), unit="cases per month",
+                           source=_computed(scenario.decision.get("volume"))))
+    for cname, bound in decision.constraints.items():
+        words, unit = CONSTRAINT_WORDS[cname]
+        shown = fmt_percent(bound) if unit == "fraction" else fmt_number(bound)
+        rows.append(Assumption(name=words, value=shown, unit=unit.format(period=period),
+                               source=_computed(scenario.decision["constraints"].get(cname))))
+    changed = ", ".join(f"{k} = {fmt_number(float(v))}" for k, v in
+                        ((k, scenario.parameters[k].value) for k in overrides))
+    inputs = f"scenario {scenario.name!r}" + (f" with {changed}" if changed else " (preset values)")
+    caveats = []
+    if scenario.scores.get("source") == "binormal":
+        caveats.append(
+            "The scores are synthetic: a calibrated binormal model with the AUC and fraud rate above, "
+            "not measurements from a real model. Re-run the report on your model's scored cases "
+            "(--data) before acting on the exact threshold."
+        )
+    caveats.append(
+        "Every number in the assumptions table is a teaching value with its source or rationale; "
+        "replace the ones marked 'assumption' with your own (--set NAME=VALUE)."
+    )
+    return {
+        "title": scenario.title,
+        "inputs": inputs,
+        "narrative": scenario.narrative.strip(),
+        "decision": decision,
+        "assumptions": rows,
+        "caveats": caveats,
+        "period": period,
+        "currency": currency,
+        "scenario": scenario,
+    }
+
+
+def _computed(raw):
+    if raw is None:
+        return "scenario file"
+    return f"computed: {raw}" if isinstance(raw, str) else "scenario file"
+
+
+# -- words ---------------------------------------------------------------------------
+def header_markdown(analysis):
+    """Title, date, version and inputs."""
+    return (
+        f"# {analysis.title}\n\n"
+        f"**Date:** {analysis.date.isoformat()} · **aipm_sim** {analysis.version} · "
+        f"**Inputs:** {analysis.inputs}"
+    )
+
+
+def situation_markdown(analysis):
+    """The situation (a scenario's narrative), or a line on the data."""
+    text = analysis.narrative or f"The decision is computed from {analysis.inputs}."
+    return "## Situation\n\n" + text
+
+
+def decision_markdown(analysis):
+    """The recommended threshold and what it gives, as a short table."""
+    d = analysis.decision
+    p = d.point
+    cur, per = analysis.currency, analysis.per_period
+    scale = 1.0 if d.volume is None else d.volume / p.n_cases
+    lines = [
+        "## Decision",
+        "",
+        f"Flag every case whose score is at or above **{fmt_threshold(d.threshold)}**.",
+        "",
+        "| | |",
+        "|:--|--:|",
+        f"| Expected value {per} | **{fmt_money(d.value, cur)}** |",
+        f"| Precision (share of alerts that are real positives) | {fmt_percent(p.precision)} |",
+        f"| Recall (share of positives caught) | {fmt_percent(p.recall)} |",
+        f"| Alerts {per} | {fmt_number(p.alerts * scale)} |",
+        f"| Share of cases flagged | {fmt_percent(p.alert_rate)} |",
+        f"| Positives missed {per} | {fmt_number(p.fn * scale)} |",
+    ]
+    if d.constraints:
+        cost = d.unconstrained_value - d.value
+        lines += [
+            "",
+            f"Without any constraint the best value would be {fmt_money(d.unconstrained_value, cur)} {per}; "
+            f"the constraints cost {fmt_money(cost, cur)} {per}."
+            + (f" Binding: {', '.join(d.binding)}." if d.binding else " None of them is binding."),
+        ]
+    return "\n".join(lines)
+
+
+def assumptions_markdown(analysis):
+    """The assumptions table: what, value, unit, source."""
+    lines = ["## Assumptions", "", "| Assumption | Value | Unit | Source |", "|:--|--:|:--|:--|"]
+    for a in analysis.assumptions:
+        lines.append(f"| {_cell(a.name)} | {_cell(a.value)} | {_cell(a.unit)} | {_cell(a.source)} |")
+    return "\n".join(lines)
+
+
+def band_markdown(analysis):
+    """How flat the optimum is: the near-optimal band in words."""
+    b = analysis.decision.near_optimal
+    d = analysis.decision
+    low, high = fmt_threshold(b.threshold_low), fmt_threshold(b.threshold_high)
+    return (
+        "## Near-optimal band\n\n"
+        f"Any threshold from **{low}** to **{high}** gives a value within "
+        f"{fmt_percent(b.tolerance)} of the best ({fmt_money(d.value, analysis.currency)} {analysis.per_period}), "
+        f"flagging between {fmt_percent(b.alert_rate_low)} and {fmt_percent(b.alert_rate_high)} of cases. "
+        "Inside this band, choose for operational reasons (team capacity, customer friction): "
+        "the money barely changes."
+    )
+
+
+def caveats_markdown(analysis):
+    """Bulleted caveats."""
+    return "## Caveats\n\n" + "\n".join(f"- {c}" for c in analysis.caveats)
+
+
+def _cell(text):
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def sensitivity_markdown(analysis):
+    """Which assumptions move the value most (filled in from the scenario library)."""
+    return "## Sensitivity\n\nNot available for these inputs."

@@ -1,0 +1,223 @@
+"""Execute the report template (papermill) and render it without code (nbconvert).
+
+The inputs are checked in this process first (:func:`analyse`), so that a
+bad scenario, parameter or data file fails in a fraction of a second with
+its own message, before any kernel starts; then the template shipped in
+``aipm_sim/reports/`` runs in a fresh kernel with the same inputs, and the
+executed notebook becomes one self-contained HTML file (figures embedded as
+PNG), written to a temporary file and renamed, so that the output appears
+whole or not at all.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import warnings
+from importlib import resources
+from pathlib import Path
+
+from ..core.errors import ParameterError
+from ._analysis import analyse
+
+#: The template notebook, in ``aipm_sim/reports/``.
+TEMPLATE = "decision_report.ipynb"
+#: Kernel the template runs in: the current environment's Python.
+KERNEL = "python3"
+#: Longest a report may take to execute, in seconds.
+TIMEOUT = 600
+FORMATS = ("html", "pdf")
+
+MSG_FORMAT = "format must be one of {}; found {!r}"
+MSG_FOLDER = "output folder {!r} does not exist"
+MSG_KERNEL_ERROR = "the report could not be computed: {}: {}"
+MSG_STDERR = "the report template wrote to stderr (left out of the report): {}"
+MSG_NO_PDF = (
+    "--format pdf needs Chromium at {} and playwright (pip install playwright); "
+    "use the default HTML format instead"
+)
+
+#: Chromium used to print a PDF (Debian's package; never a download).
+CHROMIUM = os.environ.get("AIPM_SIM_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+def template_path():
+    """Path of the report template shipped with the package."""
+    return Path(str(resources.files("aipm_sim") / "reports" / TEMPLATE))
+
+
+def report_parameters(**inputs):
+    """The papermill parameters for ``inputs`` (those of :func:`analyse`): plain, JSON-able values.
+
+    A data path is made absolute, since the template runs in a temporary folder.
+    """
+    params = {}
+    for name, given in inputs.items():
+        if given is None:
+            continue
+        if name == "data":
+            given = str(Path(given).resolve())
+        elif name == "date":
+            given = given.isoformat()
+        elif name in ("overrides", "value", "constraints"):
+            given = {str(k): _plain(v) for k, v in dict(given).items()}
+        params[name] = _plain(given)
+    return params
+
+
+def _plain(v):
+    if isinstance(v, float) and not math.isfinite(v):
+        raise ParameterError(f"report parameters must be finite numbers; found {v!r}")
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        return v.item()
+    return v
+
+
+def execute_report(parameters, *, workdir):
+    """Run the template with ``parameters`` in ``workdir``; return the executed notebook."""
+    import papermill
+
+    out = Path(workdir) / "report.ipynb"
+    try:
+        nb = papermill.execute_notebook(
+            str(template_path()), str(out), parameters=parameters, cwd=str(workdir),
+            kernel_name=KERNEL, progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            execution_timeout=TIMEOUT,
+            # The kernel's own log (e.g. "running over TCP without encryption") is for
+            # developers, not for the person making a report.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
+    except papermill.PapermillExecutionError as exc:
+        raise RuntimeError(MSG_KERNEL_ERROR.format(exc.ename, exc.evalue)) from None
+    return nb
+
+
+def strip_stderr(nb):
+    """Remove stderr streams from ``nb``'s outputs (in place); return their text.
+
+    A report shows results only; whatever a library printed to stderr is
+    handed back so that the caller can pass it on as a warning.
+    """
+    removed = []
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        kept = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                removed.append("".join(output.get("text", "")).strip())
+            else:
+                kept.append(output)
+        cell["outputs"] = kept
+    return [r for r in removed if r]
+
+
+def render_html(nb, *, title):
+    """The executed notebook as one HTML page without code, prompts or input cells."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="lab", exclude_input=True, exclude_input_prompt=True,
+        exclude_output_prompt=True, embed_images=True,
+    )
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return _drop_scripts(body)
+
+
+def _drop_scripts(html):
+    """Remove the CDN scripts of nbconvert's page (require.js, MathJax): a memo needs none.
+
+    The report has no widgets and no formulas; without these tags the file
+    opens instantly offline and makes no network request.
+    """
+    import re
+
+    return re.sub(
+        r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>\s*', "", html, flags=re.IGNORECASE,
+    )
+
+
+def print_pdf(html, path):
+    """Print ``html`` to a PDF file with Chromium (A4, backgrounds kept)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise ParameterError(MSG_NO_PDF.format(CHROMIUM)) from None
+    if not os.access(CHROMIUM, os.X_OK):
+        raise ParameterError(MSG_NO_PDF.format(CHROMIUM))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.route("**/*", lambda route: route.abort() if route.request.url.startswith("http") else route.continue_())
+            page.set_content(html, wait_until="load")
+            page.emulate_media(media="print")
+            page.pdf(path=str(path), format="A4", print_background=True,
+                     margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"})
+        finally:
+            browser.close()
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def build_report(output, *, format="html", **inputs):
+    """Write the decision report for ``inputs`` to ``output``.
+
+    Parameters
+    ----------
+    output : str or path
+        The file to write; it appears only when the whole report succeeded.
+    format : {"html", "pdf"}
+        HTML (self-contained, images embedded) or PDF (printed by Chromium;
+        needs ``/usr/bin/chromium`` and playwright).
+    **inputs
+        As :func:`aipm_sim.report.analyse`: ``scenario`` and ``overrides``,
+        or ``data``, ``score``, ``label``, ``amount``, ``weight``, ``value``,
+        ``constraints``, ``volume``; and ``title``, ``period``, ``currency``.
+
+    Returns
+    -------
+    ReportAnalysis
+        What the report shows (computed in this process; the same numbers
+        as the report, from the same inputs).
+
+    Raises
+    ------
+    ValueError
+        Bad scenario, parameter, data, format or output folder (nothing written).
+    """
+    if format not in FORMATS:
+        raise ParameterError(MSG_FORMAT.format(", ".join(FORMATS), format))
+    output = Path(output)
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        raise ParameterError(MSG_FOLDER.format(str(folder)))
+    analysis = analyse(**inputs)
+    parameters = report_parameters(**inputs)
+    with tempfile.TemporaryDirectory(prefix="aipm_sim_report_") as workdir:
+        nb = execute_report(parameters, workdir=workdir)
+        for text in strip_stderr(nb):
+            warnings.warn(MSG_STDERR.format(text.splitlines()[-1]), RuntimeWarning, stacklevel=2)
+        html = render_html(nb, title=analysis.title)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{output.name}.", suffix=".tmp")
+        os.close(fd)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a report is for sharing
+        try:
+            if format == "html":
+                Path(tmp).write_text(html, encoding="utf-8")
+            else:
+                print_pdf(html, tmp)
+            os.replace(tmp, output)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return analysis
