@@ -172,7 +172,7 @@ def fmt_count(x):
     a = abs(x)
     if a >= 100 or a == int(a):
         return f"{x:,.0f}"
-    return f"{x:,.2f}" if a >= 1 else f"{x:.2g}"
+    return f"{x:,.1f}" if a >= 1 else f"{x:.2g}"
 
 
 def fmt_fraction(x):

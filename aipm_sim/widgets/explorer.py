@@ -130,6 +130,8 @@ class ExplorerResult:
         Active constraints (read-only).
     volume : float or None
         Cases per period.
+    period : str
+        Name of the period ("day").
     notes : tuple of str
         Degenerate states and warnings, in words (also shown in the readout).
     """
@@ -148,7 +150,40 @@ class ExplorerResult:
     value_model: ValueModel
     constraints: types.MappingProxyType
     volume: float | None
+    period: str
     notes: tuple
+
+    def summary(self):
+        """The state in a few plain lines (deterministic: fit for a strictly checked notebook cell)."""
+        p = self.point
+        where = f"per {self.period}" if self.volume is not None else "in the data"
+        lines = [
+            f"threshold {fmt_threshold(p.threshold)}: flag cases scoring at or above it",
+            f"precision {fmt_fraction(p.precision)}, recall {fmt_fraction(p.recall)}, "
+            f"alert rate {fmt_fraction(p.alert_rate)}",
+            f"alerts {where}: {fmt_count(self.alerts_per_period)}",
+            f"value {where}: {fmt_money(self.value)}",
+        ]
+        if math.isfinite(self.best_value):
+            lines.append(
+                f"best threshold {fmt_threshold(self.best_threshold)}: value {fmt_money(self.best_value)} "
+                f"{where}; {self.gap_words()}"
+            )
+        lines.extend(f"note: {n}" for n in self.notes)
+        return "\n".join(lines)
+
+    def gap_words(self):
+        """The gap to the optimum in words: "this is the best threshold", "... earns 120 less per day"."""
+        gap = self.gap_to_optimum
+        where = f"per {self.period}" if self.volume is not None else "in the data"
+        if not math.isfinite(gap):
+            return "no threshold meets every constraint"
+        if abs(gap) <= 1e-9 * max(1.0, abs(self.best_value)):
+            return "this is the best threshold"
+        amount = fmt_money(abs(gap)).lstrip("+")
+        if gap > 0:
+            return f"this threshold earns {amount} less {where}"
+        return f"this threshold earns {amount} more {where} but breaks a constraint"
 
 
 def _known_degenerate(message):
@@ -343,6 +378,7 @@ class ThresholdExplorer:
             value_model=vm,
             constraints=types.MappingProxyType(dict(self.constraints)),
             volume=vol,
+            period=self.period,
             notes=tuple(notes),
         )
 
@@ -727,8 +763,7 @@ class ThresholdExplorer:
             (f"alerts {where}", fmt_count(r.alerts_per_period), "cases to review"),
             (f"value {where}", fmt_money(r.value), self.currency),
             ("gap to the optimum", fmt_money(-r.gap_to_optimum) if math.isfinite(r.gap_to_optimum)
-             else "no optimum", f"best threshold {fmt_threshold(r.best_threshold)}"
-             if math.isfinite(r.best_threshold) else "no threshold meets the constraints"),
+             else "no optimum", r.gap_words()),
         ]
         cell = ("display:inline-block;min-width:9.5em;margin:0 6px 6px 0;padding:4px 8px;"
                 "border:1px solid #ccc;border-radius:4px;vertical-align:top")

@@ -1,0 +1,115 @@
+"""ScoreDistributionDisplay and class_histogram, against numpy.histogram."""
+
+import re
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from numpy.testing import assert_allclose, assert_array_equal
+from plotting_data import toy_curve
+
+import aipm_sim as am
+from aipm_sim.core.errors import ParameterError
+from aipm_sim.plotting import ScoreDistributionDisplay, class_histogram
+from aipm_sim.plotting.distribution import CAPTION, MSG_BINS, X_LABEL
+
+cases = st.lists(
+    st.tuples(
+        st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.5, 0.75, 0.9, 1.0]) | st.floats(0.001, 1.0),
+        st.booleans(),
+        st.floats(0.5, 3.0),
+    ),
+    min_size=2,
+    max_size=60,
+)
+
+
+@given(cases, st.integers(1, 12))
+def test_histogram_matches_numpy(data, bins):
+    scores, labels, weights = (np.array(c) for c in zip(*data))
+    curve = am.ThresholdCurve.from_scores(am.ScoreSet(scores, labels, weights=weights)) \
+        if labels.any() and (~labels).any() else None
+    if curve is None:
+        return  # degenerate data sets are tested below
+    edges, pos, neg = class_histogram(curve, bins=bins)
+    assert edges[0] == scores.min() and edges[-1] == scores.max() or scores.min() == scores.max()
+    # numpy.histogram: bins [a, b) with the last one closed, as here.
+    want_pos, _ = np.histogram(scores[labels], bins=edges, weights=weights[labels])
+    want_neg, _ = np.histogram(scores[~labels], bins=edges, weights=weights[~labels])
+    assert_allclose(pos, want_pos, atol=1e-9)
+    assert_allclose(neg, want_neg, atol=1e-9)
+
+
+def test_histogram_of_an_analytic_curve_adds_up_to_each_class():
+    curve = am.BinormalModel(prevalence=0.02, auc=0.9).curve(n_cases=1000)
+    _, pos, neg = class_histogram(curve, bins=30)
+    assert pos.sum() == pytest.approx(20.0)
+    assert neg.sum() == pytest.approx(980.0)
+    assert (pos >= 0).all() and (neg >= 0).all()
+
+
+def test_log_bins_leave_out_non_positive_scores():
+    curve = am.ThresholdCurve.from_scores(am.ScoreSet([0.0, 0.001, 0.01, 0.1, 1.0], [0, 0, 1, 0, 1]))
+    edges, pos, neg = class_histogram(curve, bins=3, xscale="log")
+    assert_allclose(edges, [0.001, 0.01, 0.1, 1.0])
+    assert pos.tolist() == [0, 1, 1] and neg.tolist() == [1, 0, 1]
+
+
+@pytest.mark.parametrize("bins", [0, -1, 2.5, True, "10"])
+def test_bins_must_be_a_positive_integer(bins):
+    with pytest.raises(ParameterError, match="^" + re.escape(MSG_BINS.format(bins)) + "$"):
+        class_histogram(toy_curve(), bins=bins)
+
+
+def test_plotted_steps_threshold_and_words(ax):
+    curve = toy_curve()
+    d = ScoreDistributionDisplay.from_curve(curve, threshold=0.5, bins=9, ax=ax)
+    edges, pos, neg = class_histogram(curve, bins=9)
+    assert_array_equal(d.positive_line_.get_data().values, pos)
+    assert_array_equal(d.negative_line_.get_data().values, neg)
+    assert_array_equal(d.positive_line_.get_data().edges, edges)
+    assert_array_equal(d.threshold_line_.get_xdata(), [0.6, 0.6])  # curve.at(0.5) applies 0.6
+    assert d.flagged_span_.get_x() == 0.6
+    assert d.flagged_span_.get_width() == pytest.approx(0.95 - 0.6)
+    assert ax.get_xlabel() == X_LABEL
+    assert ax.get_ylabel() == "cases in the data"
+    assert ax.get_title(loc="left") == CAPTION
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "flagged side", "negative cases", "positive cases", "current threshold"]
+
+
+def test_volume_scales_counts_and_log_axis_shows_gaps(ax):
+    curve = toy_curve()
+    d = ScoreDistributionDisplay.from_curve(curve, bins=9, volume=80, log=True, ax=ax)
+    _, pos, _ = class_histogram(curve, bins=9)
+    want = np.where(pos > 0, pos * 10, np.nan)  # 80 cases per day / 8 cases in the data
+    assert_array_equal(d.positive_line_.get_data().values, want)
+    assert ax.get_yscale() == "log"
+    assert ax.get_ylabel() == "cases per day (log scale)"
+
+
+def test_from_scores_equals_from_curve(ax):
+    scores = am.ScoreSet([0.2, 0.4, 0.9], [0, 1, 1])
+    d = ScoreDistributionDisplay.from_scores(scores, bins=2, ax=ax)
+    # Bins [0.2, 0.55) and [0.55, 0.9]: one positive in each, the negative in the first.
+    assert_array_equal(d.positive_line_.get_data().values, [1, 1])
+    assert_array_equal(d.negative_line_.get_data().values, [1, 0])
+
+
+def test_update_replaces_the_steps_in_place(ax):
+    d = ScoreDistributionDisplay.from_curve(toy_curve(), bins=4, ax=ax)
+    patch = d.positive_line_
+    other = am.ThresholdCurve.from_scores(am.ScoreSet([0.1, 0.2, 0.3], [1, 0, 1]))
+    d.update(**ScoreDistributionDisplay.arrays_from_curve(other, bins=2))
+    assert d.positive_line_ is patch
+    assert_array_equal(patch.get_data().values, [1, 1])
+    with pytest.raises(ParameterError, match="update needs edges, positives and negatives together"):
+        d.update(edges=np.array([0.0, 1.0]))
+
+
+def test_single_score_gets_a_visible_bin(ax):
+    curve = am.BinormalModel(prevalence=0.1, auc=0.5).curve(n_cases=100)
+    d = ScoreDistributionDisplay.from_curve(curve, bins=1, threshold=0.1, ax=ax)
+    assert_allclose(d.positive_line_.get_data().values, [10.0])
+    assert_allclose(d.positive_line_.get_data().edges, [-0.4, 0.6])

@@ -1,0 +1,138 @@
+"""ValueCurveDisplay: money against the threshold, the optimum, its band and the constraints."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from numpy.testing import assert_array_equal
+from plotting_data import AMOUNTS, LABELS, SCORES, big_curve, brute_value, toy_curve
+
+import aipm_sim as am
+from aipm_sim.core.errors import ParameterError
+from aipm_sim.plotting import ValueCurveDisplay
+from aipm_sim.plotting.value import CAPTION, MSG_LENGTHS, X_LABEL, infeasible_spans
+
+MONEY = am.ValueModel(tp=-5, fp=-5, fn_amount=-1.0)
+
+
+def test_value_line_matches_a_case_by_case_sum(ax):
+    curve = toy_curve(amounts=True)
+    decision = am.optimize(curve, MONEY)
+    d = ValueCurveDisplay.from_decision(decision, ax=ax)
+    xy = d.line_.get_xydata()
+    assert_array_equal(xy[:, 0], curve.thresholds[1:])
+    assert_array_equal(xy[:, 1], decision.values[1:])
+    for t, v in xy:
+        assert v == pytest.approx(brute_value(MONEY, SCORES, LABELS, t, AMOUNTS))
+
+
+def test_optimum_star_and_label(ax):
+    curve = toy_curve(amounts=True)
+    decision = am.optimize(curve, MONEY)
+    d = ValueCurveDisplay.from_decision(decision, ax=ax)
+    # Brute force: the best of every distinct threshold (and of flagging nothing).
+    candidates = [np.inf, *sorted(set(SCORES), reverse=True)]
+    best = max(candidates, key=lambda t: brute_value(MONEY, SCORES, LABELS, t, AMOUNTS))
+    assert d.optimum_marker_.get_xydata().tolist() == [[best, decision.value]]
+    assert d.optimum_text_.get_text() == f"best: {decision.value:+,.1f}"
+    assert d.point_marker_.get_xydata().tolist() == [[best, decision.value]]
+
+
+def test_units_words_and_caption(ax):
+    decision = am.optimize(toy_curve(), am.ValueModel(tp=10, fp=-3), volume=500)
+    ValueCurveDisplay.from_decision(decision, ax=ax, period="week", currency="EUR")
+    assert ax.get_ylabel() == "value per week (EUR)"
+    assert ax.get_xlabel() == X_LABEL
+    assert ax.get_title(loc="left") == CAPTION
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["value per week", "best threshold", "current threshold", "within 1% of the best"]
+
+
+def test_total_value_label_without_volume(ax):
+    ValueCurveDisplay.from_decision(am.optimize(toy_curve(), am.ValueModel(tp=10, fp=-3)), ax=ax)
+    assert ax.get_ylabel() == "total value of the data's cases (currency)"
+
+
+def test_near_optimal_band_is_shaded_between_its_thresholds(ax):
+    curve = big_curve(5000)
+    decision = am.optimize(curve, am.ValueModel(tp=50, fp=-5), tolerance=0.05)
+    d = ValueCurveDisplay.from_decision(decision, ax=ax)
+    band = decision.near_optimal
+    assert d.band_.get_visible()
+    assert d.band_.get_x() == band.threshold_low
+    assert d.band_.get_width() == pytest.approx(band.threshold_high - band.threshold_low)
+    assert d.band_.get_label() == "within 5% of the best"
+
+
+def test_infeasible_regions_are_exactly_the_rows_that_break_a_constraint(ax):
+    curve = big_curve(3000)
+    decision = am.optimize(curve, am.ValueModel(tp=50, fp=-5), min_recall=0.3, max_alert_rate=0.2)
+    d = ValueCurveDisplay.from_decision(decision, ax=ax)
+    spans = [(p.vertices[:, 0].min(), p.vertices[:, 0].max()) for p in d.infeasible_.get_paths()]
+    assert spans and "breaks a constraint" in [t.get_text() for t in ax.get_legend().get_texts()]
+    rng = np.random.default_rng(0)
+    finite = curve.thresholds[1:]
+    for x in rng.uniform(finite.min(), finite.max(), 400):
+        row = curve.index_at(x)
+        shaded = any(lo < x <= hi for lo, hi in spans)
+        assert shaded == (not decision.feasible[row]), x
+
+
+def test_infeasible_spans_toy():
+    t = np.array([np.inf, 5.0, 4.0, 3.0, 2.0, 1.0])
+    feasible = np.array([False, False, True, True, False, False])
+    # Row i applies to thresholds in (t[i+1], t[i]]: rows 0-1 to those above 4 (up to the right
+    # end), rows 4-5 to those up to 2 (down to the left end).
+    assert infeasible_spans(t, feasible, right=6.0, left=0.5) == [(4.0, 6.0), (0.5, 2.0)]
+    assert infeasible_spans(t, np.ones(6, bool)) == []
+    assert infeasible_spans(t, np.array([True, True, False, True, True, True])) == [(3.0, 4.0)]
+
+
+@given(st.lists(st.booleans(), min_size=2, max_size=40))
+def test_infeasible_spans_cover_each_infeasible_row(mask):
+    m = len(mask)
+    t = np.concatenate([[np.inf], np.arange(m - 1, 0, -1, dtype=float)])
+    spans = infeasible_spans(t, mask, right=float(m), left=0.0)
+    for i in range(m):
+        # A threshold strictly inside row i's interval (t[i+1], t[i]].
+        hi = float(m) if i == 0 else t[i]
+        lo = t[i + 1] if i + 1 < m else 0.0
+        x = (lo + hi) / 2
+        assert any(a < x <= b for a, b in spans) == (not mask[i])
+
+
+def test_update_moves_artists_in_place_and_hides_what_is_gone(ax):
+    curve = toy_curve()
+    d = ValueCurveDisplay.from_decision(am.optimize(curve, am.ValueModel(tp=10, fp=-3), min_recall=0.9), ax=ax)
+    line = d.line_
+    assert len(d.infeasible_.get_paths()) > 0
+    new = am.optimize(curve, am.ValueModel(tp=1, fp=-3))
+    d.update(values=new.values, feasible=None, optimum_index=None, band=None)
+    assert d.line_ is line
+    assert_array_equal(line.get_xydata()[:, 1], new.values[1:])
+    assert len(d.infeasible_.get_paths()) == 0
+    assert not d.band_.get_visible()
+    assert not d.optimum_text_.get_visible()
+    d.set_threshold(curve.at(0.5))
+    assert_array_equal(d.threshold_line_.get_xdata(), [0.6, 0.6])
+    assert d.point_marker_.get_xydata().tolist() == [[0.6, new.values[curve.index_at(0.5)]]]
+
+
+def test_lengths_must_agree():
+    with pytest.raises(ParameterError, match=MSG_LENGTHS.format([3, 2]).replace("[", r"\[").replace("]", r"\]")):
+        ValueCurveDisplay(thresholds=np.array([np.inf, 1.0, 0.5]), values=np.array([0.0, 1.0]))
+
+
+def test_from_curve_optimises_with_constraints(ax):
+    curve = toy_curve()
+    d = ValueCurveDisplay.from_curve(curve, am.ValueModel(tp=10, fp=-3), volume=100, min_recall=1.0, ax=ax)
+    want = am.optimize(curve, am.ValueModel(tp=10, fp=-3), volume=100, min_recall=1.0)
+    assert d.optimum_index == want.index
+    assert_array_equal(d.values, want.values)
+
+
+def test_flat_value_does_not_break_the_axis(ax):
+    d = ValueCurveDisplay.from_decision(am.optimize(toy_curve(), am.ValueModel()), ax=ax)
+    lo, hi = ax.get_ylim()
+    assert lo < 0 < hi
+    assert d.optimum_marker_.get_xydata().tolist() == [[0.95, 0.0]]  # ties go to flagging nothing
