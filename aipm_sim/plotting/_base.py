@@ -84,9 +84,10 @@ def select_rows(coords, max_points=MAX_POINTS, *, keep=()):
     ----------
     coords : sequence of ndarray of shape (m,)
         Monotone coordinates of the rows (e.g. threshold, recall, false
-        positive rate; NaN and infinite entries are never selected). Rows
-        are picked evenly along each coordinate and evenly by row number, so
-        steep and flat stretches are both drawn.
+        positive rate). Only rows where the first coordinate (the x axis) is
+        finite are selected. Rows are picked evenly along each coordinate
+        (a later one that is undefined on some of those rows is skipped) and
+        evenly by row number, so steep and flat stretches are both drawn.
     max_points : int or None
         None draws every row.
     keep : iterable of int
@@ -99,9 +100,7 @@ def select_rows(coords, max_points=MAX_POINTS, *, keep=()):
     """
     coords = [np.asarray(c, dtype=np.float64) for c in coords]
     m = len(coords[0])
-    ok = np.ones(m, dtype=bool)
-    for c in coords:
-        ok &= np.isfinite(c)
+    ok = np.isfinite(coords[0])
     rows = np.flatnonzero(ok)
     if max_points is None or rows.size <= max_points:
         return rows
@@ -109,6 +108,8 @@ def select_rows(coords, max_points=MAX_POINTS, *, keep=()):
     picked = [rows[np.linspace(0, rows.size - 1, per).round().astype(np.int64)]]
     for c in coords:
         values = c[rows]
+        if not np.isfinite(values).all():
+            continue
         increasing = values[-1] >= values[0]
         ordered = values if increasing else values[::-1]
         grid = np.linspace(ordered[0], ordered[-1], per)

@@ -158,6 +158,7 @@ class MetricsCurveDisplay:
             [coord, self.metrics["recall"], self.metrics["alert_rate"]], self.max_points,
         )
         if self.xscale == "log" and rows.size == 0 and np.isfinite(t).any():
+            # Only thresholds <= 0, which a log axis cannot show.
             raise ParameterError(MSG_LOG_SCALE.format("xscale", float(t[np.isfinite(t)].min())))
         self.rows_ = rows
         for name, line in self.lines_.items():

@@ -200,6 +200,7 @@ class ValueCurveDisplay:
         keep = () if self.optimum_index is None else (self.optimum_index,)
         rows = select_rows([threshold_coordinate(t, self.xscale)], self.max_points, keep=keep)
         if self.xscale == "log" and rows.size == 0 and np.isfinite(t).any():
+            # Only thresholds <= 0, which a log axis cannot show.
             raise ParameterError(MSG_LOG_SCALE.format("xscale", float(t[np.isfinite(t)].min())))
         self.rows_ = rows
         self.line_.set_data(t[rows], v[rows])

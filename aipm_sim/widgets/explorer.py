@@ -291,7 +291,6 @@ class ThresholdExplorer:
         self._sample_size = sample_size
         self._busy = False  # True while the explorer sets its own controls
         self.last_error = None
-        self._notes_from_warnings = ()
         # Validates the constraints (bad bounds raise here, in the caller's cell).
         self.constraints = {k: v for k, v in constraints.items() if v is not None}
         self._compute(lambda: self._build_curve(source), initial=True)
@@ -362,7 +361,6 @@ class ThresholdExplorer:
             notes.append(NOTE_BREAKS.format(", ".join(self._said(n) for n in broken)))
         if self._flat:
             notes.append(NOTE_FLAT_VALUE)
-        notes.extend(n for n in self._notes_from_warnings if n not in notes)
         return ExplorerResult(
             threshold=float(threshold),
             point=point,
@@ -427,8 +425,12 @@ class ThresholdExplorer:
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
             else:
                 self._show_error(f"warning ({w.category.__name__}): {message}\n")
-        if notes:
-            self._notes_from_warnings = tuple(dict.fromkeys((*self._notes_from_warnings, *notes)))
+        if notes and getattr(self, "result", None) is not None:
+            # Shown with the state they came with (until the next change).
+            fresh = tuple(n for n in dict.fromkeys(notes) if n not in self.result.notes)
+            self.result = dataclasses.replace(self.result, notes=self.result.notes + fresh)
+            if hasattr(self, "kpis"):
+                self._update_readout()
         return out
 
     def _show_error(self, text):
@@ -662,7 +664,6 @@ class ThresholdExplorer:
     def _set_model(self):
         self.model = dataclasses.replace(self.model, prevalence=self.prevalence.value, auc=self.auc.value)
         self._sample_size = self.sample_size.value
-        self._notes_from_warnings = ()
         self._build_curve(None)
         self._busy = True
         try:

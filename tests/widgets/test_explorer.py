@@ -1,0 +1,385 @@
+"""ThresholdExplorer without a browser: set a control's value, check ``result`` and the plotted data."""
+
+import math
+import re
+
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+
+import aipm_sim as am
+from aipm_sim.core.errors import ParameterError
+from aipm_sim.widgets import ExplorerResult, ThresholdExplorer
+from aipm_sim.widgets.explorer import (
+    NOTE_BREAKS,
+    NOTE_FLAT_VALUE,
+    NOTE_INFEASIBLE,
+    NOTE_NO_POSITIVES,
+    NOTE_NOTHING_FLAGGED,
+    NOTE_SINGLE_SCORE,
+    SAMPLE_SIZES,
+)
+
+SCORES = np.array([0.95, 0.8, 0.6, 0.6, 0.4, 0.3, 0.2, 0.05])
+LABELS = np.array([1, 0, 1, 0, 0, 1, 0, 0])
+MONEY = am.ValueModel(tp=-5, fp=-5, fn=-200)
+
+
+def toy_curve():
+    return am.ThresholdCurve.from_scores(am.ScoreSet(SCORES, LABELS))
+
+
+def brute_value(vm, threshold, scale=1.0):
+    total = 0.0
+    for s, y in zip(SCORES, LABELS):
+        cell = ("tp" if s >= threshold else "fn") if y else ("fp" if s >= threshold else "tn")
+        total += getattr(vm, cell)
+    return total * scale
+
+
+def brute_best(vm, scale=1.0, ok=lambda t: True):
+    """Best threshold by trying every distinct score and 'flag nothing' (ties: fewest alerts)."""
+    candidates = [math.inf, *sorted(set(SCORES.tolist()), reverse=True)]
+    best = None
+    for t in candidates:
+        if ok(t) and (best is None or brute_value(vm, t, scale) > brute_value(vm, best, scale)):
+            best = t
+    return best
+
+
+def explorer(source=None, vm=MONEY, **kwargs):
+    kwargs.setdefault("render", False)
+    return ThresholdExplorer(toy_curve() if source is None else source, vm, **kwargs)
+
+
+# --------------------------------------------------------------------------------- start
+def test_starts_at_the_optimum():
+    ex = explorer()
+    r = ex.result
+    assert isinstance(r, ExplorerResult)
+    assert r.point.threshold == brute_best(MONEY)
+    assert r.value == brute_value(MONEY, r.point.threshold)
+    assert r.gap_to_optimum == 0 and r.meets_constraints and r.notes == ()
+    assert r.summary().splitlines()[-1].endswith("this is the best threshold")
+    assert ex.last_error is None
+
+
+@pytest.mark.parametrize("source", ["curve", "scores", "model"])
+def test_accepts_each_kind_of_source(source):
+    src = {"curve": toy_curve(), "scores": am.ScoreSet(SCORES, LABELS),
+           "model": am.BinormalModel(prevalence=0.1, auc=0.8)}[source]
+    ex = explorer(src)
+    assert ex.result.point == ex.decision.point
+    assert (ex.prevalence is not None) == (source == "model")
+
+
+def test_bad_arguments_are_named():
+    with pytest.raises(TypeError, match="^source must be a ThresholdCurve, a ScoreSet or a BinormalModel; found list$"):
+        ThresholdExplorer([0.1, 0.2], MONEY)
+    with pytest.raises(TypeError, match="^value_model must be a ValueModel; found dict$"):
+        ThresholdExplorer(toy_curve(), {"tp": 1})
+    with pytest.raises(TypeError, match="^unknown constraint 'min_recal'"):
+        ThresholdExplorer(toy_curve(), MONEY, min_recal=0.5)
+    with pytest.raises(ParameterError, match=r"^min_recall must be in \[0, 1\]; found 1.5$"):
+        ThresholdExplorer(toy_curve(), MONEY, min_recall=1.5)
+    with pytest.raises(ParameterError, match="^sample_size must be one of"):
+        ThresholdExplorer(am.BinormalModel(prevalence=0.1, auc=0.8), MONEY, sample_size=123)
+    with pytest.raises(ParameterError, match="^threshold_scale must be 'auto', 'linear' or 'log'; found 'ln'$"):
+        ThresholdExplorer(toy_curve(), MONEY, threshold_scale="ln")
+    with pytest.raises(ParameterError, match="^volume must be a positive number of cases per day; found -1.0$"):
+        ThresholdExplorer(toy_curve(), MONEY, volume=-1)
+
+
+# ------------------------------------------------------------------------ the threshold
+@pytest.mark.parametrize("t", [0.05, 0.25, 0.5, 0.6, 0.7, 0.9, 0.95])
+def test_threshold_slider_updates_result_and_plots_synchronously(t):
+    ex = explorer(volume=80)
+    ex.threshold.value = t
+    r = ex.result
+    want = toy_curve().at(t)
+    assert r.threshold == t
+    assert r.point.to_dict() == want.to_dict()
+    assert r.value == pytest.approx(brute_value(MONEY, t, scale=10))  # 80 cases per day / 8 in the data
+    assert r.alerts_per_period == pytest.approx((SCORES >= t).sum() * 10)
+    assert r.gap_to_optimum == pytest.approx(r.best_value - r.value)
+    d = ex.displays
+    assert_array_equal(d["value"].threshold_line_.get_xdata(), [want.threshold] * 2)
+    assert d["value"].point_marker_.get_xydata().tolist() == [[want.threshold, pytest.approx(r.value)]]
+    assert d["metrics"].markers_.get_xydata()[:, 1].tolist() == pytest.approx(
+        [want.precision, want.recall, want.f1, want.alert_rate], nan_ok=True)
+    assert d["roc"].point_marker_.get_xydata().tolist() == [[want.fpr, want.recall]]
+    assert d["pr"].point_marker_.get_xydata().tolist() == [[want.recall, want.precision]]
+    assert_array_equal(d["distribution"].threshold_line_.get_xdata(), [want.threshold] * 2)
+    assert d["confusion"].counts_["tp"] == want.tp * 10
+    assert ex.alerts.value == pytest.approx(r.alerts_per_period)
+    assert "aipm-kpi-value" in ex.kpis.value and ex.last_error is None
+
+
+def test_alerts_box_flags_the_riskiest_cases():
+    ex = explorer(volume=80)
+    ex.alerts.value = 30  # 3 cases in the data
+    want = toy_curve().top_k(3)
+    assert ex.result.point.index == want.index
+    assert ex.result.point.alerts == 2  # the tie at 0.6 cannot be split: 2 flagged, not 3
+    assert ex.threshold.value == want.threshold
+    assert ex.alerts.value == 20
+
+
+def test_go_to_optimum_button():
+    ex = explorer(min_recall=1.0)
+    ex.threshold.value = 0.9
+    assert not ex.result.meets_constraints
+    ex.goto_optimum.click()
+    ok = lambda t: (SCORES[LABELS == 1] >= t).all()  # noqa: E731
+    assert ex.result.point.threshold == brute_best(MONEY, ok=ok)
+    assert ex.result.point.index == ex.decision.index
+    assert ex.result.gap_to_optimum == 0
+
+
+def test_flag_nothing_says_so():
+    ex = explorer()
+    ex.alerts.value = 0
+    r = ex.result
+    assert r.point.alerts == 0 and r.point.threshold == math.inf
+    assert math.isnan(r.point.precision)
+    assert NOTE_NOTHING_FLAGGED in r.notes
+    assert NOTE_NOTHING_FLAGGED in ex.kpis.value
+    assert ex.last_error is None
+
+
+# ---------------------------------------------------------------------- value and rules
+def test_value_inputs_replace_the_value_model_and_move_the_optimum():
+    ex = explorer()
+    ex.threshold.value = 0.5
+    ex.value_inputs["fn"].value = -2.0
+    assert ex.value_model == am.ValueModel(tp=-5, fp=-5, fn=-2)
+    r = ex.result
+    assert r.threshold == 0.5  # the threshold stays; the optimum moves
+    assert r.best_threshold == brute_best(ex.value_model)
+    assert r.value == brute_value(ex.value_model, 0.5)
+    v = ex.displays["value"]
+    assert_array_equal(v.line_.get_xydata()[:, 1], [brute_value(ex.value_model, t) for t in toy_curve().thresholds[1:]])
+    assert v.optimum_marker_.get_xydata()[0, 0] == min(r.best_threshold, 0.95)
+
+
+def test_constraint_switches_and_bounds():
+    ex = explorer()
+    ex.constraint_inputs["min_recall"].value = 1.0
+    assert ex.constraints == {}  # switched off: the bound alone does nothing
+    ex.constraint_switches["min_recall"].value = True
+    assert ex.constraints == {"min_recall": 1.0}
+    ex.threshold.value = 0.9
+    r = ex.result
+    assert r.broken_constraints == ("min_recall",)
+    assert NOTE_BREAKS.format("recall ≥ 1") in r.notes
+    assert ex.displays["value"].feasible is ex.decision.feasible
+    ex.constraint_switches["max_alerts"].value = True
+    ex.constraint_inputs["max_alerts"].value = 2
+    r = ex.result
+    assert r.decision is None and math.isnan(r.best_value) and math.isnan(r.gap_to_optimum)
+    assert any(n.startswith(NOTE_INFEASIBLE.split("(")[0]) for n in r.notes)
+    assert ex.last_error is None
+    ex.goto_optimum.click()  # nothing to go to: no error, no move
+    assert ex.result.threshold == 0.9 and ex.last_error is None
+
+
+# ------------------------------------------------------------------------- the model
+def test_model_controls_rebuild_the_analytic_curve():
+    ex = explorer(am.BinormalModel(prevalence=0.01, auc=0.8), volume=5000)
+    ex.auc.value = 0.9
+    ex.prevalence.value = 0.02
+    want = am.BinormalModel(prevalence=ex.prevalence.value, auc=0.9).curve(n_cases=5000)
+    assert ex.model == am.BinormalModel(prevalence=ex.prevalence.value, auc=0.9)
+    assert_array_equal(ex.curve.thresholds, want.thresholds)
+    assert_array_equal(ex.curve.tp, want.tp)
+    assert ex.result.curve is ex.curve
+    assert ex.result.point.to_dict() == want.at(ex.result.threshold).to_dict()
+    assert_array_equal(ex.displays["roc"].line_.get_xydata()[:, 0], want.fpr[ex.displays["roc"].rows_])
+
+
+def test_sample_size_draws_a_seeded_sample():
+    ex = explorer(am.BinormalModel(prevalence=0.05, auc=0.8), seed=7)
+    ex.sample_size.value = 1000
+    want = am.ThresholdCurve.from_scores(am.BinormalModel(prevalence=0.05, auc=0.8).sample(1000, seed=7))
+    assert_array_equal(ex.curve.thresholds, want.thresholds)
+    assert_array_equal(ex.curve.tp, want.tp)
+    ex.sample_size.value = 0
+    assert len(ex.curve) == len(am.BinormalModel(prevalence=0.05, auc=0.8).curve())
+
+
+# -------------------------------------------------------------------------- extremes
+EXTREMES = [
+    ("prevalence", "min"), ("prevalence", "max"), ("auc", "min"), ("auc", "max"),
+]
+
+
+@pytest.mark.parametrize("control, end", EXTREMES)
+@pytest.mark.parametrize("size", [0, 1000])
+def test_model_controls_at_their_ends(control, end, size):
+    ex = explorer(am.BinormalModel(prevalence=0.01, auc=0.8), min_recall=0.5, max_alert_rate=0.3)
+    ex.sample_size.value = size
+    w = getattr(ex, control)
+    w.value = w.base ** getattr(w, end) if control == "prevalence" else getattr(w, end)
+    for t in (ex.threshold.min, ex.threshold.max):
+        ex.threshold.value = ex.threshold.base ** t if hasattr(ex.threshold, "base") else t
+        assert ex.last_error is None
+        assert math.isfinite(ex.result.value)
+    ex.goto_optimum.click()
+    assert ex.last_error is None
+
+
+def test_auc_one_half_says_every_case_scores_the_same():
+    ex = explorer(am.BinormalModel(prevalence=0.1, auc=0.5))
+    assert NOTE_SINGLE_SCORE in ex.result.notes
+    ex.threshold.value = ex.threshold.base ** ex.threshold.max if hasattr(ex.threshold, "base") else ex.threshold.max
+    assert ex.last_error is None
+
+
+def test_no_positives_in_a_small_sample_says_so():
+    ex = explorer(am.BinormalModel(prevalence=0.01, auc=0.8), min_recall=0.5)
+    ex.prevalence.value = ex.prevalence.base ** ex.prevalence.min  # 1 in 10,000
+    ex.sample_size.value = 1000
+    assert ex.curve.positives == 0
+    r = ex.result
+    assert NOTE_NO_POSITIVES in r.notes and r.decision is None  # min recall cannot be met either
+    assert NOTE_NO_POSITIVES in ex.kpis.value
+    assert ex.last_error is None
+
+
+@pytest.mark.parametrize("costs", [
+    dict(tp=0, fp=0, fn=0, tn=0),
+    dict(tp=1e12, fp=-1e12, fn=-1e12, tn=1e12),
+    dict(tp=-1e12, fp=1e12, fn=1e12, tn=-1e12),
+])
+def test_value_inputs_at_extremes(costs):
+    ex = explorer(am.BinormalModel(prevalence=0.01, auc=0.8))
+    for name, value in costs.items():
+        ex.value_inputs[name].value = value
+    assert ex.last_error is None
+    assert ex.result.gap_to_optimum >= -1e-6 * max(1.0, abs(ex.result.best_value)) or not ex.result.meets_constraints
+    if not any(costs.values()):
+        assert NOTE_FLAT_VALUE in ex.result.notes
+
+
+@pytest.mark.parametrize("name", ["min_recall", "min_precision", "max_alert_rate", "max_fpr", "max_alerts"])
+@pytest.mark.parametrize("end", ["min", "max"])
+def test_every_constraint_at_both_ends(name, end):
+    ex = explorer(am.BinormalModel(prevalence=0.01, auc=0.8), volume=1000)
+    ex.constraint_switches[name].value = True
+    box = ex.constraint_inputs[name]
+    box.value = getattr(box, end)
+    assert ex.last_error is None
+    assert ex.constraints[name] == box.value
+    assert ex.result.decision is not None or ex.result.notes
+
+
+def test_all_constraints_together_cannot_break_the_app():
+    ex = explorer(am.BinormalModel(prevalence=0.001, auc=0.999))
+    for name, value in dict(min_recall=1.0, min_precision=1.0, max_alert_rate=0.0, max_fpr=0.0).items():
+        ex.constraint_inputs[name].value = value
+        ex.constraint_switches[name].value = True
+    assert ex.result.decision is None and ex.last_error is None
+
+
+# ---------------------------------------------------------------------- errors, warnings
+def test_callback_errors_are_shown_not_swallowed(monkeypatch):
+    ex = explorer()
+
+    def broken(point):
+        raise RuntimeError("the plot broke")
+
+    monkeypatch.setattr(ex.displays["roc"], "set_threshold", broken)
+    ex.threshold.value = 0.5
+    assert "RuntimeError: the plot broke" in ex.last_error
+    shown = "".join(o.get("text", "") for o in ex.errors.outputs)
+    assert "RuntimeError: the plot broke" in shown and "Traceback" in shown
+    assert ex.errors.layout.display is None  # visible
+    monkeypatch.undo()
+    ex.clear_errors()
+    ex.threshold.value = 0.3
+    assert ex.last_error is None and ex.errors.outputs == ()
+    assert ex.result.point.threshold == 0.3
+
+
+def test_unknown_degenerate_warnings_become_notes(monkeypatch):
+    ex = explorer()
+    real = am.ValueModel.point_value
+
+    def noisy(self, point, *, volume=None):
+        import warnings
+
+        warnings.warn("something odd but computable", am.DegenerateWarning)
+        return real(self, point, volume=volume)
+
+    monkeypatch.setattr(am.ValueModel, "point_value", noisy)
+    ex.threshold.value = 0.5
+    assert ex.result.notes == ("something odd but computable",)
+    assert "something odd but computable" in ex.kpis.value
+    assert ex.last_error is None
+    monkeypatch.undo()
+    ex.threshold.value = 0.3
+    assert ex.result.notes == ()  # a note lives as long as the state it came with
+
+
+def test_other_warnings_in_callbacks_go_to_the_error_area(monkeypatch):
+    ex = explorer()
+    real = am.ValueModel.point_value
+
+    def noisy(self, point, *, volume=None):
+        import warnings
+
+        warnings.warn("a library changed its mind", FutureWarning)
+        return real(self, point, volume=volume)
+
+    monkeypatch.setattr(am.ValueModel, "point_value", noisy)
+    ex.threshold.value = 0.5
+    assert ex.last_error == "warning (FutureWarning): a library changed its mind\n"
+    assert ex.result.point.threshold == 0.6  # the move itself went through
+
+
+# ---------------------------------------------------------------------- pictures, layout
+def test_rendering_sends_pngs_and_a_move_only_redraws_what_moves():
+    ex = explorer(am.BinormalModel(prevalence=0.02, auc=0.85), render=True)
+    images = {name: bytes(f.image.value) for name, f in ex.figures.items()}
+    assert all(v.startswith(b"\x89PNG") for v in images.values())
+    renders = {name: f.renders for name, f in ex.figures.items()}
+    ex.threshold.value = ex.result.threshold * 2
+    assert {name: f.renders for name, f in ex.figures.items()} == renders  # blitted, not re-rendered
+    assert all(bytes(f.image.value) != images[name] for name, f in ex.figures.items())
+    ex.value_inputs["fp"].value = -50
+    assert all(f.renders == renders[name] + 1 for name, f in ex.figures.items())
+
+
+def test_css_classes_and_descriptions_for_browser_tests():
+    ex = explorer(am.BinormalModel(prevalence=0.02, auc=0.85))
+    assert "aipm-threshold" in ex.threshold._dom_classes and ex.threshold.description == "threshold"
+    assert "aipm-kpis" in ex.kpis._dom_classes
+    assert "aipm-goto-optimum" in ex.goto_optimum._dom_classes and ex.goto_optimum.description == "go to optimum"
+    assert "aipm-explorer" in ex.widget._dom_classes
+    assert ex.alerts.description == "alerts per day"
+    bundle = ex._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert re.match(r"^ThresholdExplorer\(threshold [0-9.]+, value [-+][0-9,.]+ per day\)$", repr(ex))
+
+
+def test_log_slider_for_low_prevalence_probabilities_linear_otherwise():
+    assert explorer(am.BinormalModel(prevalence=0.01, auc=0.8)).threshold_scale == "log"
+    assert explorer().threshold_scale == "linear"
+    ex = explorer(am.BinormalModel(prevalence=0.01, auc=0.8), threshold_scale="linear")
+    assert ex.displays["value"].ax_.get_xscale() == "linear"
+
+
+def test_sample_sizes_offered():
+    ex = explorer(am.BinormalModel(prevalence=0.05, auc=0.8))
+    assert [v for _, v in ex.sample_size.options] == list(SAMPLE_SIZES)
+
+
+def test_alerts_box_at_its_maximum_flags_everything():
+    ex = explorer(volume=80)
+    ex.alerts.value = ex.alerts.max
+    assert ex.result.point.alerts == len(SCORES)
+    assert ex.result.point.recall == 1.0 and ex.last_error is None
+    ex.threshold.value = ex.threshold.min
+    assert ex.result.point.alerts == len(SCORES)
+    ex.threshold.value = ex.threshold.max
+    assert ex.result.point.alerts == 1  # the top score only
