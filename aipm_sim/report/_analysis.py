@@ -12,7 +12,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core import ScoreSet, ThresholdCurve, ValueModel, optimize
+from ..core import ScoreSet, ThresholdCurve, ValueModel, compute_sensitivity, load_scenario, optimize
 from ..core.errors import ParameterError
 
 CELLS = ("tp", "fp", "fn", "tn")
@@ -44,6 +44,22 @@ CONSTRAINT_WORDS = {
     "max_fpr": ("highest acceptable false positive rate", "fraction"),
     "max_alerts": ("most alerts allowed", "cases per {period}"),
 }
+
+#: Scored data has no plausible ranges: each value given is varied by this fraction either way.
+DATA_SWING = 0.5
+#: Readable parameter names for the values given with scored data (tornado labels).
+DATA_PARAMETER_NAMES = {
+    "tp": "value_per_caught_positive",
+    "fp": "value_per_false_alarm",
+    "fn": "value_per_missed_positive",
+    "tn": "value_per_true_negative",
+    "tp_amount": "amount_share_caught_positive",
+    "fp_amount": "amount_share_false_alarm",
+    "fn_amount": "amount_share_missed_positive",
+    "tn_amount": "amount_share_true_negative",
+}
+#: Rows of the sensitivity table in the report (the tornado shows up to 10).
+SENSITIVITY_ROWS = 5
 
 GENERAL_CAVEATS = (
     "Values are expected values: on any single {period} the real counts and money will scatter around them.",
@@ -283,6 +299,10 @@ def _from_data(data, *, score, label, amount, weight, value, constraints, volume
         words, unit = CONSTRAINT_WORDS[name]
         shown = fmt_percent(bound) if unit == "fraction" else fmt_number(bound)
         rows.append(Assumption(name=words, value=shown, unit=unit.format(period=period), source=given))
+    sensitivity = _data_sensitivity(
+        path, score=score, label=label, amount=amount, weight=weight, value_model=value_model,
+        constraints=decision.constraints, volume=curve.n_cases if volume is None else volume, currency=currency,
+    )
     caveats = []
     if curve.positives < 100:
         caveats.append(
@@ -294,6 +314,7 @@ def _from_data(data, *, score, label, amount, weight, value, constraints, volume
         "title": f"Threshold decision for {path.name}",
         "inputs": f"scored data from {path.name} (score column {score!r}, label column {label!r})",
         "decision": decision,
+        "sensitivity": sensitivity,
         "assumptions": rows,
         "caveats": caveats,
         "period": period,
@@ -301,9 +322,38 @@ def _from_data(data, *, score, label, amount, weight, value, constraints, volume
     }
 
 
-def _from_scenario(name, overrides):
-    from ..core.scenario import load_scenario
+def _data_sensitivity(path, *, score, label, amount, weight, value_model, constraints, volume, currency):
+    """One-at-a-time sensitivity of scored data to each value given, ±:data:`DATA_SWING`.
 
+    The inputs become a scenario (scores from the file, each non-zero value a
+    parameter with range ``value * (1 ± DATA_SWING)``), so that the scenario
+    library's :func:`aipm_sim.compute_sensitivity` does the work. None when
+    no value is given.
+    """
+    from ..core.scenario import parse_scenario
+
+    given = {field: getattr(value_model, field) for field in DATA_PARAMETER_NAMES if getattr(value_model, field)}
+    if not given:
+        return None
+    parameters, value = {}, {}
+    for field, x in given.items():
+        name = DATA_PARAMETER_NAMES[field]
+        low, high = sorted((x * (1 - DATA_SWING), x * (1 + DATA_SWING)))
+        unit = f"{currency} per case" if "amount" not in field else "fraction of the amount"
+        parameters[name] = {"value": x, "low": low, "high": high, "unit": unit,
+                            "source": f"given for this report; range ±{DATA_SWING:.0%}"}
+        value[field] = name
+    scores = {"source": "file", "file": str(Path(path).resolve()), "score": score, "label": label}
+    scores.update({k: v for k, v in (("amount", amount), ("weight", weight)) if v is not None})
+    doc = {
+        "name": "scored_data", "title": path.name, "summary": "scored data", "narrative": "",
+        "kind": "threshold", "currency": currency, "parameters": parameters, "scores": scores,
+        "value": value, "decision": {"volume": float(volume), "constraints": dict(constraints)},
+    }
+    return compute_sensitivity(parse_scenario(doc, label=path.name))
+
+
+def _from_scenario(name, overrides):
     scenario = load_scenario(name, **overrides)
     if scenario.kind != "threshold":
         raise ParameterError(MSG_RANKING.format(scenario.name))
@@ -357,6 +407,7 @@ def _from_scenario(name, overrides):
         "period": period,
         "currency": currency,
         "scenario": scenario,
+        "sensitivity": compute_sensitivity(scenario),
     }
 
 
@@ -446,5 +497,38 @@ def _cell(text):
 
 
 def sensitivity_markdown(analysis):
-    """Which assumptions move the value most (filled in from the scenario library)."""
-    return "## Sensitivity\n\nNot available for these inputs."
+    """What moves the decision: the assumptions with the largest swing, and the cost of not adapting."""
+    sens = analysis.sensitivity
+    if sens is None or not len(sens.table):
+        return "## Sensitivity\n\nNo money per outcome was given, so there is nothing to vary."
+    cur, per = analysis.currency, analysis.per_period
+    how = (
+        "each value given for this report, one at a time, {:.0%} lower and higher".format(DATA_SWING)
+        if analysis.scenario is None else "each parameter, one at a time, at the low and high end of its plausible range"
+    )
+    lines = [
+        "## Sensitivity",
+        "",
+        f"The chart and the table below re-run the whole optimisation with {how}. "
+        "*Best value* is what the best threshold earns in that case; *cost of keeping today's threshold* "
+        "is how much less today's threshold earns there than the best one (zero: no need to change it).",
+        "",
+        f"| Assumption | Range tested | Best value {per} ({cur}) | Best threshold | "
+        f"Cost of keeping today's threshold ({cur}) |",
+        "|:--|:--|--:|--:|--:|",
+    ]
+    for row in sens.table.head(SENSITIVITY_ROWS).itertuples(index=False):
+        unit = f" {row.unit}" if row.unit else ""
+        regret = max(row.regret_at_low, row.regret_at_high)
+        lines.append(
+            f"| {_cell(row.parameter)} | {fmt_number(row.low)} to {fmt_number(row.high)}{_cell(unit)} | "
+            f"{fmt_money(row.value_at_low, '').strip()} to {fmt_money(row.value_at_high, '').strip()} | "
+            f"{fmt_threshold(row.threshold_at_low)} to {fmt_threshold(row.threshold_at_high)} | "
+            f"{fmt_money(regret, '').strip()} |"
+        )
+    top = sens.table.iloc[0]
+    lines += [
+        "",
+        f"The value depends most on **{top['parameter']}**; firm up that number first.",
+    ]
+    return "\n".join(lines)

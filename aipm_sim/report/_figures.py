@@ -1,16 +1,49 @@
 """Static figures of a decision report, drawn by :mod:`aipm_sim.plotting`.
 
-Each function returns a new :class:`matplotlib.figure.Figure` that is not
-registered with pyplot, so that a notebook shows it exactly once (as the
-cell's result) and a report stays a series of plain PNG images.
+Each function returns a :class:`ReportFigure`: a matplotlib figure that is
+not registered with pyplot (so a notebook shows it exactly once, as the
+cell's result), shown as an embedded PNG image with alternative text.
 """
 
 from __future__ import annotations
+
+import base64
+import html
+import io
+
+from ._analysis import fmt_money, fmt_number, fmt_percent, fmt_threshold
 
 #: Width x height in inches: readable when the HTML page is about 900 px wide.
 FIGSIZE = (9.0, 4.6)
 #: PNG resolution of every report figure (dots per inch).
 DPI = 120
+
+
+class ReportFigure:
+    """A report figure: the matplotlib ``figure`` and a sentence describing it (``alt``).
+
+    In a notebook or an HTML export it shows as one PNG image whose
+    alternative text is ``alt``, so that the report reads with a screen
+    reader too.
+    """
+
+    def __init__(self, figure, alt):
+        self.figure = figure
+        self.alt = alt
+
+    def png(self):
+        """The figure as PNG bytes (at :data:`DPI`)."""
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=DPI, facecolor="white")
+        return buffer.getvalue()
+
+    def _repr_html_(self):
+        data = base64.b64encode(self.png()).decode("ascii")
+        return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}" '
+                'style="max-width: 100%; height: auto;">')
+
+    def __repr__(self):
+        return f"ReportFigure({self.alt!r})"
 
 
 def _figure(figsize=FIGSIZE):
@@ -102,7 +135,14 @@ def value_figure(analysis):
     _zoom(fig, ax, window)
     if notes:
         fig.supxlabel(" ".join(notes), fontsize="small", color="#555555")
-    return fig
+    band = decision.near_optimal
+    alt = (
+        f"Line chart of the value {analysis.per_period} against the threshold. The best threshold, "
+        f"{fmt_threshold(decision.threshold)}, gives {fmt_money(decision.value, analysis.currency)}; "
+        f"thresholds from {fmt_threshold(band.threshold_low)} to {fmt_threshold(band.threshold_high)} "
+        f"are within {fmt_percent(band.tolerance)} of it."
+    )
+    return ReportFigure(fig, alt)
 
 
 def _lowest_threshold(decision):
@@ -120,7 +160,13 @@ def metrics_figure(analysis):
     fig = _figure()
     display = MetricsCurveDisplay.from_decision(analysis.decision, ax=fig.add_subplot(), xscale=window[0])
     _zoom(fig, display.ax_, window)
-    return fig
+    p = analysis.decision.point
+    alt = (
+        "Line chart of precision, recall, F1 and the share of cases flagged against the threshold. "
+        f"At the best threshold precision is {fmt_percent(p.precision)}, recall {fmt_percent(p.recall)}, "
+        f"and {fmt_percent(p.alert_rate)} of cases are flagged."
+    )
+    return ReportFigure(fig, alt)
 
 
 def outcomes_figure(analysis):
@@ -131,9 +177,37 @@ def outcomes_figure(analysis):
     ConfusionMatrixDisplay.from_decision(
         analysis.decision, ax=fig.add_subplot(), period=analysis.period, currency=analysis.currency,
     )
-    return fig
+    d = analysis.decision
+    scale = 1.0 if d.volume is None else d.volume / d.point.n_cases
+    counts = {c: fmt_number(getattr(d.point, c) * scale) for c in ("tp", "fn", "fp", "tn")}
+    alt = (
+        f"Table of the four outcomes at the best threshold, {analysis.per_period}: {counts['tp']} caught, "
+        f"{counts['fn']} missed, {counts['fp']} false alarms, {counts['tn']} rightly left alone."
+    )
+    return ReportFigure(fig, alt)
 
 
 def tornado_figure(analysis):
-    """The sensitivity tornado, or None when there is no sensitivity analysis."""
-    return None
+    """The sensitivity tornado (up to 10 assumptions), or None without a sensitivity analysis."""
+    from ..plotting.sensitivity import TornadoDisplay
+
+    sens = analysis.sensitivity
+    if sens is None or not len(sens.table):
+        return None
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    rows = min(len(sens.table), 10)
+    fig = _figure(figsize=(10.0, 1.8 + 0.45 * rows))
+    display = TornadoDisplay.from_sensitivity(sens, max_parameters=rows, currency=analysis.currency,
+                                              ax=fig.add_subplot())
+    ax = display.ax_
+    ax.set_xlabel(f"best value {analysis.per_period} ({analysis.currency}); line = today's best value")
+    ax.tick_params(axis="y", labelsize="small")
+    ax.xaxis.set_major_locator(MaxNLocator(5))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}".replace("-", "\u2212")))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, fontsize="small", frameon=False)
+    alt = (
+        "Bar chart of the best value when each assumption, one at a time, moves to the low or high end "
+        f"of its range; the largest swing comes from {sens.table['parameter'].iloc[0]}."
+    )
+    return ReportFigure(fig, alt)

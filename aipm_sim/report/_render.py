@@ -90,7 +90,7 @@ def execute_report(parameters, *, workdir):
             execution_timeout=TIMEOUT,
             # The kernel's own log (e.g. "running over TCP without encryption") is for
             # developers, not for the person making a report.
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except papermill.PapermillExecutionError as exc:
         raise RuntimeError(MSG_KERNEL_ERROR.format(exc.ename, exc.evalue)) from None
@@ -123,7 +123,7 @@ def render_html(nb, *, title):
 
     exporter = HTMLExporter(
         template_name="lab", exclude_input=True, exclude_input_prompt=True,
-        exclude_output_prompt=True, embed_images=True,
+        exclude_output_prompt=True,
     )
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     return _drop_scripts(body)
