@@ -63,11 +63,20 @@ def build_parser():
     p.add_argument("-o", "--output", metavar="OUT.csv", help="output file (default: stdout)")
     p.set_defaults(run=_run_curve)
 
-    p = sub.add_parser("optimize", help="print the best threshold as JSON")
-    _add_data_arguments(p)
+    p = sub.add_parser("optimize", help="print the best threshold as JSON (for scored data or a scenario)")
+    _add_data_arguments(p, required=False)
     _add_value_arguments(p)
     _add_constraint_arguments(p)
+    _add_scenario_arguments(p, required=False)
     p.set_defaults(run=_run_optimize)
+
+    p = sub.add_parser("scenarios", help="list the preset scenarios, one line each")
+    p.set_defaults(run=_run_scenarios)
+
+    p = sub.add_parser("sensitivity", help="vary each scenario parameter over its range; write a CSV")
+    _add_scenario_arguments(p, required=True)
+    p.add_argument("-o", "--output", metavar="OUT.csv", help="output file (default: stdout)")
+    p.set_defaults(run=_run_sensitivity)
 
     p = sub.add_parser("app", help="serve a notebook as a no-code app (Voilà) on 127.0.0.1")
     p.add_argument("notebook", metavar="NOTEBOOK", nargs="?",
@@ -161,9 +170,68 @@ def _run_curve(args):
     write_output(text, args.output)
 
 
+MSG_DATA_OR_SCENARIO = "optimize needs either DATA (with --score and --label) or --scenario NAME"
+MSG_BOTH = "give either DATA or --scenario, not both"
+MSG_SCENARIO_OPTIONS = "--scenario takes its money and constraints from the scenario; change them with --set PARAM=VALUE (found {})"
+MSG_SET_WITHOUT_SCENARIO = "--set changes scenario parameters: it needs --scenario NAME"
+
+
+def _add_scenario_arguments(p, *, required):
+    p.add_argument("--scenario", metavar="NAME", required=required,
+                   help="a preset scenario (see: aipm-sim scenarios) or a scenario .toml file")
+    p.add_argument("--set", dest="overrides", type=_setting, action="append", default=[], metavar="PARAM=VALUE",
+                   help="change a scenario parameter (repeatable)")
+
+
+def _load_scenario(args):
+    from .core import load_scenario
+
+    return load_scenario(args.scenario, **dict(args.overrides))
+
+
+def _run_scenarios(args):
+    from .core import list_scenarios
+
+    table = list_scenarios(details=True)
+    width = max(len(n) for n in table["name"])
+    for name, summary in zip(table["name"], table["summary"]):
+        sys.stdout.write(f"{name:<{width}}  {summary}\n")
+
+
+def _run_sensitivity(args):
+    from .core import compute_sensitivity
+
+    scenario = _load_scenario(args)
+    frame = compute_sensitivity(scenario).to_frame()
+    write_output(frame.to_csv(index=False, float_format="%.10g"), args.output)
+
+
+def _run_scenario_optimize(args):
+    given = [f"--{name.replace('_', '-')}" for name in
+             ("min_recall", "min_precision", "max_alert_rate", "max_fpr", "max_alerts", "volume", "score", "label",
+              "amount", "weight") if getattr(args, name) is not None]
+    given += [f"--{c.replace('_', '-')}" for c in
+              ("tp", "fp", "fn", "tn", "tp_amount", "fp_amount", "fn_amount", "tn_amount") if getattr(args, c) != 0.0]
+    if given:
+        raise ValueError(MSG_SCENARIO_OPTIONS.format(", ".join(given)))
+    scenario = _load_scenario(args)
+    out = {"scenario": scenario.name, "kind": scenario.kind, "currency": scenario.currency,
+           "period": "month", "parameters": scenario.values}
+    out.update(scenario.optimize().to_dict())
+    print_json(out)
+
+
 def _run_optimize(args):
     from .core import ThresholdCurve, ValueModel, optimize
 
+    if args.scenario is not None:
+        if args.data is not None:
+            raise ValueError(MSG_BOTH)
+        return _run_scenario_optimize(args)
+    if args.overrides:
+        raise ValueError(MSG_SET_WITHOUT_SCENARIO)
+    if args.data is None or args.score is None or args.label is None:
+        raise ValueError(MSG_DATA_OR_SCENARIO)
     curve = ThresholdCurve.from_scores(_score_set(args))
     cells = ("tp", "fp", "fn", "tn")
     vm = ValueModel(**{c: getattr(args, c) for c in cells}, **{f"{c}_amount": getattr(args, f"{c}_amount") for c in cells})

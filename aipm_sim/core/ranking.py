@@ -40,6 +40,8 @@ MSG_RANKING_EMPTY = "the ranking data is empty: at least one scored candidate is
 MSG_NO_POPULARITY = "the ranking data has no popularity column: the popularity rule needs one"
 MSG_K = "k must be a whole number in [1, {}]; found {!r}"
 MSG_K_MAX = "k_max must be a whole number >= 1; found {!r}"
+MSG_N_SESSIONS = "n_sessions must be a whole number >= 1; found {!r}"
+MSG_N_CANDIDATES = "n_candidates must be a whole number >= 1; found {!r}"
 MSG_RANKING_INFEASIBLE = "{} is unreachable: the highest {} on this ranking, over every k and minimum score, is {}"
 MSG_RANKING_JOINT = "the constraints {} cannot all hold at one (k, minimum score) on this ranking"
 
@@ -176,10 +178,8 @@ class RankingModel:
 
     def __post_init__(self):
         BinormalModel(self.relevance_rate, self.auc)  # validates both
-        n = require_real(self.n_candidates, "n_candidates", low=1)
-        if n != int(n):
-            raise ParameterError(f"n_candidates must be a whole number >= 1; found {self.n_candidates!r}")
-        object.__setattr__(self, "n_candidates", int(n))
+        n = _whole(self.n_candidates, MSG_N_CANDIDATES.format(self.n_candidates), low=1)
+        object.__setattr__(self, "n_candidates", n)
         object.__setattr__(self, "relevance_rate", float(self.relevance_rate))
         object.__setattr__(self, "auc", float(self.auc))
         if self.popularity_auc is not None:
@@ -200,10 +200,8 @@ class RankingModel:
         -------
         RankingSet
         """
-        n_sessions = require_real(n_sessions, "n_sessions", low=1)
-        if n_sessions != int(n_sessions):
-            raise ParameterError(f"n_sessions must be a whole number >= 1; found {n_sessions!r}")
-        n = int(n_sessions) * self.n_candidates
+        n_sessions = _whole(n_sessions, MSG_N_SESSIONS.format(n_sessions), low=1)
+        n = n_sessions * self.n_candidates
         rng = np.random.default_rng(seed)
         labels = rng.random(n) < self.relevance_rate
         model = BinormalModel(self.relevance_rate, self.auc)
@@ -212,7 +210,7 @@ class RankingModel:
         if self.popularity_auc is not None:
             d_pop = BinormalModel(self.relevance_rate, self.popularity_auc).separation
             popularity = np.exp(rng.standard_normal(n) + d_pop * labels)
-        sessions = np.repeat(np.arange(int(n_sessions)), self.n_candidates)
+        sessions = np.repeat(np.arange(n_sessions), self.n_candidates)
         return RankingSet(sessions, scores, labels, popularity=popularity)
 
 

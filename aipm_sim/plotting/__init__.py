@@ -17,6 +17,8 @@ from .confusion import ConfusionMatrixDisplay
 from .curves import PrecisionRecallDisplay, RocCurveDisplay, iso_value_slope
 from .distribution import ScoreDistributionDisplay, class_histogram
 from .metrics import MetricsCurveDisplay
+from .roi import RuleComparisonDisplay, VariantsDisplay
+from .sensitivity import SensitivityMapDisplay, TornadoDisplay
 from .value import ValueCurveDisplay
 
 __all__ = [
@@ -24,8 +26,12 @@ __all__ = [
     "MetricsCurveDisplay",
     "PrecisionRecallDisplay",
     "RocCurveDisplay",
+    "RuleComparisonDisplay",
+    "SensitivityMapDisplay",
+    "TornadoDisplay",
     "ScoreDistributionDisplay",
     "ValueCurveDisplay",
+    "VariantsDisplay",
     "class_histogram",
     "iso_value_slope",
 ]

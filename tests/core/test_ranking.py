@@ -1,0 +1,275 @@
+"""Recommendations: ranking metrics against a brute-force per-session loop; the (k, min score) optimum."""
+
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import aipm_sim as am
+from aipm_sim.core.errors import ConstraintError, DataError, ParameterError
+from aipm_sim.core.ranking import (MSG_K, MSG_K_MAX, MSG_N_CANDIDATES, MSG_N_SESSIONS, MSG_NO_POPULARITY, MSG_RANKING_EMPTY, MSG_RANKING_INFEASIBLE,
+                                   MSG_RANKING_JOINT, MSG_RANKING_LENGTHS, ranking_values)
+
+inf, nan = math.inf, math.nan
+
+
+def exactly(message):
+    return "^" + re.escape(message) + "$"
+
+
+# -- the oracle: for each session, sort, take the top k, keep score >= m, count ---------------------------
+def brute_metrics(sessions, scores, labels, k, m):
+    groups = {}
+    for i, s in enumerate(sessions):
+        groups.setdefault(s, []).append(i)
+    S = len(groups)
+    shown = rel = hits = 0
+    recalls = []
+    for rows in groups.values():
+        ranked = sorted(rows, key=lambda i: (-scores[i], i))  # ties: earlier row first
+        top = [i for i in ranked[:k] if scores[i] >= m]
+        r = sum(bool(labels[i]) for i in top)
+        shown += len(top)
+        rel += r
+        hits += r > 0
+        n_rel = sum(bool(labels[i]) for i in rows)
+        if n_rel:
+            recalls.append(r / n_rel)
+    return {
+        "shown": float(shown),
+        "relevant_shown": float(rel),
+        "irrelevant_shown": float(shown - rel),
+        "precision_at_k": rel / (k * S),
+        "precision_shown": rel / shown if shown else nan,
+        "recall_at_k": float(np.mean(recalls)) if recalls else nan,
+        "hit_rate": hits / S,
+        "shown_per_session": shown / S,
+        "clicks_per_1000_sessions": 1000 * rel / S,
+    }
+
+
+@st.composite
+def rankings(draw):
+    n_sessions = draw(st.integers(1, 5))
+    rows = []
+    for s in range(n_sessions):
+        for _ in range(draw(st.integers(1, 7))):
+            rows.append((s, draw(st.sampled_from([0.1, 0.2, 0.3, 0.5, 0.9])), draw(st.booleans())))
+    order = draw(st.permutations(range(len(rows))))  # sessions need not be contiguous
+    rows = [rows[i] for i in order]
+    sessions, scores, labels = zip(*rows)
+    return list(sessions), list(scores), list(labels)
+
+
+def close(a, b):
+    return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
+
+
+@given(rankings(), st.integers(1, 8), st.sampled_from([-inf, 0.05, 0.1, 0.2, 0.25, 0.3, 0.5, 0.9, 1.0, inf]))
+def test_point_metrics_match_brute_force(data, k, m):
+    sessions, scores, labels = data
+    curve = am.RankingCurve.from_ranking(am.RankingSet(sessions, scores, labels), k_max=8)
+    point = curve.point(k, m)
+    expected = brute_metrics(sessions, scores, labels, k, m)
+    for name, value in expected.items():
+        assert close(getattr(point, name), value), name
+    assert point.k == k and point.min_score == m and point.sessions == len(set(sessions))
+
+
+@given(rankings(), st.integers(1, 6))
+def test_metric_arrays_match_points_at_every_row(data, k):
+    sessions, scores, labels = data
+    curve = am.RankingCurve.from_ranking(am.RankingSet(sessions, scores, labels), k_max=6)
+    thresholds = curve.thresholds(k)
+    assert thresholds[0] == inf and np.all(np.diff(thresholds) < 0)
+    for i, t in enumerate(thresholds):
+        expected = brute_metrics(sessions, scores, labels, k, t)
+        for name, value in expected.items():
+            assert close(curve.metric(k, name)[i], value), (name, t)
+
+
+def test_exact_toy_case():
+    # Session a: scores 0.9 (rel), 0.8, 0.7 (rel); session b: 0.6, 0.5 (rel); session c: 0.4 (no relevant).
+    rs = am.RankingSet(["a", "a", "a", "b", "b", "c"], [0.9, 0.8, 0.7, 0.6, 0.5, 0.4], [1, 0, 1, 0, 1, 0])
+    curve = am.RankingCurve.from_ranking(rs, k_max=3)
+    p = curve.point(2)
+    # top 2: a -> 0.9 (rel), 0.8; b -> 0.6, 0.5 (rel); c -> 0.4
+    assert (p.shown, p.relevant_shown) == (5.0, 2.0)
+    assert p.precision_at_k == 2 / 6
+    assert p.precision_shown == 2 / 5
+    assert p.recall_at_k == (1 / 2 + 1 / 1) / 2
+    assert p.hit_rate == 2 / 3
+    q = curve.point(2, 0.55)  # a: 0.9, 0.8; b: 0.6
+    assert (q.shown, q.relevant_shown, q.hit_rate) == (3.0, 1.0, 1 / 3)
+    assert curve.sessions == 3 and curve.sessions_with_relevant == 2
+
+
+def test_threshold_curve_is_the_min_score_choice_at_fixed_k():
+    rs = am.RankingModel(relevance_rate=0.2, auc=0.8, n_candidates=6).sample(50, seed=1)
+    curve = am.RankingCurve.from_ranking(rs, k_max=4)
+    tc = curve.threshold_curve(3)
+    assert np.array_equal(tc.thresholds, curve.thresholds(3))
+    assert np.array_equal(tc.tp, curve.metric(3, "relevant_shown"))
+    assert np.array_equal(tc.fp, curve.metric(3, "irrelevant_shown"))
+    np.testing.assert_array_equal(tc.precision[1:], curve.metric(3, "precision_shown")[1:])
+
+
+# -- value and optimum ------------------------------------------------------------------------------
+def brute_optimum(sessions, scores, labels, vm, k_max, min_precision=None):
+    best = None
+    for k in range(1, k_max + 1):
+        for m in [inf, *sorted(set(scores), reverse=True)]:
+            e = brute_metrics(sessions, scores, labels, k, m)
+            if min_precision is not None and not (e["precision_shown"] >= min_precision):
+                continue
+            slots = 0 if m == inf else k * len(set(sessions))
+            v = vm.relevant * e["relevant_shown"] + vm.irrelevant * e["irrelevant_shown"] + vm.per_slot * slots
+            if best is None or v > best[0] + 1e-12:
+                best = (v, k, m)
+    return best
+
+
+@given(rankings(), st.floats(0, 5), st.floats(-3, 0), st.floats(-0.5, 0),
+       st.sampled_from([None, 0.2, 0.5, 0.8]))
+def test_optimize_ranking_matches_brute_force(data, rel, irr, slot, min_precision):
+    sessions, scores, labels = data
+    vm = am.RankingValueModel(relevant=rel, irrelevant=irr, per_slot=slot)
+    curve = am.RankingCurve.from_ranking(am.RankingSet(sessions, scores, labels), k_max=5)
+    best = brute_optimum(sessions, scores, labels, vm, 5, min_precision)
+    if best is None:
+        with pytest.raises(ConstraintError):
+            am.optimize_ranking(curve, vm, min_precision=min_precision)
+        return
+    d = am.optimize_ranking(curve, vm, min_precision=min_precision)
+    assert d.value == pytest.approx(best[0], abs=1e-9)
+    # The chosen (k, min score) is worth what the decision says.
+    assert vm.point_value(curve.point(d.k, d.min_score)) == pytest.approx(d.value, abs=1e-9)
+
+
+def test_value_per_period_and_per_1000_sessions():
+    rs = am.RankingModel(relevance_rate=0.1, auc=0.8, n_candidates=10).sample(200, seed=3)
+    curve = am.RankingCurve.from_ranking(rs, k_max=5)
+    vm = am.RankingValueModel(relevant=1.0, irrelevant=-0.05, per_slot=-0.01)
+    total = am.optimize_ranking(curve, vm)
+    monthly = am.optimize_ranking(curve, vm, sessions=1e6)
+    assert (monthly.k, monthly.min_score) == (total.k, total.min_score)
+    assert monthly.value == pytest.approx(total.value * 1e6 / 200)
+    p = total.point
+    assert total.value_per_1000_sessions == pytest.approx(
+        1000 * (p.relevant_shown - 0.05 * p.irrelevant_shown) / 200 - 0.01 * 1000 * total.k)
+    by_k = total.by_k.set_index("k")
+    assert by_k.loc[total.k, "value"] == pytest.approx(total.value)
+    assert by_k["value"].max() == pytest.approx(total.value)
+
+
+def test_slot_cost_makes_fewer_slots_worth_it():
+    rs = am.RankingModel(relevance_rate=0.05, auc=0.8, n_candidates=30).sample(500, seed=4)
+    curve = am.RankingCurve.from_ranking(rs, k_max=10)
+    free = am.optimize_ranking(curve, am.RankingValueModel(relevant=1.0, irrelevant=-0.01))
+    costly = am.optimize_ranking(curve, am.RankingValueModel(relevant=1.0, irrelevant=-0.01, per_slot=-0.05))
+    assert free.k == 10 and costly.k < free.k
+
+
+def test_binding_constraint_and_unconstrained_value():
+    rs = am.RankingModel(relevance_rate=0.05, auc=0.75, n_candidates=30).sample(500, seed=5)
+    curve = am.RankingCurve.from_ranking(rs, k_max=8)
+    vm = am.RankingValueModel(relevant=1.0, irrelevant=-0.02)
+    free = am.optimize_ranking(curve, vm)
+    strict = am.optimize_ranking(curve, vm, min_precision=free.point.precision_shown + 0.05)
+    assert strict.binding == ("min_precision",)
+    assert strict.value < free.value == strict.unconstrained_value
+    assert strict.point.precision_shown >= free.point.precision_shown + 0.05
+    assert strict.to_dict()["k"] == strict.k and strict.threshold == strict.min_score
+
+
+def test_infeasible_constraints_name_the_reachable_best():
+    rs = am.RankingSet([0, 0, 1, 1], [0.9, 0.1, 0.8, 0.2], [1, 0, 0, 0])
+    curve = am.RankingCurve.from_ranking(rs, k_max=2)
+    vm = am.RankingValueModel(relevant=1.0)
+    with pytest.raises(ConstraintError, match=exactly(MSG_RANKING_INFEASIBLE.format(
+            "min_hit_rate=0.9", "hit_rate", "0.5"))):
+        am.optimize_ranking(curve, vm, min_hit_rate=0.9)
+
+
+def test_constraints_that_hold_alone_but_not_together():
+    # Precision 1 means showing only 0.9; recall 1 means showing 0.1 too, and then 0.5 as well.
+    rs = am.RankingSet([0, 0, 0], [0.9, 0.5, 0.1], [1, 0, 1])
+    curve = am.RankingCurve.from_ranking(rs, k_max=3)
+    vm = am.RankingValueModel(relevant=1.0)
+    am.optimize_ranking(curve, vm, min_precision=1.0)
+    am.optimize_ranking(curve, vm, min_recall=1.0)
+    with pytest.raises(ConstraintError, match=exactly(MSG_RANKING_JOINT.format("min_precision=1, min_recall=1"))):
+        am.optimize_ranking(curve, vm, min_precision=1.0, min_recall=1.0)
+
+
+# -- synthetic candidates -------------------------------------------------------------------------------
+def test_ranking_model_sample_is_seeded_and_calibrated():
+    m = am.RankingModel(relevance_rate=0.05, auc=0.8, n_candidates=20, popularity_auc=0.6)
+    a, b = m.sample(3000, seed=11), m.sample(3000, seed=11)
+    assert np.array_equal(a.scores, b.scores) and np.array_equal(a.labels, b.labels)
+    assert a.n_sessions == 3000 and len(a) == 60000
+    assert abs(a.labels.mean() - 0.05) < 0.005
+    # Calibration: among candidates scored in [0.1, 0.2), the share relevant is in that range.
+    sel = (a.scores >= 0.1) & (a.scores < 0.2)
+    assert 0.1 <= a.labels[sel].mean() < 0.2
+    from sklearn.metrics import roc_auc_score
+
+    assert roc_auc_score(a.labels, a.scores) == pytest.approx(0.8, abs=0.01)
+    assert roc_auc_score(a.labels, a.popularity) == pytest.approx(0.6, abs=0.01)
+    pop = a.by_popularity()
+    assert np.array_equal(pop.scores, a.popularity) and np.array_equal(pop.labels, a.labels)
+
+
+def test_from_frame_and_read(tmp_path):
+    df = pd.DataFrame({"user": ["u", "u", "v"], "p": [0.3, 0.6, 0.2], "click": [0, 1, 1], "pop": [5, 9, 1]})
+    rs = am.RankingSet.from_frame(df, session="user", score="p", label="click", popularity="pop")
+    path = tmp_path / "r.csv"
+    df.to_csv(path, index=False)
+    rs2 = am.RankingSet.read(path, session="user", score="p", label="click")
+    assert np.array_equal(rs.scores, rs2.scores) and rs.n_sessions == 2
+    assert rs2.popularity is None
+    assert repr(rs) == "RankingSet(2 sessions, 3 candidates, 0.6667 relevant)"
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: am.RankingSet([0, 1], [0.5], [1, 0]), DataError, MSG_RANKING_LENGTHS.format([2, 1, 2])),
+    (lambda: am.RankingSet([], [], []), DataError, MSG_RANKING_EMPTY),
+    (lambda: am.RankingSet([0], [nan], [1]), DataError,
+     "scores must be finite numbers; found nan in 1 row(s), first at row 0"),
+    (lambda: am.RankingSet([0], [0.5], [2]), DataError, "labels must be 0/1 or bool; found 2 in 1 row(s), first at row 0"),
+    (lambda: am.RankingSet([0], [0.5], [1]).by_popularity(), DataError, MSG_NO_POPULARITY),
+    (lambda: am.RankingSet.from_frame(pd.DataFrame({"s": [1]}), session="s", score="x", label="y"), DataError,
+     "column 'x' (score) not found in the data; columns are: s"),
+    (lambda: am.RankingCurve.from_ranking(am.RankingSet([0], [0.5], [1]), k_max=0), ParameterError,
+     MSG_K_MAX.format(0)),
+    (lambda: am.RankingCurve.from_ranking(am.RankingSet([0], [0.5], [1]), k_max=2).point(3), ParameterError,
+     MSG_K.format(2, 3)),
+    (lambda: am.RankingCurve.from_ranking(am.RankingSet([0], [0.5], [1]), k_max=2).point(1.5), ParameterError,
+     MSG_K.format(2, 1.5)),
+    (lambda: am.RankingCurve.from_ranking(am.RankingSet([0], [0.5], [1]), k_max=2).point(1, nan), ParameterError,
+     "min_score must be a number; found nan"),
+    (lambda: am.RankingCurve.from_ranking(am.RankingSet([0], [0.5], [1]), k_max=2).metric(1, "nope"),
+     ParameterError, "metric must be one of shown, relevant_shown, irrelevant_shown, precision_at_k, "
+     "precision_shown, recall_at_k, hit_rate, shown_per_session, clicks_per_1000_sessions; found 'nope'"),
+    (lambda: am.RankingModel(relevance_rate=0.1, auc=0.8, n_candidates=2.5), ParameterError,
+     MSG_N_CANDIDATES.format(2.5)),
+    (lambda: am.RankingModel(relevance_rate=1.5, auc=0.8, n_candidates=2), ParameterError,
+     "prevalence must be in (0, 1); found 1.5"),
+    (lambda: am.RankingModel(relevance_rate=0.1, auc=0.8, n_candidates=2).sample(0, seed=1), ParameterError,
+     MSG_N_SESSIONS.format(0)),
+    (lambda: am.RankingValueModel(relevant="x"), ParameterError, "relevant must be a number; found 'x'"),
+    (lambda: am.optimize_ranking(am.RankingCurve.from_ranking(am.RankingSet([0], [0.5], [1]), k_max=1),
+                                 am.RankingValueModel(), min_precision=2), ParameterError,
+     "min_precision must be in [0, 1]; found 2"),
+    (lambda: am.optimize_ranking("curve", am.RankingValueModel()), TypeError,
+     "curve must be a RankingCurve; found str"),
+    (lambda: am.optimize_ranking(am.RankingCurve.from_ranking(am.RankingSet([0], [0.5], [1]), k_max=1),
+                                 am.ValueModel()), TypeError, "value_model must be a RankingValueModel; found ValueModel"),
+])
+def test_errors(call, error, message):
+    with pytest.raises(error, match=exactly(message)):
+        call()

@@ -1,0 +1,447 @@
+"""Scenarios: every preset loads, optimises and round-trips; every bad file and bad parameter has its message."""
+
+import math
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import aipm_sim as am
+from aipm_sim.core import scenario as sc
+from aipm_sim.core.errors import ParameterError, ScenarioError
+from aipm_sim.core.optimize import CONSTRAINTS
+
+PRESETS = ("churn_retention", "credit_approval", "fraud_detection", "medical_screening", "recommendations")
+FOLDER = Path(am.__file__).parent / "scenarios"
+LABEL = "toy.toml"
+
+
+def exactly(message):
+    return "^" + re.escape(message) + "$"
+
+
+# -- presets -------------------------------------------------------------------------------------------
+def test_list_scenarios():
+    assert am.list_scenarios() == PRESETS
+    table = am.list_scenarios(details=True)
+    assert list(table.columns) == ["name", "kind", "title", "summary"]
+    assert list(table["name"]) == list(PRESETS)
+    assert all(isinstance(s, str) and s and "\n" not in s for s in table["summary"])
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_preset_loads_optimizes_and_round_trips(name, tmp_path):
+    s = am.load_scenario(name)
+    assert s.name == name and s.path == FOLDER / f"{name}.toml"
+    d = s.optimize()
+    assert math.isfinite(d.value)
+    assert isinstance(d, am.RankingDecision if s.kind == "ranking" else am.Decision)
+    # The file as tomllib reads it is exactly what the scenario holds.
+    assert tomllib.loads((FOLDER / f"{name}.toml").read_text()) == s.to_dict()
+    # Write, read back: equal, and so is the decision.
+    out = tmp_path / f"{name}.toml"
+    s.save(out)
+    again = am.load_scenario(out)
+    assert again == s and again.path == out
+    assert again.optimize().value == d.value
+    # With overrides too.
+    name0 = next(iter(s.parameters))
+    p = s.parameters[name0]
+    changed = s.replace(**{name0: p.high})
+    changed.save(out)
+    assert am.load_scenario(out) == changed != s
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_every_number_has_a_unit_a_meaning_and_a_source(name):
+    s = am.load_scenario(name)
+    for p in s.parameters.values():
+        assert p.unit and p.description and p.source, p.name
+        assert p.min <= p.low <= p.value <= p.high <= p.max
+    for v in s.variants:
+        assert v.source, v.name
+    table = s.assumptions()
+    assert list(table.columns) == ["value", "unit", "low", "high", "allowed_min", "allowed_max", "description", "source"]
+    assert list(table.index) == list(s.parameters)
+    assert s.narrative.strip() and s.summary and s.title
+
+
+def test_fraud_decision_equals_the_pieces_assembled_by_hand():
+    s = am.load_scenario("fraud_detection")
+    v = s.values
+    review = v["analyst_cost_per_hour"] * v["minutes_per_review"] / 60
+    vm = am.ValueModel(tp=-review, tp_amount=-(1 - v["recovery_fraction"]),
+                       fp=-review - v["friction_cost_per_false_alert"], fp_amount=-v["lost_sale_fraction"],
+                       fn=-v["chargeback_fee"], fn_amount=-1)
+    assert s.value_model() == vm
+    model = am.BinormalModel(v["fraud_rate"], v["model_auc"], amount_mean=v["legit_amount_mean"],
+                             positive_amount_mean=v["fraud_amount_mean"], amount_sigma=v["amount_spread"])
+    assert s.score_model() == model
+    capacity = v["analysts"] * v["review_hours_per_analyst_day"] * 60 / v["minutes_per_review"] * 30
+    assert s.constraints == {"max_alerts": capacity}
+    assert s.volume == v["orders_per_day"] * 30
+    expected = am.optimize(model.curve(), vm, volume=v["orders_per_day"] * 30, max_alerts=capacity)
+    d = s.optimize()
+    assert (d.threshold, d.value) == (expected.threshold, expected.value)
+    # Capacity: never more held orders than the team can review, and with 2 analysts it binds.
+    assert d.point.alerts * s.volume <= capacity * (1 + 1e-12)
+    assert d.binding == ("max_alerts",)
+    assert s.nothing_value() == pytest.approx(-(v["chargeback_fee"] + v["fraud_amount_mean"]) * v["fraud_rate"]
+                                              * s.volume)
+
+
+def test_credit_and_churn_constraints_come_from_expressions():
+    credit = am.load_scenario("credit_approval", min_approval_rate=0.9)
+    assert credit.constraints == {"max_alert_rate": pytest.approx(0.1)}
+    assert credit.optimize().point.alert_rate <= 0.1 + 1e-12
+    churn = am.load_scenario("churn_retention", offer_budget_per_month=10_000, offer_cost=25)
+    assert churn.constraints == {"max_alerts": 400.0}
+    vm = churn.value_model()
+    assert vm.tp == 0.30 * 500 - 25 and vm.fp == -25
+
+
+def test_recommendations_decision_is_k_and_min_score():
+    s = am.load_scenario("recommendations")
+    d = s.optimize()
+    assert 1 <= d.k <= 10 and 0 < d.min_score < 1
+    assert d.point.precision_shown >= s.values["min_precision"]
+    rs = am.RankingModel(relevance_rate=0.03, auc=0.75, n_candidates=50, popularity_auc=0.62).sample(
+        10_000, seed=20240611)
+    curve = am.RankingCurve.from_ranking(rs, k_max=10)
+    vm = am.RankingValueModel(relevant=0.30, irrelevant=-0.02, per_slot=-0.002)
+    expected = am.optimize_ranking(curve, vm, sessions=40_000 * 30, min_precision=0.08)
+    assert (d.k, d.min_score, d.value) == (expected.k, expected.min_score, expected.value)
+    assert s.predictions_per_month == 40_000 * 30 * 50
+    assert d.to_dict()["k"] == d.k
+
+
+def test_medical_screening_reads_the_shipped_scores_and_reweights_prevalence():
+    s = am.load_scenario("medical_screening")
+    data = pd.read_csv(Path(am.__file__).parent / "data" / "breast_cancer_scores.csv")
+    assert len(data) == 569 and int(data["label"].sum()) == 212
+    cases = s.score_set()
+    assert cases.prevalence == pytest.approx(0.3726) and cases.n_cases == pytest.approx(569)
+    low = s.replace(prevalence=0.1).score_set()
+    assert low.prevalence == pytest.approx(0.1) and low.n_cases == pytest.approx(569)
+    # Each class keeps its own score distribution: weights are constant within a class.
+    for cls in (True, False):
+        w = low.weights[low.labels == cls]
+        assert np.ptp(w) == pytest.approx(0, abs=1e-12)
+    d = s.optimize()
+    assert d.point.recall >= 0.95 and d.constraints == {"min_recall": 0.95}
+
+
+def test_rules_are_evaluated_on_the_same_cases():
+    fraud = am.load_scenario("fraud_detection")
+    np.testing.assert_array_equal(fraud.rule_curve().tp, am.amount_rule_curve(fraud.score_model()).tp)
+    churn = am.load_scenario("churn_retention")
+    rule = churn.rule_curve()
+    assert rule.positives == churn.curve().positives  # same population
+    assert rule.tp.tolist() == am.BinormalModel(0.04, 0.65).curve().tp.tolist()
+    med = am.load_scenario("medical_screening")
+    frame = pd.read_csv(Path(am.__file__).parent / "data" / "breast_cancer_scores.csv")
+    by_radius = med.rule_curve()
+    assert len(by_radius) == frame["worst_radius"].nunique() + 1
+    assert by_radius.positives == pytest.approx(med.curve().positives)
+    recs = am.load_scenario("recommendations")
+    pop = recs.rule_curve()
+    assert pop.sessions == recs.curve().sessions and pop.k_max == 10
+    comparison = fraud.compare_rule()
+    assert comparison.model_value == fraud.optimize().value
+    assert comparison.rule_value == fraud.rule_decision().value
+    assert comparison.nothing_value == fraud.nothing_value()
+
+
+def test_opportunity_summary_is_compute_opportunity_of_the_pieces():
+    s = am.load_scenario("churn_retention")
+    v = s.values
+    o = s.opportunity_summary()
+    expected = am.compute_opportunity(
+        model_value_per_month=s.optimize().value, baseline_value_per_month=s.rule_decision().value,
+        predictions_per_month=v["customers_per_month"], build_cost=v["build_cost"],
+        cost_per_1000_predictions=v["cost_per_1000_predictions"],
+        running_cost_per_month=v["running_cost_per_month"], horizon_months=v["horizon_months"])
+    assert o == expected
+    against_nothing = s.opportunity_summary(against="nothing")
+    assert against_nothing.baseline_value_per_month == 0.0
+
+
+def test_variants_equal_replacing_the_model_auc():
+    s = am.load_scenario("fraud_detection")
+    c = s.compare_variants()
+    for row, v in zip(c.table.itertuples(), s.variants):
+        assert row.value_per_month == s.replace(model_auc=v.auc).optimize().value
+        assert row.within_latency_budget == (v.p95_latency_ms <= 100)
+    assert c.latency_budget_ms == 100
+    assert s.compare_variants(latency_budget_ms=10_000).latency_budget_ms == 10_000
+    within = c.table[c.table["within_latency_budget"]]
+    assert c.best == within.loc[within["net_value_per_month"].idxmax(), "variant"]
+
+
+def test_override_changes_only_that_parameter():
+    s = am.load_scenario("fraud_detection")
+    t = am.load_scenario("fraud_detection", fraud_rate="0.004")  # text, as from the command line
+    assert t.values["fraud_rate"] == 0.004
+    assert {k: v for k, v in t.values.items() if k != "fraud_rate"} == \
+           {k: v for k, v in s.values.items() if k != "fraud_rate"}
+    assert s.values["fraud_rate"] == 0.003  # the original is unchanged (frozen)
+    assert repr(s).startswith("Scenario('fraud_detection': ")
+
+
+def test_scenarios_do_not_import_scikit_learn():
+    code = ("import sys, aipm_sim as am; am.load_scenario('medical_screening').optimize();"
+            "print('sklearn' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# -- bad parameters ------------------------------------------------------------------------------------------
+FRAUD_NAMES = ", ".join(am.load_scenario("fraud_detection").parameters)
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"fraud_rat": 0.1}, sc.MSG_UNKNOWN_PARAMETER.format("fraud_rat", "fraud_detection", FRAUD_NAMES)),
+    ({"fraud_rate": 2}, sc.MSG_PARAMETER_RANGE.format("fraud_rate", 1e-05, 0.5, "fraction of orders", 2)),
+    ({"recovery_fraction": -0.1},
+     sc.MSG_PARAMETER_RANGE.format("recovery_fraction", 0, 1, "fraction of the order amount", -0.1)),
+    ({"analysts": -1}, sc.MSG_PARAMETER_RANGE.format("analysts", 0, math.inf, "full-time analysts", -1)),
+    ({"chargeback_fee": "lots"}, sc.MSG_PARAMETER_NUMBER.format("chargeback_fee", "lots")),
+    ({"chargeback_fee": True}, sc.MSG_PARAMETER_NUMBER.format("chargeback_fee", True)),
+    ({"chargeback_fee": None}, sc.MSG_PARAMETER_NUMBER.format("chargeback_fee", None)),
+    ({"chargeback_fee": math.nan}, sc.MSG_PARAMETER_RANGE.format("chargeback_fee", 0, math.inf,
+                                                                  "EUR per chargeback", math.nan)),
+])
+def test_bad_overrides(overrides, message):
+    with pytest.raises(ParameterError, match=exactly(message)):
+        am.load_scenario("fraud_detection", **overrides)
+
+
+def test_unknown_scenario_lists_the_valid_ones():
+    with pytest.raises(ScenarioError, match=exactly(sc.MSG_UNKNOWN_SCENARIO.format("fraud", ", ".join(PRESETS)))):
+        am.load_scenario("fraud")
+
+
+def test_missing_and_unreadable_files(tmp_path):
+    with pytest.raises(ScenarioError, match=exactly(sc.MSG_FILE_MISSING.format(str(tmp_path / "no.toml")))):
+        am.load_scenario(tmp_path / "no.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\nname = "y"\n')
+    with pytest.raises(ScenarioError, match="^" + re.escape(f"scenario file {str(bad)!r} is not valid TOML: ")):
+        am.load_scenario(bad)
+    binary = tmp_path / "binary.toml"
+    binary.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(ScenarioError, match=exactly(sc.MSG_NOT_TOML.format(str(binary), "it is not UTF-8 text"))):
+        am.load_scenario(binary)
+
+
+# -- bad files: a minimal valid document, then one thing wrong at a time ---------------------------------
+def toy():
+    return {
+        "name": "toy", "title": "Toy", "summary": "a toy", "narrative": "n", "kind": "threshold", "currency": "EUR",
+        "parameters": {
+            "rate": {"value": 0.1, "low": 0.05, "high": 0.2, "min": 0.001, "max": 0.999, "unit": "fraction",
+                     "description": "d", "source": "s"},
+            "cost": {"value": 5, "low": 1, "high": 10, "min": 0, "unit": "EUR"},
+        },
+        "scores": {"source": "binormal", "prevalence": "rate", "auc": 0.8},
+        "value": {"tp": 100, "fp": "-cost"},
+        "decision": {"volume": 1000},
+    }
+
+
+def ranking_toy():
+    doc = toy()
+    doc.update(kind="ranking", scores={"source": "ranking_model", "relevance_rate": "rate", "auc": 0.8,
+                                       "n_candidates": 5, "n_sessions": 20, "seed": 1},
+               value={"relevant": 1, "irrelevant": "-cost / 100"}, decision={"volume": 1000, "k_max": 3})
+    return doc
+
+
+def with_(doc, path, value):
+    """``doc`` with the key at ``path`` (dotted) set to ``value``, or deleted when value is DELETE."""
+    keys = path.split(".")
+    d = doc
+    for k in keys[:-1]:
+        d = d[k]
+    if value is DELETE:
+        del d[keys[-1]]
+    else:
+        d[keys[-1]] = value
+    return doc
+
+
+DELETE = object()
+NAMES = "rate, cost"
+
+
+def parse(doc):
+    return sc.parse_scenario(doc, label=LABEL)
+
+
+def test_the_toy_documents_are_valid():
+    s = parse(toy())
+    assert s.optimize().value > 0 and s.value_model() == am.ValueModel(tp=100, fp=-5)
+    r = parse(ranking_toy())
+    assert 1 <= r.optimize().k <= 3
+
+
+BAD_FILES = [
+    ("title", DELETE, sc.MSG_MISSING.format(LABEL, "title")),
+    ("colour", "red", sc.MSG_UNKNOWN_KEY.format(LABEL, "colour", "the top level", ", ".join(sc._TOP_KEYS))),
+    ("kind", "regression", sc.MSG_CHOICE.format(LABEL, "kind", "threshold, ranking", "regression")),
+    ("title", 3, sc.MSG_TYPE.format(LABEL, "title", "a string", 3)),
+    ("parameters", {}, sc.MSG_MISSING.format(LABEL, "parameters (at least one)")),
+    ("parameters", [1], sc.MSG_TYPE.format(LABEL, "parameters", "a table", [1])),
+    ("parameters.rate.low", DELETE, sc.MSG_MISSING.format(LABEL, "parameters.rate.low")),
+    ("parameters.rate.value", "x", sc.MSG_TYPE.format(LABEL, "parameters.rate.value", "a number", "x")),
+    ("parameters.rate.value", True, sc.MSG_TYPE.format(LABEL, "parameters.rate.value", "a number", True)),
+    ("parameters.rate.value", 0.3, sc.MSG_BOUNDS.format(LABEL, "rate", 0.001, 0.05, 0.3, 0.2, 0.999)),
+    ("parameters.rate.min", 0.06, sc.MSG_BOUNDS.format(LABEL, "rate", 0.06, 0.05, 0.1, 0.2, 0.999)),
+    ("parameters.rate.sauce", 1, sc.MSG_UNKNOWN_KEY.format(LABEL, "sauce", "parameters.rate",
+                                                            ", ".join(sc._PARAMETER_KEYS))),
+    ("parameters.rate.unit", 5, sc.MSG_TYPE.format(LABEL, "parameters.rate.unit", "a string", 5)),
+    ("parameters.bad-name", {"value": 1, "low": 1, "high": 1},
+     sc.MSG_TYPE.format(LABEL, "parameter name 'bad-name'", "a Python-style identifier", "bad-name")),
+    ("scores.source", "magic", sc.MSG_CHOICE.format(LABEL, "scores.source", "binormal, file", "magic")),
+    ("scores.auc", DELETE, sc.MSG_MISSING.format(LABEL, "scores.auc")),
+    ("scores.n_sessions", 5, sc.MSG_UNKNOWN_KEY.format(
+        LABEL, "n_sessions", "scores",
+        "source, prevalence, auc, amount_mean, positive_amount_mean, amount_sigma")),
+    ("value.fp", "__import__('os').system('true')", sc.MSG_EXPRESSION.format(
+        LABEL, "value.fp", "__import__('os').system('true')")),
+    ("value.fp", "-(cost", sc.MSG_EXPRESSION.format(LABEL, "value.fp", "-(cost")),
+    ("value.fp", "cost ** 2", sc.MSG_EXPRESSION.format(LABEL, "value.fp", "cost ** 2")),
+    ("value.fp", "cost.real", sc.MSG_EXPRESSION.format(LABEL, "value.fp", "cost.real")),
+    ("value.fp", "cost if rate else 1", sc.MSG_EXPRESSION.format(LABEL, "value.fp", "cost if rate else 1")),
+    ("value.fp", "'text'", sc.MSG_EXPRESSION.format(LABEL, "value.fp", "'text'")),
+    ("value.fp", "True", sc.MSG_EXPRESSION.format(LABEL, "value.fp", "True")),
+    ("value.fp", "-costt", sc.MSG_UNKNOWN_NAME.format(LABEL, "value.fp", "-costt", "costt", NAMES)),
+    ("value.tp", True, sc.MSG_TYPE.format(LABEL, "value.tp", "a number or an expression string", True)),
+    ("value.tp", [1], sc.MSG_TYPE.format(LABEL, "value.tp", "a number or an expression string", [1])),
+    ("value.tq", 1, sc.MSG_UNKNOWN_KEY.format(LABEL, "tq", "value", ", ".join(sc._VALUE_KEYS["threshold"]))),
+    ("decision.volume", DELETE, sc.MSG_MISSING.format(LABEL, "decision.volume")),
+    ("decision.k_max", 3, sc.MSG_UNKNOWN_KEY.format(LABEL, "k_max", "decision", "volume, constraints")),
+    ("decision.constraints", {"min_recal": 0.5},
+     sc.MSG_UNKNOWN_KEY.format(LABEL, "min_recal", "decision.constraints", ", ".join(CONSTRAINTS))),
+    ("rule", {"kind": "magic", "description": "d"},
+     sc.MSG_CHOICE.format(LABEL, "rule.kind", "amount, auc, column, popularity", "magic")),
+    ("rule", {"kind": "popularity", "description": "d"},
+     sc.MSG_RULE_SOURCE.format(LABEL, "popularity", "ranking_model", "binormal")),
+    ("rule", {"kind": "auc", "description": "d"}, sc.MSG_MISSING.format(LABEL, "rule.auc")),
+    ("rule", {"kind": "auc", "auc": 0.6}, sc.MSG_TYPE.format(LABEL, "rule.description", "a string", None)),
+    ("rule", {"kind": "auc", "auc": 0.6, "description": "d", "colour": 1},
+     sc.MSG_UNKNOWN_KEY.format(LABEL, "colour", "rule", ", ".join(sc._RULE_KEYS))),
+    ("opportunity", {"cost_per_1000_predictions": 1, "running_cost_per_month": 1, "horizon_months": 1},
+     sc.MSG_MISSING.format(LABEL, "opportunity.build_cost")),
+    ("opportunity", {"build_cost": 1, "cost_per_1000_predictions": 1, "running_cost_per_month": 1,
+                     "horizon_months": 1, "against": "rule"},
+     sc.MSG_CHOICE.format(LABEL, "opportunity.against", "nothing", "rule")),
+    ("variants", {"name": "a"}, sc.MSG_TYPE.format(LABEL, "variants", "an array of tables ([[variants]])",
+                                                   {"name": "a"})),
+    ("variants", [{"name": "a", "cost_per_1000_predictions": 0, "p95_latency_ms": 1}],
+     sc.MSG_MISSING.format(LABEL, "variants[0].auc")),
+    ("variants", [{"name": "a", "auc": 0.3, "cost_per_1000_predictions": 0, "p95_latency_ms": 1}],
+     f"scenario file {LABEL!r}: variants[0]: auc must be in [0.5, 1) (below 0.5 the model is worse than "
+     "chance: flip its scores); found 0.3"),
+    ("variants", [{"name": "a", "auc": 0.8, "cost_per_1000_predictions": 0, "p95_latency_ms": 1}] * 2,
+     f"scenario file {LABEL!r}: variant names must be unique"),
+    ("scores", {"source": "file", "score": "s", "label": "y"},
+     sc.MSG_MISSING.format(LABEL, "exactly one of scores.file, scores.package_file")),
+    ("scores", {"source": "file", "score": "s", "label": "y", "package_file": "nope.csv"},
+     f"scenario file {LABEL!r}: scores.package_file 'nope.csv' not found in "
+     f"{str(Path(am.__file__).parent / 'data')!r}"),
+    ("scores", {"source": "file", "score": 1, "label": "y", "package_file": "breast_cancer_scores.csv"},
+     sc.MSG_TYPE.format(LABEL, "scores.score", "a column name (string)", 1)),
+]
+
+
+@pytest.mark.parametrize("path, value, message", BAD_FILES)
+def test_bad_file(path, value, message):
+    doc = with_(toy(), path, value)
+    with pytest.raises(ScenarioError, match=exactly(message)):
+        parse(doc)
+
+
+@pytest.mark.parametrize("path, value, message", [
+    ("scores.n_sessions", 0, sc.MSG_TYPE.format(LABEL, "scores.n_sessions", "a whole number >= 1", 0)),
+    ("scores.seed", -1, sc.MSG_TYPE.format(LABEL, "scores.seed", "a whole number >= 0", -1)),
+    ("scores.n_candidates", 2.5, sc.MSG_TYPE.format(LABEL, "scores.n_candidates", "a whole number >= 1", 2.5)),
+    ("scores.source", "binormal", sc.MSG_CHOICE.format(LABEL, "scores.source", "ranking_model", "binormal")),
+    ("decision.k_max", DELETE, sc.MSG_TYPE.format(LABEL, "decision.k_max", "a whole number >= 1", None)),
+    ("decision.constraints", {"max_fpr": 0.1}, sc.MSG_UNKNOWN_KEY.format(
+        LABEL, "max_fpr", "decision.constraints", "min_precision, min_hit_rate, min_recall")),
+    ("value.tp", 1, sc.MSG_UNKNOWN_KEY.format(LABEL, "tp", "value", "relevant, irrelevant, per_slot")),
+    ("rule", {"kind": "amount", "description": "d"}, sc.MSG_RULE_SOURCE.format(LABEL, "amount", "binormal or file",
+                                                                              "ranking_model")),
+])
+def test_bad_ranking_file(path, value, message):
+    with pytest.raises(ScenarioError, match=exactly(message)):
+        parse(with_(ranking_toy(), path, value))
+
+
+def test_file_source_relative_to_the_scenario_file(tmp_path):
+    data = pd.DataFrame({"s": [0.9, 0.8, 0.3, 0.1], "y": [1, 0, 1, 0], "amt": [10.0, 5.0, 1.0, 2.0]})
+    data.to_csv(tmp_path / "cases.csv", index=False)
+    doc = toy()
+    doc["scores"] = {"source": "file", "file": "cases.csv", "score": "s", "label": "y", "amount": "amt"}
+    doc["rule"] = {"kind": "amount", "description": "flag big amounts"}
+    s = sc.parse_scenario(doc, label=LABEL, base=tmp_path, path=tmp_path / "toy.toml")
+    assert s.curve().n_cases == 4 and s.score_set().prevalence == 0.5
+    np.testing.assert_array_equal(s.rule_curve().thresholds[1:], [10.0, 5.0, 2.0, 1.0])
+    s.save(tmp_path / "toy.toml")
+    assert am.load_scenario(tmp_path / "toy.toml") == s
+    with pytest.raises(ScenarioError, match=exactly(sc.MSG_VARIANTS_SOURCE.format("toy", "file"))):
+        parse_with_variants(doc, tmp_path).compare_variants()
+    with pytest.raises(ScenarioError, match=exactly(f"scenario {'toy'!r} has exact binormal scores, "
+                                                    "not a set of cases")):
+        parse(toy()).score_set()
+
+
+def parse_with_variants(doc, base):
+    doc = dict(doc)
+    doc["opportunity"] = {"build_cost": 1, "cost_per_1000_predictions": 0, "running_cost_per_month": 0,
+                          "horizon_months": 1}
+    doc["variants"] = [{"name": "a", "auc": 0.8, "cost_per_1000_predictions": 0, "p95_latency_ms": 1}]
+    return sc.parse_scenario(doc, label=LABEL, base=base)
+
+
+def test_runtime_errors_of_a_valid_file():
+    doc = toy()
+    doc["value"]["fp"] = "-1 / cost"
+    s = parse(doc)
+    with pytest.raises(ParameterError, match=exactly(sc.MSG_DIVISION.format("toy", "value.fp", "-1 / cost"))):
+        s.replace(cost=0).optimize()
+    with pytest.raises(ParameterError, match=exactly(f"field must be one of {', '.join(s._expressions)}; "
+                                                     "found 'value.nope'")):
+        s.evaluate("value.nope")
+    with pytest.raises(ScenarioError, match=exactly(sc.MSG_NO_RULE.format("toy"))):
+        s.compare_rule()
+    with pytest.raises(ScenarioError, match=exactly(sc.MSG_NO_OPPORTUNITY.format("toy"))):
+        s.opportunity_summary()
+    with pytest.raises(ScenarioError, match=exactly(sc.MSG_NO_VARIANTS.format("toy"))):
+        s.compare_variants()
+    with pytest.raises(ParameterError, match=exactly(sc.MSG_AGAINST.format("rules"))):
+        am.load_scenario("churn_retention").opportunity_summary(against="rules")
+
+
+def test_expressions_follow_arithmetic():
+    doc = toy()
+    doc["value"] = {"tp": "-(cost + 1) * 2 / 4 - -3", "fp": "+cost", "tn": 7}
+    s = parse(doc)
+    vm = s.value_model()
+    assert (vm.tp, vm.fp, vm.tn) == (-(5 + 1) * 2 / 4 + 3, 5.0, 7.0)
+
+
+def test_to_toml_writes_every_kind_of_value(tmp_path):
+    doc = toy()
+    doc["narrative"] = 'quotes " and \\ backslash\nand a new line, ünïcödé'
+    doc["parameters"]["cost"]["max"] = math.inf  # not written: the default
+    s = parse(doc)
+    text = s.to_toml()
+    assert tomllib.loads(text) == s.to_dict()
+    assert "max" not in tomllib.loads(text)["parameters"]["cost"]

@@ -1,0 +1,140 @@
+"""aipm-sim scenarios / optimize --scenario / sensitivity --scenario: equal to the Python API; errors in one line."""
+
+import io
+import json
+import math
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import aipm_sim as am
+from aipm_sim import cli
+from aipm_sim.core import scenario as sc
+
+SCRIPT = Path(sys.executable).parent / "aipm-sim"
+
+
+def run(argv, capsys):
+    status = cli.main(argv)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_scenarios_lists_every_preset_with_its_summary(capsys):
+    status, out, err = run(["scenarios"], capsys)
+    assert status == 0 and err == ""
+    lines = out.splitlines()
+    assert [line.split()[0] for line in lines] == list(am.list_scenarios())
+    for line, name in zip(lines, am.list_scenarios()):
+        assert line.endswith(am.load_scenario(name).summary)
+
+
+@pytest.mark.parametrize("name", ["fraud_detection", "medical_screening"])
+def test_optimize_scenario_prints_the_decision(name, capsys):
+    status, out, err = run(["optimize", "--scenario", name], capsys)
+    assert status == 0 and err == ""
+    got = json.loads(out)
+    s = am.load_scenario(name)
+    d = s.optimize()
+    assert got["scenario"] == name and got["kind"] == "threshold" and got["period"] == "month"
+    assert got["threshold"] == d.threshold and got["value"] == d.value
+    assert got["recall"] == d.point.recall and got["constraints"] == dict(d.constraints)
+    assert got["parameters"] == s.values
+
+
+def test_optimize_with_overrides(capsys):
+    status, out, _ = run(["optimize", "--scenario", "fraud_detection", "--set", "fraud_rate=0.004",
+                          "--set", "analysts=3"], capsys)
+    got = json.loads(out)
+    d = am.load_scenario("fraud_detection", fraud_rate=0.004, analysts=3).optimize()
+    assert status == 0 and got["value"] == d.value and got["parameters"]["analysts"] == 3
+
+
+def test_optimize_recommendations_includes_k(capsys):
+    status, out, _ = run(["optimize", "--scenario", "recommendations"], capsys)
+    got = json.loads(out)
+    d = am.load_scenario("recommendations").optimize()
+    assert status == 0 and got["kind"] == "ranking"
+    assert (got["k"], got["min_score"], got["value"]) == (d.k, d.min_score, d.value)
+    assert got["precision_shown"] == d.point.precision_shown
+
+
+def test_optimize_scenario_file(tmp_path, capsys):
+    path = tmp_path / "mine.toml"
+    am.load_scenario("churn_retention", offer_cost=30).save(path)
+    status, out, _ = run(["optimize", "--scenario", str(path)], capsys)
+    assert status == 0 and json.loads(out)["value"] == am.load_scenario("churn_retention", offer_cost=30).optimize().value
+
+
+def test_sensitivity_writes_the_table(tmp_path, capsys):
+    out_path = tmp_path / "sens.csv"
+    status, out, err = run(["sensitivity", "--scenario", "churn_retention", "--set", "save_rate=0.2",
+                            "-o", str(out_path)], capsys)
+    assert status == 0 and out == "" and err == ""
+    got = pd.read_csv(out_path)
+    expected = am.compute_sensitivity(am.load_scenario("churn_retention", save_rate=0.2)).table
+    assert list(got.columns) == list(expected.columns)
+    assert list(got["parameter"]) == list(expected["parameter"])
+    pd.testing.assert_series_equal(got["value_at_low"], expected["value_at_low"], rtol=1e-9)
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_sensitivity_to_stdout(capsys):
+    status, out, _ = run(["sensitivity", "--scenario", "credit_approval"], capsys)
+    assert status == 0
+    frame = pd.read_csv(io.StringIO(out))
+    assert frame.loc[0, "swing"] == frame["swing"].max()
+
+
+FRAUD_NAMES = ", ".join(am.load_scenario("fraud_detection").parameters)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["optimize", "--scenario", "fraud"], sc.MSG_UNKNOWN_SCENARIO.format("fraud", ", ".join(am.list_scenarios()))),
+    (["optimize", "--scenario", "fraud_detection", "--set", "fraud_rat=0.1"],
+     sc.MSG_UNKNOWN_PARAMETER.format("fraud_rat", "fraud_detection", FRAUD_NAMES)),
+    (["optimize", "--scenario", "fraud_detection", "--set", "fraud_rate=2"],
+     sc.MSG_PARAMETER_RANGE.format("fraud_rate", 1e-05, 0.5, "fraction of orders", "2")),
+    (["optimize", "--scenario", "fraud_detection", "--set", "fraud_rate=lots"],
+     sc.MSG_PARAMETER_NUMBER.format("fraud_rate", "lots")),
+    (["optimize", "--scenario", "fraud_detection", "--min-recall", "0.5"],
+     cli.MSG_SCENARIO_OPTIONS.format("--min-recall")),
+    (["optimize", "--scenario", "fraud_detection", "--fp", "-3", "--volume", "10"],
+     cli.MSG_SCENARIO_OPTIONS.format("--volume, --fp")),
+    (["optimize", "data.csv", "--scenario", "fraud_detection"], cli.MSG_BOTH),
+    (["optimize"], cli.MSG_DATA_OR_SCENARIO),
+    (["optimize", "data.csv", "--score", "s"], cli.MSG_DATA_OR_SCENARIO),
+    (["optimize", "data.csv", "--score", "s", "--label", "y", "--set", "a=1"], cli.MSG_SET_WITHOUT_SCENARIO),
+    (["sensitivity", "--scenario", "nope"], sc.MSG_UNKNOWN_SCENARIO.format("nope", ", ".join(am.list_scenarios()))),
+    (["sensitivity", "--scenario", "no/such.toml"], sc.MSG_FILE_MISSING.format("no/such.toml")),
+])
+def test_bad_input_is_one_line_and_status_2(argv, message, capsys):
+    status, out, err = run(argv, capsys)
+    assert status == 2 and out == ""
+    assert err == f"aipm-sim: error: {message}\n"
+
+
+def test_usage_errors(capsys):
+    status, _, err = run(["sensitivity"], capsys)
+    assert status == 2 and "the following arguments are required: --scenario" in err
+    status, _, err = run(["optimize", "--scenario", "fraud_detection", "--set", "fraud_rate"], capsys)
+    assert status == 2 and "--set needs NAME=VALUE; found 'fraud_rate'" in err
+
+
+def test_bad_output_folder(tmp_path, capsys):
+    status, _, err = run(["sensitivity", "--scenario", "credit_approval", "-o", str(tmp_path / "no" / "x.csv")],
+                         capsys)
+    assert status == 2 and err == f"aipm-sim: error: output folder {str(tmp_path / 'no')!r} does not exist\n"
+
+
+def test_console_script_runs_scenarios():
+    out = subprocess.run([str(SCRIPT), "scenarios"], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines()[0].startswith("churn_retention")
+    out = subprocess.run([str(SCRIPT), "optimize", "--scenario", "recommendations"], capture_output=True, text=True)
+    assert out.returncode == 0 and json.loads(out.stdout)["k"] == am.load_scenario("recommendations").optimize().k
+    assert not math.isnan(json.loads(out.stdout)["value"])
+    assert re.fullmatch(r"", out.stderr)
