@@ -7,7 +7,7 @@ import math
 from ..core.value import ValueModel
 from ._base import CELL_NAMES, COLORS, KEEP, fmt_count, fmt_fraction, fmt_money, get_axes, period_words
 
-CAPTION = "Every case at this threshold: green cells are right calls, red are mistakes."
+CAPTION = "Every case at this threshold: green = right call, red = mistake."
 COLUMNS = ("flagged", "not flagged")
 ROWS = ("actually positive", "actually negative")
 #: Position of each cell: (row, column) in the 2x2 layout of aipm_sim.core.curve.

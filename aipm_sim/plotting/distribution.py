@@ -7,7 +7,11 @@ import numpy as np
 from ..core.errors import ParameterError
 from ._base import COLORS, KEEP, MSG_LOG_SCALE, check_scale, finite_or, get_axes, period_words
 
-CAPTION = "Where positives and negatives score: everything right of the line gets flagged."
+#: Lowest score shown on a log axis, as a fraction of the highest.
+LOG_RANGE = 1e-6
+#: Lowest count shown on a log axis, as a fraction of the highest bin.
+LOG_COUNT_RANGE = 1e-6
+CAPTION = "Where positives and negatives score: right of the line is flagged."
 X_LABEL = "model score"
 MSG_BINS = "bins must be an integer >= 1; found {!r}"
 MSG_EDGES = "edges must be increasing with one more entry than positives and negatives; found {} edges, {} and {} counts"
@@ -27,8 +31,8 @@ def class_histogram(curve, *, bins=50, xscale="linear"):
     curve : ThresholdCurve
     bins : int
         Number of bins, evenly spaced between the lowest and the highest
-        threshold (in log space when ``xscale="log"``, where scores <= 0 are
-        left out).
+        threshold (in log space when ``xscale="log"``, where scores <= 0 and
+        scores more than six decades below the highest are left out).
 
     Returns
     -------
@@ -46,6 +50,8 @@ def class_histogram(curve, *, bins=50, xscale="linear"):
         finite = finite[finite > 0]
         if finite.size == 0:
             raise ParameterError(MSG_LOG_SCALE.format("xscale", float(t[-1])))
+        # Six decades below the top score are plenty; an analytic curve reaches 1e-10 and less.
+        finite = finite[finite >= finite.max() * LOG_RANGE]
     lo, hi = float(finite.min()), float(finite.max())
     if lo == hi:
         lo, hi = (lo / 2, hi * 2) if xscale == "log" else (lo - 0.5, hi + 0.5)
@@ -176,7 +182,11 @@ class ScoreDistributionDisplay:
         heights = np.concatenate([pos, neg])
         heights = heights[np.isfinite(heights) & (heights > 0)]
         if self.log:
-            lo, hi = (heights.min() / 2, heights.max() * 3) if heights.size else (0.1, 10.0)
+            if heights.size:
+                lo = max(heights.min() / 2, heights.max() * LOG_COUNT_RANGE)
+                hi = heights.max() * 3
+            else:
+                lo, hi = 0.1, 10.0
         else:
             lo, hi = 0.0, heights.max() * 1.1 if heights.size else 1.0
         self.ax_.set_ylim(lo, hi)

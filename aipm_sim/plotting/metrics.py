@@ -24,7 +24,7 @@ METRIC_LABELS = {
     "f1": "F1: balance of precision and recall",
     "alert_rate": "alert rate: share of all cases flagged",
 }
-CAPTION = "Moving the threshold right flags fewer, surer cases: precision rises, recall falls."
+CAPTION = "Higher threshold: fewer, surer alerts (precision up, recall down)."
 X_LABEL = "threshold (cases scoring at or above it are flagged)"
 Y_LABEL = "fraction (0 = none, 1 = all)"
 MSG_UPDATE_TOGETHER = "update needs thresholds, precision, recall, f1 and alert_rate together"

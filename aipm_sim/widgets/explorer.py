@@ -290,6 +290,7 @@ class ThresholdExplorer:
         self.log_counts = log_counts
         self._sample_size = sample_size
         self._busy = False  # True while the explorer sets its own controls
+        self._slider_set = None  # last value the explorer gave the slider (see _on_threshold)
         self.last_error = None
         # Validates the constraints (bad bounds raise here, in the caller's cell).
         self.constraints = {k: v for k, v in constraints.items() if v is not None}
@@ -499,7 +500,7 @@ class ThresholdExplorer:
             self.threshold = w.FloatLogSlider(
                 value=hi, base=10, min=math.log10(lo), max=math.log10(hi),
                 step=(math.log10(hi) - math.log10(lo)) / SLIDER_STEPS,
-                description="threshold", readout_format=".3g", continuous_update=True,
+                description="threshold", readout_format=".4g", continuous_update=True,
                 style=wide, layout=w.Layout(width="100%"),
             )
         else:
@@ -590,8 +591,24 @@ class ThresholdExplorer:
 
     # -- handlers: each runs through _compute, so errors are shown, not swallowed
     def _on_threshold(self, change):
-        if not self._busy:
-            self._compute(self._set_threshold, change["new"])
+        if self._busy:
+            return
+        echo, self._slider_set = self._slider_set, None
+        # ipywidgets holds a property lock while it applies a state sent by the browser.
+        from_browser = "value" in getattr(self.threshold, "_property_lock", {})
+        if from_browser and echo is not None and self._within_half_step(change["new"], echo):
+            # The browser snapped a value we set to the slider's step grid and sent it back:
+            # keep the exact threshold (e.g. the optimum) instead of drifting off it.
+            return
+        self._compute(self._set_threshold, change["new"])
+
+    def _within_half_step(self, a, b):
+        s = self.threshold
+        if self.threshold_scale == "log":
+            if a <= 0 or b <= 0:
+                return False
+            a, b = math.log10(a), math.log10(b)
+        return abs(a - b) <= 0.5 * s.step * (1 + 1e-9)
 
     def _on_alerts(self, change):
         if not self._busy:
@@ -620,7 +637,7 @@ class ThresholdExplorer:
         self._busy = True
         try:
             self._sync_slider(threshold)
-            self.alerts.value = min(point.alerts * self._scale, self.alerts.max)
+            self.alerts.value = min(round(point.alerts * self._scale, 1), self.alerts.max)
         finally:
             self._busy = False
         self.result = self._point_result(threshold, point)
@@ -635,6 +652,8 @@ class ThresholdExplorer:
             threshold = self._slider_limits()[1]
         if s.value != threshold:
             s.value = threshold  # clamped into the slider's range by ipywidgets
+        # A browser answers with this value snapped to the step grid; see _on_threshold.
+        self._slider_set = s.value
 
     def _set_alerts(self, alerts):
         """Flag the riskiest cases up to ``alerts`` per period (ties may give fewer)."""
@@ -763,8 +782,7 @@ class ThresholdExplorer:
             ("alert rate", fmt_fraction(p.alert_rate), "of all cases are flagged"),
             (f"alerts {where}", fmt_count(r.alerts_per_period), "cases to review"),
             (f"value {where}", fmt_money(r.value), self.currency),
-            ("gap to the optimum", fmt_money(-r.gap_to_optimum) if math.isfinite(r.gap_to_optimum)
-             else "no optimum", r.gap_words()),
+            ("gap to the optimum", self._gap_text(r), r.gap_words()),
         ]
         cell = ("display:inline-block;min-width:9.5em;margin:0 6px 6px 0;padding:4px 8px;"
                 "border:1px solid #ccc;border-radius:4px;vertical-align:top")
@@ -779,6 +797,14 @@ class ThresholdExplorer:
         notes = "".join(f'<li>{html.escape(n)}</li>' for n in r.notes)
         notes = f'<ul class="aipm-notes" style="margin:2px 0;color:#a33">{notes}</ul>' if notes else ""
         self.kpis.value = head + "".join(parts) + notes
+
+    @staticmethod
+    def _gap_text(r):
+        if not math.isfinite(r.gap_to_optimum):
+            return "no optimum"
+        if r.gap_words() == "this is the best threshold":
+            return "0"
+        return fmt_money(-r.gap_to_optimum)
 
     # ------------------------------------------------------------------------- layout
     def _layout(self):

@@ -113,3 +113,13 @@ def test_single_score_gets_a_visible_bin(ax):
     d = ScoreDistributionDisplay.from_curve(curve, bins=1, threshold=0.1, ax=ax)
     assert_allclose(d.positive_line_.get_data().values, [10.0])
     assert_allclose(d.positive_line_.get_data().edges, [-0.4, 0.6])
+
+
+def test_log_axes_stop_six_decades_down(ax):
+    curve = am.BinormalModel(prevalence=0.01, auc=0.8).curve(n_cases=10_000)
+    d = ScoreDistributionDisplay.from_curve(curve, log=True, xscale="log", bins=20, ax=ax)
+    top = curve.thresholds[1]
+    assert d.edges[0] >= top * 1e-6 and d.edges[-1] == top
+    lo, hi = ax.get_ylim()
+    heights = np.concatenate([d.positives, d.negatives])
+    assert lo == pytest.approx(heights.max() * 1e-6) and hi == pytest.approx(heights.max() * 3)
