@@ -3,7 +3,7 @@
 import math
 
 import pytest
-from plotting_data import AMOUNTS, LABELS, SCORES, brute_cells, brute_value, toy_curve
+from .plotting_data import AMOUNTS, LABELS, SCORES, brute_cells, brute_value, toy_curve
 
 import aipm_sim as am
 from aipm_sim.plotting import ConfusionMatrixDisplay

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
-from plotting_data import LABELS, SCORES, big_curve, toy_curve
+from .plotting_data import LABELS, SCORES, big_curve, toy_curve
 from sklearn.metrics import precision_recall_curve, roc_curve
 
 import aipm_sim as am

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
-from plotting_data import toy_curve
+from .plotting_data import toy_curve
 
 import aipm_sim as am
 from aipm_sim.core.errors import ParameterError

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
-from plotting_data import LABELS, SCORES, big_curve, brute_cells, toy_curve
+from .plotting_data import LABELS, SCORES, big_curve, brute_cells, toy_curve
 
 import aipm_sim as am
 from aipm_sim.core.errors import ParameterError

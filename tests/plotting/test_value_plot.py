@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
-from plotting_data import AMOUNTS, LABELS, SCORES, big_curve, brute_value, toy_curve
+from .plotting_data import AMOUNTS, LABELS, SCORES, big_curve, brute_value, toy_curve
 
 import aipm_sim as am
 from aipm_sim.core.errors import ParameterError
