@@ -21,13 +21,13 @@ LOW_COLOR = "#0072B2"   # blue (Okabe–Ito)
 HIGH_COLOR = "#E69F00"  # orange
 
 
-def _axes(ax):
+def _axes(ax, figsize=None):
     try:
         import matplotlib.pyplot as plt
     except ImportError as exc:  # pragma: no cover - matplotlib is a dependency
         raise ImportError("plotting needs matplotlib: pip install matplotlib") from exc
     if ax is None:
-        _, ax = plt.subplots(layout="constrained")
+        _, ax = plt.subplots(layout="constrained", figsize=figsize)
     return ax
 
 
@@ -92,7 +92,8 @@ class TornadoDisplay:
         self.currency = currency
 
     @classmethod
-    def from_sensitivity(cls, sensitivity, *, max_parameters=10, currency="", show_thresholds=True, ax=None):
+    def from_sensitivity(cls, sensitivity, *, max_parameters=10, currency="", show_thresholds=True, drop_flat=True,
+                         ax=None):
         """Draw a :class:`~aipm_sim.Sensitivity` result (from :func:`~aipm_sim.compute_sensitivity`).
 
         Parameters
@@ -104,6 +105,9 @@ class TornadoDisplay:
             Written after money amounts.
         show_thresholds : bool
             Write the best threshold (and k for rankings) at each bar end.
+        drop_flat : bool
+            Leave out parameters that do not move the best value at all
+            (e.g. a build cost, which matters for ROI but not for the threshold).
         ax : matplotlib Axes, optional
         """
         try:
@@ -112,7 +116,10 @@ class TornadoDisplay:
             raise ParameterError(MSG_MAX_PARAMETERS.format(max_parameters)) from None
         if m < 1 or m != max_parameters:
             raise ParameterError(MSG_MAX_PARAMETERS.format(max_parameters))
-        t = sensitivity.table.head(m)
+        t = sensitivity.table
+        if drop_flat:
+            t = t[t["swing"] > 0]
+        t = t.head(m)
         extra = {}
         if show_thresholds:
             extra = {"threshold_at_low": t["threshold_at_low"], "threshold_at_high": t["threshold_at_high"]}
@@ -126,14 +133,14 @@ class TornadoDisplay:
         return display.plot(ax=ax)
 
     def labels(self):
-        """The y-axis labels: name and the range tested, e.g. "fraud_rate: 0.0015 to 0.006"."""
-        return [f"{p}: {_number(lo)} to {_number(hi)}{' ' + u if u else ''}"
+        """The y-axis labels: the name, then the range tested on a second line, e.g. "fraud_rate\\n0.0015 to 0.006 …"."""
+        return [f"{p}\n{_number(lo)} to {_number(hi)}{' ' + u if u else ''}"
                 for p, lo, hi, u in zip(self.parameters, self.low, self.high, self.units)]
 
     def plot(self, ax=None):
         """Draw the chart; returns ``self`` with ``ax_``, ``figure_``, ``low_bars_``, ``high_bars_``."""
-        ax = _axes(ax)
         n = len(self.parameters)
+        ax = _axes(ax, figsize=(9.5, 1.6 + 0.62 * n))
         y = np.arange(n)[::-1]  # largest swing on top
         base = self.base_value
         self.low_bars_ = ax.barh(y, self.value_at_low - base, left=base, height=0.6, color=LOW_COLOR,
@@ -156,7 +163,7 @@ class TornadoDisplay:
         cur = f" ({self.currency})" if self.currency else ""
         ax.set_xlabel(f"best value per month{cur}; line = base case {_money(base, self.currency)}")
         ax.set_title("Which assumptions move the value most")
-        ax.legend(loc="lower right", fontsize=8)
+        ax.legend(loc="best", fontsize=8)
         ax.margins(x=0.15)
         self.ax_ = ax
         self.figure_ = ax.figure
@@ -225,7 +232,8 @@ class SensitivityMapDisplay:
                                                ha="center", va="center", fontsize=7))
         ax.set_xlabel(f"{self.x}{' (' + self.x_unit + ')' if self.x_unit else ''}")
         ax.set_ylabel(f"{self.y}{' (' + self.y_unit + ')' if self.y_unit else ''}")
-        ax.set_title(f"{names[self.metric].capitalize()} as {self.x} and {self.y} change")
+        title = names[self.metric]
+        ax.set_title(f"{title[0].upper()}{title[1:]} as {self.x} and {self.y} change")
         self.ax_ = ax
         self.figure_ = ax.figure
         return self

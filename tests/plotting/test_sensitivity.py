@@ -19,7 +19,7 @@ def sensitivity():
 
 
 def test_tornado_draws_the_table(sensitivity, ax):
-    d = TornadoDisplay.from_sensitivity(sensitivity, currency="EUR", ax=ax)
+    d = TornadoDisplay.from_sensitivity(sensitivity, currency="EUR", drop_flat=False, ax=ax)
     t = sensitivity.table
     base = sensitivity.base["value"]
     assert d.ax_ is ax and d.figure_ is ax.figure
@@ -31,8 +31,8 @@ def test_tornado_draws_the_table(sensitivity, ax):
     np.testing.assert_allclose([b.get_x() + b.get_width() for b in d.high_bars_], t["value_at_high"])
     labels = [tick.get_text() for tick in ax.get_yticklabels()]
     assert labels == d.labels()
-    assert labels[0] == f"{t.loc[0, 'parameter']}: {t.loc[0, 'low']:.4g} to {t.loc[0, 'high']:.4g} {t.loc[0, 'unit']}"
-    assert "chargeback_fee: 15 to 50 EUR per chargeback" in labels
+    assert labels[0] == f"{t.loc[0, 'parameter']}\n{t.loc[0, 'low']:.4g} to {t.loc[0, 'high']:.4g} {t.loc[0, 'unit']}"
+    assert "chargeback_fee\n15 to 50 EUR per chargeback" in labels
     assert [text.get_text() for text in ax.get_legend().get_texts()] == [
         "parameter at its low bound", "parameter at its high bound"]
     assert d.base_line_.get_xdata()[0] == base
@@ -43,6 +43,10 @@ def test_tornado_draws_the_table(sensitivity, ax):
 def test_tornado_options(sensitivity, ax):
     d = TornadoDisplay.from_sensitivity(sensitivity, max_parameters=2, show_thresholds=False, ax=ax)
     assert d.parameters == list(sensitivity.table["parameter"][:2]) and d.texts_ == []
+    # build_cost does not move the value: left out by default, kept on request.
+    assert "build_cost" not in TornadoDisplay.from_sensitivity(sensitivity).parameters
+    assert TornadoDisplay.from_sensitivity(sensitivity, drop_flat=False).parameters[-1] == "build_cost"
+    assert TornadoDisplay.from_sensitivity(sensitivity).figure_.get_size_inches()[1] == pytest.approx(1.6 + 0.62 * 3)
     for bad in (0, 1.5, "x"):
         with pytest.raises(ParameterError, match="^" + re.escape(MSG_MAX_PARAMETERS.format(bad)) + "$"):
             TornadoDisplay.from_sensitivity(sensitivity, max_parameters=bad)
@@ -54,7 +58,7 @@ def test_tornado_writes_k_for_rankings(ax):
     d = TornadoDisplay.from_sensitivity(s, ax=ax)
     row = s.table.iloc[0]
     assert d.texts_[0].get_text() == f"t={row['threshold_at_low']:.4g}, k={row['k_at_low']}"
-    assert d.labels() == ["slot_cost: 0 to 0.006 USD per slot per visit"]
+    assert d.labels() == ["slot_cost\n0 to 0.006 USD per slot per visit"]
 
 
 def test_map_display(ax):
@@ -68,6 +72,7 @@ def test_map_display(ax):
     v = SensitivityMapDisplay.from_map(m, metric="value", currency="EUR", annotate=False)
     np.testing.assert_array_equal(v.mesh_.get_array().reshape(3, 3), m.value)
     assert v.colorbar_.ax.get_ylabel() == "best value per month (EUR)" and v.texts_ == []
+    assert v.ax_.get_title() == "Best value per month (EUR) as chargeback_fee and fraud_rate change"
     with pytest.raises(ParameterError, match="^" + re.escape(MSG_METRIC.format("threshold, value", "k")) + "$"):
         SensitivityMapDisplay.from_map(m, metric="k")
 
