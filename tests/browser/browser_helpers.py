@@ -45,11 +45,13 @@ ALLOWED_CONSOLE_ERRORS = (
 )
 
 # JupyterLab user settings for a quiet, deterministic session: no "Jupyter
-# news" pop-up, no update check, no autosave.
+# news" pop-up, no update check, no autosave, and the notebook's own kernel
+# started without a "Select Kernel" dialog.
 LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
         '{"fetchNews": "false", "checkForUpdates": false}',
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": '{"autosave": false}',
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": '{"autoStartDefaultKernel": true}',
 }
 
 
@@ -180,10 +182,20 @@ def _lab_command(page, menu, command):
     page.locator(f"li.lm-Menu-item[data-command='{command}']").first.click()
 
 
+def accept_dialog(page):
+    """Accept a JupyterLab dialog if one is open (e.g. "Select Kernel": the notebook's own kernel)."""
+    dialog = page.locator(".jp-Dialog")
+    if dialog.count() and dialog.first.is_visible():
+        dialog.locator(".jp-mod-accept").first.click()
+        return True
+    return False
+
+
 def open_in_lab(page, server, name):
     """Open notebook ``name`` of the Lab server's root and wait for an idle kernel."""
     page.goto(f"{server.url}lab/tree/{name}")
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell")
+    accept_dialog(page)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
 
 
@@ -202,5 +214,132 @@ def run_all_cells(page, *, attempts=3, start_seconds=10):
         while time.monotonic() < deadline:
             if any(_STARTED_PROMPT.search(text) for text in prompts.all_inner_texts()):
                 return attempt
+            if accept_dialog(page):
+                deadline = time.monotonic() + start_seconds  # the kernel starts now
             page.wait_for_timeout(250)
     raise AssertionError(f"Run All Cells did not start after {attempts} attempts")
+
+
+# -- the explorer (aipm_sim.widgets.ThresholdExplorer), as a person uses it -----------------
+#: The readout starts with "Threshold 0.0202: flag cases ...".
+_KPI_THRESHOLD = re.compile(r"Threshold\s+(\S+):")
+
+
+def wait_for_explorer(page):
+    """Wait until the explorer's slider, readout and first value picture are on the page."""
+    page.wait_for_selector(".aipm-threshold .noUi-handle")
+    page.wait_for_selector(".aipm-kpis .aipm-kpi-value")
+    page.wait_for_selector(".aipm-figure-value[src^='blob:']")
+
+
+def readout(page):
+    """The KPI readout's text."""
+    return page.inner_text(".aipm-kpis")
+
+
+def readout_threshold(page):
+    """The threshold the readout reports, as written there."""
+    match = _KPI_THRESHOLD.search(readout(page))
+    assert match, f"no threshold in the readout: {readout(page)!r}"
+    return match.group(1)
+
+
+def picture(page, name="value"):
+    """(src, PNG screenshot) of one explorer picture: both change when it is redrawn."""
+    image = page.locator(f".aipm-figure-{name}")
+    image.scroll_into_view_if_needed()
+    return image.get_attribute("src"), image.screenshot()
+
+
+def press_on_slider(page, key, times):
+    """Focus the threshold slider's handle and press ``key`` ``times`` times, like a keyboard user."""
+    handle = page.locator(".aipm-threshold .noUi-handle")
+    handle.focus()
+    for _ in range(times):
+        handle.press(key)
+
+
+def wait_for_change(page, selector, old_text, *, timeout_ms=60_000):
+    """Wait until the text of ``selector`` differs from ``old_text``; return the new text."""
+    page.wait_for_function(
+        "([sel, old]) => { const e = document.querySelector(sel); return e && e.innerText !== old; }",
+        arg=[selector, old_text], timeout=timeout_ms,
+    )
+    return page.inner_text(selector)
+
+
+def settle(page, *, quiet_ms=1500, timeout_ms=60_000):
+    """Wait until the readout has not changed for ``quiet_ms``; return its text.
+
+    A burst of key presses reaches the kernel as several updates; the next
+    step of a test must start from the last one, not from an intermediate one.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    last, since = readout(page), time.monotonic()
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+        now = readout(page)
+        if now != last:
+            last, since = now, time.monotonic()
+        elif (time.monotonic() - since) * 1000 >= quiet_ms:
+            return last
+    raise AssertionError(f"the readout kept changing for {timeout_ms} ms")
+
+
+def wait_for_new_src(page, name, old_src, *, timeout_ms=60_000):
+    """Wait until explorer picture ``name`` shows a new image."""
+    page.wait_for_function(
+        "([sel, old]) => { const e = document.querySelector(sel); return e && e.src !== old; }",
+        arg=[f".aipm-figure-{name}", old_src], timeout=timeout_ms,
+    )
+
+
+def set_money(page, cell, value):
+    """Type ``value`` into the money box of ``cell`` ("fp", "fn", ...) and commit it (Enter)."""
+    box = page.locator(f".aipm-value-{cell} input")
+    box.scroll_into_view_if_needed()
+    box.fill(str(value))
+    box.press("Enter")
+
+
+def go_to_optimum(page):
+    page.locator(".aipm-goto-optimum").click()
+
+
+def explorer_journey(page):
+    """What a person does with the start-here explorer, with the checks a reviewer would make.
+
+    1. Keyboard: five ArrowRight presses on the threshold slider raise the
+       threshold; the readout and the value picture change (new image, other pixels).
+    2. "go to optimum" brings back the starting (best) threshold.
+    3. A missed fraud now costs 1,000 instead of 200: the readout's value
+       changes at once, and "go to optimum" moves to a lower threshold
+       (catching more fraud is now worth more false alarms).
+    """
+    wait_for_explorer(page)
+    start_text, start = readout(page), readout_threshold(page)
+    src, pixels = picture(page, "value")
+
+    press_on_slider(page, "ArrowRight", 5)
+    wait_for_change(page, ".aipm-kpis", start_text)
+    moved_text = settle(page)
+    moved = readout_threshold(page)
+    assert float(moved) > float(start), (start, moved)
+    assert moved_text.split("\n")[1:] != start_text.split("\n")[1:]  # the KPIs, not only the heading
+    wait_for_new_src(page, "value", src)
+    new_src, new_pixels = picture(page, "value")
+    assert new_src != src and new_pixels != pixels
+
+    go_to_optimum(page)
+    wait_for_change(page, ".aipm-kpis", moved_text)
+    before = settle(page)
+    assert readout_threshold(page) == start
+
+    set_money(page, "fn", -1000)
+    wait_for_change(page, ".aipm-kpis", before)
+    repriced = settle(page)
+    assert readout_threshold(page) == start  # the slider stays where it was ...
+    go_to_optimum(page)
+    wait_for_change(page, ".aipm-kpis", repriced)
+    settle(page)
+    assert float(readout_threshold(page)) < float(start)  # ... and the optimum moved down
