@@ -7,5 +7,6 @@
 """
 
 from .explorer import ExplorerResult, ThresholdExplorer
+from .self_check import SelfCheck
 
-__all__ = ["ExplorerResult", "ThresholdExplorer"]
+__all__ = ["ExplorerResult", "SelfCheck", "ThresholdExplorer"]

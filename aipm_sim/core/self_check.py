@@ -1,0 +1,289 @@
+"""Self-checks for workshop exercises: is a participant's answer within tolerance?
+
+* :func:`parse_answer` reads what a person types ("0.065", "−190,434 EUR",
+  "12 %") into a number.
+* :func:`check_number` and :func:`check_choice` compare an answer with the
+  expected one and return a :class:`Verdict` with a message in plain words.
+* :data:`QUESTIONS` holds the workshop's questions (``notebooks/workshop/``);
+  each computes its expected answer from the package itself, so that the
+  check stays right when a scenario's numbers change. :func:`check` checks
+  an answer to one of them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from .errors import ParameterError
+
+MSG_NOT_A_NUMBER = "answer must be a number such as 0.065, -1,250 or 12%; found {!r}"
+MSG_EMPTY = "give an answer first"
+MSG_TOLERANCE = "{} must be a finite number >= 0; found {!r}"
+MSG_CHOICE = "answer must be one of {}; found {!r}"
+MSG_UNKNOWN_QUESTION = "unknown question {!r}; questions are: {}"
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Verdict:
+    """The outcome of one self-check.
+
+    Attributes
+    ----------
+    correct : bool
+        True when the answer is within tolerance (or is the right choice).
+    answer : float or str
+        The answer as understood (a number for numeric questions).
+    expected : float or str
+        The expected answer (the self-check widget does not show it).
+    message : str
+        One or two sentences for the participant.
+    """
+
+    correct: bool
+    answer: object
+    expected: object
+    message: str
+
+
+def parse_answer(text):
+    """The number in ``text``: thousands separators, a unicode minus, a trailing unit word or ``%`` allowed.
+
+    ``"12%"`` and ``"12 %"`` give 0.12 (a fraction, as everywhere in aipm_sim).
+
+    Raises
+    ------
+    ParameterError
+        When ``text`` holds no single number.
+    """
+    if isinstance(text, bool):
+        raise ParameterError(MSG_NOT_A_NUMBER.format(text))
+    if isinstance(text, (int, float)):
+        if not math.isfinite(text):
+            raise ParameterError(MSG_NOT_A_NUMBER.format(text))
+        return float(text)
+    s = str(text).strip()
+    if not s:
+        raise ParameterError(MSG_EMPTY)
+    s = s.replace("\u2212", "-").replace("\u2009", "").replace("\u202f", "")
+    percent = s.endswith("%")
+    if percent:
+        s = s[:-1].strip()
+    else:
+        s = re.sub(r"\s*[A-Za-z€$£/ ]+$", "", s)  # "1,250 EUR", "300 per month"
+    s = s.replace(",", "").replace(" ", "")
+    if not _NUMBER.match(s):
+        raise ParameterError(MSG_NOT_A_NUMBER.format(text))
+    x = float(s)
+    return x / 100 if percent else x
+
+
+def _tolerance(x, name):
+    try:
+        t = float(x)
+    except (TypeError, ValueError):
+        raise ParameterError(MSG_TOLERANCE.format(name, x)) from None
+    if not (math.isfinite(t) and t >= 0):
+        raise ParameterError(MSG_TOLERANCE.format(name, x))
+    return t
+
+
+def check_number(answer, expected, *, rel_tol=0.0, abs_tol=0.0):
+    """Is ``answer`` within ``max(rel_tol * |expected|, abs_tol)`` of ``expected``?
+
+    Parameters
+    ----------
+    answer : str or float
+        What the participant typed (see :func:`parse_answer`).
+    expected : float
+    rel_tol : float
+        Relative tolerance, a fraction of ``|expected|`` (0.05: within 5 %).
+    abs_tol : float
+        Absolute tolerance, in the answer's unit.
+
+    Returns
+    -------
+    Verdict
+        Not correct when the answer cannot be read as a number (the message
+        says why); the boundary itself counts as within tolerance.
+    """
+    rel_tol = _tolerance(rel_tol, "rel_tol")
+    abs_tol = _tolerance(abs_tol, "abs_tol")
+    expected = float(expected)
+    try:
+        x = parse_answer(answer)
+    except ParameterError as exc:
+        return Verdict(correct=False, answer=answer, expected=expected, message=str(exc))
+    allowed = max(rel_tol * abs(expected), abs_tol)
+    off = x - expected
+    # A hair of float slack so that the stated boundary itself is accepted.
+    if abs(off) <= allowed * (1 + 1e-12) + 1e-15:
+        return Verdict(correct=True, answer=x, expected=expected,
+                       message=f"Within tolerance: {_show(x)} is right.")
+    if expected != 0:
+        how = f"about {abs(off) / abs(expected):.0%} too {'high' if off > 0 else 'low'}"
+    else:
+        how = f"too {'high' if off > 0 else 'low'}"
+    return Verdict(correct=False, answer=x, expected=expected,
+                   message=f"Not yet: {_show(x)} is {how}. Look again and try once more.")
+
+
+def check_choice(answer, expected, *, choices):
+    """Is ``answer`` (one of ``choices``, compared without case) the expected one?"""
+    choices = tuple(str(c) for c in choices)
+    given = str(answer).strip()
+    if not given:
+        return Verdict(correct=False, answer=answer, expected=expected, message=MSG_EMPTY)
+    match = next((c for c in choices if c.lower() == given.lower()), None)
+    if match is None:
+        return Verdict(correct=False, answer=answer, expected=expected,
+                       message=MSG_CHOICE.format(", ".join(repr(c) for c in choices), answer))
+    if match == expected:
+        return Verdict(correct=True, answer=match, expected=expected, message=f"Right: {match}.")
+    return Verdict(correct=False, answer=match, expected=expected,
+                   message=f"Not {match}. Look again and try once more.")
+
+
+def _show(x):
+    return f"{x:,.4g}" if abs(x) < 1e4 else f"{x:,.0f}"
+
+
+# -- the workshop's questions --------------------------------------------------------------
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Question:
+    """One workshop question and how to compute its answer.
+
+    Attributes
+    ----------
+    key : str
+    prompt : str
+        The question, as the participant reads it.
+    unit : str
+        Unit of a numeric answer ("" for choices).
+    solve : callable
+        No arguments; returns the expected answer (a float, or one of ``choices``).
+    rel_tol, abs_tol : float
+        Tolerances of a numeric answer (see :func:`check_number`).
+    choices : tuple of str, or callable returning one
+        The options of a multiple-choice question (empty: numeric); a
+        callable when they come from the package (e.g. a scenario's parameters).
+    """
+
+    key: str
+    prompt: str
+    unit: str
+    solve: Callable
+    rel_tol: float = 0.0
+    abs_tol: float = 0.0
+    choices: tuple = ()
+
+    def expected(self):
+        """The expected answer, computed now from the package."""
+        return self.solve()
+
+    def options(self):
+        """The choices of a multiple-choice question, as a tuple (empty: numeric)."""
+        return tuple(self.choices() if callable(self.choices) else self.choices)
+
+
+def _fraud(**overrides):
+    from .scenario import load_scenario
+
+    return load_scenario("fraud_detection", **overrides)
+
+
+def capacity_threshold():
+    """Lowest threshold whose alerts per month stay within the fraud team's review capacity."""
+    s = _fraud()
+    curve, capacity = s.curve(), s.constraints["max_alerts"]
+    per_month = curve.alerts * (s.volume / curve.n_cases)
+    within = per_month <= capacity * (1 + 1e-12)
+    return float(curve.thresholds[within].min())
+
+
+def doubled_fee_value_change():
+    """Change in the best value per month when the chargeback fee doubles (negative: a loss)."""
+    base = _fraud()
+    doubled = _fraud(chargeback_fee=2 * base.parameters["chargeback_fee"].value)
+    return float(doubled.optimize().value - base.optimize().value)
+
+
+def doubled_fee_threshold_move():
+    """Does the best threshold go "up", "down" or stay "the same" when the chargeback fee doubles?"""
+    base = _fraud()
+    doubled = _fraud(chargeback_fee=2 * base.parameters["chargeback_fee"].value)
+    before, after = base.optimize().threshold, doubled.optimize().threshold
+    return "the same" if math.isclose(after, before, rel_tol=1e-9) else ("up" if after > before else "down")
+
+
+def recommendation_uplift():
+    """Value per month the recommendation model adds over showing the most popular items."""
+    from .scenario import load_scenario
+
+    return float(load_scenario("recommendations").compare_rule().uplift_over_rule)
+
+
+def recommendation_payback_months():
+    """Months until the recommendation model's net gains over most-popular repay its build cost."""
+    from .scenario import load_scenario
+
+    return float(load_scenario("recommendations").opportunity_summary().payback_months)
+
+
+def firm_up_first():
+    """The fraud assumption whose plausible range swings the best value most."""
+    from .sensitivity import compute_sensitivity
+
+    return str(compute_sensitivity(_fraud()).table["parameter"].iloc[0])
+
+
+def _fraud_parameter_names():
+    return tuple(_fraud().parameters)
+
+
+QUESTIONS = {
+    q.key: q for q in (
+        Question(key="capacity_threshold",
+                 prompt="Which threshold keeps the review queue within the team's capacity (the lowest such threshold)?",
+                 unit="score", solve=capacity_threshold, rel_tol=0.05),
+        Question(key="doubled_fee_value_change",
+                 prompt="By how much does the best value per month change when the chargeback fee doubles? "
+                        "(a loss is negative)",
+                 unit="EUR per month", solve=doubled_fee_value_change, rel_tol=0.05),
+        Question(key="doubled_fee_threshold_move",
+                 prompt="When the chargeback fee doubles, does the best threshold go up, down, or stay the same?",
+                 unit="", solve=doubled_fee_threshold_move, choices=("up", "down", "the same")),
+        Question(key="recommendation_uplift",
+                 prompt="How much value per month does the recommendation model add over showing the most "
+                        "popular items?",
+                 unit="EUR per month", solve=recommendation_uplift, rel_tol=0.05),
+        Question(key="recommendation_payback_months",
+                 prompt="After how many months have the model's net gains repaid its build cost?",
+                 unit="months", solve=recommendation_payback_months, rel_tol=0.10, abs_tol=0.25),
+        Question(key="firm_up_first",
+                 prompt="Which fraud assumption should the team firm up first (the largest swing in value)?",
+                 unit="", solve=firm_up_first, choices=_fraud_parameter_names),
+    )
+}
+
+
+def question(key):
+    """The :class:`Question` called ``key`` (see :data:`QUESTIONS`)."""
+    try:
+        return QUESTIONS[key]
+    except KeyError:
+        raise ParameterError(MSG_UNKNOWN_QUESTION.format(key, ", ".join(QUESTIONS))) from None
+
+
+def check(key, answer):
+    """Check ``answer`` to workshop question ``key``; returns a :class:`Verdict`."""
+    q = question(key)
+    expected = q.expected()
+    options = q.options()
+    if options:
+        return check_choice(answer, expected, choices=options)
+    return check_number(answer, expected, rel_tol=q.rel_tol, abs_tol=q.abs_tol)

@@ -1,0 +1,96 @@
+"""A self-check for a workshop question: an answer box, a "check" button and a verdict.
+
+    from aipm_sim.widgets import SelfCheck
+    SelfCheck("capacity_threshold")             # the participant types and clicks "check"
+    SelfCheck("capacity_threshold", answer=0.065)   # pre-filled and checked (solutions)
+
+The numbers and the tolerance live in :mod:`aipm_sim.core.self_check`; the
+widget never shows the expected answer, only whether the answer is within
+tolerance. The latest :class:`~aipm_sim.core.self_check.Verdict` is
+``.result`` (None before the first check).
+"""
+
+from __future__ import annotations
+
+import html
+
+from ..core.self_check import check_choice, check_number, question
+
+#: The empty first option of a multiple-choice question.
+CHOOSE = "choose…"
+
+
+class SelfCheck:
+    """Self-check widget for workshop question ``key``.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`aipm_sim.core.self_check.QUESTIONS`.
+    answer : str or float, optional
+        Pre-fill the answer and check it at once.
+
+    Attributes
+    ----------
+    question : Question
+    answer : Text or Dropdown
+        Where the participant answers (CSS class ``aipm-self-check-answer``).
+    button : Button
+        "check" (CSS class ``aipm-self-check-button``).
+    verdict : HTML
+        The verdict (CSS class ``aipm-self-check-verdict``).
+    result : Verdict or None
+    widget : VBox
+    """
+
+    def __init__(self, key, *, answer=None):
+        import ipywidgets as widgets
+
+        self.question = question(key)
+        self._expected = self.question.expected()
+        self._options = self.question.options()
+        if self._options:
+            self.answer = widgets.Dropdown(options=[CHOOSE, *self._options], value=CHOOSE,
+                                           description="your answer", style={"description_width": "initial"})
+        else:
+            unit = f" ({self.question.unit})" if self.question.unit else ""
+            self.answer = widgets.Text(placeholder="e.g. 0.05, -1,250 or 12%", description=f"your answer{unit}",
+                                       continuous_update=False, style={"description_width": "initial"},
+                                       layout=widgets.Layout(width="28em"))
+        # A committed answer (Enter, or leaving the box) is checked at once, like a click on "check".
+        self.answer.observe(lambda _change: self.check(), names="value")
+        self.answer.add_class("aipm-self-check-answer")
+        self.button = widgets.Button(description="check", icon="check", button_style="info")
+        self.button.add_class("aipm-self-check-button")
+        self.button.on_click(lambda _button: self.check())
+        self.verdict = widgets.HTML()
+        self.verdict.add_class("aipm-self-check-verdict")
+        self.result = None
+        prompt = widgets.HTML(f"<b>Check yourself:</b> {html.escape(self.question.prompt)}")
+        self.widget = widgets.VBox([prompt, widgets.HBox([self.answer, self.button]), self.verdict])
+        self.widget.add_class("aipm-self-check")
+        if answer is not None:
+            self.answer.value = str(answer)
+            self.check()  # also when the pre-filled answer equals the box's current value
+
+    def check(self):
+        """Check the current answer; show and return the :class:`Verdict`."""
+        q = self.question
+        given = self.answer.value
+        if self._options:
+            given = "" if given == CHOOSE else given
+            verdict = check_choice(given, self._expected, choices=self._options)
+        else:
+            verdict = check_number(given, self._expected, rel_tol=q.rel_tol, abs_tol=q.abs_tol)
+        self.result = verdict
+        color = "#1b7a3a" if verdict.correct else "#a33"
+        mark = "✔" if verdict.correct else "✘"
+        self.verdict.value = f'<span style="color:{color}">{mark} {html.escape(verdict.message)}</span>'
+        return verdict
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def __repr__(self):
+        state = "not checked yet" if self.result is None else self.result.message
+        return f"SelfCheck({self.question.key!r}: {state})"

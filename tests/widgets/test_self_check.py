@@ -1,0 +1,57 @@
+"""The SelfCheck widget, without a browser: set the answer's ``.value``, read ``.result``."""
+
+import pytest
+
+import aipm_sim as am
+from aipm_sim.core import self_check as sc
+from aipm_sim.widgets import SelfCheck
+
+
+def test_typing_an_answer_checks_it():
+    w = SelfCheck("capacity_threshold")
+    assert w.result is None
+    expected = sc.capacity_threshold()
+    w.answer.value = f"{expected * 1.02:.6f}"  # committed (Enter or leaving the box)
+    assert w.result.correct
+    assert "Within tolerance" in w.verdict.value
+    w.answer.value = f"{expected * 2:.6f}"
+    assert not w.result.correct
+    assert "too high" in w.verdict.value
+    assert f"{expected:.4g}" not in w.verdict.value  # the widget never gives the answer away
+
+
+def test_the_button_checks_the_current_answer():
+    w = SelfCheck("doubled_fee_value_change")
+    w.button.click()
+    assert w.result.message == sc.MSG_EMPTY
+    w.answer.value = "lots"
+    w.button.click()
+    assert w.result.message == sc.MSG_NOT_A_NUMBER.format("lots")
+
+
+def test_choice_questions_use_a_dropdown():
+    w = SelfCheck("doubled_fee_threshold_move")
+    assert list(w.answer.options) == ["choose…", "up", "down", "the same"]
+    w.answer.value = "up"
+    assert not w.result.correct
+    w.answer.value = sc.doubled_fee_threshold_move()
+    assert w.result.correct
+
+
+def test_prefilled_answer_is_checked_at_once():
+    w = SelfCheck("firm_up_first", answer=sc.firm_up_first())
+    assert w.result.correct
+    assert repr(w) == f"SelfCheck('firm_up_first': {w.result.message})"
+
+
+def test_css_classes_for_browser_tests():
+    w = SelfCheck("recommendation_uplift")
+    assert "aipm-self-check" in w.widget._dom_classes
+    assert "aipm-self-check-answer" in w.answer._dom_classes
+    assert "aipm-self-check-button" in w.button._dom_classes
+    assert "aipm-self-check-verdict" in w.verdict._dom_classes
+
+
+def test_unknown_question():
+    with pytest.raises(am.ParameterError, match="unknown question 'nope'"):
+        SelfCheck("nope")
