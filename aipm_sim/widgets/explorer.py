@@ -290,7 +290,7 @@ class ThresholdExplorer:
         self.log_counts = log_counts
         self._sample_size = sample_size
         self._busy = False  # True while the explorer sets its own controls
-        self._slider_set = None  # last value the explorer gave the slider (see _on_threshold)
+        self._sent = {}  # id(control) -> value the explorer last gave it (see _browser_echo)
         self.last_error = None
         # Validates the constraints (bad bounds raise here, in the caller's cell).
         self.constraints = {k: v for k, v in constraints.items() if v is not None}
@@ -586,29 +586,40 @@ class ThresholdExplorer:
             self.constraint_switches[name].observe(self._on_constraint, names="value")
             self.constraint_inputs[name].observe(self._on_constraint, names="value")
         if self.model is not None:
-            for control in (self.prevalence, self.auc, self.sample_size):
-                control.observe(self._on_model, names="value")
+            self._remember(self.prevalence)
+            self._remember(self.auc)
+            self.prevalence.observe(lambda c: self._on_model("prevalence", c), names="value")
+            self.auc.observe(lambda c: self._on_model("auc", c), names="value")
+            self.sample_size.observe(lambda c: self._on_model("sample_size", c), names="value")
 
     # -- handlers: each runs through _compute, so errors are shown, not swallowed
     def _on_threshold(self, change):
         if self._busy:
             return
-        echo, self._slider_set = self._slider_set, None
-        # ipywidgets holds a property lock while it applies a state sent by the browser.
-        from_browser = "value" in getattr(self.threshold, "_property_lock", {})
-        if from_browser and echo is not None and self._within_half_step(change["new"], echo):
-            # The browser snapped a value we set to the slider's step grid and sent it back:
-            # keep the exact threshold (e.g. the optimum) instead of drifting off it.
+        if self._browser_echo(self.threshold, change["new"]):
             return
         self._compute(self._set_threshold, change["new"])
 
-    def _within_half_step(self, a, b):
-        s = self.threshold
-        if self.threshold_scale == "log":
+    def _remember(self, control):
+        self._sent[id(control)] = control.value
+
+    def _browser_echo(self, control, new):
+        """True when ``new`` is the browser sending back, snapped to the step grid, a value we set.
+
+        A slider shows a value set from Python at the nearest step and answers
+        with that step's value; applying it would move the threshold off the
+        optimum (or change a model parameter) without anyone touching anything.
+        """
+        sent = self._sent.pop(id(control), None)
+        # ipywidgets holds a property lock while it applies a state sent by the browser.
+        if sent is None or "value" not in getattr(control, "_property_lock", {}):
+            return False
+        a, b = new, sent
+        if isinstance(control, self._w.FloatLogSlider):
             if a <= 0 or b <= 0:
                 return False
-            a, b = math.log10(a), math.log10(b)
-        return abs(a - b) <= 0.5 * s.step * (1 + 1e-9)
+            a, b = math.log(a, control.base), math.log(b, control.base)
+        return abs(a - b) <= 0.5 * control.step * (1 + 1e-9)
 
     def _on_alerts(self, change):
         if not self._busy:
@@ -625,9 +636,10 @@ class ThresholdExplorer:
         if not self._busy:
             self._compute(self._set_constraints)
 
-    def _on_model(self, _change):
-        if not self._busy:
-            self._compute(self._set_model)
+    def _on_model(self, name, change):
+        if self._busy or (name != "sample_size" and self._browser_echo(change["owner"], change["new"])):
+            return
+        self._compute(self._set_model, name, change["new"])
 
     # -- what each control does
     def _set_threshold(self, threshold, *, point=None, initial=False):
@@ -653,7 +665,7 @@ class ThresholdExplorer:
         if s.value != threshold:
             s.value = threshold  # clamped into the slider's range by ipywidgets
         # A browser answers with this value snapped to the step grid; see _on_threshold.
-        self._slider_set = s.value
+        self._remember(s)
 
     def _set_alerts(self, alerts):
         """Flag the riskiest cases up to ``alerts`` per period (ties may give fewer)."""
@@ -680,9 +692,11 @@ class ThresholdExplorer:
         self.constraints = constraints
         self._after_decision_inputs()
 
-    def _set_model(self):
-        self.model = dataclasses.replace(self.model, prevalence=self.prevalence.value, auc=self.auc.value)
-        self._sample_size = self.sample_size.value
+    def _set_model(self, name, value):
+        if name == "sample_size":
+            self._sample_size = value
+        else:
+            self.model = dataclasses.replace(self.model, **{name: value})
         self._build_curve(None)
         self._busy = True
         try:

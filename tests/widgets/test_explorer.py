@@ -402,3 +402,14 @@ def test_a_browser_snapping_the_slider_to_its_step_grid_does_not_move_the_thresh
     ex.goto_optimum.click()
     s.value = snapped
     assert ex.result.threshold == snapped
+
+
+def test_a_browser_snapping_model_sliders_does_not_change_the_model():
+    ex = explorer(am.BinormalModel(prevalence=0.004, auc=0.8537))
+    model, point = ex.model, ex.result.point
+    p, a = ex.prevalence, ex.auc
+    p.set_state({"value": p.base ** (round(math.log10(0.004) / p.step) * p.step)})
+    a.set_state({"value": round(0.8537, 3)})
+    assert ex.model == model and ex.result.point == point
+    a.set_state({"value": 0.9})  # a real move
+    assert ex.model == am.BinormalModel(prevalence=0.004, auc=0.9)
