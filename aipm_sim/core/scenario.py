@@ -50,7 +50,7 @@ from .binormal import BinormalModel
 from .curve import ThresholdCurve
 from .errors import ParameterError, ScenarioError
 from .optimize import CONSTRAINTS, optimize
-from .ranking import (RANKING_CONSTRAINTS, RankingCurve, RankingModel, RankingSet, RankingValueModel,
+from .ranking import (RANKING_CONSTRAINTS, RankingCurve, RankingModel, RankingValueModel,
                       optimize_ranking)
 from .roi import ModelVariant, amount_rule_curve, compare_rule, compare_variants, compute_opportunity
 from .scores import ScoreSet, read_table

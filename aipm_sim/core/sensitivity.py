@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 
 from ._checks import readonly, require_real
-from .errors import ParameterError
+from .errors import ConstraintError, ParameterError
 from .optimize import constraint_mask
+from .scenario import MSG_UNKNOWN_PARAMETER
 
 MSG_SAME_PARAMETER = "x and y must be two different parameters; found {!r} twice"
 MSG_QUANTITY = "quantity must be one of {}; found {!r}"
@@ -186,8 +187,6 @@ def compute_sensitivity_map(scenario, x, y, *, x_values=None, y_values=None, n=9
     -------
     SensitivityMap
     """
-    from .errors import ConstraintError
-
     for name in (x, y):
         _names(scenario, [name])
     if x == y:
@@ -366,8 +365,6 @@ def _names(scenario, parameters):
     out = []
     for name in parameters:
         if name not in scenario.parameters:
-            from .scenario import MSG_UNKNOWN_PARAMETER
-
             raise ParameterError(MSG_UNKNOWN_PARAMETER.format(name, scenario.name, ", ".join(valid)))
         out.append(name)
     return out

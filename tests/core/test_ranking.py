@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import aipm_sim as am
 from aipm_sim.core.errors import ConstraintError, DataError, ParameterError
 from aipm_sim.core.ranking import (MSG_K, MSG_K_MAX, MSG_N_CANDIDATES, MSG_N_SESSIONS, MSG_NO_POPULARITY, MSG_RANKING_EMPTY, MSG_RANKING_INFEASIBLE,
-                                   MSG_RANKING_JOINT, MSG_RANKING_LENGTHS, ranking_values)
+                                   MSG_RANKING_JOINT, MSG_RANKING_LENGTHS)
 
 inf, nan = math.inf, math.nan
 
