@@ -260,7 +260,7 @@ QUESTIONS = {
         Question(key="recommendation_uplift",
                  prompt="How much value per month does the recommendation model add over showing the most "
                         "popular items?",
-                 unit="EUR per month", solve=recommendation_uplift, rel_tol=0.05),
+                 unit="USD per month", solve=recommendation_uplift, rel_tol=0.05),
         Question(key="recommendation_payback_months",
                  prompt="After how many months have the model's net gains repaid its build cost?",
                  unit="months", solve=recommendation_payback_months, rel_tol=0.10, abs_tol=0.25),

@@ -343,3 +343,19 @@ def explorer_journey(page):
     wait_for_change(page, ".aipm-kpis", repriced)
     settle(page)
     assert float(readout_threshold(page)) < float(start)  # ... and the optimum moved down
+
+
+def answer_self_check(page, text, *, index=0):
+    """Type ``text`` into self-check box number ``index`` and press Enter; return the verdict text."""
+    check = page.locator(".aipm-self-check").nth(index)
+    box = check.locator(".aipm-self-check-answer input")
+    box.scroll_into_view_if_needed()
+    old = check.locator(".aipm-self-check-verdict").inner_text()
+    box.fill(text)
+    box.press("Enter")
+    page.wait_for_function(
+        "([i, old]) => { const v = document.querySelectorAll('.aipm-self-check-verdict')[i];"
+        " return v && v.innerText.trim() !== '' && v.innerText !== old; }",
+        arg=[index, old],
+    )
+    return check.locator(".aipm-self-check-verdict").inner_text()

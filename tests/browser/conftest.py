@@ -50,20 +50,32 @@ def explorer_notebook():
     return EXPLORER
 
 
-@pytest.fixture(scope="session")
-def voila_app(browser, tmp_path_factory, explorer_notebook):
-    """The explorer served as an app by ``aipm-sim app``; yields the :class:`Server`."""
-    folder = tmp_path_factory.mktemp("voila")
+def _serve_app(tmp_path_factory, notebook, name):
+    """Start ``aipm-sim app NOTEBOOK`` on a free port; yield the :class:`Server`, then stop it."""
+    folder = tmp_path_factory.mktemp(name)
     port = free_port()
-    argv = [sys.executable, "-m", "aipm_sim.cli", "app", str(explorer_notebook),
-            "--port", str(port), "--no-browser"]
-    server = Server("voila", argv, url=f"http://127.0.0.1:{port}/", folder=folder,
-                    env=jupyter_env(folder), cwd=folder)
+    argv = [sys.executable, "-m", "aipm_sim.cli", "app", str(notebook), "--port", str(port), "--no-browser"]
+    server = Server(name, argv, url=f"http://127.0.0.1:{port}/", folder=folder, env=jupyter_env(folder), cwd=folder)
     try:
         server.wait_ready()
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def voila_app(browser, tmp_path_factory, explorer_notebook):
+    """The explorer served as an app by ``aipm-sim app``; yields the :class:`Server`."""
+    yield from _serve_app(tmp_path_factory, explorer_notebook, "voila")
+
+
+@pytest.fixture(scope="session")
+def workshop_app(browser, tmp_path_factory):
+    """Workshop exercise 1 served as an app, the way a facilitator hands it out."""
+    notebook = NOTEBOOKS / "workshop" / "01_capacity.ipynb"
+    if not notebook.is_file():
+        pytest.fail(f"the workshop notebook {notebook} is missing", pytrace=False)
+    yield from _serve_app(tmp_path_factory, notebook, "workshop")
 
 
 @pytest.fixture(scope="session")

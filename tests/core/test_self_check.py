@@ -180,3 +180,9 @@ def test_every_question_accepts_its_own_answer(key):
         assert expected in q.options()
     else:
         assert np.isfinite(expected) and q.rel_tol > 0
+
+
+@pytest.mark.parametrize(("key", "scenario"), [("doubled_fee_value_change", "fraud_detection"),
+                                               ("recommendation_uplift", "recommendations")])
+def test_money_units_are_the_scenarios_currency(key, scenario):
+    assert sc.question(key).unit == f"{am.load_scenario(scenario).currency} per month"
