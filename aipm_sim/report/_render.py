@@ -143,18 +143,34 @@ def _drop_scripts(html):
 
 
 def print_pdf(html, path):
-    """Print ``html`` to a PDF file with Chromium (A4, backgrounds kept)."""
+    """Print ``html`` to a PDF file with Chromium (A4, backgrounds kept).
+
+    Playwright's synchronous API refuses to run where an asyncio loop is
+    running (a Jupyter kernel, or another Playwright session), so the
+    printing happens in a worker thread of its own.
+    """
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         raise ParameterError(MSG_NO_PDF.format(CHROMIUM)) from None
     if not os.access(CHROMIUM, os.X_OK):
         raise ParameterError(MSG_NO_PDF.format(CHROMIUM))
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(_print_pdf, html, path).result()
+
+
+def _print_pdf(html, path):
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
-            page.route("**/*", lambda route: route.abort() if route.request.url.startswith("http") else route.continue_())
+            # Offline by design: the page needs nothing from the network.
+            page.route("**/*", lambda route: route.abort() if route.request.url.startswith("http")
+                       else route.continue_())
             page.set_content(html, wait_until="load")
             page.emulate_media(media="print")
             page.pdf(path=str(path), format="A4", print_background=True,
