@@ -22,7 +22,7 @@ def as_float_array(values, name):
         return arr.astype(np.float64)
     except (TypeError, ValueError):
         i = _first_non_numeric(arr)
-        raise DataError(f"{name} must be numeric; found {_plain(arr[i])!r} at row {i}") from None
+        raise DataError(f"{name} must be numeric; found {plain(arr[i])!r} at row {i}") from None
 
 
 def _first_non_numeric(arr):
@@ -34,7 +34,8 @@ def _first_non_numeric(arr):
     return 0
 
 
-def _plain(value):
+def plain(value):
+    """A numpy scalar as the Python number it holds (for messages); anything else unchanged."""
     return value.item() if isinstance(value, np.generic) else value
 
 
@@ -43,7 +44,7 @@ def require_finite(arr, name):
     if bad.any():
         idx = np.flatnonzero(bad)
         raise DataError(
-            f"{name} must be finite numbers; found {_plain(arr[idx[0]])!r} in {idx.size} "
+            f"{name} must be finite numbers; found {plain(arr[idx[0]])!r} in {idx.size} "
             f"row(s), first at row {idx[0]}"
         )
 
@@ -63,8 +64,23 @@ def require_real(value, name, *, low=-math.inf, high=math.inf, low_open=False, h
     if not ok:
         lo = "(" if low_open or (low == -math.inf and not allow_inf) else "["
         hi = ")" if high_open or (high == math.inf and not allow_inf) else "]"
-        raise ParameterError(f"{name} must be in {lo}{low:g}, {high:g}{hi}; found {_plain(value)!r}")
+        raise ParameterError(f"{name} must be in {lo}{low:g}, {high:g}{hi}; found {plain(value)!r}")
     return x
+
+
+def require_whole(value, message, *, low, high=math.inf):
+    """``value`` as an int in [low, high], or ParameterError(``message``).
+
+    Accepts ints and floats with no fractional part (``3.0``); refuses
+    ``2.5``, NaN, infinities and anything that is not a number.
+    """
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise ParameterError(message) from None
+    if not (math.isfinite(x) and x == int(x) and low <= x <= high):
+        raise ParameterError(message)
+    return int(x)
 
 
 def readonly(arr):

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._checks import as_float_array, readonly, require_finite
+from ._checks import as_float_array, plain, readonly, require_finite
 from .errors import DataError
 
 MSG_LENGTHS = "Found input variables with inconsistent numbers of samples: {}"
@@ -225,15 +225,11 @@ def _as_labels(labels, name):
     bad = ~((numeric == 0) | (numeric == 1))
     if bad.any():
         idx = np.flatnonzero(bad)
-        raise DataError(MSG_LABELS.format(name, _plain(y[idx[0]]), idx.size, idx[0]))
+        raise DataError(MSG_LABELS.format(name, plain(y[idx[0]]), idx.size, idx[0]))
     return numeric == 1
-
-
-def _plain(value):
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def _require(ok, arr, template, name):
     if not ok.all():
         idx = np.flatnonzero(~ok)
-        raise DataError(template.format(name, _plain(arr[idx[0]]), idx.size, idx[0]))
+        raise DataError(template.format(name, plain(arr[idx[0]]), idx.size, idx[0]))
