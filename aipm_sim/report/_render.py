@@ -54,13 +54,14 @@ def template_path():
 def report_parameters(**inputs):
     """The papermill parameters for ``inputs`` (those of :func:`analyse`): plain, JSON-able values.
 
-    A data path is made absolute, since the template runs in a temporary folder.
+    Data and scenario file paths are made absolute, since the template runs
+    in a temporary folder.
     """
     params = {}
     for name, given in inputs.items():
         if given is None:
             continue
-        if name == "data":
+        if name == "data" or (name == "scenario" and _is_path(given)):
             given = str(Path(given).resolve())
         elif name == "date":
             given = given.isoformat()
@@ -68,6 +69,12 @@ def report_parameters(**inputs):
             given = {str(k): _plain(v) for k, v in dict(given).items()}
         params[name] = _plain(given)
     return params
+
+
+def _is_path(scenario):
+    """True when ``scenario`` names a file rather than a preset (as :func:`aipm_sim.load_scenario` decides)."""
+    text = str(scenario)
+    return isinstance(scenario, Path) or text.endswith(".toml") or "/" in text or "\\" in text
 
 
 def _plain(v):

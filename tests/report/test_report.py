@@ -181,6 +181,8 @@ def test_parameters_are_plain_and_data_paths_absolute(toy_csv, monkeypatch):
     params = report.report_parameters(data="toy.csv", value={"fp": np.float64(-4)}, volume=None, title="T")
     assert params == {"data": str(toy_csv.resolve()), "value": {"fp": -4.0}, "title": "T"}
     assert type(params["value"]["fp"]) is float
+    assert report.report_parameters(scenario="mine.toml")["scenario"] == str(toy_csv.parent.resolve() / "mine.toml")
+    assert report.report_parameters(scenario="fraud_detection")["scenario"] == "fraud_detection"  # a preset
 
 
 def test_stderr_is_taken_out_of_the_report():
