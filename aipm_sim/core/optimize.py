@@ -10,11 +10,13 @@ import numpy as np
 
 from ._checks import readonly, require_real
 from .curve import OperatingPoint, ThresholdCurve
-from .errors import ConstraintError
+from .errors import ConstraintError, ParameterError
 from .value import ValueModel
 
 #: Slack for comparing a computed rate with a bound (absorbs float rounding).
 TOLERANCE = 1e-12
+
+MSG_LABEL = "{} must be a non-empty text (e.g. {!r}) or None; found {!r}"
 
 # name -> (kind, metric, allowed range of the bound)
 CONSTRAINTS = {
@@ -76,6 +78,11 @@ class Decision:
     near_optimal : NearOptimalBand
     volume : float or None
         Cases per period used to scale the value.
+    period : str or None
+        Name of the period ``volume`` counts cases in (``"day"``,
+        ``"month"``), for labels; None: not said.
+    currency : str or None
+        Name of the money unit of the values (``"EUR"``), for labels; None: not said.
     curve, value_model
         The inputs.
     values : ndarray of shape (len(curve),)
@@ -96,6 +103,8 @@ class Decision:
     value_model: ValueModel
     values: np.ndarray
     feasible: np.ndarray
+    period: str | None = None
+    currency: str | None = None
 
     @property
     def index(self):
@@ -103,10 +112,16 @@ class Decision:
         return self.point.index
 
     def to_dict(self):
-        """Plain-Python summary (for JSON): the operating point plus value and constraints."""
+        """Plain-Python summary (for JSON): the operating point plus value and constraints.
+
+        ``period`` and ``currency`` are included when they are known.
+        """
         out = {"threshold": self.threshold, "value": self.value}
         out.update({k: v for k, v in self.point.to_dict().items() if k not in ("threshold", "index")})
         out["volume"] = self.volume
+        for label in ("period", "currency"):
+            if getattr(self, label) is not None:
+                out[label] = getattr(self, label)
         out["unconstrained_value"] = self.unconstrained_value
         out["constraints"] = dict(self.constraints)
         out["binding"] = list(self.binding)
@@ -144,6 +159,8 @@ def optimize(
     max_alerts=None,
     volume=None,
     tolerance=0.01,
+    period=None,
+    currency=None,
 ):
     """The threshold with the highest value among those meeting every constraint.
 
@@ -162,6 +179,11 @@ def optimize(
         Cases per period; values are then currency per period.
     tolerance : float
         Width of the near-optimal band, a fraction of ``|best value|``.
+    period : str, optional
+        Name of the period ``volume`` counts cases in (``"day"``, ``"month"``);
+        stored on the Decision for labels (charts then say "value per month").
+    currency : str, optional
+        Name of the money unit (``"EUR"``); stored on the Decision for labels.
 
     Returns
     -------
@@ -193,6 +215,8 @@ def optimize(
     if volume is not None:
         volume = require_real(volume, "volume", low=0.0, low_open=True)
     tolerance = require_real(tolerance, "tolerance", low=0.0)
+    period = _label(period, "period", "day")
+    currency = _label(currency, "currency", "EUR")
 
     values = value_model.value(curve, volume=volume)
     masks = {name: constraint_mask(curve, name, b, volume=volume) for name, b in bounds.items()}
@@ -238,7 +262,16 @@ def optimize(
         value_model=value_model,
         values=readonly(np.asarray(values, dtype=np.float64).copy()),
         feasible=readonly(feasible),
+        period=period,
+        currency=currency,
     )
+
+
+def _label(value, name, example):
+    """A label argument: None or a non-empty string, returned as given."""
+    if value is None or (isinstance(value, str) and value.strip()):
+        return value
+    raise ParameterError(MSG_LABEL.format(name, example, value))
 
 
 def _best_row(values, feasible):

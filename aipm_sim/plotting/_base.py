@@ -135,16 +135,33 @@ def threshold_coordinate(thresholds, scale):
     return t
 
 
+#: Words for a period or a money unit nobody named.
+UNNAMED_PERIOD = "period"
+UNNAMED_CURRENCY = "currency"
+
+
 def period_words(volume, period):
-    """``'per day'`` when a volume (cases per period) is known, else ``'in the data'``."""
-    return f"per {period}" if volume is not None else "in the data"
+    """``'per day'`` when a volume (cases per period) is known, else ``'in the data'``.
+
+    ``period`` None (not said) gives ``'per period'``: never a guessed unit.
+    """
+    if volume is None:
+        return "in the data"
+    return f"per {UNNAMED_PERIOD if period is None else period}"
 
 
 def money_label(volume, period, currency):
-    """Axis label of a money axis, with its unit."""
+    """Axis label of a money axis, with its unit (``currency`` None: ``'currency'``)."""
+    currency = UNNAMED_CURRENCY if currency is None else currency
     if volume is not None:
-        return f"value per {period} ({currency})"
+        return f"value {period_words(volume, period)} ({currency})"
     return f"total value of the data's cases ({currency})"
+
+
+def decision_labels(decision, period=None, currency=None):
+    """``(period, currency)`` for a chart of ``decision``: the arguments given, else the decision's own."""
+    return (decision.period if period is None else period,
+            decision.currency if currency is None else currency)
 
 
 def fmt_money(x, currency=""):

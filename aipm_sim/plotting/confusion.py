@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 
 from ..core.value import ValueModel
-from ._base import CELL_NAMES, COLORS, KEEP, fmt_count, fmt_fraction, fmt_money, get_axes, period_words
+from ._base import (CELL_NAMES, COLORS, KEEP, decision_labels, fmt_count, fmt_fraction, fmt_money, get_axes,
+                    period_words)
 
 CAPTION = "Every case at this threshold: green = right call, red = mistake."
 COLUMNS = ("flagged", "not flagged")
@@ -57,8 +58,10 @@ class ConfusionMatrixDisplay:
         Adds the money of each cell (:func:`cell_values`).
     volume : float, optional
         Cases per period: counts and money become per period.
-    period : str
-    currency : str
+    period : str, optional
+        Name of the period ("day"); None says "per period".
+    currency : str, optional
+        Name of the money unit, shown after each cell's value (None: no unit shown).
 
     Attributes
     ----------
@@ -72,7 +75,7 @@ class ConfusionMatrixDisplay:
     caption_ : Text
     """
 
-    def __init__(self, *, point, value_model=None, volume=None, period="day", currency="currency"):
+    def __init__(self, *, point, value_model=None, volume=None, period=None, currency=None):
         self.point = point
         self.value_model = value_model
         self.volume = volume
@@ -81,17 +84,21 @@ class ConfusionMatrixDisplay:
         self.ax_ = None
 
     @classmethod
-    def from_point(cls, point, *, value_model=None, volume=None, period="day", currency="currency",
+    def from_point(cls, point, *, value_model=None, volume=None, period=None, currency=None,
                    ax=None, **kwargs):
         """Draw the table of one :class:`~aipm_sim.OperatingPoint`."""
         return cls(point=point, value_model=value_model, volume=volume, period=period,
                    currency=currency).plot(ax=ax, **kwargs)
 
     @classmethod
-    def from_decision(cls, decision, *, threshold=None, period="day", currency="currency", ax=None,
+    def from_decision(cls, decision, *, threshold=None, period=None, currency=None, ax=None,
                       **kwargs):
-        """Draw a Decision's table at its optimum (or at ``threshold``), with its money."""
+        """Draw a Decision's table at its optimum (or at ``threshold``), with its money.
+
+        ``period`` and ``currency`` default to the decision's own.
+        """
         point = decision.point if threshold is None else decision.curve.at(threshold)
+        period, currency = decision_labels(decision, period, currency)
         return cls.from_point(point, value_model=decision.value_model, volume=decision.volume,
                               period=period, currency=currency, ax=ax, **kwargs)
 
@@ -151,7 +158,7 @@ class ConfusionMatrixDisplay:
                 f"{fmt_fraction(self.rates_[cell])} of {RATES[cell]}",
             ]
             if self.money_:
-                lines.append(f"value {fmt_money(self.money_[cell])} {where}")
+                lines.append(f"value {fmt_money(self.money_[cell], self.currency or '')} {where}")
             text.set_text("\n".join(lines))
         return self
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.errors import ParameterError
-from ._base import COLORS, KEEP, MSG_LOG_SCALE, check_scale, finite_or, get_axes, period_words
+from ._base import COLORS, KEEP, MSG_LOG_SCALE, check_scale, decision_labels, finite_or, get_axes, period_words
 
 #: Lowest score shown on a log axis, as a fraction of the highest.
 LOG_RANGE = 1e-6
@@ -81,7 +81,8 @@ class ScoreDistributionDisplay:
     xscale : {"linear", "log"}
     volume : float, optional
         Cases per period the counts refer to (labels only).
-    period : str
+    period : str, optional
+        Name of the period ("day"); None says "per period".
 
     Attributes
     ----------
@@ -90,7 +91,7 @@ class ScoreDistributionDisplay:
     """
 
     def __init__(self, *, edges, positives, negatives, point=None, log=False, xscale="linear",
-                 volume=None, period="day"):
+                 volume=None, period=None):
         self.edges = edges
         self.positives = positives
         self.negatives = negatives
@@ -110,13 +111,25 @@ class ScoreDistributionDisplay:
 
     @classmethod
     def from_curve(cls, curve, *, threshold=None, bins=50, log=False, xscale="linear", volume=None,
-                   period="day", ax=None, **kwargs):
+                   period=None, ax=None, **kwargs):
         """Histogram of a curve's scores (:func:`class_histogram`), counts per period with ``volume``."""
         point = None if threshold is None else curve.at(threshold)
         return cls(
             **cls.arrays_from_curve(curve, bins=bins, xscale=xscale, volume=volume),
             point=point, log=log, xscale=xscale, volume=volume, period=period,
         ).plot(ax=ax, **kwargs)
+
+    @classmethod
+    def from_decision(cls, decision, *, threshold=None, bins=50, log=False, xscale="linear", period=None,
+                      ax=None, **kwargs):
+        """Histogram of a Decision's curve, counts per period of its volume; ``threshold`` defaults to its own.
+
+        ``period`` defaults to the decision's own.
+        """
+        period, _ = decision_labels(decision, period)
+        return cls.from_curve(decision.curve, threshold=decision.threshold if threshold is None else threshold,
+                              bins=bins, log=log, xscale=xscale, volume=decision.volume, period=period,
+                              ax=ax, **kwargs)
 
     @classmethod
     def from_scores(cls, score_set, *, threshold=None, **kwargs):

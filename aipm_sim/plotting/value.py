@@ -12,6 +12,7 @@ from ._base import (
     MSG_LOG_SCALE,
     check_scale,
     compact_money,
+    decision_labels,
     finite_or,
     fmt_money,
     get_axes,
@@ -77,10 +78,10 @@ class ValueCurveDisplay:
         a dot on the value curve.
     volume : float, optional
         Cases per period behind ``values`` (only used for labels).
-    period : str
-        Name of the period ("day").
-    currency : str
-        Name of the money unit, shown on the value axis.
+    period : str, optional
+        Name of the period ("day"); None says "per period".
+    currency : str, optional
+        Name of the money unit, shown on the value axis; None says "currency".
     xscale : {"linear", "log"}
     max_points : int or None
 
@@ -91,7 +92,7 @@ class ValueCurveDisplay:
     """
 
     def __init__(self, *, thresholds, values, feasible=None, optimum_index=None, band=None,
-                 point=None, volume=None, period="day", currency="currency", xscale="linear",
+                 point=None, volume=None, period=None, currency=None, xscale="linear",
                  max_points=MAX_POINTS):
         self.thresholds = thresholds
         self.values = values
@@ -119,30 +120,31 @@ class ValueCurveDisplay:
 
     # -- constructors ---------------------------------------------------------------
     @classmethod
-    def from_decision(cls, decision, *, threshold=None, ax=None, period="day", currency="currency",
+    def from_decision(cls, decision, *, threshold=None, ax=None, period=None, currency=None,
                       xscale="linear", max_points=MAX_POINTS, **kwargs):
         """Draw a :class:`~aipm_sim.Decision`: its values, optimum, band and constraints.
 
         ``threshold`` (a score) marks the current point; default: the optimum.
+        ``period`` and ``currency`` default to the decision's own
+        (:attr:`~aipm_sim.Decision.period`, :attr:`~aipm_sim.Decision.currency`).
         """
         curve = decision.curve
         point = decision.point if threshold is None else curve.at(threshold)
+        period, currency = decision_labels(decision, period, currency)
         return cls(
             **cls.arrays_from_decision(decision), point=point, volume=decision.volume,
             period=period, currency=currency, xscale=xscale, max_points=max_points,
         ).plot(ax=ax, **kwargs)
 
     @classmethod
-    def from_curve(cls, curve, value_model, *, threshold=None, volume=None, ax=None, period="day",
-                   currency="currency", xscale="linear", max_points=MAX_POINTS, **constraints):
+    def from_curve(cls, curve, value_model, *, threshold=None, volume=None, ax=None, period=None,
+                   currency=None, xscale="linear", max_points=MAX_POINTS, **constraints):
         """Optimise (:func:`aipm_sim.optimize`) and draw the result; ``constraints`` as there."""
         from ..core import optimize
 
-        decision = optimize(curve, value_model, volume=volume, **constraints)
-        return cls.from_decision(
-            decision, threshold=threshold, ax=ax, period=period, currency=currency,
-            xscale=xscale, max_points=max_points,
-        )
+        decision = optimize(curve, value_model, volume=volume, period=period, currency=currency,
+                            **constraints)
+        return cls.from_decision(decision, threshold=threshold, ax=ax, xscale=xscale, max_points=max_points)
 
     @staticmethod
     def arrays_from_decision(decision):

@@ -46,7 +46,8 @@ from ..plotting import (
     ValueCurveDisplay,
     iso_value_slope,
 )
-from ..plotting._base import fmt_count, fmt_fraction, fmt_money, fmt_threshold
+from ..plotting._base import (UNNAMED_CURRENCY, UNNAMED_PERIOD, fmt_count, fmt_fraction, fmt_money, fmt_threshold,
+                              period_words)
 from ._canvas import FigureImage
 
 #: Cases behind a :class:`BinormalModel`'s analytic curve when no volume is given.
@@ -63,6 +64,7 @@ MSG_VALUE_MODEL = "value_model must be a ValueModel; found {}"
 MSG_CONSTRAINT = "unknown constraint {!r}; the constraints are: {}"
 MSG_SAMPLE_SIZE = "sample_size must be one of {}; found {!r}"
 MSG_SCALE = "threshold_scale must be 'auto', 'linear' or 'log'; found {!r}"
+MSG_VOLUME = "volume must be a positive number of cases per {}; found {!r}"
 
 # Notes shown in the readout, in a product manager's words.
 NOTE_NOTHING_FLAGGED = "Nothing is flagged at this threshold, so precision is undefined."
@@ -130,8 +132,8 @@ class ExplorerResult:
         Active constraints (read-only).
     volume : float or None
         Cases per period.
-    period : str
-        Name of the period ("day").
+    period : str or None
+        Name of the period ("day"); None: not said ("per period").
     notes : tuple of str
         Degenerate states and warnings, in words (also shown in the readout).
     """
@@ -150,13 +152,13 @@ class ExplorerResult:
     value_model: ValueModel
     constraints: types.MappingProxyType
     volume: float | None
-    period: str
+    period: str | None
     notes: tuple
 
     def summary(self):
         """The state in a few plain lines (deterministic: fit for a strictly checked notebook cell)."""
         p = self.point
-        where = f"per {self.period}" if self.volume is not None else "in the data"
+        where = period_words(self.volume, self.period)
         lines = [
             f"threshold {fmt_threshold(p.threshold)}: flag cases scoring at or above it",
             f"precision {fmt_fraction(p.precision)}, recall {fmt_fraction(p.recall)}, "
@@ -175,7 +177,7 @@ class ExplorerResult:
     def gap_words(self):
         """The gap to the optimum in words: "this is the best threshold", "... earns 120 less per day"."""
         gap = self.gap_to_optimum
-        where = f"per {self.period}" if self.volume is not None else "in the data"
+        where = period_words(self.volume, self.period)
         if not math.isfinite(gap):
             return "no threshold meets every constraint"
         if abs(gap) <= 1e-9 * max(1.0, abs(self.best_value)):
@@ -184,6 +186,17 @@ class ExplorerResult:
         if gap > 0:
             return f"this threshold earns {amount} less {where}"
         return f"this threshold earns {amount} more {where} but breaks a constraint"
+
+
+def _positive_volume(volume, period):
+    """``volume`` as a positive finite float, or ParameterError(MSG_VOLUME) naming it."""
+    try:
+        x = float(volume)
+    except (TypeError, ValueError):
+        x = math.nan
+    if not (math.isfinite(x) and x > 0):
+        raise ParameterError(MSG_VOLUME.format(UNNAMED_PERIOD if period is None else period, volume))
+    return x
 
 
 def _known_degenerate(message):
@@ -206,10 +219,10 @@ class ThresholdExplorer:
         Cases per period: values and alerts are then per period (e.g. per
         day). A BinormalModel without a volume uses
         ``DEFAULT_MODEL_CASES`` cases per period.
-    period : str
-        Name of the period, for labels ("day").
-    currency : str
-        Name of the money unit, for labels.
+    period : str, optional
+        Name of the period, for labels ("day"); None says "per period".
+    currency : str, optional
+        Name of the money unit, for labels; None says "currency".
     threshold : float, optional
         Starting threshold (default: the optimum).
     sample_size : int, optional
@@ -255,7 +268,7 @@ class ThresholdExplorer:
     result : ExplorerResult
     """
 
-    def __init__(self, source, value_model, *, volume=None, period="day", currency="currency",
+    def __init__(self, source, value_model, *, volume=None, period=None, currency=None,
                  threshold=None, sample_size=None, seed=0, threshold_scale="auto", log_counts=True,
                  render=True, **constraints):
         import ipywidgets as widgets
@@ -278,9 +291,7 @@ class ThresholdExplorer:
             if volume is None:
                 volume = DEFAULT_MODEL_CASES
         if volume is not None:
-            volume = float(volume)
-            if not (math.isfinite(volume) and volume > 0):
-                raise ParameterError(f"volume must be a positive number of cases per {period}; found {volume!r}")
+            volume = _positive_volume(volume, period)
         self.value_model = value_model
         self.volume = volume
         self.period = period
@@ -326,7 +337,8 @@ class ThresholdExplorer:
         self._masks = {name: constraint_mask(curve, name, bound, volume=vol)
                        for name, bound in self.constraints.items()}
         try:
-            self.decision = optimize(curve, vm, volume=vol, **self.constraints)
+            self.decision = optimize(curve, vm, volume=vol, period=self.period, currency=self.currency,
+                                     **self.constraints)
             self._infeasible_reason = None
             self._values = self.decision.values
             self._feasible = self.decision.feasible
@@ -397,8 +409,12 @@ class ThresholdExplorer:
         return f"{words} {'≥' if kind == 'min' else '≤'} {bound:g}"
 
     @property
+    def _currency_words(self):
+        return UNNAMED_CURRENCY if self.currency is None else self.currency
+
+    @property
     def _where(self):
-        return f"per {self.period}" if self.volume is not None else "in the data"
+        return period_words(self.volume, self.period)
 
     # ------------------------------------------------------------------------- callbacks
     def _compute(self, fn, *args, initial=False):
@@ -795,7 +811,7 @@ class ThresholdExplorer:
             ("recall", fmt_fraction(p.recall), "of positives are flagged"),
             ("alert rate", fmt_fraction(p.alert_rate), "of all cases are flagged"),
             (f"alerts {where}", fmt_count(r.alerts_per_period), "cases to review"),
-            (f"value {where}", fmt_money(r.value), self.currency),
+            (f"value {where}", fmt_money(r.value), self._currency_words),
             ("gap to the optimum", self._gap_text(r), r.gap_words()),
         ]
         cell = ("display:inline-block;min-width:9.5em;margin:0 6px 6px 0;padding:4px 8px;"
@@ -829,7 +845,7 @@ class ThresholdExplorer:
         )
         threshold_row = w.HBox([self.alerts, self.goto_optimum], layout=w.Layout(flex_flow="row wrap"))
         money_help = w.HTML(
-            f"Money per case ({html.escape(self.currency)}): gains positive, costs negative "
+            f"Money per case ({html.escape(self._currency_words)}): gains positive, costs negative "
             "(a review costing 5 is −5). '× amount' terms take that share of the case's amount."
         )
         money = w.VBox([money_help, w.GridBox(

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import aipm_sim as am
 from aipm_sim.core.errors import ConstraintError, DegenerateWarning, ParameterError
-from aipm_sim.core.optimize import TOLERANCE
+from aipm_sim.core.optimize import MSG_LABEL, TOLERANCE
 
 inf, nan = math.inf, math.nan
 CELLS = ("tp", "fp", "fn", "tn")
@@ -233,6 +233,18 @@ def test_decision_outputs():
         d.threshold = 0.5
 
 
+def test_period_and_currency_are_labels_carried_by_the_decision():
+    vm = am.ValueModel(tp=10, fp=-4)
+    plain = am.optimize(toy(), vm, volume=80)
+    labelled = am.optimize(toy(), vm, volume=80, period="month", currency="EUR")
+    assert (plain.period, plain.currency) == (None, None)
+    assert (labelled.period, labelled.currency) == ("month", "EUR")
+    # Labels only: the numbers are the same.
+    assert labelled.value == plain.value and labelled.threshold == plain.threshold
+    assert "period" not in plain.to_dict() and "currency" not in plain.to_dict()
+    assert labelled.to_dict()["period"] == "month" and labelled.to_dict()["currency"] == "EUR"
+
+
 # -- constraint errors --------------------------------------------------------------------------------
 def test_toy_pair_conflict_with_undefined_precision():
     # max_alert_rate=0 leaves only row 0 (nothing flagged), where precision is undefined.
@@ -325,6 +337,9 @@ def test_pair_conflict_message_with_brute_force_reachable_value(fraud, kwargs, r
         ({"volume": 0}, "volume must be in (0, inf); found 0"),
         ({"volume": inf}, "volume must be in (0, inf); found inf"),
         ({"tolerance": -0.01}, "tolerance must be in [0, inf); found -0.01"),
+        ({"period": ""}, MSG_LABEL.format("period", "day", "")),
+        ({"period": 30}, MSG_LABEL.format("period", "day", 30)),
+        ({"currency": "  "}, MSG_LABEL.format("currency", "EUR", "  ")),
     ],
 )
 def test_argument_errors(kwargs, message):

@@ -47,7 +47,18 @@ def test_volume_makes_counts_and_money_per_period(ax):
     p = decision.point
     assert d.counts_ == {c: getattr(p, c) * 100 for c in ("tp", "fn", "fp", "tn")}
     assert sum(d.money_.values()) == pytest.approx(decision.value)
-    assert "cases per day" in d.texts_["tn"].get_text()
+    # The decision does not say which period: never a guessed "per day".
+    assert "cases per period" in d.texts_["tn"].get_text()
+
+
+def test_from_decision_uses_the_decisions_period_and_currency(ax):
+    decision = am.optimize(toy_curve(), am.ValueModel(tp=20, fp=-5), volume=800, period="month", currency="EUR")
+    d = ConfusionMatrixDisplay.from_decision(decision, ax=ax)
+    # Best: flag down to 0.3 (3 positives, 4 negatives: 60 - 20); 8 cases stand for 800 a month.
+    assert d.texts_["tp"].get_text().splitlines()[1] == "300 cases per month"
+    assert d.texts_["tp"].get_text().splitlines()[-1] == "value +6,000 EUR per month"  # 3 x 100 x 20
+    d2 = ConfusionMatrixDisplay.from_decision(decision, period="week", currency="USD", ax=ax)
+    assert d2.texts_["tp"].get_text().splitlines()[-1] == "value +6,000 USD per week"
 
 
 def test_set_threshold_and_update_rewrite_the_same_texts(ax):
@@ -58,7 +69,7 @@ def test_set_threshold_and_update_rewrite_the_same_texts(ax):
     assert d.texts_["tp"] is text
     assert text.get_text().splitlines()[1:] == ["3 cases in the data", "100.0% of positives"]
     d.update(value_model=am.ValueModel(tp=1), volume=16)
-    assert text.get_text().splitlines()[1:] == ["6 cases per day", "100.0% of positives", "value +6.00 per day"]
+    assert text.get_text().splitlines()[1:] == ["6 cases per period", "100.0% of positives", "value +6.00 per period"]
 
 
 def test_rates_without_positives_are_undefined():

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
-from .plotting_data import toy_curve
+from .plotting_data import LABELS, SCORES, toy_curve
 
 import aipm_sim as am
 from aipm_sim.core.errors import ParameterError
@@ -86,7 +86,20 @@ def test_volume_scales_counts_and_log_axis_shows_gaps(ax):
     want = np.where(pos > 0, pos * 10, np.nan)  # 80 cases per day / 8 cases in the data
     assert_array_equal(d.positive_line_.get_data().values, want)
     assert ax.get_yscale() == "log"
-    assert ax.get_ylabel() == "cases per day (log scale)"
+    assert ax.get_ylabel() == "cases per period (log scale)"  # no period named: none guessed
+    named = ScoreDistributionDisplay.from_curve(curve, bins=9, volume=80, period="day")
+    assert named.ax_.get_ylabel() == "cases per day"
+
+
+def test_from_decision_counts_per_period_of_the_decision(ax):
+    curve = toy_curve()
+    decision = am.optimize(curve, am.ValueModel(tp=20, fp=-5), volume=80, period="month")
+    d = ScoreDistributionDisplay.from_decision(decision, bins=9, ax=ax)
+    scores, labels = np.array(SCORES), np.array(LABELS, dtype=bool)
+    want, _ = np.histogram(scores[labels], bins=np.linspace(0.05, 0.95, 10))
+    assert_allclose(d.positive_line_.get_data().values, want * 10)  # 80 a month / 8 cases in the data
+    assert ax.get_ylabel() == "cases per month"
+    assert_array_equal(d.threshold_line_.get_xdata(), [decision.threshold] * 2)
 
 
 def test_from_scores_equals_from_curve(ax):

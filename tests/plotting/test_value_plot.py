@@ -48,6 +48,18 @@ def test_units_words_and_caption(ax):
     assert legend == ["value per week", "best threshold", "current threshold", "within 1% of the best"]
 
 
+def test_from_decision_labels_with_the_decisions_period_and_currency(ax):
+    decision = am.optimize(toy_curve(), am.ValueModel(tp=10, fp=-3), volume=500, period="month", currency="EUR")
+    ValueCurveDisplay.from_decision(decision, ax=ax)
+    assert ax.get_ylabel() == "value per month (EUR)"
+    assert [t.get_text() for t in ax.get_legend().get_texts()][0] == "value per month"
+    unnamed = am.optimize(toy_curve(), am.ValueModel(tp=10, fp=-3), volume=500)
+    ValueCurveDisplay.from_decision(unnamed, ax=ax)
+    assert ax.get_ylabel() == "value per period (currency)"  # never a guessed "per day"
+    ValueCurveDisplay.from_curve(toy_curve(), am.ValueModel(tp=10, fp=-3), volume=500, period="day", ax=ax)
+    assert ax.get_ylabel() == "value per day (currency)"
+
+
 def test_total_value_label_without_volume(ax):
     ValueCurveDisplay.from_decision(am.optimize(toy_curve(), am.ValueModel(tp=10, fp=-3)), ax=ax)
     assert ax.get_ylabel() == "total value of the data's cases (currency)"

@@ -18,6 +18,7 @@ from aipm_sim.widgets.explorer import (
     NOTE_NOTHING_FLAGGED,
     NOTE_SINGLE_SCORE,
     SAMPLE_SIZES,
+    MSG_VOLUME,
 )
 
 SCORES = np.array([0.95, 0.8, 0.6, 0.6, 0.4, 0.3, 0.2, 0.05])
@@ -86,8 +87,11 @@ def test_bad_arguments_are_named():
         ThresholdExplorer(am.BinormalModel(prevalence=0.1, auc=0.8), MONEY, sample_size=123)
     with pytest.raises(ParameterError, match="^threshold_scale must be 'auto', 'linear' or 'log'; found 'ln'$"):
         ThresholdExplorer(toy_curve(), MONEY, threshold_scale="ln")
-    with pytest.raises(ParameterError, match="^volume must be a positive number of cases per day; found -1.0$"):
-        ThresholdExplorer(toy_curve(), MONEY, volume=-1)
+    with pytest.raises(ParameterError, match="^" + re.escape(MSG_VOLUME.format("day", -1)) + "$"):
+        ThresholdExplorer(toy_curve(), MONEY, volume=-1, period="day")
+    for bad in ("10k", [1], math.nan, math.inf, 0):
+        with pytest.raises(ParameterError, match="^" + re.escape(MSG_VOLUME.format("period", bad)) + "$"):
+            ThresholdExplorer(toy_curve(), MONEY, volume=bad)
 
 
 # ------------------------------------------------------------------------ the threshold
@@ -351,7 +355,7 @@ def test_rendering_sends_pngs_and_a_move_only_redraws_what_moves():
 
 
 def test_css_classes_and_descriptions_for_browser_tests():
-    ex = explorer(am.BinormalModel(prevalence=0.02, auc=0.85))
+    ex = explorer(am.BinormalModel(prevalence=0.02, auc=0.85), period="day")
     assert "aipm-threshold" in ex.threshold._dom_classes and ex.threshold.description == "threshold"
     assert "aipm-kpis" in ex.kpis._dom_classes
     assert "aipm-goto-optimum" in ex.goto_optimum._dom_classes and ex.goto_optimum.description == "go to optimum"
@@ -360,6 +364,9 @@ def test_css_classes_and_descriptions_for_browser_tests():
     bundle = ex._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert re.match(r"^ThresholdExplorer\(threshold [0-9.]+, value [-+][0-9,.]+ per day\)$", repr(ex))
+    unnamed = explorer(am.BinormalModel(prevalence=0.02, auc=0.85))
+    assert unnamed.alerts.description == "alerts per period"  # no period named: none guessed
+    assert "per period" in unnamed.result.summary() and "per day" not in unnamed.result.summary()
 
 
 def test_log_slider_for_low_prevalence_probabilities_linear_otherwise():
