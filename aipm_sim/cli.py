@@ -36,12 +36,19 @@ def _add_data_arguments(p, *, required=True):
 
 
 def _add_value_arguments(p):
+    """--tp … --tn-amount; None when not given (a cell not given is worth 0)."""
     for cell in ("tp", "fp", "fn", "tn"):
-        p.add_argument(f"--{cell}", type=float, default=0.0, metavar="V",
-                       help=f"value per {cell.upper()} case (gain > 0, cost < 0)")
+        p.add_argument(f"--{cell}", type=float, metavar="V",
+                       help=f"value per {cell.upper()} case (gain > 0, cost < 0; default 0)")
     for cell in ("tp", "fp", "fn", "tn"):
-        p.add_argument(f"--{cell}-amount", type=float, default=0.0, metavar="V",
-                       help=f"fraction of the amount gained (> 0) or lost (< 0) per {cell.upper()} case")
+        p.add_argument(f"--{cell}-amount", type=float, metavar="V",
+                       help=f"fraction of the amount gained (> 0) or lost (< 0) per {cell.upper()} case (default 0)")
+
+
+def _value_cells(args):
+    """The value-model cells given on the command line, name -> float."""
+    names = ("tp", "fp", "fn", "tn", "tp_amount", "fp_amount", "fn_amount", "tn_amount")
+    return {name: getattr(args, name) for name in names if getattr(args, name) is not None}
 
 
 def _add_constraint_arguments(p):
@@ -119,11 +126,7 @@ def _add_report_arguments(p):
     p.add_argument("--label", metavar="COL", help="column of 0/1 outcomes (with --data)")
     p.add_argument("--amount", metavar="COL", help="column of amounts (currency per case, >= 0)")
     p.add_argument("--weight", metavar="COL", help="column of row weights (cases each row stands for)")
-    for cell in ("tp", "fp", "fn", "tn"):
-        p.add_argument(f"--{cell}", type=float, metavar="V", help=f"value per {cell.upper()} case (gain > 0, cost < 0)")
-    for cell in ("tp", "fp", "fn", "tn"):
-        p.add_argument(f"--{cell}-amount", type=float, metavar="V",
-                       help=f"fraction of the amount gained (> 0) or lost (< 0) per {cell.upper()} case")
+    _add_value_arguments(p)
     _add_constraint_arguments(p)
     p.add_argument("--period", metavar="WORD", help="the period of --volume (default: day; scenarios: month)")
     p.add_argument("--currency", metavar="WORD", help="name of the money unit (with --data; default: currency)")
@@ -136,10 +139,7 @@ MSG_SET_TWICE = "--set {} is given twice"
 def _run_report(args):
     from .report import build_report
 
-    cells = ("tp", "fp", "fn", "tn")
-    value = {c: getattr(args, c) for c in cells if getattr(args, c) is not None}
-    value.update({f"{c}_amount": getattr(args, f"{c}_amount") for c in cells
-                  if getattr(args, f"{c}_amount") is not None})
+    value = _value_cells(args)
     names = ("min_recall", "min_precision", "max_alert_rate", "max_fpr", "max_alerts")
     constraints = {n: getattr(args, n) for n in names if getattr(args, n) is not None}
     overrides = {}
@@ -210,8 +210,7 @@ def _run_scenario_optimize(args):
     given = [f"--{name.replace('_', '-')}" for name in
              ("min_recall", "min_precision", "max_alert_rate", "max_fpr", "max_alerts", "volume", "score", "label",
               "amount", "weight") if getattr(args, name) is not None]
-    given += [f"--{c.replace('_', '-')}" for c in
-              ("tp", "fp", "fn", "tn", "tp_amount", "fp_amount", "fn_amount", "tn_amount") if getattr(args, c) != 0.0]
+    given += [f"--{c.replace('_', '-')}" for c in _value_cells(args)]
     if given:
         raise ValueError(MSG_SCENARIO_OPTIONS.format(", ".join(given)))
     scenario = _load_scenario(args)
@@ -233,8 +232,7 @@ def _run_optimize(args):
     if args.data is None or args.score is None or args.label is None:
         raise ValueError(MSG_DATA_OR_SCENARIO)
     curve = ThresholdCurve.from_scores(_score_set(args))
-    cells = ("tp", "fp", "fn", "tn")
-    vm = ValueModel(**{c: getattr(args, c) for c in cells}, **{f"{c}_amount": getattr(args, f"{c}_amount") for c in cells})
+    vm = ValueModel(**_value_cells(args))
     decision = optimize(
         curve, vm,
         min_recall=args.min_recall, min_precision=args.min_precision,

@@ -98,13 +98,19 @@ FRAUD_NAMES = ", ".join(am.load_scenario("fraud_detection").parameters)
     (["optimize", "--scenario", "fraud_detection", "--set", "fraud_rat=0.1"],
      sc.MSG_UNKNOWN_PARAMETER.format("fraud_rat", "fraud_detection", FRAUD_NAMES)),
     (["optimize", "--scenario", "fraud_detection", "--set", "fraud_rate=2"],
-     sc.MSG_PARAMETER_RANGE.format("fraud_rate", 1e-05, 0.5, "fraction of orders", "2")),
+     sc.MSG_PARAMETER_RANGE.format("fraud_rate", "[1e-05, 0.5]", "fraction of orders", "2")),
     (["optimize", "--scenario", "fraud_detection", "--set", "fraud_rate=lots"],
      sc.MSG_PARAMETER_NUMBER.format("fraud_rate", "lots")),
+    (["optimize", "--scenario", "fraud_detection", "--set", "orders_per_day=inf"],
+     sc.MSG_PARAMETER_FINITE.format("orders_per_day", "orders per day", "inf")),
+    (["optimize", "--scenario", "fraud_detection", "--set", "chargeback_fee=1e309"],
+     sc.MSG_PARAMETER_FINITE.format("chargeback_fee", "EUR per chargeback", "1e309")),
     (["optimize", "--scenario", "fraud_detection", "--min-recall", "0.5"],
      cli.MSG_SCENARIO_OPTIONS.format("--min-recall")),
     (["optimize", "--scenario", "fraud_detection", "--fp", "-3", "--volume", "10"],
      cli.MSG_SCENARIO_OPTIONS.format("--volume, --fp")),
+    # An explicit 0 is an option given too (value options have no default; the scenario has its own money).
+    (["optimize", "--scenario", "fraud_detection", "--tn-amount", "0"], cli.MSG_SCENARIO_OPTIONS.format("--tn-amount")),
     (["optimize", "data.csv", "--scenario", "fraud_detection"], cli.MSG_BOTH),
     (["optimize"], cli.MSG_DATA_OR_SCENARIO),
     (["optimize", "data.csv", "--score", "s"], cli.MSG_DATA_OR_SCENARIO),
@@ -116,6 +122,16 @@ def test_bad_input_is_one_line_and_status_2(argv, message, capsys):
     status, out, err = run(argv, capsys)
     assert status == 2 and out == ""
     assert err == f"aipm-sim: error: {message}\n"
+
+
+def test_value_options_have_the_same_meaning_for_optimize_and_report():
+    # Not given: None for both commands (a cell not given is worth 0 in the value model).
+    cells = ("tp", "fp", "fn", "tn", "tp_amount", "fp_amount", "fn_amount", "tn_amount")
+    for argv in (["optimize"], ["report", "-o", "r.html"]):
+        args = cli.build_parser().parse_args(argv)
+        assert all(getattr(args, c) is None for c in cells), argv
+        args = cli.build_parser().parse_args(argv + ["--fp", "-2.5", "--fn-amount", "-1"])
+        assert (args.fp, args.fn_amount, args.tp) == (-2.5, -1.0, None)
 
 
 def test_usage_errors(capsys):

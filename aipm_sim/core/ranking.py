@@ -30,18 +30,23 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._checks import as_float_array, readonly, require_finite, require_real
-from .binormal import BinormalModel
+from ._checks import as_float_array, plain, readonly, require_finite, require_real, require_whole
+from .binormal import MSG_AUC, BinormalModel
+from .curve import ThresholdCurve
 from .errors import ConstraintError, DataError, ParameterError
-from .scores import _as_labels, read_table
+from .optimize import _label
+from .scores import MSG_COLUMN, MSG_LENGTHS, _as_labels, _column_array, _numeric_column, read_table
 
-MSG_RANKING_LENGTHS = "Found input variables with inconsistent numbers of samples: {}"
 MSG_RANKING_EMPTY = "the ranking data is empty: at least one scored candidate is needed"
 MSG_NO_POPULARITY = "the ranking data has no popularity column: the popularity rule needs one"
 MSG_K = "k must be a whole number in [1, {}]; found {!r}"
 MSG_K_MAX = "k_max must be a whole number >= 1; found {!r}"
 MSG_N_SESSIONS = "n_sessions must be a whole number >= 1; found {!r}"
 MSG_N_CANDIDATES = "n_candidates must be a whole number >= 1; found {!r}"
+MSG_MIN_SCORE = "min_score must be a number; found {!r}"
+MSG_SESSION_MISSING = "{} must name a session in every row; found {!r} in {} row(s), first at row {}"
+MSG_POPULARITY_AUC = ("popularity_auc must be in [0.5, 1) (below 0.5 popularity ranks worse than chance); "
+                      "found {!r}")
 MSG_RANKING_INFEASIBLE = "{} is unreachable: the highest {} on this ranking, over every k and minimum score, is {}"
 MSG_RANKING_JOINT = "the constraints {} cannot all hold at one (k, minimum score) on this ranking"
 
@@ -92,10 +97,11 @@ class RankingSet:
             pop = as_float_array(popularity, "popularity")
             arrays.append(pop)
         if len({len(a) for a in arrays}) > 1:
-            raise DataError(MSG_RANKING_LENGTHS.format([len(a) for a in arrays]))
+            raise DataError(MSG_LENGTHS.format([len(a) for a in arrays]))
         if len(s) == 0:
             raise DataError(MSG_RANKING_EMPTY)
         require_finite(s, "scores")
+        _require_sessions(raw, "sessions")
         codes = pd.factorize(pd.Series(raw), sort=False)[0].astype(np.int64)
         object.__setattr__(self, "session_codes", readonly(codes))
         object.__setattr__(self, "scores", readonly(s.copy() + 0.0))
@@ -108,18 +114,27 @@ class RankingSet:
 
     @classmethod
     def from_frame(cls, df, *, session, score, label, popularity=None):
-        """Build a RankingSet from columns of a DataFrame (one row per candidate)."""
+        """Build a RankingSet from columns of a DataFrame (one row per candidate).
+
+        Errors name the column and the first offending row (0-based, in
+        ``df`` order): a missing session id, a score or popularity that is
+        not a finite number, a label that is not 0/1.
+        """
         if len(df) == 0:
             raise DataError(MSG_RANKING_EMPTY)
         for role, col in {"session": session, "score": score, "label": label, "popularity": popularity}.items():
             if col is not None and col not in df.columns:
-                found = ", ".join(map(str, df.columns))
-                raise DataError(f"column {col!r} ({role}) not found in the data; columns are: {found}")
+                raise DataError(MSG_COLUMN.format(col, role, ", ".join(map(str, df.columns))))
+        sessions = df[session].to_numpy()
+        _require_sessions(sessions, f"column {session!r}")
+        pop = None
+        if popularity is not None:
+            pop = _column_array(_numeric_column(df[popularity], popularity), popularity, finite=True)
         return cls(
-            df[session].to_numpy(),
-            pd.to_numeric(df[score], errors="raise").to_numpy(dtype=np.float64),
-            df[label].to_numpy(),
-            popularity=None if popularity is None else df[popularity].to_numpy(dtype=np.float64),
+            sessions,
+            _column_array(_numeric_column(df[score], score), score, finite=True),
+            _as_labels(df[label].to_numpy(), f"column {label!r}"),
+            popularity=pop,
         )
 
     @classmethod
@@ -177,14 +192,13 @@ class RankingModel:
     popularity_auc: float | None = None
 
     def __post_init__(self):
-        BinormalModel(self.relevance_rate, self.auc)  # validates both
-        n = _whole(self.n_candidates, MSG_N_CANDIDATES.format(self.n_candidates), low=1)
+        rate = require_real(self.relevance_rate, "relevance_rate", low=0.0, high=1.0, low_open=True, high_open=True)
+        object.__setattr__(self, "relevance_rate", rate)
+        object.__setattr__(self, "auc", _auc(self.auc, MSG_AUC))
+        n = require_whole(self.n_candidates, MSG_N_CANDIDATES.format(self.n_candidates), low=1)
         object.__setattr__(self, "n_candidates", n)
-        object.__setattr__(self, "relevance_rate", float(self.relevance_rate))
-        object.__setattr__(self, "auc", float(self.auc))
         if self.popularity_auc is not None:
-            BinormalModel(self.relevance_rate, self.popularity_auc)
-            object.__setattr__(self, "popularity_auc", float(self.popularity_auc))
+            object.__setattr__(self, "popularity_auc", _auc(self.popularity_auc, MSG_POPULARITY_AUC))
 
     def sample(self, n_sessions, *, seed):
         """Draw ``n_sessions`` sessions of ``n_candidates`` candidates each.
@@ -200,7 +214,7 @@ class RankingModel:
         -------
         RankingSet
         """
-        n_sessions = _whole(n_sessions, MSG_N_SESSIONS.format(n_sessions), low=1)
+        n_sessions = require_whole(n_sessions, MSG_N_SESSIONS.format(n_sessions), low=1)
         n = n_sessions * self.n_candidates
         rng = np.random.default_rng(seed)
         labels = rng.random(n) < self.relevance_rate
@@ -232,8 +246,9 @@ class RankingValueModel:
 
     Items not shown are worth 0. Value of showing the top k with a minimum
     score, over S sessions: ``relevant * relevant_shown + irrelevant *
-    irrelevant_shown + per_slot * k * S`` (nothing shown at all, i.e. a
-    minimum score of +inf, is worth 0: no slots are used).
+    irrelevant_shown + per_slot * k * S``. When the minimum score leaves
+    nothing to show in any session (e.g. +inf), the carousel is not shown
+    at all: no slots are used and the value is 0 (see :func:`slots_used`).
     """
 
     relevant: float = 0.0
@@ -247,11 +262,23 @@ class RankingValueModel:
     def point_value(self, point, *, sessions=None):
         """Value of a :class:`RankingPoint`: total over its sessions, or for ``sessions`` sessions."""
         total = self.relevant * point.relevant_shown + self.irrelevant * point.irrelevant_shown
-        if point.min_score != math.inf:
-            total += self.per_slot * point.k * point.sessions
+        total += self.per_slot * slots_used(point.k, point.sessions, point.shown)
         if sessions is None:
             return float(total)
         return float(total) * require_real(sessions, "sessions", low=0.0) / point.sessions
+
+
+def slots_used(k, sessions, shown):
+    """Slots the carousel takes: ``k`` in each of ``sessions`` sessions when anything is shown, else 0.
+
+    ``shown`` (items shown over all sessions) may be a number or an array
+    (one per minimum-score row); the result has its shape. The one rule for
+    charging :attr:`RankingValueModel.per_slot`.
+    """
+    slots = float(k) * float(sessions)
+    if np.ndim(shown):
+        return np.where(np.asarray(shown) > 0, slots, 0.0)
+    return slots if shown > 0 else 0.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -300,6 +327,7 @@ class _KCurve:
     relevant: np.ndarray
     recall_sum: np.ndarray
     hits: np.ndarray
+    view: ThresholdCurve  # the same rows as a threshold curve (tp = relevant shown, fp = irrelevant shown)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -337,7 +365,7 @@ class RankingCurve:
         """
         if not isinstance(ranking_set, RankingSet):
             raise TypeError(f"ranking_set must be a RankingSet; found {type(ranking_set).__name__}")
-        k_max = _whole(k_max, MSG_K_MAX.format(k_max), low=1)
+        k_max = require_whole(k_max, MSG_K_MAX.format(k_max), low=1)
         codes, scores, labels = ranking_set.session_codes, ranking_set.scores, ranking_set.labels
         n = len(scores)
         S = ranking_set.n_sessions
@@ -367,9 +395,11 @@ class RankingCurve:
             last = np.flatnonzero(np.r_[s[1:] != s[:-1], True]) if len(s) else np.array([], dtype=np.int64)
             sums = [np.r_[0.0, np.cumsum(c)[last]] for c in cols]
             thresholds = np.r_[np.inf, s[last]]
+            view = ThresholdCurve(thresholds=thresholds, tp=sums[1], fp=sums[0] - sums[1],
+                                  positives=float(sums[1][-1]), negatives=float(sums[0][-1] - sums[1][-1]))
             curves.append(_KCurve(
-                thresholds=readonly(thresholds), shown=readonly(sums[0]), relevant=readonly(sums[1]),
-                recall_sum=readonly(sums[2]), hits=readonly(sums[3]),
+                thresholds=view.thresholds, shown=readonly(sums[0]), relevant=view.tp,
+                recall_sum=readonly(sums[2]), hits=readonly(sums[3]), view=view,
             ))
         return cls(k_max, S, int((rel_per_session > 0).sum()), tuple(curves))
 
@@ -378,17 +408,19 @@ class RankingCurve:
         return self._curve(k).thresholds
 
     def _curve(self, k):
-        return self._curves[_whole(k, MSG_K.format(self.k_max, k), low=1, high=self.k_max) - 1]
+        return self._curves[require_whole(k, MSG_K.format(self.k_max, k), low=1, high=self.k_max) - 1]
 
     def point(self, k, min_score=-math.inf):
         """The :class:`RankingPoint` of showing the top ``k`` with ``score >= min_score``."""
         c = self._curve(k)
-        m = float(min_score)
+        try:
+            m = float(min_score)
+        except (TypeError, ValueError):
+            raise ParameterError(MSG_MIN_SCORE.format(min_score)) from None
         if math.isnan(m):
-            raise ParameterError("min_score must be a number; found nan")
-        # The last row whose threshold is >= min_score (row 0, +inf, always is).
-        i = len(c.thresholds) - int(np.searchsorted(c.thresholds[::-1], m, side="left")) - 1
-        return self._point(int(k), m, c, i)
+            raise ParameterError(MSG_MIN_SCORE.format(min_score))
+        # The threshold curve's row search: the last row whose threshold is >= min_score.
+        return self._point(int(k), m, c, c.view.index_at(m))
 
     def _point(self, k, min_score, c, i):
         S = self.sessions
@@ -436,14 +468,9 @@ class RankingCurve:
         items shown, ``fp`` = irrelevant items shown, so the threshold tools
         (optimize, the explorer) apply to the minimum score. Recall on this
         curve is the share of relevant top-k candidates shown (not recall@k).
+        The curve is built once per k and shared (it is immutable).
         """
-        from .curve import ThresholdCurve
-
-        c = self._curve(k)
-        tp = c.relevant
-        fp = c.shown - c.relevant
-        return ThresholdCurve(thresholds=c.thresholds.copy(), tp=tp.copy(), fp=fp.copy(),
-                              positives=float(tp[-1]), negatives=float(fp[-1]))
+        return self._curve(k).view
 
     def to_frame(self):
         """Every (k, minimum score) row as a DataFrame, with every metric."""
@@ -489,6 +516,9 @@ class RankingDecision:
         Sessions per period used to scale ``value``.
     curve, value_model
         The inputs.
+    period, currency : str or None
+        Labels of the period ``sessions`` counts (``"month"``) and of the
+        money unit, for charts and text; None: not said.
     """
 
     k: int
@@ -503,6 +533,8 @@ class RankingDecision:
     sessions: float | None
     curve: RankingCurve
     value_model: RankingValueModel
+    period: str | None = None
+    currency: str | None = None
 
     @property
     def threshold(self):
@@ -515,6 +547,9 @@ class RankingDecision:
                "value_per_1000_sessions": self.value_per_1000_sessions}
         out.update({k: v for k, v in self.point.to_dict().items() if k not in ("k", "min_score")})
         out["volume"] = self.sessions
+        for label in ("period", "currency"):
+            if getattr(self, label) is not None:
+                out[label] = getattr(self, label)
         out["unconstrained_value"] = self.unconstrained_value
         out["constraints"] = dict(self.constraints)
         out["binding"] = list(self.binding)
@@ -526,14 +561,13 @@ def ranking_values(curve, value_model, k, *, sessions=None):
     rel = curve.metric(k, "relevant_shown")
     irr = curve.metric(k, "irrelevant_shown")
     total = value_model.relevant * rel + value_model.irrelevant * irr
-    # Every row but the first (+inf: the slots are not shown at all) uses k slots in every session.
-    total[1:] += value_model.per_slot * int(k) * curve.sessions
+    total += value_model.per_slot * slots_used(int(k), curve.sessions, curve.metric(k, "shown"))
     scale = 1.0 if sessions is None else sessions / curve.sessions
     return total * scale
 
 
 def optimize_ranking(curve, value_model, *, min_precision=None, min_hit_rate=None, min_recall=None,
-                     sessions=None, k_values=None):
+                     sessions=None, k_values=None, period=None, currency=None):
     """The (k, minimum score) with the highest value among those meeting every constraint.
 
     Parameters
@@ -549,6 +583,9 @@ def optimize_ranking(curve, value_model, *, min_precision=None, min_hit_rate=Non
         Sessions per period; values are then currency per period.
     k_values : iterable of int, optional
         The k to consider (default 1 … ``curve.k_max``).
+    period, currency : str, optional
+        Labels stored on the decision (e.g. ``"month"``, ``"USD"``), as in
+        :func:`aipm_sim.optimize`.
 
     Returns
     -------
@@ -572,8 +609,10 @@ def optimize_ranking(curve, value_model, *, min_precision=None, min_hit_rate=Non
             bounds[name] = require_real(bound, name, low=low, high=high)
     if sessions is not None:
         sessions = require_real(sessions, "sessions", low=0.0, low_open=True)
+    period = _label(period, "period", "month")
+    currency = _label(currency, "currency", "USD")
     ks = list(range(1, curve.k_max + 1)) if k_values is None else [
-        _whole(k, MSG_K.format(curve.k_max, k), low=1, high=curve.k_max) for k in k_values]
+        require_whole(k, MSG_K.format(curve.k_max, k), low=1, high=curve.k_max) for k in k_values]
 
     def feasible_mask(k, names):
         ok = np.ones(len(curve.thresholds(k)), dtype=bool)
@@ -647,15 +686,25 @@ def optimize_ranking(curve, value_model, *, min_precision=None, min_hit_rate=Non
         sessions=sessions,
         curve=curve,
         value_model=value_model,
+        period=period,
+        currency=currency,
     )
 
 
-def _whole(value, message, *, low, high=math.inf):
-    """``value`` as an int in [low, high], or ParameterError(``message``)."""
+def _auc(value, message):
+    """An AUC in [0.5, 1) as float, or ParameterError(``message``)."""
     try:
-        x = float(value)
+        a = float(value)
     except (TypeError, ValueError):
-        raise ParameterError(message) from None
-    if not (math.isfinite(x) and x == int(x) and low <= x <= high):
-        raise ParameterError(message)
-    return int(x)
+        raise ParameterError(message.format(value)) from None
+    if not 0.5 <= a < 1.0:
+        raise ParameterError(message.format(value))
+    return a
+
+
+def _require_sessions(sessions, name):
+    """Every row must name a session: None, NaN and pandas' missing values are refused."""
+    missing = np.asarray(pd.isna(sessions), dtype=bool)
+    if missing.any():
+        idx = np.flatnonzero(missing)
+        raise DataError(MSG_SESSION_MISSING.format(name, plain(sessions[idx[0]]), idx.size, idx[0]))

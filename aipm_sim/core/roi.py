@@ -1,8 +1,21 @@
 """Is a model worth building? Rule baselines, return on investment, model variants.
 
-All money is currency per month (gains > 0, costs < 0 inside value models;
-the cost inputs here — build cost, inference cost, running cost — are given
-as positive amounts and subtracted).
+All money is currency per month, with one sign rule:
+
+* a quantity named ``*value*`` or ``*uplift*`` is signed: a gain is
+  positive, a loss negative (a fraud scenario's ``model_value_per_month`` is
+  negative: what fraud and reviews still cost);
+* a quantity named ``*cost*`` (``build_cost``, ``inference_cost_per_month``,
+  ``running_cost_per_month``, ``cost_per_1000_predictions``) is the positive
+  amount paid, and is *subtracted*: ``net = uplift - inference_cost -
+  running_cost``. The same holds for a scenario's cost parameters (e.g.
+  ``offer_cost``), which its value model turns into negative cell values.
+
+"Per month" means per month of decisions. When a month's decisions earn
+their money over a longer life (a loan's lifetime margin, a retained
+customer's lifetime value), that whole value is booked in the month of the
+decision, undiscounted: payback and ROI then count months of decisions, and
+the cash arrives later than they suggest.
 
 * :func:`amount_rule_curve` – the exact curve of the rule "flag every case
   whose amount is at least A" on a :class:`BinormalModel`'s cases.
@@ -174,11 +187,15 @@ def compare_rule(model_decision, rule_decision, *, rule, nothing_value=0.0):
 class Opportunity:
     """What a model is worth per month once its costs are counted.
 
+    Money follows the module's sign rule: ``*value*`` and ``*uplift*``
+    fields are signed (gain > 0), ``*cost*`` fields are positive amounts
+    that are subtracted.
+
     Attributes
     ----------
     model_value_per_month, baseline_value_per_month : float
         Value of the model's best decision and of the baseline (a rule, or
-        acting on nothing), currency per month.
+        acting on nothing), currency per month, signed.
     gross_uplift_per_month : float
         ``model_value_per_month - baseline_value_per_month``.
     predictions_per_month : float
@@ -201,7 +218,11 @@ class Opportunity:
         ``net_value_over_horizon / build_cost``, a ratio (0.5 = 50 %).
     payback_months : float
         ``build_cost / net_value_per_month``; +inf when the net value per
-        month is <= 0 (it never pays back).
+        month is <= 0 (it never pays back). Months of decisions: see the
+        module docstring for values earned over a longer life.
+    baseline : str
+        What the baseline is, in words (e.g. ``"rule"``, ``"nothing"``);
+        empty when not said.
     """
 
     model_value_per_month: float
@@ -217,19 +238,22 @@ class Opportunity:
     net_value_over_horizon: float
     roi: float
     payback_months: float
+    baseline: str = ""
 
     def to_dict(self):
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
 def compute_opportunity(*, model_value_per_month, baseline_value_per_month, predictions_per_month,
-                        build_cost, cost_per_1000_predictions, running_cost_per_month, horizon_months):
+                        build_cost, cost_per_1000_predictions, running_cost_per_month, horizon_months,
+                        baseline=""):
     """Net value per month, ROI over a horizon and payback period of a model.
 
-    Every argument is keyword-only and described in :class:`Opportunity`.
+    Every argument is keyword-only and described in :class:`Opportunity`;
+    costs are positive amounts (they are subtracted).
     """
     model_value = require_real(model_value_per_month, "model_value_per_month")
-    baseline = require_real(baseline_value_per_month, "baseline_value_per_month")
+    baseline_value = require_real(baseline_value_per_month, "baseline_value_per_month")
     predictions = require_real(predictions_per_month, "predictions_per_month", low=0.0)
     try:
         build = float(build_cost)
@@ -240,13 +264,13 @@ def compute_opportunity(*, model_value_per_month, baseline_value_per_month, pred
     per_1000 = require_real(cost_per_1000_predictions, "cost_per_1000_predictions", low=0.0)
     running = require_real(running_cost_per_month, "running_cost_per_month", low=0.0)
     horizon = require_real(horizon_months, "horizon_months", low=0.0, low_open=True)
-    gross = model_value - baseline
+    gross = model_value - baseline_value
     inference = predictions / 1000.0 * per_1000
     net = gross - inference - running
     over = net * horizon - build
     return Opportunity(
         model_value_per_month=model_value,
-        baseline_value_per_month=baseline,
+        baseline_value_per_month=baseline_value,
         gross_uplift_per_month=gross,
         predictions_per_month=predictions,
         cost_per_1000_predictions=per_1000,
@@ -258,6 +282,7 @@ def compute_opportunity(*, model_value_per_month, baseline_value_per_month, pred
         net_value_over_horizon=over,
         roi=over / build,
         payback_months=build / net if net > 0 else math.inf,
+        baseline=str(baseline),
     )
 
 
@@ -304,8 +329,13 @@ class VariantComparison:
     table : pandas.DataFrame
         One row per variant, in the order given: variant, auc,
         cost_per_1000_predictions, p95_latency_ms, within_latency_budget,
-        threshold, value_per_month, baseline_value_per_month,
-        inference_cost_per_month, net_value_per_month, roi, payback_months.
+        threshold (and k for rankings), value_per_month,
+        baseline_value_per_month, inference_cost_per_month,
+        net_value_per_month, roi, payback_months. The ``*value*`` columns are
+        signed (gain > 0); the ``*cost*`` columns are positive amounts,
+        subtracted: ``net_value_per_month = value_per_month -
+        baseline_value_per_month - inference_cost_per_month -
+        running_cost_per_month``.
     best : str or None
         The variant within the budget with the highest net value per month
         (ties: the first listed); None when no variant meets the budget.
@@ -322,7 +352,7 @@ class VariantComparison:
 
 
 def compare_variants(variants, decisions, *, baseline_value_per_month, predictions_per_month, build_cost,
-                     running_cost_per_month, horizon_months, latency_budget_ms=None):
+                     running_cost_per_month, horizon_months, latency_budget_ms=None, baseline=""):
     """Net value of each model variant, and the best one within a latency budget.
 
     Parameters
@@ -331,7 +361,7 @@ def compare_variants(variants, decisions, *, baseline_value_per_month, predictio
     decisions : sequence of Decision or RankingDecision
         The best decision each variant allows (same order), values in
         currency per month.
-    baseline_value_per_month, predictions_per_month, build_cost, running_cost_per_month, horizon_months
+    baseline_value_per_month, predictions_per_month, build_cost, running_cost_per_month, horizon_months, baseline
         As in :func:`compute_opportunity` (shared by every variant).
     latency_budget_ms : float, optional
         Variants with ``p95_latency_ms`` above it are out. None: no budget.
@@ -362,6 +392,7 @@ def compare_variants(variants, decisions, *, baseline_value_per_month, predictio
             cost_per_1000_predictions=v.cost_per_1000_predictions,
             running_cost_per_month=running_cost_per_month,
             horizon_months=horizon_months,
+            baseline=baseline,
         )
         ok = v.p95_latency_ms <= budget
         row = {

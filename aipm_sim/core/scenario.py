@@ -48,17 +48,19 @@ import pandas as pd
 
 from .binormal import BinormalModel
 from .curve import ThresholdCurve
-from .errors import ParameterError, ScenarioError
-from .optimize import CONSTRAINTS, optimize
+from .errors import ConstraintError, ParameterError, ScenarioError
+from .optimize import CONSTRAINTS, constraint_mask, optimize
 from .ranking import (RANKING_CONSTRAINTS, RankingCurve, RankingModel, RankingValueModel,
-                      optimize_ranking)
+                      optimize_ranking, slots_used)
 from .roi import ModelVariant, amount_rule_curve, compare_rule, compare_variants, compute_opportunity
 from .scores import ScoreSet, read_table
+from .value import ValueModel
 
 MSG_UNKNOWN_SCENARIO = "unknown scenario {!r}; valid scenarios are: {}"
 MSG_UNKNOWN_PARAMETER = "unknown parameter {!r} for scenario {!r}; valid parameters are: {}"
-MSG_PARAMETER_RANGE = "parameter {!r} must be in [{:g}, {:g}] ({}); found {!r}"
+MSG_PARAMETER_RANGE = "parameter {!r} must be in {} ({}); found {!r}"
 MSG_PARAMETER_NUMBER = "parameter {!r} must be a number; found {!r}"
+MSG_PARAMETER_FINITE = "parameter {!r} must be a finite number ({}); found {!r}"
 MSG_FILE_MISSING = "scenario file {!r} does not exist"
 MSG_NOT_TOML = "scenario file {!r} is not valid TOML: {}"
 MSG_MISSING = "scenario file {!r}: {} is missing (required)"
@@ -78,6 +80,18 @@ MSG_VARIANTS_SOURCE = ("scenario {!r}: model variants need a synthetic score sou
                        "(binormal or ranking_model); this one reads {!r}")
 MSG_RULE_SOURCE = "scenario file {!r}: rule kind {!r} needs scores.source {}; found {!r}"
 MSG_AGAINST = "against must be one of 'rule', 'nothing'; found {!r}"
+MSG_RULE_INFEASIBLE = "scenario {!r}: the rule ({}) cannot meet the constraints: {}"
+MSG_K_THRESHOLD = "k is only for ranking scenarios; {!r} is a threshold scenario"
+MSG_RANKING_CONSTRAINT = (
+    "the minimum-score view at one k keeps only min_precision (the precision of what is shown); "
+    "scenario {!r} also has {}"
+)
+
+#: The period of every scenario's volumes and values.
+PERIOD = "month"
+
+#: Label of :meth:`Scenario.baseline` when the rule cannot meet the constraints.
+BASELINE_RULE_INFEASIBLE = "nothing (the rule cannot meet the constraints)"
 
 KINDS = ("threshold", "ranking")
 _SOURCES = {"threshold": ("binormal", "file"), "ranking": ("ranking_model",)}
@@ -138,7 +152,15 @@ class Parameter:
     source: str = ""
 
     def allows(self, x):
-        return self.min <= x <= self.max
+        """Whether ``x`` is a finite number in the allowed range."""
+        return math.isfinite(x) and self.min <= x <= self.max
+
+    @property
+    def interval(self):
+        """The allowed range as text, e.g. ``"[0, 1]"`` or ``"[0, inf)"`` (infinite ends are open)."""
+        lo = "(-inf" if self.min == -math.inf else f"[{self.min:g}"
+        hi = "inf)" if self.max == math.inf else f"{self.max:g}]"
+        return f"{lo}, {hi}"
 
 
 # -- safe expressions --------------------------------------------------------------------
@@ -171,8 +193,6 @@ def _parse_expression(text, field, label, names):
                 raise ScenarioError(MSG_UNKNOWN_NAME.format(label, field, text, node.id, ", ".join(names)))
             continue
         raise ScenarioError(MSG_EXPRESSION.format(label, field, text))
-    if isinstance(tree.body, (ast.operator, ast.unaryop)):  # pragma: no cover - not produced by ast.parse
-        raise ScenarioError(MSG_EXPRESSION.format(label, field, text))
     return tree
 
 
@@ -190,6 +210,43 @@ def _evaluate(node, values):
 
 
 # -- the scenario -------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class ThresholdView:
+    """A scenario's decision seen as one threshold choice (see :meth:`Scenario.threshold_view`).
+
+    Attributes
+    ----------
+    curve : ThresholdCurve
+        Threshold scenario: its curve. Ranking: the minimum-score choice at
+        ``k`` (:meth:`RankingCurve.threshold_curve`); its cases are the top-k
+        candidates of every session, a positive is a relevant item, flagged
+        means shown.
+    value_model : ValueModel
+        Currency per case. Ranking: ``tp`` is the value of a relevant item
+        shown, ``fp`` of an irrelevant one.
+    volume : float
+        Cases per month (ranking: top-k candidates per month).
+    constraints : mapping
+        Name -> bound, read-only (ranking: at most ``min_precision``, the
+        precision of what is shown).
+    k : int or None
+        Slots per session (rankings only).
+    fixed_value : float
+        Currency per month that the view's values leave out because it is the
+        same for every threshold that shows anything: the slot cost
+        ``per_slot * k * sessions per month`` (<= 0) of a ranking; 0 for a
+        threshold scenario. The ranking decision's value at a minimum score
+        is the view's value there plus ``fixed_value``.
+    """
+
+    curve: ThresholdCurve
+    value_model: ValueModel
+    volume: float
+    constraints: types.MappingProxyType
+    k: int | None
+    fixed_value: float
+
+
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Scenario:
     """A business scenario: parameters with sources, where scores come from, money and constraints.
@@ -248,7 +305,9 @@ class Scenario:
         ------
         ParameterError
             For an unknown name (the message lists the valid ones), a
-            non-number, or a value outside the parameter's allowed range.
+            non-number, an infinite or NaN value (also text such as
+            ``"inf"`` or ``"1e309"``), or a value outside the parameter's
+            allowed range. Each message names the parameter.
         """
         params = dict(self.parameters)
         for name, raw in overrides.items():
@@ -261,8 +320,10 @@ class Scenario:
                 x = float(raw)
             except (TypeError, ValueError):
                 raise ParameterError(MSG_PARAMETER_NUMBER.format(name, raw)) from None
-            if math.isnan(x) or not p.allows(x):
-                raise ParameterError(MSG_PARAMETER_RANGE.format(name, p.min, p.max, p.unit or "no unit", raw))
+            if not math.isfinite(x):
+                raise ParameterError(MSG_PARAMETER_FINITE.format(name, p.unit or "no unit", raw))
+            if not p.allows(x):
+                raise ParameterError(MSG_PARAMETER_RANGE.format(name, p.interval, p.unit or "no unit", raw))
             params[name] = replace(p, value=x)
         return replace(self, parameters=types.MappingProxyType(params))
 
@@ -275,7 +336,7 @@ class Scenario:
         try:
             return float(_evaluate(node, self.values))
         except ZeroDivisionError:
-            raise ParameterError(MSG_DIVISION.format(self.name, field, _source_text(node))) from None
+            raise ParameterError(MSG_DIVISION.format(self.name, field, ast.unparse(node))) from None
 
     def _maybe(self, field):
         return self.evaluate(field) if field in self._expressions else None
@@ -309,8 +370,6 @@ class Scenario:
 
     def value_model(self):
         """A :class:`ValueModel` (threshold) or :class:`RankingValueModel` (ranking), currency per case."""
-        from .value import ValueModel
-
         cells = {c: self.evaluate(f"value.{c}") for c in self.value}
         return RankingValueModel(**cells) if self.kind == "ranking" else ValueModel(**cells)
 
@@ -355,16 +414,28 @@ class Scenario:
             return _ranking_sample(m, self.scores["n_sessions"], self.scores["seed"])
         raise ScenarioError(f"scenario {self.name!r} has exact binormal scores, not a set of cases")
 
-    def curve(self, *, auc=None):
-        """The model's :class:`ThresholdCurve` (or :class:`RankingCurve`) on one month's population.
+    def curve(self, *, auc=None, thresholds=None):
+        """The model's :class:`ThresholdCurve` (or :class:`RankingCurve`).
 
-        Counts are per case of the source (binormal: shares of the
-        population); pass ``volume=scenario.volume`` to value functions to
-        get currency per month.
+        Counts are not per month: a binormal source gives shares of the
+        population (``n_cases == 1``), a data file its own (weighted) cases,
+        a ranking its sampled sessions. Pass ``volume=scenario.volume`` (or
+        ``sessions=``) to the value functions to get currency per month, as
+        :meth:`optimize` does.
+
+        Parameters
+        ----------
+        auc : float, optional
+            Replaces the model's AUC (model variants).
+        thresholds : array-like of float, optional
+            Binormal source: probability thresholds to include exactly, besides
+            the grid (e.g. a threshold kept from another decision). Data files
+            and rankings already have a row at every threshold that changes
+            anything, so they ignore it.
         """
         source = self.scores["source"]
         if source == "binormal":
-            return self.score_model(auc=auc).curve()
+            return self.score_model(auc=auc).curve(thresholds=thresholds)
         if source == "file":
             return ThresholdCurve.from_scores(self.score_set())
         m = self._ranking_model(auc=auc)
@@ -373,14 +444,17 @@ class Scenario:
     def optimize(self, *, tolerance=0.01):
         """The best decision: a :class:`Decision` (threshold) or :class:`RankingDecision` (k, min score).
 
-        Values are currency per month.
+        Values are currency per month; the decision carries ``period="month"``
+        and the scenario's ``currency``, so charts drawn from it say so.
         """
         return self._decide(self.curve(), tolerance=tolerance)
 
     def _decide(self, curve, *, tolerance=0.01):
+        labels = dict(period=PERIOD, currency=self.currency)
         if self.kind == "ranking":
-            return optimize_ranking(curve, self.value_model(), sessions=self.volume, **self.constraints)
-        return optimize(curve, self.value_model(), volume=self.volume, tolerance=tolerance, **self.constraints)
+            return optimize_ranking(curve, self.value_model(), sessions=self.volume, **labels, **self.constraints)
+        return optimize(curve, self.value_model(), volume=self.volume, tolerance=tolerance, **labels,
+                        **self.constraints)
 
     def nothing_value(self):
         """Value per month of acting on nothing (no model, no rule)."""
@@ -388,6 +462,71 @@ class Scenario:
             return 0.0
         curve = self.curve()
         return float(self.value_model().value(curve, volume=self.volume)[0])
+
+    def uplift_over_nothing(self, decision=None):
+        """How much more per month ``decision`` (default: :meth:`optimize`) earns than acting on nothing.
+
+        Currency per month; positive when the decision pays (e.g. fraud
+        losses avoided net of review costs).
+        """
+        decision = self.optimize() if decision is None else decision
+        return float(decision.value) - self.nothing_value()
+
+    def capacity_threshold(self, curve=None):
+        """Lowest threshold of ``curve`` (default :meth:`curve`) whose alerts per month stay within ``max_alerts``.
+
+        This is where a capacity limit puts the queue: alerts beyond it are
+        not worked. None when the scenario has no ``max_alerts`` constraint
+        (threshold scenarios only). Row 0 (+inf, nothing flagged) always
+        fits, so a capacity of 0 gives the highest threshold flagging
+        (practically) nothing.
+        """
+        if self.kind == "ranking":
+            raise ScenarioError(f"scenario {self.name!r} is a ranking: it has no alert capacity")
+        cap = self.constraints.get("max_alerts")
+        if cap is None:
+            return None
+        curve = self.curve() if curve is None else curve
+        within = np.flatnonzero(constraint_mask(curve, "max_alerts", cap, volume=self.volume))
+        return float(curve.thresholds[within[-1]])
+
+    def threshold_view(self, k=None):
+        """The scenario's decision as one threshold choice, for the threshold tools (explorer, optimize).
+
+        A threshold scenario is one already: its curve, value model, volume
+        and constraints. A ranking scenario has two decisions; the view fixes
+        ``k`` (default: the best k of :meth:`optimize`) and keeps the
+        minimum score: see :class:`ThresholdView`.
+
+        Raises
+        ------
+        ParameterError
+            ``k`` given for a threshold scenario, or a ranking constraint
+            other than ``min_precision`` (it has no meaning at fixed k).
+        """
+        if self.kind != "ranking":
+            if k is not None:
+                raise ParameterError(MSG_K_THRESHOLD.format(self.name))
+            return ThresholdView(curve=self.curve(), value_model=self.value_model(), volume=self.volume,
+                                 constraints=types.MappingProxyType(self.constraints), k=None, fixed_value=0.0)
+        constraints = self.constraints
+        other = [name for name in constraints if name != "min_precision"]
+        if other:
+            raise ParameterError(MSG_RANKING_CONSTRAINT.format(self.name, ", ".join(other)))
+        ranking = self.curve()
+        k = self.optimize().k if k is None else k
+        slots = ranking.threshold_curve(k)  # validates k
+        vm = self.value_model()
+        sessions = self.volume
+        # The cases are the top-k candidates of each session: slots.n_cases of them in curve.sessions sessions.
+        return ThresholdView(
+            curve=slots,
+            value_model=ValueModel(tp=vm.relevant, fp=vm.irrelevant),
+            volume=sessions * slots.n_cases / ranking.sessions,
+            constraints=types.MappingProxyType(constraints),
+            k=int(k),
+            fixed_value=vm.per_slot * slots_used(int(k), sessions, 1.0),
+        )
 
     # -- rule, ROI, variants ---------------------------------------------------------------
     def rule_curve(self):
@@ -407,8 +546,19 @@ class Scenario:
         return _ranking_curve(m, self.scores["n_sessions"], self.scores["seed"], self.decision["k_max"], True)
 
     def rule_decision(self):
-        """The rule's best decision with the same money, volume and constraints."""
-        return self._decide(self.rule_curve())
+        """The rule's best decision with the same money, volume and constraints.
+
+        Raises
+        ------
+        ConstraintError
+            When the rule cannot meet the constraints (e.g. a precision floor
+            that popularity cannot reach); the message names the rule.
+        """
+        curve = self.rule_curve()
+        try:
+            return self._decide(curve)
+        except ConstraintError as exc:
+            raise ConstraintError(MSG_RULE_INFEASIBLE.format(self.name, self.rule["description"], exc)) from None
 
     def compare_rule(self):
         """The model's best decision against the rule's: a :class:`RuleComparison`."""
@@ -416,12 +566,34 @@ class Scenario:
         return compare_rule(self.optimize(), rule_decision, rule=self.rule["description"],
                             nothing_value=self.nothing_value())
 
-    def _baseline(self, against):
+    def baseline(self, against=None):
+        """What the business earns per month without the model, and which option that is.
+
+        Parameters
+        ----------
+        against : {"rule", "nothing"}, optional
+            Default: the file's ``opportunity.against``, else the rule when
+            the scenario has one, else acting on nothing.
+
+        Returns
+        -------
+        (str, float)
+            ``"rule"`` and the rule's best value per month; or ``"nothing"``
+            and the value of acting on nothing. A rule that cannot meet the
+            constraints could not be run, so the baseline is then acting on
+            nothing, labelled ``"nothing (the rule cannot meet the
+            constraints)"``.
+        """
         if against is None:
             against = (self.opportunity or {}).get("against", "rule" if self.rule is not None else "nothing")
         if against not in ("rule", "nothing"):
             raise ParameterError(MSG_AGAINST.format(against))
-        return self.rule_decision().value if against == "rule" else self.nothing_value()
+        if against == "nothing":
+            return "nothing", self.nothing_value()
+        try:
+            return "rule", float(self.rule_decision().value)
+        except ConstraintError:
+            return BASELINE_RULE_INFEASIBLE, self.nothing_value()
 
     def _costs(self):
         if self.opportunity is None:
@@ -435,15 +607,19 @@ class Scenario:
         Parameters
         ----------
         against : {"rule", "nothing"}, optional
-            The baseline; default: the file's ``opportunity.against``, else
-            the rule when the scenario has one, else acting on nothing.
+            The baseline (see :meth:`baseline`); default: the file's
+            ``opportunity.against``, else the rule when the scenario has one,
+            else acting on nothing. ``Opportunity.baseline`` says which was
+            used.
         """
         costs = self._costs()
+        baseline, baseline_value = self.baseline(against)
         return compute_opportunity(
             model_value_per_month=self.optimize().value,
-            baseline_value_per_month=self._baseline(against),
+            baseline_value_per_month=baseline_value,
             predictions_per_month=self.predictions_per_month,
             cost_per_1000_predictions=self.evaluate("opportunity.cost_per_1000_predictions"),
+            baseline=baseline,
             **costs,
         )
 
@@ -460,11 +636,13 @@ class Scenario:
         if latency_budget_ms is None:
             latency_budget_ms = self._maybe("opportunity.latency_budget_ms")
         decisions = [self._decide(self.curve(auc=v.auc)) for v in self.variants]
+        baseline, baseline_value = self.baseline(against)
         return compare_variants(
             self.variants, decisions,
-            baseline_value_per_month=self._baseline(against),
+            baseline_value_per_month=baseline_value,
             predictions_per_month=self.predictions_per_month,
             latency_budget_ms=latency_budget_ms,
+            baseline=baseline,
             **costs,
         )
 
@@ -783,10 +961,6 @@ def _freeze(table):
 
 def _thaw(table):
     return {k: _thaw(v) if isinstance(v, types.MappingProxyType) else v for k, v in table.items()}
-
-
-def _source_text(node):
-    return ast.unparse(node)
 
 
 # -- cached data ------------------------------------------------------------------------------------

@@ -9,7 +9,14 @@
   flips: where the model's net value per month (or its uplift) crosses zero.
 
 Every function re-runs :meth:`Scenario.optimize` on a copy of the scenario
-made with :meth:`Scenario.replace`; nothing is approximated.
+made with :meth:`Scenario.replace`; nothing is approximated. Where a
+parameter value leaves no decision that meets the scenario's constraints
+(e.g. a precision floor the model cannot reach), the results are NaN there
+and the value is recorded (``Sensitivity.infeasible``,
+``BreakEven.infeasible_values``, blank cells of a map).
+
+Signs: values and quantities are signed (gain > 0); a regret is a loss,
+reported as a positive amount (>= 0).
 """
 
 from __future__ import annotations
@@ -20,9 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._checks import readonly, require_real
+from ._checks import readonly, require_real, require_whole
 from .errors import ConstraintError, ParameterError
-from .optimize import constraint_mask
 from .scenario import MSG_UNKNOWN_PARAMETER
 
 MSG_SAME_PARAMETER = "x and y must be two different parameters; found {!r} twice"
@@ -49,23 +55,31 @@ def _summary(scenario, decision):
 def value_of_keeping(decision, scenario):
     """Value per month, under ``scenario``, of keeping ``decision``'s threshold (and k).
 
-    The threshold is applied to ``scenario``'s own curve and money. A
-    capacity limit (``max_alerts``) is honoured the way the scenarios model
-    it: alerts beyond the capacity are not worked, so the effective point is
-    the lower of the kept threshold's row and the last row within capacity.
-    Other constraints are policies, not physics: they are not enforced here.
+    The threshold is applied exactly to ``scenario``'s own model and money
+    (a binormal curve is evaluated at the kept threshold itself, not at the
+    nearest grid point). A capacity limit (``max_alerts``) is honoured the
+    way the scenarios model it: alerts beyond the capacity are not worked,
+    so the effective threshold is the higher of the kept one and
+    :meth:`Scenario.capacity_threshold`. Other constraints are policies, not
+    physics: they are not enforced here.
     """
-    curve = scenario.curve()
     if scenario.kind == "ranking":
-        point = curve.point(decision.k, decision.min_score)
+        point = scenario.curve().point(decision.k, decision.min_score)
         return scenario.value_model().point_value(point, sessions=scenario.volume)
+    kept = float(decision.threshold)
+    curve = scenario.curve(thresholds=[kept] if np.isfinite(kept) else None)
+    cap = scenario.capacity_threshold(curve)
+    effective = kept if cap is None else max(kept, cap)
     values = scenario.value_model().value(curve, volume=scenario.volume)
-    row = curve.index_at(decision.threshold)
-    cap = scenario.constraints.get("max_alerts")
-    if cap is not None:
-        within = np.flatnonzero(constraint_mask(curve, "max_alerts", cap, volume=scenario.volume))
-        row = min(row, int(within[-1]))
-    return float(values[row])
+    return float(values[curve.index_at(effective)])
+
+
+def _optimize_or_none(scenario):
+    """``scenario.optimize()``, or None when its constraints cannot all hold."""
+    try:
+        return scenario.optimize()
+    except ConstraintError:
+        return None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -79,22 +93,47 @@ class Sensitivity:
         The base decision: threshold, value (currency per month) and
         headline metrics (k for rankings).
     table : pandas.DataFrame
-        One row per parameter, largest swing first, with columns
-        ``parameter, unit, base, low, high``, then for each side ``s`` in
-        (``low``, ``high``): ``threshold_at_s``, ``value_at_s`` (the best
-        value when the parameter is at that bound), ``regret_at_s`` (how
-        much less keeping the base decision earns there, >= 0), and for
-        rankings ``k_at_s``; finally ``swing = |value_at_high -
-        value_at_low|``. Parameters with ``low == high`` are left out.
+        One row per parameter with columns ``parameter, unit, base, low,
+        high``, then for each side ``s`` in (``low``, ``high``):
+        ``threshold_at_s``, ``value_at_s`` (the best value per month when
+        the parameter is at that bound, signed), ``regret_at_s`` (how much
+        less per month keeping the base decision earns there: a loss, >= 0),
+        and for rankings ``k_at_s``; finally ``swing = |value_at_high -
+        value_at_low|``. All three are NaN at a bound where the constraints
+        cannot hold. Rows with such a bound come first (NaN swing), then the
+        largest swing first. Parameters with ``low == high`` are left out.
+    infeasible : tuple of (str, str)
+        ``(parameter, side)`` for every bound where no decision meets the
+        constraints; empty when there is none.
     """
 
     scenario_name: str
     base: dict
     table: pd.DataFrame
+    infeasible: tuple = ()
 
     def to_frame(self):
         """The table (a copy)."""
         return self.table.copy()
+
+    def regret_ranking(self):
+        """Parameters by the most that keeping today's decision could lose, largest first.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``parameter``, ``regret`` (the larger of
+            ``regret_at_low`` and ``regret_at_high``, currency per month,
+            >= 0) and ``side`` (``"low"`` or ``"high"``: the bound where it
+            occurs; ties go to ``"low"``). Parameters whose regrets are both
+            NaN (constraints cannot hold at either bound) come last.
+        """
+        t = self.table
+        low, high = t["regret_at_low"].to_numpy(float), t["regret_at_high"].to_numpy(float)
+        use_high = (high > low) | (np.isnan(low) & ~np.isnan(high))
+        out = pd.DataFrame({"parameter": t["parameter"], "regret": np.where(use_high, high, low),
+                            "side": np.where(use_high, "high", "low")})
+        return out.sort_values("regret", ascending=False, kind="stable", na_position="last").reset_index(drop=True)
 
 
 def compute_sensitivity(scenario, *, parameters=None):
@@ -112,13 +151,20 @@ def compute_sensitivity(scenario, *, parameters=None):
     """
     names = _names(scenario, parameters)
     base_decision = scenario.optimize()
-    rows = []
+    rows, infeasible = [], []
     for name in names:
         p = scenario.parameters[name]
         row = {"parameter": name, "unit": p.unit, "base": p.value, "low": p.low, "high": p.high}
         for side in ("low", "high"):
             varied = scenario.replace(**{name: getattr(p, side)})
-            d = varied.optimize()
+            d = _optimize_or_none(varied)
+            if d is None:
+                infeasible.append((name, side))
+                row[f"threshold_at_{side}"] = math.nan
+                if scenario.kind == "ranking":
+                    row[f"k_at_{side}"] = math.nan
+                row[f"value_at_{side}"] = row[f"regret_at_{side}"] = math.nan
+                continue
             row[f"threshold_at_{side}"] = float(d.threshold)
             if scenario.kind == "ranking":
                 row[f"k_at_{side}"] = d.k
@@ -128,8 +174,10 @@ def compute_sensitivity(scenario, *, parameters=None):
         rows.append(row)
     table = pd.DataFrame(rows)
     if len(table):
-        table = table.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
-    return Sensitivity(scenario_name=scenario.name, base=_summary(scenario, base_decision), table=table)
+        table = table.sort_values("swing", ascending=False, kind="stable", na_position="first")
+        table = table.reset_index(drop=True)
+    return Sensitivity(scenario_name=scenario.name, base=_summary(scenario, base_decision), table=table,
+                       infeasible=tuple(infeasible))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -191,7 +239,7 @@ def compute_sensitivity_map(scenario, x, y, *, x_values=None, y_values=None, n=9
         _names(scenario, [name])
     if x == y:
         raise ParameterError(MSG_SAME_PARAMETER.format(x))
-    n = _whole(n, "n", 2)
+    n = require_whole(n, MSG_N.format("n", 2, n), low=2)
     grids = []
     for name, given in ((x, x_values), (y, y_values)):
         p = scenario.parameters[name]
@@ -236,7 +284,9 @@ class BreakEven:
         (the best value itself).
     break_even : float
         Parameter value where the quantity crosses 0 (of several crossings,
-        the one nearest to the base value); NaN if it does not cross.
+        the one nearest to the base value); NaN if it does not cross within
+        the range, which can mean "always pays" or "never pays": read
+        ``quantity_at_low`` and ``quantity_at_high``.
     base : float
         The parameter's current value.
     ratio_to_base : float
@@ -247,7 +297,13 @@ class BreakEven:
     search_low, search_high : float
         The range searched.
     quantity_at_low, quantity_at_high : float
-        The quantity at the ends of the range (currency per month).
+        The quantity at the ends of the range (currency per month, signed);
+        NaN where the constraints cannot hold.
+    infeasible_values : tuple of float
+        Parameter values tried (scan points, increasing) where the model's
+        constraints cannot hold, so the quantity is undefined; crossings are
+        looked for only between neighbouring values where it is defined.
+        Empty when every value was feasible.
     """
 
     parameter: str
@@ -260,16 +316,22 @@ class BreakEven:
     search_high: float
     quantity_at_low: float
     quantity_at_high: float
+    infeasible_values: tuple = ()
 
 
 def decision_quantity(scenario, quantity):
-    """The number whose sign is the decision: see :class:`BreakEven` (currency per month)."""
+    """The number whose sign is the decision: see :class:`BreakEven` (currency per month).
+
+    The baseline is :meth:`Scenario.baseline` (acting on nothing when the
+    rule cannot meet the constraints). Raises ConstraintError when the
+    model cannot meet them.
+    """
     if quantity not in QUANTITIES:
         raise ParameterError(MSG_QUANTITY.format(", ".join(QUANTITIES), quantity))
     if quantity == "net_value":
         return scenario.opportunity_summary().net_value_per_month
     if quantity == "uplift":
-        return scenario.optimize().value - scenario._baseline(None)
+        return scenario.optimize().value - scenario.baseline()[1]
     return scenario.optimize().value
 
 
@@ -313,17 +375,22 @@ def compute_break_even(scenario, parameter, *, quantity=None, search=None, n_gri
         lo, hi = (float(v) for v in search)
         if not (p.min <= lo < hi <= p.max):
             raise ParameterError(MSG_SEARCH.format(parameter, p.min, p.max, search[0], search[1]))
-    n_grid = _whole(n_grid, "n_grid", 2)
+    n_grid = require_whole(n_grid, MSG_N.format("n_grid", 2, n_grid), low=2)
     rtol = require_real(rtol, "rtol", low=0.0, low_open=True)
+    infeasible = []
 
     def f(v):
-        return decision_quantity(scenario.replace(**{parameter: v}), quantity)
+        try:
+            return float(decision_quantity(scenario.replace(**{parameter: v}), quantity))
+        except ConstraintError:
+            infeasible.append(v)
+            return math.nan
 
     grid = np.linspace(lo, hi, n_grid)
     vals = [f(float(v)) for v in grid]
-    # Every scan interval where the sign changes; bisect the one nearest to the base value.
+    # Every scan interval with defined ends where the sign changes; bisect the one nearest to the base value.
     brackets = [(float(a), float(b), fa, fb) for a, b, fa, fb in zip(grid[:-1], grid[1:], vals[:-1], vals[1:])
-                if (fa < 0) != (fb < 0) or fa == 0]
+                if math.isfinite(fa) and math.isfinite(fb) and ((fa < 0) != (fb < 0) or fa == 0)]
     if vals[-1] == 0:
         brackets.append((float(grid[-1]), float(grid[-1]), vals[-1], vals[-1]))
     crossing = math.nan
@@ -336,7 +403,12 @@ def compute_break_even(scenario, parameter, *, quantity=None, search=None, n_gri
         else:
             while b - a > rtol * (hi - lo):
                 mid = 0.5 * (a + b)
-                if (f(mid) < 0) == (fa < 0):
+                fm = f(mid)
+                if math.isnan(fm):  # the constraints fail inside the bracket: no single crossing to report
+                    a = b = math.nan
+                    positive_above = None
+                    break
+                if (fm < 0) == (fa < 0):
                     a = mid
                 else:
                     b = mid
@@ -346,11 +418,15 @@ def compute_break_even(scenario, parameter, *, quantity=None, search=None, n_gri
         parameter=parameter, quantity=quantity, break_even=crossing, base=p.value, ratio_to_base=ratio,
         positive_above=positive_above, search_low=float(lo), search_high=float(hi),
         quantity_at_low=float(vals[0]), quantity_at_high=float(vals[-1]),
+        infeasible_values=tuple(sorted(infeasible)),
     )
 
 
 def compute_break_even_table(scenario, *, parameters=None, quantity=None, n_grid=21):
-    """:func:`compute_break_even` for several parameters, as a DataFrame (one row each)."""
+    """:func:`compute_break_even` for several parameters, as a DataFrame (one row each).
+
+    One column per :class:`BreakEven` field (``infeasible_values`` holds tuples).
+    """
     rows = []
     for name in _names(scenario, parameters):
         b = compute_break_even(scenario, name, quantity=quantity, n_grid=n_grid)
@@ -368,13 +444,3 @@ def _names(scenario, parameters):
             raise ParameterError(MSG_UNKNOWN_PARAMETER.format(name, scenario.name, ", ".join(valid)))
         out.append(name)
     return out
-
-
-def _whole(value, name, low):
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise ParameterError(MSG_N.format(name, low, value)) from None
-    if not (math.isfinite(x) and x == int(x) and x >= low):
-        raise ParameterError(MSG_N.format(name, low, value))
-    return int(x)

@@ -14,24 +14,20 @@ capacity as not reviewed, which is the same as capping the alerts.
 
 A ranking scenario (recommendations) has two decisions, k and a minimum
 score. The explorer shows the minimum-score choice at one k (default: the
-best k): its cases are the top-k candidates of every visit, a "caught" case
-is a relevant item shown and a "false alarm" an irrelevant item shown.
-The slot cost of the scenario (``per_slot`` × k per visit) is the same for
-every minimum score above "show nothing", so it is left out of the
-explorer's values: they are the clicks' value minus the annoyance, per month.
+best k), as core's :meth:`~aipm_sim.Scenario.threshold_view` describes it:
+its cases are the top-k candidates of every visit, a "caught" case is a
+relevant item shown and a "false alarm" an irrelevant item shown. The slot
+cost of the scenario (``per_slot`` × k per visit, the view's
+``fixed_value``) is the same for every minimum score above "show nothing",
+so it is left out of the explorer's values: they are the clicks' value minus
+the annoyance, per month.
 """
 
 from __future__ import annotations
 
-from ..core import ValueModel
 from ..core.errors import ParameterError
+from ..core.scenario import MSG_K_THRESHOLD, MSG_RANKING_CONSTRAINT  # noqa: F401 - raised here (via core)
 from .explorer import ThresholdExplorer
-
-MSG_RANKING_CONSTRAINT = (
-    "the explorer shows the minimum score at one k, where only min_precision applies; "
-    "scenario {!r} also has {}"
-)
-MSG_K_THRESHOLD = "k is only for ranking scenarios; {!r} is a threshold scenario"
 
 
 def scenario_explorer(scenario, *, k=None, **kwargs):
@@ -59,15 +55,5 @@ def scenario_explorer(scenario, *, k=None, **kwargs):
         source = scenario.score_model() if scenario.scores["source"] == "binormal" else scenario.score_set()
         return ThresholdExplorer(source, scenario.value_model(), volume=scenario.volume,
                                  **scenario.constraints, **options)
-    constraints = scenario.constraints
-    other = [name for name in constraints if name != "min_precision"]
-    if other:
-        raise ParameterError(MSG_RANKING_CONSTRAINT.format(scenario.name, ", ".join(other)))
-    curve = scenario.curve()
-    if k is None:
-        k = scenario.optimize().k
-    vm = scenario.value_model()
-    slots = curve.threshold_curve(k)
-    # The cases are the k top candidates of each visit: k cases per visit.
-    return ThresholdExplorer(slots, ValueModel(tp=vm.relevant, fp=vm.irrelevant),
-                             volume=scenario.volume * slots.n_cases / curve.sessions, **constraints, **options)
+    view = scenario.threshold_view(k)
+    return ThresholdExplorer(view.curve, view.value_model, volume=view.volume, **view.constraints, **options)

@@ -11,8 +11,13 @@ from hypothesis import strategies as st
 
 import aipm_sim as am
 from aipm_sim.core.errors import ConstraintError, DataError, ParameterError
-from aipm_sim.core.ranking import (MSG_K, MSG_K_MAX, MSG_N_CANDIDATES, MSG_N_SESSIONS, MSG_NO_POPULARITY, MSG_RANKING_EMPTY, MSG_RANKING_INFEASIBLE,
-                                   MSG_RANKING_JOINT, MSG_RANKING_LENGTHS)
+from aipm_sim.core.binormal import MSG_AUC
+from aipm_sim.core.optimize import MSG_LABEL
+from aipm_sim.core.ranking import (MSG_K, MSG_K_MAX, MSG_MIN_SCORE, MSG_N_CANDIDATES, MSG_N_SESSIONS,
+                                   MSG_NO_POPULARITY, MSG_POPULARITY_AUC, MSG_RANKING_EMPTY, MSG_RANKING_INFEASIBLE,
+                                   MSG_RANKING_JOINT, MSG_SESSION_MISSING)
+from aipm_sim.core.ranking import ranking_values
+from aipm_sim.core.scores import MSG_LENGTHS
 
 inf, nan = math.inf, math.nan
 
@@ -126,7 +131,7 @@ def brute_optimum(sessions, scores, labels, vm, k_max, min_precision=None):
             e = brute_metrics(sessions, scores, labels, k, m)
             if min_precision is not None and not (e["precision_shown"] >= min_precision):
                 continue
-            slots = 0 if m == inf else k * len(set(sessions))
+            slots = k * len(set(sessions)) if e["shown"] > 0 else 0  # no carousel when nothing is shown
             v = vm.relevant * e["relevant_shown"] + vm.irrelevant * e["irrelevant_shown"] + vm.per_slot * slots
             if best is None or v > best[0] + 1e-12:
                 best = (v, k, m)
@@ -150,6 +155,24 @@ def test_optimize_ranking_matches_brute_force(data, rel, irr, slot, min_precisio
     assert vm.point_value(curve.point(d.k, d.min_score)) == pytest.approx(d.value, abs=1e-9)
 
 
+@given(rankings(), st.integers(1, 5), st.floats(0, 5), st.floats(-3, 0), st.floats(-0.5, 0))
+def test_slot_cost_is_charged_only_when_something_is_shown(data, k, rel, irr, slot):
+    # One rule for the array of values and for a single point: k slots per session iff anything is shown.
+    sessions, scores, labels = data
+    vm = am.RankingValueModel(relevant=rel, irrelevant=irr, per_slot=slot)
+    curve = am.RankingCurve.from_ranking(am.RankingSet(sessions, scores, labels), k_max=5)
+    values = ranking_values(curve, vm, k)
+    S = len(set(sessions))
+    for i, m in enumerate(curve.thresholds(k)):
+        e = brute_metrics(sessions, scores, labels, k, m)
+        by_hand = rel * e["relevant_shown"] + irr * e["irrelevant_shown"] + (slot * k * S if e["shown"] else 0.0)
+        assert values[i] == pytest.approx(by_hand, abs=1e-9)
+        assert vm.point_value(curve.point(k, m)) == pytest.approx(by_hand, abs=1e-9)
+    # A finite minimum score above every score shows nothing: no carousel, no slot cost.
+    above = curve.point(k, 2.0)
+    assert above.shown == 0 and vm.point_value(above) == 0.0
+
+
 def test_value_per_period_and_per_1000_sessions():
     rs = am.RankingModel(relevance_rate=0.1, auc=0.8, n_candidates=10).sample(200, seed=3)
     curve = am.RankingCurve.from_ranking(rs, k_max=5)
@@ -164,6 +187,19 @@ def test_value_per_period_and_per_1000_sessions():
     by_k = total.by_k.set_index("k")
     assert by_k.loc[total.k, "value"] == pytest.approx(total.value)
     assert by_k["value"].max() == pytest.approx(total.value)
+
+
+def test_decision_carries_period_and_currency_labels():
+    rs = am.RankingModel(relevance_rate=0.1, auc=0.8, n_candidates=10).sample(50, seed=3)
+    curve = am.RankingCurve.from_ranking(rs, k_max=3)
+    vm = am.RankingValueModel(relevant=1.0, irrelevant=-0.05)
+    plain = am.optimize_ranking(curve, vm)
+    assert (plain.period, plain.currency) == (None, None) and "period" not in plain.to_dict()
+    labelled = am.optimize_ranking(curve, vm, sessions=1e5, period="month", currency="USD")
+    assert (labelled.period, labelled.currency) == ("month", "USD")
+    assert labelled.to_dict()["period"] == "month" and labelled.to_dict()["currency"] == "USD"
+    with pytest.raises(ParameterError, match=exactly(MSG_LABEL.format("period", "month", ""))):
+        am.optimize_ranking(curve, vm, period="")
 
 
 def test_slot_cost_makes_fewer_slots_worth_it():
@@ -225,6 +261,7 @@ def test_ranking_model_sample_is_seeded_and_calibrated():
 
 
 def test_from_frame_and_read(tmp_path):
+    # (The errors of from_frame are in test_errors.)
     df = pd.DataFrame({"user": ["u", "u", "v"], "p": [0.3, 0.6, 0.2], "click": [0, 1, 1], "pop": [5, 9, 1]})
     rs = am.RankingSet.from_frame(df, session="user", score="p", label="click", popularity="pop")
     path = tmp_path / "r.csv"
@@ -236,7 +273,25 @@ def test_from_frame_and_read(tmp_path):
 
 
 @pytest.mark.parametrize("call, error, message", [
-    (lambda: am.RankingSet([0, 1], [0.5], [1, 0]), DataError, MSG_RANKING_LENGTHS.format([2, 1, 2])),
+    (lambda: am.RankingSet([0, 1], [0.5], [1, 0]), DataError, MSG_LENGTHS.format([2, 1, 2])),
+    (lambda: am.RankingSet(["a", None, None], [0.5, 0.4, 0.3], [1, 0, 0]), DataError,
+     MSG_SESSION_MISSING.format("sessions", None, 2, 1)),
+    (lambda: am.RankingSet([1.0, nan], [0.5, 0.4], [1, 0]), DataError, MSG_SESSION_MISSING.format("sessions", nan, 1, 1)),
+    (lambda: am.RankingSet.from_frame(pd.DataFrame({"s": [1, None, 3], "p": [0.1, 0.2, 0.3], "y": [0, 1, 0]}),
+                                      session="s", score="p", label="y"), DataError,
+     MSG_SESSION_MISSING.format("column 's'", nan, 1, 1)),
+    (lambda: am.RankingSet.from_frame(pd.DataFrame({"s": [1, 1], "p": [0.1, "abc"], "y": [0, 1]}),
+                                      session="s", score="p", label="y"), DataError,
+     "column 'p' must be numeric; found text 'abc' in 1 row(s), first at row 1"),
+    (lambda: am.RankingSet.from_frame(pd.DataFrame({"s": [1, 1], "p": [0.1, inf], "y": [0, 1]}),
+                                      session="s", score="p", label="y"), DataError,
+     "column 'p' must be finite numbers; found inf in 1 row(s), first at row 1"),
+    (lambda: am.RankingSet.from_frame(pd.DataFrame({"s": [1, 1], "p": [0.1, 0.2], "y": [0, 1], "n": ["x", 2]}),
+                                      session="s", score="p", label="y", popularity="n"), DataError,
+     "column 'n' must be numeric; found text 'x' in 1 row(s), first at row 0"),
+    (lambda: am.RankingSet.from_frame(pd.DataFrame({"s": [1, 1], "p": [0.1, 0.2], "y": [0, 3]}),
+                                      session="s", score="p", label="y"), DataError,
+     "column 'y' must be 0/1 or bool; found 3 in 1 row(s), first at row 1"),
     (lambda: am.RankingSet([], [], []), DataError, MSG_RANKING_EMPTY),
     (lambda: am.RankingSet([0], [nan], [1]), DataError,
      "scores must be finite numbers; found nan in 1 row(s), first at row 0"),
@@ -251,14 +306,22 @@ def test_from_frame_and_read(tmp_path):
     (lambda: am.RankingCurve.from_ranking(am.RankingSet([0], [0.5], [1]), k_max=2).point(1.5), ParameterError,
      MSG_K.format(2, 1.5)),
     (lambda: am.RankingCurve.from_ranking(am.RankingSet([0], [0.5], [1]), k_max=2).point(1, nan), ParameterError,
-     "min_score must be a number; found nan"),
+     MSG_MIN_SCORE.format(nan)),
+    (lambda: am.RankingCurve.from_ranking(am.RankingSet([0], [0.5], [1]), k_max=2).point(1, "high"), ParameterError,
+     MSG_MIN_SCORE.format("high")),
     (lambda: am.RankingCurve.from_ranking(am.RankingSet([0], [0.5], [1]), k_max=2).metric(1, "nope"),
      ParameterError, "metric must be one of shown, relevant_shown, irrelevant_shown, precision_at_k, "
      "precision_shown, recall_at_k, hit_rate, shown_per_session, clicks_per_1000_sessions; found 'nope'"),
     (lambda: am.RankingModel(relevance_rate=0.1, auc=0.8, n_candidates=2.5), ParameterError,
      MSG_N_CANDIDATES.format(2.5)),
     (lambda: am.RankingModel(relevance_rate=1.5, auc=0.8, n_candidates=2), ParameterError,
-     "prevalence must be in (0, 1); found 1.5"),
+     "relevance_rate must be in (0, 1); found 1.5"),
+    (lambda: am.RankingModel(relevance_rate=0, auc=0.8, n_candidates=2), ParameterError,
+     "relevance_rate must be in (0, 1); found 0"),
+    (lambda: am.RankingModel(relevance_rate=0.1, auc=1.0, n_candidates=2), ParameterError, MSG_AUC.format(1.0)),
+    (lambda: am.RankingModel(relevance_rate=0.1, auc="good", n_candidates=2), ParameterError, MSG_AUC.format("good")),
+    (lambda: am.RankingModel(relevance_rate=0.1, auc=0.8, n_candidates=2, popularity_auc=0.4), ParameterError,
+     MSG_POPULARITY_AUC.format(0.4)),
     (lambda: am.RankingModel(relevance_rate=0.1, auc=0.8, n_candidates=2).sample(0, seed=1), ParameterError,
      MSG_N_SESSIONS.format(0)),
     (lambda: am.RankingValueModel(relevant="x"), ParameterError, "relevant must be a number; found 'x'"),

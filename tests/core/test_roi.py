@@ -84,6 +84,11 @@ def test_opportunity_by_hand():
     assert o.roi == 4.0
     assert o.payback_months == 4.8
     assert o.to_dict()["roi"] == 4.0
+    # Costs are the positive amounts paid (subtracted); values are signed.
+    assert o.inference_cost_per_month > 0 and o.running_cost_per_month > 0 and o.model_value_per_month < 0
+    assert o.baseline == "" and am.compute_opportunity(
+        model_value_per_month=1, baseline_value_per_month=0, predictions_per_month=0, build_cost=1,
+        cost_per_1000_predictions=0, running_cost_per_month=0, horizon_months=1, baseline="rule").baseline == "rule"
 
 
 def test_opportunity_that_never_pays_back():

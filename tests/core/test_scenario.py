@@ -41,6 +41,7 @@ def test_preset_loads_optimizes_and_round_trips(name, tmp_path):
     d = s.optimize()
     assert math.isfinite(d.value)
     assert isinstance(d, am.RankingDecision if s.kind == "ranking" else am.Decision)
+    assert (d.period, d.currency) == ("month", s.currency)  # charts drawn from it say "per month" in its currency
     # The file as tomllib reads it is exactly what the scenario holds.
     assert tomllib.loads((FOLDER / f"{name}.toml").read_text()) == s.to_dict()
     # Write, read back: equal, and so is the decision.
@@ -165,10 +166,10 @@ def test_opportunity_summary_is_compute_opportunity_of_the_pieces():
         model_value_per_month=s.optimize().value, baseline_value_per_month=s.rule_decision().value,
         predictions_per_month=v["customers_per_month"], build_cost=v["build_cost"],
         cost_per_1000_predictions=v["cost_per_1000_predictions"],
-        running_cost_per_month=v["running_cost_per_month"], horizon_months=v["horizon_months"])
-    assert o == expected
+        running_cost_per_month=v["running_cost_per_month"], horizon_months=v["horizon_months"], baseline="rule")
+    assert o == expected and o.baseline == "rule"
     against_nothing = s.opportunity_summary(against="nothing")
-    assert against_nothing.baseline_value_per_month == 0.0
+    assert against_nothing.baseline_value_per_month == 0.0 and against_nothing.baseline == "nothing"
 
 
 def test_variants_equal_replacing_the_model_auc():
@@ -206,15 +207,20 @@ FRAUD_NAMES = ", ".join(am.load_scenario("fraud_detection").parameters)
 
 @pytest.mark.parametrize("overrides, message", [
     ({"fraud_rat": 0.1}, sc.MSG_UNKNOWN_PARAMETER.format("fraud_rat", "fraud_detection", FRAUD_NAMES)),
-    ({"fraud_rate": 2}, sc.MSG_PARAMETER_RANGE.format("fraud_rate", 1e-05, 0.5, "fraction of orders", 2)),
+    ({"fraud_rate": 2}, sc.MSG_PARAMETER_RANGE.format("fraud_rate", "[1e-05, 0.5]", "fraction of orders", 2)),
     ({"recovery_fraction": -0.1},
-     sc.MSG_PARAMETER_RANGE.format("recovery_fraction", 0, 1, "fraction of the order amount", -0.1)),
-    ({"analysts": -1}, sc.MSG_PARAMETER_RANGE.format("analysts", 0, math.inf, "full-time analysts", -1)),
+     sc.MSG_PARAMETER_RANGE.format("recovery_fraction", "[0, 1]", "fraction of the order amount", -0.1)),
+    ({"analysts": -1}, sc.MSG_PARAMETER_RANGE.format("analysts", "[0, inf)", "full-time analysts", -1)),
     ({"chargeback_fee": "lots"}, sc.MSG_PARAMETER_NUMBER.format("chargeback_fee", "lots")),
     ({"chargeback_fee": True}, sc.MSG_PARAMETER_NUMBER.format("chargeback_fee", True)),
     ({"chargeback_fee": None}, sc.MSG_PARAMETER_NUMBER.format("chargeback_fee", None)),
-    ({"chargeback_fee": math.nan}, sc.MSG_PARAMETER_RANGE.format("chargeback_fee", 0, math.inf,
-                                                                  "EUR per chargeback", math.nan)),
+    ({"chargeback_fee": math.nan}, sc.MSG_PARAMETER_FINITE.format("chargeback_fee", "EUR per chargeback", math.nan)),
+    # Infinite values are refused under the parameter's own name (not later as "volume" or "fn").
+    ({"orders_per_day": math.inf}, sc.MSG_PARAMETER_FINITE.format("orders_per_day", "orders per day", math.inf)),
+    ({"orders_per_day": "inf"}, sc.MSG_PARAMETER_FINITE.format("orders_per_day", "orders per day", "inf")),
+    ({"chargeback_fee": "1e309"}, sc.MSG_PARAMETER_FINITE.format("chargeback_fee", "EUR per chargeback", "1e309")),
+    ({"legit_amount_mean": -math.inf},
+     sc.MSG_PARAMETER_FINITE.format("legit_amount_mean", "EUR per order", -math.inf)),
 ])
 def test_bad_overrides(overrides, message):
     with pytest.raises(ParameterError, match=exactly(message)):
@@ -445,3 +451,70 @@ def test_to_toml_writes_every_kind_of_value(tmp_path):
     text = s.to_toml()
     assert tomllib.loads(text) == s.to_dict()
     assert "max" not in tomllib.loads(text)["parameters"]["cost"]
+
+
+# -- views and summaries the notebooks and the explorer use -------------------------------------------------
+def test_uplift_over_nothing_against_the_closed_form_of_missing_every_fraud():
+    s = am.load_scenario("fraud_detection")
+    v = s.values
+    # Acting on nothing: every fraud is missed and costs its fee plus its whole amount.
+    nothing = 30 * v["orders_per_day"] * v["fraud_rate"] * (-v["chargeback_fee"] - v["fraud_amount_mean"])
+    assert s.nothing_value() == pytest.approx(nothing, rel=1e-12)
+    d = s.optimize()
+    assert s.uplift_over_nothing() == pytest.approx(d.value - nothing, rel=1e-12)
+    assert s.uplift_over_nothing(d) == s.uplift_over_nothing() > 0
+
+
+def test_capacity_threshold_is_the_lowest_threshold_within_capacity():
+    s = am.load_scenario("fraud_detection")
+    curve = s.curve()
+    capacity = s.constraints["max_alerts"]
+    lowest = math.inf
+    for t, alerts in zip(curve.thresholds, curve.alerts):  # by hand: alerts per month of each row
+        if alerts / curve.n_cases * s.volume <= capacity * (1 + 1e-12):
+            lowest = min(lowest, t)
+    assert s.capacity_threshold() == lowest
+    assert s.optimize().threshold >= lowest  # the decision never holds more than the team can review
+    nobody = s.replace(analysts=0)  # nobody to review: flag (practically) nothing
+    assert nobody.curve().at(nobody.capacity_threshold()).alert_rate * nobody.volume <= 1e-12
+    assert am.load_scenario("credit_approval").capacity_threshold() is None
+    with pytest.raises(ScenarioError):
+        am.load_scenario("recommendations").capacity_threshold()
+
+
+def test_threshold_view_of_a_ranking_counts_the_top_k_by_hand():
+    s = am.load_scenario("recommendations")
+    d = s.optimize()
+    view = s.threshold_view()
+    assert view.k == d.k and dict(view.constraints) == s.constraints
+    rs = s.score_set()
+    frame = pd.DataFrame({"session": rs.session_codes, "score": rs.scores, "label": rs.labels, "row": np.arange(len(rs))})
+    top = frame.sort_values(["session", "score", "row"], ascending=[True, False, True]).groupby("session").head(d.k)
+    S = rs.n_sessions
+    assert view.curve.n_cases == len(top)
+    assert view.volume == pytest.approx(s.volume * len(top) / S, rel=1e-12)
+    vm = s.value_model()
+    assert (view.value_model.tp, view.value_model.fp) == (vm.relevant, vm.irrelevant)
+    assert view.fixed_value == pytest.approx(vm.per_slot * d.k * s.volume, rel=1e-12)
+    shown = top[top["score"] >= d.min_score]
+    by_hand = (vm.relevant * shown["label"].sum() + vm.irrelevant * (~shown["label"]).sum()) * s.volume / S
+    row = view.curve.index_at(d.min_score)
+    assert view.value_model.value(view.curve, volume=view.volume)[row] == pytest.approx(by_hand, rel=1e-12)
+    assert by_hand + view.fixed_value == pytest.approx(d.value, rel=1e-12)
+    assert s.threshold_view(k=3).curve.n_cases == len(
+        frame.sort_values(["session", "score"], ascending=[True, False]).groupby("session").head(3))
+
+
+def test_threshold_view_of_a_threshold_scenario_and_its_errors():
+    s = am.load_scenario("medical_screening")
+    view = s.threshold_view()
+    assert view.k is None and view.fixed_value == 0.0 and view.volume == s.volume
+    assert view.value_model == s.value_model() and dict(view.constraints) == s.constraints
+    np.testing.assert_array_equal(view.curve.tp, s.curve().tp)
+    with pytest.raises(ParameterError, match=exactly(sc.MSG_K_THRESHOLD.format("medical_screening"))):
+        s.threshold_view(k=3)
+    doc = am.load_scenario("recommendations").to_dict()
+    doc["decision"]["constraints"]["min_hit_rate"] = 0.1
+    with pytest.raises(ParameterError, match=exactly(sc.MSG_RANKING_CONSTRAINT.format("recommendations",
+                                                                                        "min_hit_rate"))):
+        sc.parse_scenario(doc).threshold_view()

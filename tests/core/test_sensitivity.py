@@ -5,6 +5,7 @@ import re
 
 import numpy as np
 import pytest
+from scipy import stats
 
 import aipm_sim as am
 from aipm_sim.core import scenario as sc
@@ -12,6 +13,67 @@ from aipm_sim.core.errors import ParameterError
 from aipm_sim.core.sensitivity import MSG_N, MSG_QUANTITY, MSG_SAME_PARAMETER, MSG_SEARCH, value_of_keeping
 
 FRAUD = am.load_scenario("fraud_detection")
+RECS = am.load_scenario("recommendations")
+
+# -- a toy scenario with closed forms ----------------------------------------------------------------
+# Calibrated binormal scores, a false alarm costs c_fp and a miss c_fn, nothing else. Elkan (2001): flag
+# a case with probability p of being positive iff p * c_fn >= (1 - p) * c_fp, i.e. p >= c_fp / (c_fp + c_fn).
+PREVALENCE, AUC, VOLUME = 0.05, 0.85, 10_000
+TOY = sc.parse_scenario({
+    "name": "elkan", "title": "t", "summary": "s", "narrative": "n", "kind": "threshold", "currency": "EUR",
+    "parameters": {"c_fp": {"value": 1.0, "low": 0.5, "high": 2.0, "min": 0},
+                   "c_fn": {"value": 20.0, "low": 10.0, "high": 40.0, "min": 0}},
+    "scores": {"source": "binormal", "prevalence": PREVALENCE, "auc": AUC},
+    "value": {"fp": "-c_fp", "fn": "-c_fn"},
+    "decision": {"volume": VOLUME},
+})
+D = math.sqrt(2) * stats.norm.ppf(AUC)  # separation of the latent class means
+
+
+def latent(p):
+    """Latent score of a calibrated probability p (inverse of the binormal model's calibration)."""
+    return (math.log(p / (1 - p)) - math.log(PREVALENCE / (1 - PREVALENCE)) + D * D / 2) / D
+
+
+def closed_value(x, c_fp, c_fn):
+    """Value per period of flagging latent scores >= x: false alarms and misses, from the normal tails."""
+    false_alarms = VOLUME * (1 - PREVALENCE) * stats.norm.sf(x)
+    misses = VOLUME * PREVALENCE * stats.norm.cdf(x - D)
+    return -c_fp * false_alarms - c_fn * misses
+
+
+def elkan(c_fp, c_fn):
+    return c_fp / (c_fp + c_fn)
+
+
+def test_best_threshold_at_each_bound_is_elkans():
+    sensitivity = am.compute_sensitivity(TOY)
+    result = sensitivity.table.set_index("parameter")
+    grid_step = (D + 17) / 2000  # the binormal curve's grid spacing in latent units
+    base = dict(c_fp=1.0, c_fn=20.0)
+    kept = sensitivity.base["threshold"]
+    assert abs(latent(kept) - latent(elkan(**base))) <= grid_step
+    for name in ("c_fp", "c_fn"):
+        for side in ("low", "high"):
+            costs = dict(base, **{name: getattr(TOY.parameters[name], side)})
+            t_star = elkan(**costs)
+            assert abs(latent(result.loc[name, f"threshold_at_{side}"]) - latent(t_star)) <= grid_step, (name, side)
+            # The value is flat at the optimum, so a grid point within one step of it is worth the closed-form
+            # best up to a second-order error (measured below 1e-5 of the value here).
+            best = closed_value(latent(t_star), **costs)
+            assert result.loc[name, f"value_at_{side}"] == pytest.approx(best, rel=2e-5)
+            # Regret: the varied money's best minus its value at the kept base threshold, both in closed form.
+            regret = best - closed_value(latent(kept), **costs)
+            assert regret > 0  # every bound moves Elkan's threshold away from the base one
+            assert result.loc[name, f"regret_at_{side}"] == pytest.approx(regret, rel=2e-4)
+
+
+def test_value_of_keeping_evaluates_the_kept_threshold_exactly():
+    # A threshold between grid points of the varied scenario's curve is valued at itself, not at a neighbour.
+    base = TOY.optimize()
+    varied = TOY.replace(c_fn=40.0)
+    expected = closed_value(latent(base.threshold), 1.0, 40.0)
+    assert value_of_keeping(base, varied) == pytest.approx(expected, rel=1e-12)
 
 
 def exactly(message):
@@ -166,7 +228,7 @@ def _without_opportunity(s):
      sc.MSG_UNKNOWN_PARAMETER.format("nope", "fraud_detection", ", ".join(FRAUD.parameters))),
     (lambda: am.compute_sensitivity_map(FRAUD, "fraud_rate", "model_auc", n=1), MSG_N.format("n", 2, 1)),
     (lambda: am.compute_sensitivity_map(FRAUD, "fraud_rate", "model_auc", x_values=[0.9]),
-     sc.MSG_PARAMETER_RANGE.format("fraud_rate", 1e-05, 0.5, "fraction of orders", 0.9)),
+     sc.MSG_PARAMETER_RANGE.format("fraud_rate", "[1e-05, 0.5]", "fraction of orders", 0.9)),
     (lambda: am.compute_sensitivity_map(FRAUD, "fraud_rate", "model_auc", x_values=[]),
      "fraud_rate grid must not be empty"),
     (lambda: am.compute_break_even(FRAUD, "model_auc", quantity="profit"),
@@ -180,3 +242,90 @@ def _without_opportunity(s):
 def test_errors(call, message):
     with pytest.raises(ParameterError, match=exactly(message)):
         call()
+
+
+# -- where the constraints cannot hold ---------------------------------------------------------------------
+def small_recommendations(**changes):
+    """The recommendations preset on 1,000 sampled visits (fast), same money and constraints."""
+    doc = RECS.to_dict()
+    doc["scores"]["n_sessions"] = 1000
+    return sc.parse_scenario(doc).replace(**changes)
+
+
+def test_break_even_skips_values_where_the_constraints_cannot_hold():
+    # Below AUC 0.55 no (k, minimum score) reaches 8 % precision: the quantity is undefined there, not an error.
+    s = small_recommendations()
+    with pytest.raises(am.ConstraintError):
+        s.replace(model_auc=0.54).optimize()
+    b = am.compute_break_even(s, "model_auc", search=(0.5, 0.7), n_grid=11, rtol=1e-4)
+    np.testing.assert_allclose(b.infeasible_values, [0.5, 0.52, 0.54])
+    assert math.isnan(b.quantity_at_low) and b.quantity_at_high > 0
+    eps = 1e-3
+    below = s.replace(model_auc=b.break_even - eps).opportunity_summary().net_value_per_month
+    above = s.replace(model_auc=b.break_even + eps).opportunity_summary().net_value_per_month
+    assert below < 0 < above and b.positive_above is True
+
+
+def test_break_even_table_of_the_recommendations_does_not_fail():
+    # The review's failing call: relevance rate, AUCs and the precision floor reach infeasible values.
+    s = small_recommendations()
+    names = ["relevance_rate", "model_auc", "popularity_auc", "min_precision"]
+    table = am.compute_break_even_table(s, parameters=names, n_grid=5).set_index("parameter")
+    assert list(table.index) == names
+    assert table.loc["relevance_rate", "infeasible_values"] == (0.0001,)  # no relevant item: 8 % is out of reach
+    assert math.isnan(table.loc["relevance_rate", "break_even"])  # the only sign change is next to that value
+    for name in names:
+        be = table.loc[name, "break_even"]
+        if not math.isnan(be):
+            assert table.loc[name, "search_low"] < be < table.loc[name, "search_high"]
+
+
+def test_a_rule_that_cannot_meet_the_constraints_leaves_acting_on_nothing_as_the_baseline():
+    s = RECS.replace(min_precision=0.3)  # popularity never reaches 30 % precision on these visits; the model does
+    with pytest.raises(am.ConstraintError, match="^" + re.escape(
+            "scenario 'recommendations': the rule (show the most popular items) cannot meet the constraints: ")):
+        s.rule_decision()
+    assert s.baseline() == (sc.BASELINE_RULE_INFEASIBLE, 0.0)
+    o = s.opportunity_summary()
+    assert o.baseline == sc.BASELINE_RULE_INFEASIBLE and o.baseline_value_per_month == 0.0
+    assert o.gross_uplift_per_month == s.optimize().value
+    assert RECS.baseline() == ("rule", RECS.rule_decision().value)
+    assert s.baseline("nothing") == ("nothing", 0.0)
+
+
+def test_sensitivity_records_bounds_where_the_constraints_cannot_hold():
+    doc = {
+        "name": "toy", "title": "t", "summary": "s", "narrative": "n", "kind": "threshold", "currency": "EUR",
+        "parameters": {"floor": {"value": 0.3, "low": 0.1, "high": 0.99, "min": 0, "max": 1},
+                       "fee": {"value": 5.0, "low": 1.0, "high": 9.0}},
+        "scores": {"source": "binormal", "prevalence": 0.1, "auc": 0.8},
+        "value": {"tp": 10, "fp": "-fee"},
+        "decision": {"volume": 100, "constraints": {"min_recall": "floor", "max_alert_rate": 0.1}},
+    }
+    s = sc.parse_scenario(doc)
+    with pytest.raises(am.ConstraintError):  # recall 99 % flagging at most 10 % of cases: impossible at AUC 0.8
+        s.replace(floor=0.99).optimize()
+    result = am.compute_sensitivity(s)
+    assert result.infeasible == (("floor", "high"),)
+    t = result.table.set_index("parameter")
+    assert list(result.table["parameter"]) == ["floor", "fee"]  # the row with an impossible bound comes first
+    for col in ("threshold_at_high", "value_at_high", "regret_at_high", "swing"):
+        assert math.isnan(t.loc["floor", col])
+    assert t.loc["floor", "value_at_low"] == s.replace(floor=0.1).optimize().value
+    assert t.loc["fee", "swing"] == abs(t.loc["fee", "value_at_high"] - t.loc["fee", "value_at_low"])
+    ranking = result.regret_ranking()
+    assert list(ranking.columns) == ["parameter", "regret", "side"]
+    assert ranking.loc[0, "regret"] == max(t.loc["fee", "regret_at_low"], t.loc["fee", "regret_at_high"],
+                                           t.loc["floor", "regret_at_low"])
+
+
+def test_regret_ranking_orders_by_the_larger_side():
+    result = am.compute_sensitivity(am.load_scenario("churn_retention"))
+    ranking = result.regret_ranking()
+    t = result.table.set_index("parameter")
+    by_hand = sorted(((max(r.regret_at_low, r.regret_at_high), r.parameter) for r in result.table.itertuples()),
+                     key=lambda x: -x[0])
+    assert list(ranking["regret"]) == [r for r, _ in by_hand]
+    for row in ranking.itertuples():
+        assert row.regret == t.loc[row.parameter, f"regret_at_{row.side}"]
+    assert ranking.loc[0, "parameter"] == "offer_cost"  # the review's reading of notebook 05's table
