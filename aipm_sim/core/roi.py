@@ -343,12 +343,15 @@ class VariantComparison:
         +inf when there is no budget.
     opportunities : tuple of Opportunity
         Aligned with the table rows.
+    currency : str or None
+        Money unit of the decisions (their ``currency`` label), for charts.
     """
 
     table: pd.DataFrame
     best: str | None
     latency_budget_ms: float
     opportunities: tuple
+    currency: str | None = None
 
 
 def compare_variants(variants, decisions, *, baseline_value_per_month, predictions_per_month, build_cost,
@@ -417,5 +420,7 @@ def compare_variants(variants, decisions, *, baseline_value_per_month, predictio
         opportunities.append(opp)
         if ok and opp.net_value_per_month > best_net:
             best, best_net = v.name, opp.net_value_per_month
+    currencies = {getattr(d, "currency", None) for d in decisions}
     return VariantComparison(table=pd.DataFrame(rows), best=best, latency_budget_ms=budget,
-                             opportunities=tuple(opportunities))
+                             opportunities=tuple(opportunities),
+                             currency=currencies.pop() if len(currencies) == 1 else None)

@@ -105,12 +105,15 @@ class Sensitivity:
     infeasible : tuple of (str, str)
         ``(parameter, side)`` for every bound where no decision meets the
         constraints; empty when there is none.
+    currency : str
+        The scenario's money unit (for labels).
     """
 
     scenario_name: str
     base: dict
     table: pd.DataFrame
     infeasible: tuple = ()
+    currency: str = ""
 
     def to_frame(self):
         """The table (a copy)."""
@@ -177,7 +180,7 @@ def compute_sensitivity(scenario, *, parameters=None):
         table = table.sort_values("swing", ascending=False, kind="stable", na_position="first")
         table = table.reset_index(drop=True)
     return Sensitivity(scenario_name=scenario.name, base=_summary(scenario, base_decision), table=table,
-                       infeasible=tuple(infeasible))
+                       infeasible=tuple(infeasible), currency=scenario.currency)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -196,6 +199,8 @@ class SensitivityMap:
     k : ndarray of shape (ny, nx) or None
         Best k (rankings only).
     x_unit, y_unit : str
+    currency : str
+        The scenario's money unit (for labels).
     """
 
     x: str
@@ -207,6 +212,7 @@ class SensitivityMap:
     k: np.ndarray | None
     x_unit: str
     y_unit: str
+    currency: str = ""
 
     def to_frame(self):
         """Long table: one row per grid point with x, y, threshold, value (and k)."""
@@ -266,7 +272,7 @@ def compute_sensitivity_map(scenario, x, y, *, x_values=None, y_values=None, n=9
     return SensitivityMap(
         x=x, y=y, x_values=readonly(xs), y_values=readonly(ys), threshold=readonly(threshold),
         value=readonly(value), k=None if ks is None else readonly(ks),
-        x_unit=scenario.parameters[x].unit, y_unit=scenario.parameters[y].unit,
+        x_unit=scenario.parameters[x].unit, y_unit=scenario.parameters[y].unit, currency=scenario.currency,
     )
 
 

@@ -35,10 +35,12 @@ class RuleComparisonDisplay:
     x_max : float, optional
         Right end of the x axis (the y axis fits what is visible). None: everything.
     currency : str
+    period : str, optional
+        The period the values are per (``"month"``); None: "per period".
     """
 
     def __init__(self, *, model_x, model_value, rule_x, rule_value, model_best, rule_best, nothing_value, rule,
-                 x_label, x_max=None, currency=""):
+                 x_label, x_max=None, currency="", period=None):
         self.model_x = np.asarray(model_x, dtype=float)
         self.model_value = np.asarray(model_value, dtype=float)
         self.rule_x = np.asarray(rule_x, dtype=float)
@@ -50,16 +52,20 @@ class RuleComparisonDisplay:
         self.x_label = x_label
         self.x_max = None if x_max is None else float(x_max)
         self.currency = currency
+        self.period = period
 
     @classmethod
-    def from_comparison(cls, comparison, *, currency="", x_max="auto", ax=None):
+    def from_comparison(cls, comparison, *, currency=None, x_max="auto", ax=None):
         """Draw a :class:`~aipm_sim.RuleComparison` (from ``Scenario.compare_rule()``).
 
-        ``x_max="auto"`` (threshold scenarios) zooms on alert rates up to
-        three times the larger of the two best ones (at least 1 %); None shows
-        every alert rate.
+        ``currency`` defaults to the model decision's (a scenario's), the
+        period too. ``x_max="auto"`` (threshold scenarios) zooms on alert
+        rates up to three times the larger of the two best ones (at least
+        1 %); None shows every alert rate.
         """
         m, r = comparison.model_decision, comparison.rule_decision
+        if currency is None:
+            currency = getattr(m, "currency", None) or ""
         if hasattr(m, "by_k"):
             kw = dict(
                 model_x=m.by_k["k"], model_value=m.by_k["value"], rule_x=r.by_k["k"], rule_value=r.by_k["value"],
@@ -75,7 +81,8 @@ class RuleComparisonDisplay:
                 x_max = min(1.0, max(0.01, 3 * max(m.point.alert_rate, r.point.alert_rate)))
         if x_max == "auto":
             x_max = None
-        return cls(x_max=x_max, nothing_value=comparison.nothing_value, rule=comparison.rule, currency=currency, **kw).plot(ax=ax)
+        return cls(x_max=x_max, nothing_value=comparison.nothing_value, rule=comparison.rule, currency=currency,
+                   period=getattr(m, "period", None), **kw).plot(ax=ax)
 
     def plot(self, ax=None):
         """Draw; returns ``self`` with ``ax_``, ``figure_``, ``model_line_``, ``rule_line_``, ``nothing_line_``."""
@@ -98,7 +105,7 @@ class RuleComparisonDisplay:
             ax.set_xlim(0, self.x_max)
             ax.set_ylim(float(seen.min()) - pad, float(seen.max()) + 3 * pad)
         ax.set_xlabel(self.x_label)
-        ax.set_ylabel(f"value per month{' (' + self.currency + ')' if self.currency else ''}")
+        ax.set_ylabel(f"value per {self.period or 'period'}{' (' + self.currency + ')' if self.currency else ''}")
         ax.set_title("Model or simple rule?")
         ax.legend(fontsize=8)
         self.ax_ = ax
@@ -131,9 +138,14 @@ class VariantsDisplay:
         self.currency = currency
 
     @classmethod
-    def from_comparison(cls, comparison, *, currency="", ax=None):
-        """Draw a :class:`~aipm_sim.VariantComparison` (from ``Scenario.compare_variants()``)."""
+    def from_comparison(cls, comparison, *, currency=None, ax=None):
+        """Draw a :class:`~aipm_sim.VariantComparison` (from ``Scenario.compare_variants()``).
+
+        ``currency`` defaults to the decisions' (``comparison.currency``).
+        """
         t = comparison.table
+        if currency is None:
+            currency = comparison.currency or ""
         return cls(names=t["variant"], net_value=t["net_value_per_month"], within_budget=t["within_latency_budget"],
                    p95_latency_ms=t["p95_latency_ms"], latency_budget_ms=comparison.latency_budget_ms,
                    best=comparison.best, currency=currency).plot(ax=ax)

@@ -49,12 +49,22 @@ def _number(x):
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
 
 
+def _int_or_none(k):
+    return None if k is None or (isinstance(k, float) and math.isnan(k)) else int(k)
+
+
+#: Written at a tornado bound where no decision meets the constraints.
+INFEASIBLE_TEXT = "constraints cannot hold"
+
+
 class TornadoDisplay:
     """Tornado chart: how far each parameter's plausible range moves the best value.
 
     One horizontal pair of bars per parameter, largest swing on top: from
     the base value to the best value with the parameter at its low bound
     (blue) and at its high bound (orange). Labels give the range tested.
+    A bound where no decision meets the constraints (NaN value) gets no bar
+    but the words "constraints cannot hold" at the base line.
 
     Parameters
     ----------
@@ -87,12 +97,12 @@ class TornadoDisplay:
         self.units = list(units) if units is not None else [""] * len(self.parameters)
         self.threshold_at_low = None if threshold_at_low is None else np.asarray(threshold_at_low, dtype=float)
         self.threshold_at_high = None if threshold_at_high is None else np.asarray(threshold_at_high, dtype=float)
-        self.k_at_low = None if k_at_low is None else [int(k) for k in k_at_low]
-        self.k_at_high = None if k_at_high is None else [int(k) for k in k_at_high]
+        self.k_at_low = None if k_at_low is None else [_int_or_none(k) for k in k_at_low]
+        self.k_at_high = None if k_at_high is None else [_int_or_none(k) for k in k_at_high]
         self.currency = currency
 
     @classmethod
-    def from_sensitivity(cls, sensitivity, *, max_parameters=10, currency="", show_thresholds=True, drop_flat=True,
+    def from_sensitivity(cls, sensitivity, *, max_parameters=10, currency=None, show_thresholds=True, drop_flat=True,
                          ax=None):
         """Draw a :class:`~aipm_sim.Sensitivity` result (from :func:`~aipm_sim.compute_sensitivity`).
 
@@ -101,13 +111,16 @@ class TornadoDisplay:
         sensitivity : Sensitivity
         max_parameters : int
             Show only the parameters with the largest swings.
-        currency : str
-            Written after money amounts.
+        currency : str, optional
+            Written after money amounts; default: the scenario's
+            (``sensitivity.currency``).
         show_thresholds : bool
             Write the best threshold (and k for rankings) at each bar end.
         drop_flat : bool
             Leave out parameters that do not move the best value at all
-            (e.g. a build cost, which matters for ROI but not for the threshold).
+            (e.g. a build cost, which matters for ROI but not for the
+            threshold). Rows with a bound where the constraints cannot hold
+            are never flat.
         ax : matplotlib Axes, optional
         """
         try:
@@ -118,7 +131,7 @@ class TornadoDisplay:
             raise ParameterError(MSG_MAX_PARAMETERS.format(max_parameters))
         t = sensitivity.table
         if drop_flat:
-            t = t[t["swing"] > 0]
+            t = t[~(t["swing"] == 0)]  # NaN swing (a bound without a feasible decision) is kept
         t = t.head(m)
         extra = {}
         if show_thresholds:
@@ -128,7 +141,8 @@ class TornadoDisplay:
         display = cls(
             parameters=t["parameter"], low=t["low"], high=t["high"], base_parameter=t["base"],
             value_at_low=t["value_at_low"], value_at_high=t["value_at_high"],
-            base_value=sensitivity.base["value"], units=t["unit"], currency=currency, **extra,
+            base_value=sensitivity.base["value"], units=t["unit"],
+            currency=sensitivity.currency if currency is None else currency, **extra,
         )
         return display.plot(ax=ax)
 
@@ -143,22 +157,28 @@ class TornadoDisplay:
         ax = _axes(ax, figsize=(9.5, 1.6 + 0.62 * n))
         y = np.arange(n)[::-1]  # largest swing on top
         base = self.base_value
-        self.low_bars_ = ax.barh(y, self.value_at_low - base, left=base, height=0.6, color=LOW_COLOR,
+        # A bound without a feasible decision (NaN) gets a zero-width bar and words instead.
+        low_width = np.where(np.isnan(self.value_at_low), 0.0, self.value_at_low - base)
+        high_width = np.where(np.isnan(self.value_at_high), 0.0, self.value_at_high - base)
+        self.low_bars_ = ax.barh(y, low_width, left=base, height=0.6, color=LOW_COLOR,
                                  label="parameter at its low bound")
-        self.high_bars_ = ax.barh(y, self.value_at_high - base, left=base, height=0.6, color=HIGH_COLOR,
+        self.high_bars_ = ax.barh(y, high_width, left=base, height=0.6, color=HIGH_COLOR,
                                   alpha=0.85, label="parameter at its high bound")
         self.base_line_ = ax.axvline(base, color="black", linewidth=1)
         self.texts_ = []
-        if self.threshold_at_low is not None:
-            k_low, k_high = self.k_at_low, self.k_at_high
-            for i in range(n):
-                for value, thr, ks in ((self.value_at_low[i], self.threshold_at_low[i], k_low),
-                                       (self.value_at_high[i], self.threshold_at_high[i], k_high)):
-                    text = f"t={_number(thr)}" + (f", k={ks[i]}" if ks is not None else "")
+        for i in range(n):
+            for side, value, thr, ks in (("low", self.value_at_low[i], self.threshold_at_low, self.k_at_low),
+                                         ("high", self.value_at_high[i], self.threshold_at_high, self.k_at_high)):
+                if math.isnan(value):
+                    text, value, right = f"{side}: {INFEASIBLE_TEXT}", base, side == "high"
+                elif thr is not None:
+                    text = f"t={_number(thr[i])}" + (f", k={ks[i]}" if ks is not None else "")
                     right = value >= base
-                    self.texts_.append(ax.annotate(
-                        text, (value, y[i]), xytext=(4 if right else -4, 0), textcoords="offset points",
-                        ha="left" if right else "right", va="center", fontsize=8))
+                else:
+                    continue
+                self.texts_.append(ax.annotate(
+                    text, (value, y[i]), xytext=(4 if right else -4, 0), textcoords="offset points",
+                    ha="left" if right else "right", va="center", fontsize=8))
         ax.set_yticks(y, self.labels())
         cur = f" ({self.currency})" if self.currency else ""
         ax.set_xlabel(f"best value per month{cur}; line = base case {_money(base, self.currency)}")
@@ -196,12 +216,14 @@ class SensitivityMapDisplay:
         self.x_unit, self.y_unit, self.currency = x_unit, y_unit, currency
 
     @classmethod
-    def from_map(cls, sensitivity_map, *, metric="threshold", currency="", annotate=True, ax=None):
+    def from_map(cls, sensitivity_map, *, metric="threshold", currency=None, annotate=True, ax=None):
         """Draw a :class:`~aipm_sim.SensitivityMap` (from :func:`~aipm_sim.compute_sensitivity_map`).
 
         Parameters
         ----------
         metric : {"threshold", "value", "k"}
+        currency : str, optional
+            Default: the scenario's (``sensitivity_map.currency``).
         annotate : bool
             Write each cell's number in it (only for grids up to 12 x 12).
         """
@@ -210,7 +232,8 @@ class SensitivityMapDisplay:
             raise ParameterError(MSG_METRIC.format(", ".join(valid), metric))
         m = sensitivity_map
         display = cls(x=m.x, y=m.y, x_values=m.x_values, y_values=m.y_values, z=getattr(m, metric),
-                      metric=metric, x_unit=m.x_unit, y_unit=m.y_unit, currency=currency)
+                      metric=metric, x_unit=m.x_unit, y_unit=m.y_unit,
+                      currency=m.currency if currency is None else currency)
         return display.plot(ax=ax, annotate=annotate)
 
     def plot(self, ax=None, *, annotate=True):

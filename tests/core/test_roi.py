@@ -144,6 +144,7 @@ def test_compare_variants_picks_the_best_net_value_within_budget():
     np.testing.assert_allclose(c.table["net_value_per_month"], nets)
     assert list(c.table["within_latency_budget"]) == [True, True, False]
     assert c.best == "big"  # huge is better but too slow
+    assert c.currency is None  # the decisions name no currency
     assert am.compare_variants(variants, decisions, **common).best == "huge"
     assert am.compare_variants(variants, decisions, latency_budget_ms=1, **common).best is None
     # Ties go to the first listed.

@@ -178,7 +178,7 @@ def test_variants_equal_replacing_the_model_auc():
     for row, v in zip(c.table.itertuples(), s.variants):
         assert row.value_per_month == s.replace(model_auc=v.auc).optimize().value
         assert row.within_latency_budget == (v.p95_latency_ms <= 100)
-    assert c.latency_budget_ms == 100
+    assert c.latency_budget_ms == 100 and c.currency == "EUR"
     assert s.compare_variants(latency_budget_ms=10_000).latency_budget_ms == 10_000
     within = c.table[c.table["within_latency_budget"]]
     assert c.best == within.loc[within["net_value_per_month"].idxmax(), "variant"]

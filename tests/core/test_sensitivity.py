@@ -96,6 +96,7 @@ def test_sensitivity_equals_reoptimising_at_each_bound(name):
         assert row.swing == abs(row.value_at_high - row.value_at_low)
     assert list(result.table["swing"]) == sorted(result.table["swing"], reverse=True)
     assert result.to_frame().equals(result.table) and result.to_frame() is not result.table
+    assert result.currency == s.currency and result.infeasible == ()
 
 
 def test_regret_is_the_value_lost_by_keeping_todays_threshold():
@@ -147,7 +148,7 @@ def test_map_equals_reoptimising_at_every_grid_point():
     frame = m.to_frame()
     assert list(frame.columns) == ["chargeback_fee", "fraud_rate", "threshold", "value"]
     assert len(frame) == 9 and frame.iloc[5]["chargeback_fee"] == 50 and frame.iloc[5]["fraud_rate"] == m.y_values[1]
-    assert m.x_unit == "EUR per chargeback"
+    assert m.x_unit == "EUR per chargeback" and m.currency == "EUR"
 
 
 def test_map_leaves_infeasible_cells_blank_and_accepts_given_values():

@@ -117,3 +117,43 @@ def test_variants_display(ax):
     assert ax.get_title() == "Model variants — latency budget 100 ms (p95); best within budget: gradient boosting"
     best = list(c.table["variant"]).index(c.best)
     assert d.bars_[best].get_facecolor() != d.bars_[0].get_facecolor()
+
+
+def test_charts_of_scenario_results_default_to_the_scenarios_currency_and_month(sensitivity, ax):
+    d = TornadoDisplay.from_sensitivity(sensitivity, ax=ax)
+    assert d.currency == "EUR" and ax.get_xlabel().startswith("best value per month (EUR)")
+    m = am.compute_sensitivity_map(FRAUD, "chargeback_fee", "fraud_rate", n=2)
+    assert SensitivityMapDisplay.from_map(m, metric="value").colorbar_.ax.get_ylabel() == "best value per month (EUR)"
+    r = RuleComparisonDisplay.from_comparison(FRAUD.compare_rule())
+    assert r.ax_.get_ylabel() == "value per month (EUR)"
+    recs = RuleComparisonDisplay.from_comparison(am.load_scenario("recommendations").compare_rule())
+    assert recs.ax_.get_ylabel() == "value per month (USD)"
+    v = VariantsDisplay.from_comparison(FRAUD.compare_variants())
+    assert v.ax_.get_ylabel() == "net value per month (EUR)"
+
+
+def test_rule_comparison_of_unlabelled_decisions_says_per_period(ax):
+    vm = am.ValueModel(tp=100, fp=-10)
+    model = am.optimize(am.BinormalModel(0.1, 0.9).curve(), vm, volume=1000)
+    rule = am.optimize(am.BinormalModel(0.1, 0.7).curve(), vm, volume=1000)
+    d = RuleComparisonDisplay.from_comparison(am.compare_rule(model, rule, rule="a rule"), ax=ax)
+    assert ax.get_ylabel() == "value per period" and d.currency == ""
+
+
+def test_tornado_marks_a_bound_where_the_constraints_cannot_hold(ax):
+    doc = {
+        "name": "toy", "title": "t", "summary": "s", "narrative": "n", "kind": "threshold", "currency": "EUR",
+        "parameters": {"floor": {"value": 0.3, "low": 0.1, "high": 0.99, "min": 0, "max": 1},
+                       "fee": {"value": 5.0, "low": 1.0, "high": 9.0}},
+        "scores": {"source": "binormal", "prevalence": 0.1, "auc": 0.8},
+        "value": {"tp": 10, "fp": "-fee"},
+        "decision": {"volume": 100, "constraints": {"min_recall": "floor", "max_alert_rate": 0.1}},
+    }
+    s = am.compute_sensitivity(am.core.scenario.parse_scenario(doc))
+    assert s.infeasible == (("floor", "high"),)
+    d = TornadoDisplay.from_sensitivity(s, ax=ax)
+    assert d.parameters == ["floor", "fee"]  # kept although its swing is NaN
+    assert d.high_bars_[0].get_width() == 0.0  # no bar for the impossible bound
+    assert d.low_bars_[0].get_x() + d.low_bars_[0].get_width() == pytest.approx(s.table.loc[0, "value_at_low"])
+    texts = [t.get_text() for t in d.texts_]
+    assert "high: constraints cannot hold" in texts and len(texts) == 4
