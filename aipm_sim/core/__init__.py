@@ -6,7 +6,8 @@ numpy, scipy and pandas only; nothing here imports a plotting or UI library.
 from .binormal import BinormalModel
 from .curve import OperatingPoint, ThresholdCurve
 from .errors import ConstraintError, DataError, DegenerateWarning, ParameterError, ScenarioError
-from .optimize import Decision, NearOptimalBand, optimize
+from .optimize import (CONSTRAINTS, Constraint, Decision, Feasibility, NearOptimalBand, check_constraints,
+                       compute_feasibility, optimize)
 from .ranking import (RankingCurve, RankingDecision, RankingModel, RankingPoint, RankingSet, RankingValueModel,
                       optimize_ranking)
 from .roi import (ModelVariant, Opportunity, RuleComparison, VariantComparison, amount_rule_curve, compare_rule,
@@ -18,12 +19,15 @@ from .sensitivity import (BreakEven, Sensitivity, SensitivityMap, compute_break_
 from .value import ValueModel
 
 __all__ = [
+    "CONSTRAINTS",
     "BinormalModel",
     "BreakEven",
+    "Constraint",
     "ConstraintError",
     "DataError",
     "Decision",
     "DegenerateWarning",
+    "Feasibility",
     "ModelVariant",
     "NearOptimalBand",
     "OperatingPoint",
@@ -46,10 +50,12 @@ __all__ = [
     "ValueModel",
     "VariantComparison",
     "amount_rule_curve",
+    "check_constraints",
     "compare_rule",
     "compare_variants",
     "compute_break_even",
     "compute_break_even_table",
+    "compute_feasibility",
     "compute_opportunity",
     "compute_sensitivity",
     "compute_sensitivity_map",

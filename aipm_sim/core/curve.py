@@ -10,6 +10,7 @@ The 2x2 layout used everywhere in aipm_sim::
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -25,8 +26,37 @@ from .scores import ScoreSet
 MSG_NO_POSITIVES = "the data has no positive cases: recall is undefined (NaN)"
 MSG_NO_NEGATIVES = "the data has no negative cases: the false positive rate is undefined (NaN)"
 MSG_NOTHING_FLAGGED = "threshold {} flags no case: precision is undefined (NaN)"
+MSG_THRESHOLD = "threshold must be a number; found {!r}"
+MSG_BINS = "bins must be an integer >= 1; found {!r}"
+MSG_EDGES = "bins must be increasing, finite bin edges (at least two); found {!r}"
+MSG_NO_FINITE_THRESHOLD = "the curve has no finite threshold (it flags nothing or everything): there is nothing to bin"
 
 _CELLS = ("tp", "fp", "fn", "tn")
+# Fields of an OperatingPoint that count cases or money, i.e. that scale with the volume.
+_EXTENSIVE = ("tp", "fp", "fn", "tn", "tp_amount", "fp_amount", "fn_amount", "tn_amount", "n_cases", "alerts")
+
+
+def per_period_factor(volume, n_cases):
+    """Multiplier turning counts among ``n_cases`` cases into counts per period of ``volume`` cases.
+
+    The one place where aipm_sim scales to a volume: ``volume / n_cases``.
+
+    Parameters
+    ----------
+    volume : float or None
+        Cases per period (>= 0). None: no scaling (the factor is 1.0).
+    n_cases : float
+        Cases (weighted) the counts were taken among.
+
+    Returns
+    -------
+    float
+        1.0 without a volume; NaN when ``n_cases`` is 0 (nothing to scale from).
+    """
+    if volume is None:
+        return 1.0
+    volume = require_real(volume, "volume", low=0.0)
+    return volume / n_cases if n_cases else math.nan
 
 
 def _div(num, den):
@@ -58,6 +88,10 @@ class OperatingPoint:
         Fractions in [0, 1] (lift is a ratio >= 0); NaN where undefined.
     alerts : float
         Flagged cases, ``tp + fp``.
+
+    :attr:`fnr` (the miss rate) is a property. :meth:`per_period` gives the
+    same point for another number of cases (counts and amounts scaled, rates
+    unchanged).
     """
 
     threshold: float
@@ -81,6 +115,27 @@ class OperatingPoint:
     alert_rate: float
     lift: float
     prevalence: float
+
+    @property
+    def fnr(self):
+        """Miss rate (false negative rate) ``fn / positives`` = 1 - recall; NaN without positives."""
+        positives = self.tp + self.fn
+        return self.fn / positives if positives else math.nan
+
+    def per_period_factor(self, volume):
+        """``volume / n_cases`` (1.0 when ``volume`` is None); see :func:`per_period_factor`."""
+        return per_period_factor(volume, self.n_cases)
+
+    def per_period(self, volume):
+        """This point for ``volume`` cases (e.g. per day): counts and amounts scaled, rates unchanged.
+
+        ``volume`` None returns the point itself. E.g. ``point.per_period(10_000).alerts`` is the
+        alerts among 10,000 cases.
+        """
+        if volume is None:
+            return self
+        f = self.per_period_factor(volume)
+        return dataclasses.replace(self, **{name: getattr(self, name) * f for name in _EXTENSIVE})
 
     def to_dict(self):
         """The point as a plain dict of Python numbers."""
@@ -191,6 +246,13 @@ class ThresholdCurve:
     def has_amounts(self):
         return self.tp_amount is not None
 
+    def per_period_factor(self, volume):
+        """``volume / n_cases``: cases per period that one of the curve's cases stands for.
+
+        1.0 when ``volume`` is None; see :func:`per_period_factor`.
+        """
+        return per_period_factor(volume, self.n_cases)
+
     # -- the 2x2 cells ----------------------------------------------------------
     @property
     def fn(self):
@@ -275,27 +337,27 @@ class ThresholdCurve:
         That row flags exactly the cases with ``score >= threshold`` (a
         threshold between two scores flags what the higher one flags; one
         above every score flags nothing: row 0). Vectorised: ``threshold``
-        may be a scalar or an array; a binary search, O(log n) per value.
+        may be a scalar (an int comes back) or an array (an array of the same
+        shape); a binary search, O(log n) per value.
         """
-        t = np.asarray(threshold, dtype=np.float64)
-        if np.isnan(t).any():
-            raise ParameterError("threshold must not be NaN")
+        scalar = np.ndim(threshold) == 0
+        try:
+            t = float(threshold) if scalar else np.asarray(threshold, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ParameterError(MSG_THRESHOLD.format(threshold)) from None
+        if (t != t) if scalar else np.isnan(t).any():
+            raise ParameterError(MSG_THRESHOLD.format(threshold if scalar else math.nan))
         # Rows whose threshold is >= t (row 0, +inf, always is); the last of them is the answer.
-        at_or_above = len(self._ascending) - np.searchsorted(self._ascending, t, side="left")
-        return at_or_above - 1 if np.ndim(t) else int(at_or_above - 1)
+        rows = len(self._ascending) - 1 - self._ascending.searchsorted(t, side="left")
+        return int(rows) if scalar else rows
 
     def at(self, threshold):
         """The :class:`OperatingPoint` of flagging every case with ``score >= threshold``.
 
-        Uses the last row whose threshold is >= ``threshold``; at or below the
-        lowest threshold every case is flagged (the last row), above the
-        highest nothing is (row 0).
+        The row is :meth:`index_at`'s: at or below the lowest threshold every
+        case is flagged (the last row), above the highest nothing is (row 0).
         """
-        t = float(threshold)
-        if math.isnan(t):
-            raise ParameterError("threshold must be a number; found nan")
-        i = len(self._ascending) - int(self._ascending.searchsorted(t, side="left")) - 1
-        return self.point(i, warn=True)
+        return self.point(self.index_at(threshold), warn=True)
 
     def at_alert_rate(self, rate):
         """The point that flags the riskiest cases without exceeding ``rate`` of all cases.
@@ -306,9 +368,14 @@ class ThresholdCurve:
         rate = require_real(rate, "rate", low=0.0, high=1.0)
         return self.top_k(rate * self.n_cases)
 
-    def top_k(self, k):
-        """The point that flags the riskiest cases without exceeding ``k`` (weighted) cases."""
+    def top_k(self, k, *, volume=None):
+        """The point that flags the riskiest cases without exceeding ``k`` (weighted) cases.
+
+        With ``volume`` (cases per period, > 0), ``k`` is flagged cases per period.
+        """
         k = require_real(k, "k", low=0.0, allow_inf=True)
+        if volume is not None:
+            k = k / self.per_period_factor(require_real(volume, "volume", low=0.0, low_open=True))
         # Guard against the float rounding of rate * n_cases just below an exact count.
         i = int(self._alerts.searchsorted(k * (1 + 1e-12), side="right")) - 1
         return self.point(max(i, 0), warn=True)
@@ -349,6 +416,59 @@ class ThresholdCurve:
             lift=precision / prevalence if prevalence else math.nan,
             prevalence=prevalence,
         )
+
+    def histogram(self, bins=50, *, volume=None):
+        """Cases of each class per score bin, read off the cumulative counts.
+
+        The positives scoring in ``[edges[j], edges[j+1])`` are ``tp`` at
+        threshold ``edges[j]`` minus ``tp`` at ``edges[j+1]`` (rows from
+        :meth:`index_at`); the last bin is closed, as in
+        :func:`numpy.histogram`, and scores outside the edges are not counted.
+        For an analytic curve (:meth:`aipm_sim.BinormalModel.curve`) these
+        are expected counts at the grid's resolution. O(bins log n).
+
+        Parameters
+        ----------
+        bins : int or array-like of shape (k + 1,)
+            Number of bins, evenly spaced between the lowest and the highest
+            finite threshold (±0.5 around a single score), or the increasing
+            bin edges themselves.
+        volume : float, optional
+            Cases per period: counts are then per period.
+
+        Returns
+        -------
+        edges : ndarray of shape (k + 1,)
+            Increasing bin edges (scores).
+        positives, negatives : ndarray of shape (k,)
+            Weighted cases of each class per bin (per period with ``volume``).
+        """
+        if np.ndim(bins) == 0:
+            if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 1:
+                raise ParameterError(MSG_BINS.format(bins))
+            finite = self.thresholds[np.isfinite(self.thresholds)]
+            if finite.size == 0:
+                raise ParameterError(MSG_NO_FINITE_THRESHOLD)
+            lo, hi = float(finite.min()), float(finite.max())
+            if lo == hi:
+                lo, hi = lo - 0.5, hi + 0.5
+            edges = np.linspace(lo, hi, int(bins) + 1)
+        else:
+            try:
+                edges = np.asarray(bins, dtype=np.float64)
+            except (TypeError, ValueError):
+                raise ParameterError(MSG_EDGES.format(bins)) from None
+            if edges.ndim != 1 or edges.size < 2 or not np.isfinite(edges).all() or (np.diff(edges) <= 0).any():
+                raise ParameterError(MSG_EDGES.format(bins))
+        # Cases scoring >= each edge; the last edge is inclusive, so count above it only.
+        query = edges.copy()
+        query[-1] = np.nextafter(edges[-1], np.inf)
+        rows = self.index_at(query)
+        f = self.per_period_factor(volume)
+        pos_at_or_above, neg_at_or_above = self.tp[rows], self.fp[rows]
+        positives = (pos_at_or_above[:-1] - pos_at_or_above[1:]) * f
+        negatives = (neg_at_or_above[:-1] - neg_at_or_above[1:]) * f
+        return edges, positives, negatives
 
     def to_frame(self):
         """All rows as a DataFrame: threshold, the four cells, amounts (if any) and every metric."""

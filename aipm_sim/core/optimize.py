@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import types
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -17,15 +18,109 @@ from .value import ValueModel
 TOLERANCE = 1e-12
 
 MSG_LABEL = "{} must be a non-empty text (e.g. {!r}) or None; found {!r}"
+MSG_UNKNOWN_CONSTRAINT = "unknown constraint {!r}; the constraints are: {}"
 
-# name -> (kind, metric, allowed range of the bound)
-CONSTRAINTS = {
-    "min_recall": ("min", "recall", (0.0, 1.0)),
-    "min_precision": ("min", "precision", (0.0, 1.0)),
-    "max_alert_rate": ("max", "alert_rate", (0.0, 1.0)),
-    "max_fpr": ("max", "fpr", (0.0, 1.0)),
-    "max_alerts": ("max", "alerts", (0.0, np.inf)),
-}
+
+class Constraint(NamedTuple):
+    """One kind of business constraint: a lower (``"min"``) or upper (``"max"``) bound on a curve metric.
+
+    Attributes
+    ----------
+    kind : {"min", "max"}
+    metric : str
+        The :class:`ThresholdCurve` attribute bounded (``"recall"``, ``"alerts"`` …).
+    bounds : (float, float)
+        Allowed range of the bound itself (inclusive; ``inf`` allowed).
+    """
+
+    kind: str
+    metric: str
+    bounds: tuple
+
+
+#: Every constraint :func:`optimize` knows, by argument name (read-only).
+CONSTRAINTS = types.MappingProxyType({
+    "min_recall": Constraint("min", "recall", (0.0, 1.0)),
+    "min_precision": Constraint("min", "precision", (0.0, 1.0)),
+    "max_alert_rate": Constraint("max", "alert_rate", (0.0, 1.0)),
+    "max_fpr": Constraint("max", "fpr", (0.0, 1.0)),
+    "max_alerts": Constraint("max", "alerts", (0.0, np.inf)),
+})
+
+
+def check_constraints(**constraints):
+    """Validated constraint bounds: name → float, leaving out those given as None.
+
+    Raises
+    ------
+    TypeError
+        For a name that is not in :data:`CONSTRAINTS` (as for an unknown keyword).
+    ParameterError
+        For a bound outside its range, naming the constraint: ``"min_recall must be in [0, 1]; found 1.5"``.
+    """
+    unknown = [name for name in constraints if name not in CONSTRAINTS]
+    if unknown:
+        raise TypeError(MSG_UNKNOWN_CONSTRAINT.format(unknown[0], ", ".join(CONSTRAINTS)))
+    bounds = {}
+    for name in CONSTRAINTS:  # a fixed order, whatever the order given
+        bound = constraints.get(name)
+        if bound is not None:
+            low, high = CONSTRAINTS[name].bounds
+            bounds[name] = require_real(bound, name, low=low, high=high, allow_inf=True)
+    return types.MappingProxyType(bounds)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class Feasibility:
+    """Which rows of a curve meet each constraint (see :func:`compute_feasibility`).
+
+    Attributes
+    ----------
+    bounds : mapping of str to float
+        The validated constraints, name → bound (read-only).
+    masks : mapping of str to ndarray of bool, shape (m,)
+        Per constraint, the curve rows meeting it (NaN never does); read-only.
+    feasible : ndarray of bool, shape (m,)
+        Rows meeting every constraint (all True without constraints); read-only.
+    volume : float or None
+        Cases per period that ``max_alerts`` counts in.
+    """
+
+    bounds: types.MappingProxyType
+    masks: types.MappingProxyType
+    feasible: np.ndarray
+    volume: float | None
+
+    def broken(self, index):
+        """Names of the constraints that curve row ``index`` breaks (in :data:`CONSTRAINTS` order)."""
+        return tuple(name for name, mask in self.masks.items() if not mask[index])
+
+
+def compute_feasibility(curve, *, volume=None, **constraints):
+    """Which rows of ``curve`` meet each constraint, and all of them.
+
+    Parameters
+    ----------
+    curve : ThresholdCurve
+    volume : float, optional
+        Cases per period (> 0): ``max_alerts`` is then alerts per period.
+    **constraints
+        ``min_recall``, ``min_precision``, ``max_alert_rate``, ``max_fpr``,
+        ``max_alerts`` as in :func:`optimize` (None: not used).
+
+    Returns
+    -------
+    Feasibility
+    """
+    bounds = check_constraints(**constraints)
+    if volume is not None:
+        volume = require_real(volume, "volume", low=0.0, low_open=True)
+    masks = {name: readonly(constraint_mask(curve, name, b, volume=volume)) for name, b in bounds.items()}
+    feasible = np.ones(len(curve), dtype=bool)
+    for mask in masks.values():
+        feasible &= mask
+    return Feasibility(bounds=bounds, masks=types.MappingProxyType(masks), feasible=readonly(feasible),
+                       volume=volume)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -89,6 +184,8 @@ class Decision:
         Value at every threshold (same units as ``value``).
     feasible : ndarray of bool, shape (len(curve),)
         Rows meeting every constraint.
+    feasibility : Feasibility
+        The same per constraint (``feasibility.masks``, ``feasibility.broken(row)``).
     """
 
     threshold: float
@@ -103,6 +200,7 @@ class Decision:
     value_model: ValueModel
     values: np.ndarray
     feasible: np.ndarray
+    feasibility: Feasibility
     period: str | None = None
     currency: str | None = None
 
@@ -110,6 +208,11 @@ class Decision:
     def index(self):
         """Row of the curve that was chosen."""
         return self.point.index
+
+    @property
+    def alerts_per_period(self):
+        """Flagged cases per period at the chosen threshold (among the curve's cases without a volume)."""
+        return self.point.per_period(self.volume).alerts
 
     def to_dict(self):
         """Plain-Python summary (for JSON): the operating point plus value and constraints.
@@ -132,16 +235,16 @@ class Decision:
 
 def constraint_metric(curve, name, *, volume=None):
     """The per-threshold array that constraint ``name`` bounds (alerts per period with ``volume``)."""
-    metric = CONSTRAINTS[name][1]
+    metric = CONSTRAINTS[name].metric
     values = getattr(curve, metric)
     if metric == "alerts" and volume is not None:
-        values = values * (volume / curve.n_cases)
+        values = values * curve.per_period_factor(volume)
     return values
 
 
 def constraint_mask(curve, name, bound, *, volume=None):
     """Boolean array: rows of ``curve`` meeting ``name`` (NaN never meets a constraint)."""
-    kind = CONSTRAINTS[name][0]
+    kind = CONSTRAINTS[name].kind
     values = constraint_metric(curve, name, volume=volume)
     slack = TOLERANCE * max(1.0, abs(bound))
     with np.errstate(invalid="ignore"):
@@ -200,29 +303,16 @@ def optimize(
         raise TypeError(f"curve must be a ThresholdCurve; found {type(curve).__name__}")
     if not isinstance(value_model, ValueModel):
         raise TypeError(f"value_model must be a ValueModel; found {type(value_model).__name__}")
-    given = {
-        "min_recall": min_recall,
-        "min_precision": min_precision,
-        "max_alert_rate": max_alert_rate,
-        "max_fpr": max_fpr,
-        "max_alerts": max_alerts,
-    }
-    bounds = {}
-    for name, bound in given.items():
-        if bound is not None:
-            low, high = CONSTRAINTS[name][2]
-            bounds[name] = require_real(bound, name, low=low, high=high, allow_inf=True)
-    if volume is not None:
-        volume = require_real(volume, "volume", low=0.0, low_open=True)
     tolerance = require_real(tolerance, "tolerance", low=0.0)
     period = _label(period, "period", "day")
     currency = _label(currency, "currency", "EUR")
+    feasibility = compute_feasibility(
+        curve, volume=volume, min_recall=min_recall, min_precision=min_precision,
+        max_alert_rate=max_alert_rate, max_fpr=max_fpr, max_alerts=max_alerts,
+    )
+    bounds, masks, feasible, volume = feasibility.bounds, feasibility.masks, feasibility.feasible, feasibility.volume
 
     values = value_model.value(curve, volume=volume)
-    masks = {name: constraint_mask(curve, name, b, volume=volume) for name, b in bounds.items()}
-    feasible = np.ones(len(curve), dtype=bool)
-    for mask in masks.values():
-        feasible &= mask
     if not feasible.any():
         raise ConstraintError(_explain(curve, bounds, masks, volume))
 
@@ -254,14 +344,15 @@ def optimize(
         point=curve.point(best),
         value=best_value,
         unconstrained_value=unconstrained,
-        constraints=types.MappingProxyType(dict(bounds)),
+        constraints=bounds,
         binding=tuple(binding),
         near_optimal=band,
         volume=volume,
         curve=curve,
         value_model=value_model,
         values=readonly(np.asarray(values, dtype=np.float64).copy()),
-        feasible=readonly(feasible),
+        feasible=feasible,
+        feasibility=feasibility,
         period=period,
         currency=currency,
     )
@@ -307,14 +398,14 @@ def _explain(curve, bounds, masks, volume):
     for a, b in itertools.combinations(masks, 2):
         if not (masks[a] & masks[b]).any():
             # Name the lower-bound constraint first: it is the one the others make unreachable.
-            if CONSTRAINTS[a][0] == "max" and CONSTRAINTS[b][0] == "min":
+            if CONSTRAINTS[a].kind == "max" and CONSTRAINTS[b].kind == "min":
                 a, b = b, a
             metric, reach, kind = _reachable(curve, a, masks[b], volume)
             return (
                 f"{said(a)} is unreachable with {said(b)}: the {best_words(kind)} {metric} "
                 f"meeting {said(b)} is {_fmt(reach)}"
             )
-    first = next(n for n in masks if CONSTRAINTS[n][0] == "min")
+    first = next(n for n in masks if CONSTRAINTS[n].kind == "min")
     others = np.ones(len(curve), dtype=bool)
     for name, mask in masks.items():
         if name != first:

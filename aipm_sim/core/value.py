@@ -10,14 +10,17 @@ negative**. The 2x2 layout is the one of :mod:`aipm_sim.core.curve`::
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields
 
 import numpy as np
 
 from ._checks import require_real
+from .curve import per_period_factor
 from .errors import ParameterError
 
 _CELLS = ("tp", "fp", "fn", "tn")
+MSG_POINT_AMOUNTS = "the value model uses amounts but the operating point has none"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -64,12 +67,6 @@ class ValueModel:
                 "give the scored data an amount column"
             )
 
-    def _scale(self, curve, volume):
-        if volume is None:
-            return 1.0
-        volume = require_real(volume, "volume", low=0.0)
-        return volume / curve.n_cases
-
     def value(self, curve, *, volume=None):
         """Total value at every threshold of ``curve``.
 
@@ -95,7 +92,7 @@ class ValueModel:
                 + self.fn_amount * curve.fn_amount
                 + self.tn_amount * curve.tn_amount
             )
-        return total * self._scale(curve, volume)
+        return total * curve.per_period_factor(volume)
 
     def value_per_case(self, curve):
         """Value at every threshold divided by the number of cases (currency per case)."""
@@ -106,8 +103,72 @@ class ValueModel:
         total = sum(getattr(self, c) * getattr(point, c) for c in _CELLS)
         if self.uses_amounts:
             if np.isnan(point.tp_amount):
-                raise ParameterError("the value model uses amounts but the operating point has none")
+                raise ParameterError(MSG_POINT_AMOUNTS)
             total += sum(getattr(self, f"{c}_amount") * getattr(point, f"{c}_amount") for c in _CELLS)
-        if volume is None:
-            return float(total)
-        return float(total) * require_real(volume, "volume", low=0.0) / point.n_cases
+        return float(total) * point.per_period_factor(volume)
+
+    def cell_values(self, point, *, volume=None):
+        """Value of each cell of one :class:`OperatingPoint`: what its tp, fp, fn and tn cases are worth.
+
+        Cell ``c`` is worth ``c`` (per case) times its count plus ``c_amount``
+        times its amount sum; the four add up to :meth:`point_value`.
+
+        Parameters
+        ----------
+        point : OperatingPoint
+        volume : float, optional
+            Cases per period: values are then currency per period.
+
+        Returns
+        -------
+        dict of str to float
+            Keys ``"tp"``, ``"fp"``, ``"fn"``, ``"tn"`` (the 2x2 layout's cells), currency.
+        """
+        f = point.per_period_factor(volume)
+        out = {}
+        for c in _CELLS:
+            total = getattr(self, c) * getattr(point, c)
+            share = getattr(self, f"{c}_amount")
+            if share != 0:
+                amount = getattr(point, f"{c}_amount")
+                if math.isnan(amount):
+                    raise ParameterError(MSG_POINT_AMOUNTS)
+                total += share * amount
+            out[c] = float(total) * f
+        return out
+
+    def iso_value_slope(self, curve):
+        """Slope d(TPR)/d(FPR) of the lines of equal value in ROC space.
+
+        Value is ``a P tpr + b N fpr + const`` with ``a`` the value of
+        flagging rather than missing a positive (``tp - fn`` per case, plus
+        the amount terms at the positives' mean amount) and ``b`` the same
+        for a negative (``fp - tn``), so equal value means slope
+        ``-b N / (a P)``. Exact for a value model without amount terms; with
+        amounts it assumes each class's flagged cases carry that class's
+        mean amount. At the unconstrained optimum of a smooth ROC curve, the
+        curve's slope equals this one.
+
+        Parameters
+        ----------
+        curve : ThresholdCurve
+            Gives the class totals ``P``, ``N`` and mean amounts.
+
+        Returns
+        -------
+        float or None
+            ``math.inf`` for a vertical line (value ignores positives), None
+            when the value does not depend on the threshold at all.
+        """
+        P, N = curve.positives, curve.negatives
+        a = self.tp - self.fn
+        b = self.fp - self.tn
+        if curve.has_amounts:
+            mean_pos = curve.positive_amount / P if P else 0.0
+            mean_neg = curve.negative_amount / N if N else 0.0
+            a += (self.tp_amount - self.fn_amount) * mean_pos
+            b += (self.fp_amount - self.tn_amount) * mean_neg
+        gain_pos, gain_neg = a * P, b * N
+        if gain_pos == 0:
+            return None if gain_neg == 0 else math.inf
+        return -gain_neg / gain_pos

@@ -14,8 +14,8 @@ is what the interactive explorer does on every slider move::
 """
 
 from .confusion import ConfusionMatrixDisplay
-from .curves import PrecisionRecallDisplay, RocCurveDisplay, iso_value_slope
-from .distribution import ScoreDistributionDisplay, class_histogram
+from .curves import PrecisionRecallDisplay, RocCurveDisplay
+from .distribution import ScoreDistributionDisplay
 from .metrics import MetricsCurveDisplay
 from .roi import RuleComparisonDisplay, VariantsDisplay
 from .sensitivity import SensitivityMapDisplay, TornadoDisplay
@@ -32,6 +32,4 @@ __all__ = [
     "ScoreDistributionDisplay",
     "ValueCurveDisplay",
     "VariantsDisplay",
-    "class_histogram",
-    "iso_value_slope",
 ]

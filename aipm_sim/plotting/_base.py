@@ -61,14 +61,44 @@ def check_matplotlib(caller):
         raise ImportError(MSG_NO_MATPLOTLIB.format(caller)) from exc
 
 
-def get_axes(ax, caller):
-    """``ax`` itself, or a new figure's axes (through pyplot) when ``ax`` is None."""
+def get_axes(ax, caller, *, figsize=None):
+    """``ax`` itself, or a new figure's axes (through pyplot) when ``ax`` is None.
+
+    ``figsize`` (inches) sizes the new figure (None: matplotlib's default);
+    ``caller`` names who needs matplotlib in the message when it is missing.
+    """
     check_matplotlib(caller)
     if ax is None:
         import matplotlib.pyplot as plt
 
-        _, ax = plt.subplots(layout="constrained")
+        _, ax = plt.subplots(layout="constrained", figsize=figsize)
     return ax
+
+
+class ThresholdLineMixin:
+    """``set_threshold`` of a display with a vertical current-threshold line and dots on its curves.
+
+    The display provides ``ax_``, ``threshold_line_``, ``_x_right`` (where
+    +inf is drawn), ``_threshold_markers()`` (the dots' Line2D) and
+    ``_marker_ys(point)`` (the dots' heights).
+    """
+
+    def set_threshold(self, point):
+        """Move the current-threshold line and dots to ``point`` (an OperatingPoint of the same curve, or None)."""
+        self.point = point
+        if self.ax_ is None:
+            return self
+        markers = self._threshold_markers()
+        if point is None:
+            self.threshold_line_.set_visible(False)
+            markers.set_data([], [])
+            return self
+        x = finite_or(point.threshold, self._x_right)
+        self.threshold_line_.set_xdata([x, x])
+        self.threshold_line_.set_visible(True)
+        ys = self._marker_ys(point)
+        markers.set_data([x] * len(ys), ys)
+        return self
 
 
 def check_scale(scale, name):
@@ -174,13 +204,26 @@ def fmt_money(x, currency=""):
     return f"{text} {currency}".rstrip()
 
 
-def compact_money(x, _pos=None):
-    """Tick label for a money axis: ``-12k``, ``1.5M``, ``250`` (short, so the axis stays narrow)."""
+def fmt_compact_money(x, currency=""):
+    """Short money for tight places (ticks, bar labels): ``−12k``, ``1.5M EUR``, ``250``; ``undefined`` for NaN/None.
+
+    Three significant digits with a k/M/G suffix and a true minus sign.
+    """
+    if x is None or not math.isfinite(x):
+        return "undefined"
     a = abs(x)
+    text = f"{x:.3g}"
     for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
         if a >= size:
-            return f"{x / size:.3g}{suffix}".replace("-", "\N{MINUS SIGN}")
-    return f"{x:.3g}".replace("-", "\N{MINUS SIGN}")
+            text = f"{x / size:.3g}{suffix}"
+            break
+    text = text.replace("-", "\N{MINUS SIGN}")
+    return f"{text} {currency}" if currency else text
+
+
+def compact_money(x, _pos=None):
+    """Tick label for a money axis (a matplotlib formatter): :func:`fmt_compact_money` without a unit."""
+    return fmt_compact_money(x)
 
 
 def fmt_count(x):

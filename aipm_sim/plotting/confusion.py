@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
-from ..core.value import ValueModel
 from ._base import (CELL_NAMES, COLORS, KEEP, decision_labels, fmt_count, fmt_fraction, fmt_money, get_axes,
                     period_words)
 
@@ -17,34 +14,9 @@ LAYOUT = {"tp": (0, 0), "fn": (0, 1), "fp": (1, 0), "tn": (1, 1)}
 RATES = {"tp": "positives", "fn": "positives", "fp": "negatives", "tn": "negatives"}
 
 
-def cell_values(point, value_model, *, volume=None):
-    """Money in each cell of ``point``: the value model restricted to that cell.
-
-    Each entry is ``value_model`` with every other cell's terms set to 0,
-    evaluated with :meth:`~aipm_sim.ValueModel.point_value`, so the four
-    add up to the point's value. Currency per period with ``volume``.
-
-    Returns
-    -------
-    dict of str to float
-        Keys ``"tp"``, ``"fp"``, ``"fn"``, ``"tn"``.
-    """
-    out = {}
-    for cell in LAYOUT:
-        only = ValueModel(**{cell: getattr(value_model, cell),
-                             f"{cell}_amount": getattr(value_model, f"{cell}_amount")})
-        out[cell] = only.point_value(point, volume=volume)
-    return out
-
-
 def cell_rates(point):
-    """Share of its true class in each cell: recall, miss rate, false positive rate, specificity."""
-    return {
-        "tp": point.recall,
-        "fn": 1.0 - point.recall if math.isfinite(point.recall) else math.nan,
-        "fp": point.fpr,
-        "tn": point.specificity,
-    }
+    """Share of its true class in each cell, read off ``point``: recall, miss rate, false positive rate, specificity."""
+    return {"tp": point.recall, "fn": point.fnr, "fp": point.fpr, "tn": point.specificity}
 
 
 class ConfusionMatrixDisplay:
@@ -55,7 +27,7 @@ class ConfusionMatrixDisplay:
     point : OperatingPoint
         The threshold's counts and rates.
     value_model : ValueModel, optional
-        Adds the money of each cell (:func:`cell_values`).
+        Adds the money of each cell (:meth:`~aipm_sim.ValueModel.cell_values`).
     volume : float, optional
         Cases per period: counts and money become per period.
     period : str, optional
@@ -144,10 +116,10 @@ class ConfusionMatrixDisplay:
         """Show ``point``'s counts, rates and money."""
         self.point = point
         p = point
-        scale = 1.0 if self.volume is None else self.volume / p.n_cases if p.n_cases else math.nan
-        self.counts_ = {cell: getattr(p, cell) * scale for cell in LAYOUT}
+        per_period = p.per_period(self.volume)
+        self.counts_ = {cell: getattr(per_period, cell) for cell in LAYOUT}
         self.rates_ = cell_rates(p)
-        self.money_ = {} if self.value_model is None else cell_values(p, self.value_model, volume=self.volume)
+        self.money_ = {} if self.value_model is None else self.value_model.cell_values(p, volume=self.volume)
         if self.ax_ is None:
             return self
         where = period_words(self.volume, self.period)

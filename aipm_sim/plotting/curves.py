@@ -19,36 +19,6 @@ MSG_UPDATE_PR = "update needs precision and recall together"
 MSG_UPDATE_ROC = "update needs fpr and tpr together"
 
 
-def iso_value_slope(curve, value_model):
-    """Slope d(TPR)/d(FPR) of the lines of equal value in ROC space.
-
-    Value is ``a P tpr + b N fpr + const`` with ``a`` the value of flagging
-    rather than missing a positive (``tp - fn`` per case, plus the amount
-    terms at the positives' mean amount) and ``b`` the same for a negative
-    (``fp - tn``), so equal value means slope ``-b N / (a P)``. Exact for a
-    value model without amount terms; with amounts it assumes each class's
-    flagged cases carry that class's mean amount.
-
-    Returns
-    -------
-    float or None
-        ``math.inf`` for a vertical line (value ignores positives), None when
-        the value does not depend on the threshold at all.
-    """
-    P, N = curve.positives, curve.negatives
-    a = value_model.tp - value_model.fn
-    b = value_model.fp - value_model.tn
-    if curve.has_amounts:
-        mean_pos = curve.positive_amount / P if P else 0.0
-        mean_neg = curve.negative_amount / N if N else 0.0
-        a += (value_model.tp_amount - value_model.fn_amount) * mean_pos
-        b += (value_model.fp_amount - value_model.tn_amount) * mean_neg
-    gain_pos, gain_neg = a * P, b * N
-    if gain_pos == 0:
-        return None if gain_neg == 0 else math.inf
-    return -gain_neg / gain_pos
-
-
 def _points_xy(point, x_name, y_name):
     if point is None:
         return [], []
@@ -178,7 +148,8 @@ class RocCurveDisplay:
         Current point (black dot) and best point (green star).
     iso_slope : float or None
         Slope of the line of equal value through the current point (see
-        :func:`iso_value_slope`); None draws no line, ``math.inf`` a vertical one.
+        :meth:`aipm_sim.ValueModel.iso_value_slope`); None draws no line,
+        ``math.inf`` a vertical one.
     max_points : int or None
 
     Attributes
@@ -200,7 +171,7 @@ class RocCurveDisplay:
                    max_points=MAX_POINTS, **kwargs):
         """Draw a curve's ROC; with ``value_model`` the iso-value line goes through the current point."""
         point = None if threshold is None else curve.at(threshold)
-        slope = None if value_model is None else iso_value_slope(curve, value_model)
+        slope = None if value_model is None else value_model.iso_value_slope(curve)
         return cls(**cls.arrays_from_curve(curve), point=point, optimum=optimum, iso_slope=slope,
                    max_points=max_points).plot(ax=ax, **kwargs)
 
@@ -210,7 +181,7 @@ class RocCurveDisplay:
         curve = decision.curve
         point = decision.point if threshold is None else curve.at(threshold)
         return cls(**cls.arrays_from_curve(curve), point=point, optimum=decision.point,
-                   iso_slope=iso_value_slope(curve, decision.value_model),
+                   iso_slope=decision.value_model.iso_value_slope(curve),
                    max_points=max_points).plot(ax=ax, **kwargs)
 
     @staticmethod

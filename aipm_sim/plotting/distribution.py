@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core.curve import MSG_BINS
 from ..core.errors import ParameterError
 from ._base import COLORS, KEEP, MSG_LOG_SCALE, check_scale, decision_labels, finite_or, get_axes, period_words
 
@@ -13,55 +14,37 @@ LOG_RANGE = 1e-6
 LOG_COUNT_RANGE = 1e-6
 CAPTION = "Where positives and negatives score: right of the line is flagged."
 X_LABEL = "model score"
-MSG_BINS = "bins must be an integer >= 1; found {!r}"
 MSG_EDGES = "edges must be increasing with one more entry than positives and negatives; found {} edges, {} and {} counts"
 
 
-def class_histogram(curve, *, bins=50, xscale="linear"):
-    """Cases of each class per score bin, read off a curve's cumulative counts.
+def histogram_edges(curve, *, bins=50, xscale="linear"):
+    """Bin edges for drawing ``curve``'s scores: where the bins go is a drawing choice, the counts are core's.
 
-    The number of positives scoring in ``[e_j, e_j+1)`` is the curve's ``tp``
-    at threshold ``e_j`` minus its ``tp`` at ``e_j+1`` (``curve.index_at``);
-    the last bin is closed, so the top score is counted. For an analytic
-    curve (:meth:`aipm_sim.BinormalModel.curve`) these are expected counts at
-    the grid's resolution.
-
-    Parameters
-    ----------
-    curve : ThresholdCurve
-    bins : int
-        Number of bins, evenly spaced between the lowest and the highest
-        threshold (in log space when ``xscale="log"``, where scores <= 0 and
-        scores more than six decades below the highest are left out).
+    Linear: ``bins`` (an int), which :meth:`~aipm_sim.ThresholdCurve.histogram`
+    spreads evenly between the lowest and the highest threshold. Log:
+    ``bins`` edges spaced evenly in log space over the positive thresholds,
+    leaving out scores more than six decades (``LOG_RANGE``) below the
+    highest: an analytic curve reaches 1e-10 and less.
 
     Returns
     -------
-    edges : ndarray of shape (bins + 1,)
-        Increasing bin edges (scores).
-    positives, negatives : ndarray of shape (bins,)
-        Weighted cases per bin, in the curve's own case count.
+    int or ndarray of shape (bins + 1,)
+        What to pass to :meth:`~aipm_sim.ThresholdCurve.histogram` as ``bins``.
     """
     check_scale(xscale, "xscale")
+    if xscale == "linear":
+        return bins
     if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 1:
         raise ParameterError(MSG_BINS.format(bins))
     t = np.asarray(curve.thresholds, dtype=np.float64)
-    finite = t[np.isfinite(t)]
-    if xscale == "log":
-        finite = finite[finite > 0]
-        if finite.size == 0:
-            raise ParameterError(MSG_LOG_SCALE.format("xscale", float(t[-1])))
-        # Six decades below the top score are plenty; an analytic curve reaches 1e-10 and less.
-        finite = finite[finite >= finite.max() * LOG_RANGE]
-    lo, hi = float(finite.min()), float(finite.max())
+    positive = t[np.isfinite(t) & (t > 0)]
+    if positive.size == 0:
+        raise ParameterError(MSG_LOG_SCALE.format("xscale", float(t[-1])))
+    positive = positive[positive >= positive.max() * LOG_RANGE]
+    lo, hi = float(positive.min()), float(positive.max())
     if lo == hi:
-        lo, hi = (lo / 2, hi * 2) if xscale == "log" else (lo - 0.5, hi + 0.5)
-    edges = np.geomspace(lo, hi, bins + 1) if xscale == "log" else np.linspace(lo, hi, bins + 1)
-    query = edges.copy()
-    query[-1] = np.inf  # nothing scores >= +inf: the last bin keeps the top score
-    rows = curve.index_at(query)
-    pos_at_or_above = curve.tp[rows]
-    neg_at_or_above = curve.fp[rows]
-    return edges, pos_at_or_above[:-1] - pos_at_or_above[1:], neg_at_or_above[:-1] - neg_at_or_above[1:]
+        lo, hi = lo / 2, hi * 2
+    return np.geomspace(lo, hi, int(bins) + 1)
 
 
 class ScoreDistributionDisplay:
@@ -112,7 +95,7 @@ class ScoreDistributionDisplay:
     @classmethod
     def from_curve(cls, curve, *, threshold=None, bins=50, log=False, xscale="linear", volume=None,
                    period=None, ax=None, **kwargs):
-        """Histogram of a curve's scores (:func:`class_histogram`), counts per period with ``volume``."""
+        """Histogram of a curve's scores (:meth:`~aipm_sim.ThresholdCurve.histogram`), counts per period with ``volume``."""
         point = None if threshold is None else curve.at(threshold)
         return cls(
             **cls.arrays_from_curve(curve, bins=bins, xscale=xscale, volume=volume),
@@ -140,11 +123,12 @@ class ScoreDistributionDisplay:
 
     @staticmethod
     def arrays_from_curve(curve, *, bins=50, xscale="linear", volume=None):
-        """The constructor's ``edges``, ``positives`` and ``negatives``, scaled to ``volume``."""
-        edges, pos, neg = class_histogram(curve, bins=bins, xscale=xscale)
-        if volume is not None:
-            scale = volume / curve.n_cases
-            pos, neg = pos * scale, neg * scale
+        """The constructor's ``edges``, ``positives`` and ``negatives`` (per period with ``volume``).
+
+        The bins are :func:`histogram_edges`; the counts
+        :meth:`~aipm_sim.ThresholdCurve.histogram`'s.
+        """
+        edges, pos, neg = curve.histogram(histogram_edges(curve, bins=bins, xscale=xscale), volume=volume)
         return {"edges": edges, "positives": pos, "negatives": neg}
 
     def plot(self, ax=None, *, caption=CAPTION, **kwargs):

@@ -10,6 +10,7 @@ from ._base import (
     KEEP,
     MAX_POINTS,
     MSG_LOG_SCALE,
+    ThresholdLineMixin,
     check_scale,
     finite_or,
     get_axes,
@@ -30,7 +31,7 @@ Y_LABEL = "fraction (0 = none, 1 = all)"
 MSG_UPDATE_TOGETHER = "update needs thresholds, precision, recall, f1 and alert_rate together"
 
 
-class MetricsCurveDisplay:
+class MetricsCurveDisplay(ThresholdLineMixin):
     """Precision, recall, F1 and alert rate at every threshold, with the current one marked.
 
     Build it with :meth:`from_curve` or :meth:`from_decision`; the
@@ -199,21 +200,13 @@ class MetricsCurveDisplay:
             self.optimum_line_.set_visible(visible)
         return self
 
-    def set_threshold(self, point):
-        """Move the current-threshold line and dots to ``point`` (an OperatingPoint, or None)."""
-        self.point = point
-        if self.ax_ is None:
-            return self
-        if point is None:
-            self.threshold_line_.set_visible(False)
-            self.markers_.set_data([], [])
-            return self
-        x = finite_or(point.threshold, self._x_right)
-        self.threshold_line_.set_xdata([x, x])
-        self.threshold_line_.set_visible(True)
-        ys = [getattr(point, name) for name in METRIC_LABELS]
-        self.markers_.set_data([x] * len(ys), ys)
-        return self
+    # set_threshold (ThresholdLineMixin): one dot per metric, in legend order.
+    def _threshold_markers(self):
+        return self.markers_
+
+    @staticmethod
+    def _marker_ys(point):
+        return [getattr(point, name) for name in METRIC_LABELS]
 
     @property
     def moving_artists_(self):

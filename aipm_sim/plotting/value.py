@@ -10,6 +10,7 @@ from ._base import (
     KEEP,
     MAX_POINTS,
     MSG_LOG_SCALE,
+    ThresholdLineMixin,
     check_scale,
     compact_money,
     decision_labels,
@@ -56,7 +57,7 @@ def infeasible_spans(thresholds, feasible, *, right=None, left=None):
     return spans
 
 
-class ValueCurveDisplay:
+class ValueCurveDisplay(ThresholdLineMixin):
     """Value (money) at every threshold, with the optimum, its near-optimal band and constraints.
 
     Parameters
@@ -270,20 +271,12 @@ class ValueCurveDisplay:
             self._draw_data()
         return self
 
-    def set_threshold(self, point):
-        """Move the current-threshold line and dot to ``point`` (a row of the same curve)."""
-        self.point = point
-        if self.ax_ is None:
-            return self
-        if point is None:
-            self.threshold_line_.set_visible(False)
-            self.point_marker_.set_data([], [])
-            return self
-        x = finite_or(point.threshold, self._x_right)
-        self.threshold_line_.set_xdata([x, x])
-        self.threshold_line_.set_visible(True)
-        self.point_marker_.set_data([x], [self.values[point.index]])
-        return self
+    # set_threshold (ThresholdLineMixin): one dot on the value line, at the point's row.
+    def _threshold_markers(self):
+        return self.point_marker_
+
+    def _marker_ys(self, point):
+        return [self.values[point.index]]
 
     @property
     def moving_artists_(self):

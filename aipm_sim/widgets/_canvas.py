@@ -105,7 +105,3 @@ class FigureImage:
     def publish(self):
         """Send the current pixels to the Image widget."""
         self.image.value = self.png()
-
-    def invalidate(self):
-        """Forget the background (the next draw is a full one)."""
-        self._background = None

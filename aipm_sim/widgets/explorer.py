@@ -24,19 +24,23 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core import (
+    CONSTRAINTS,
     BinormalModel,
     ConstraintError,
     Decision,
     DegenerateWarning,
+    Feasibility,
     OperatingPoint,
     ScoreSet,
     ThresholdCurve,
     ValueModel,
+    check_constraints,
+    compute_feasibility,
     optimize,
 )
 from ..core.curve import MSG_NO_NEGATIVES, MSG_NO_POSITIVES, MSG_NOTHING_FLAGGED
 from ..core.errors import ParameterError
-from ..core.optimize import CONSTRAINTS, constraint_mask
+from ..core.optimize import MSG_UNKNOWN_CONSTRAINT
 from ..plotting import (
     ConfusionMatrixDisplay,
     MetricsCurveDisplay,
@@ -44,7 +48,6 @@ from ..plotting import (
     RocCurveDisplay,
     ScoreDistributionDisplay,
     ValueCurveDisplay,
-    iso_value_slope,
 )
 from ..plotting._base import (UNNAMED_CURRENCY, UNNAMED_PERIOD, fmt_count, fmt_fraction, fmt_money, fmt_threshold,
                               period_words)
@@ -61,7 +64,7 @@ MSG_SOURCE = (
     "source must be a ThresholdCurve, a ScoreSet or a BinormalModel; found {}"
 )
 MSG_VALUE_MODEL = "value_model must be a ValueModel; found {}"
-MSG_CONSTRAINT = "unknown constraint {!r}; the constraints are: {}"
+MSG_CONSTRAINT = MSG_UNKNOWN_CONSTRAINT  # raised (TypeError) by aipm_sim.check_constraints
 MSG_SAMPLE_SIZE = "sample_size must be one of {}; found {!r}"
 MSG_SCALE = "threshold_scale must be 'auto', 'linear' or 'log'; found {!r}"
 MSG_VOLUME = "volume must be a positive number of cases per {}; found {!r}"
@@ -126,6 +129,8 @@ class ExplorerResult:
         Names of the constraints ``point`` breaks.
     decision : Decision or None
         The optimisation behind ``best_*`` (None when infeasible).
+    feasibility : Feasibility
+        Which curve rows meet each active constraint.
     curve : ThresholdCurve
     value_model : ValueModel
     constraints : mapping of str to float
@@ -148,6 +153,7 @@ class ExplorerResult:
     meets_constraints: bool
     broken_constraints: tuple
     decision: Decision | None
+    feasibility: Feasibility
     curve: ThresholdCurve
     value_model: ValueModel
     constraints: types.MappingProxyType
@@ -278,9 +284,9 @@ class ThresholdExplorer:
             raise TypeError(MSG_VALUE_MODEL.format(type(value_model).__name__))
         if threshold_scale not in ("auto", "linear", "log"):
             raise ParameterError(MSG_SCALE.format(threshold_scale))
-        unknown = [k for k in constraints if k not in CONSTRAINTS]
-        if unknown:
-            raise TypeError(MSG_CONSTRAINT.format(unknown[0], ", ".join(CONSTRAINTS)))
+        # Bad names (TypeError) and bounds (ParameterError, naming the constraint) raise here,
+        # in the caller's cell, before anything uses them.
+        constraints = dict(check_constraints(**constraints))
         self.model = source if isinstance(source, BinormalModel) else None
         if self.model is None and not isinstance(source, (ThresholdCurve, ScoreSet)):
             raise TypeError(MSG_SOURCE.format(type(source).__name__))
@@ -303,8 +309,7 @@ class ThresholdExplorer:
         self._busy = False  # True while the explorer sets its own controls
         self._sent = {}  # id(control) -> value the explorer last gave it (see _browser_echo)
         self.last_error = None
-        # Validates the constraints (bad bounds raise here, in the caller's cell).
-        self.constraints = {k: v for k, v in constraints.items() if v is not None}
+        self.constraints = constraints
         self._compute(lambda: self._build_curve(source), initial=True)
         self.threshold_scale = self._choose_scale(threshold_scale)
 
@@ -332,24 +337,20 @@ class ThresholdExplorer:
             self.curve = source
 
     def _optimise(self):
-        """Optimum, constraint masks and values for the current curve and value model."""
+        """Optimum, feasibility and values for the current curve and value model (core computes them all)."""
         curve, vm, vol = self.curve, self.value_model, self.volume
-        self._masks = {name: constraint_mask(curve, name, bound, volume=vol)
-                       for name, bound in self.constraints.items()}
         try:
             self.decision = optimize(curve, vm, volume=vol, period=self.period, currency=self.currency,
                                      **self.constraints)
-            self._infeasible_reason = None
-            self._values = self.decision.values
-            self._feasible = self.decision.feasible
         except ConstraintError as exc:
             self.decision = None
             self._infeasible_reason = str(exc)
+            self.feasibility = compute_feasibility(curve, volume=vol, **self.constraints)
             self._values = vm.value(curve, volume=vol)
-            feasible = np.ones(len(curve), dtype=bool)
-            for mask in self._masks.values():
-                feasible &= mask
-            self._feasible = feasible
+        else:
+            self._infeasible_reason = None
+            self.feasibility = self.decision.feasibility
+            self._values = self.decision.values
         values = self._values
         self._flat = bool(len(values)) and bool(np.nanmax(values) == np.nanmin(values))
         self._single_score = int(np.isfinite(curve.thresholds).sum()) == 1
@@ -357,7 +358,7 @@ class ThresholdExplorer:
     def _point_result(self, threshold, point):
         curve, vm, vol, d = self.curve, self.value_model, self.volume, self.decision
         value = vm.point_value(point, volume=vol)
-        broken = tuple(name for name, mask in self._masks.items() if not mask[point.index])
+        broken = self.feasibility.broken(point.index)
         best_value = d.value if d is not None else math.nan
         notes = []
         if d is None:
@@ -378,13 +379,14 @@ class ThresholdExplorer:
             threshold=float(threshold),
             point=point,
             value=value,
-            alerts_per_period=point.alerts * self._scale,
+            alerts_per_period=point.per_period(vol).alerts,
             best_threshold=d.threshold if d is not None else math.nan,
             best_value=best_value,
             gap_to_optimum=best_value - value,
             meets_constraints=not broken,
             broken_constraints=broken,
             decision=d,
+            feasibility=self.feasibility,
             curve=curve,
             value_model=vm,
             constraints=types.MappingProxyType(dict(self.constraints)),
@@ -393,18 +395,11 @@ class ThresholdExplorer:
             notes=tuple(notes),
         )
 
-    @property
-    def _scale(self):
-        """Cases per period per case of the curve (1 without a volume)."""
-        if self.volume is None:
-            return 1.0
-        return self.volume / self.curve.n_cases if self.curve.n_cases else math.nan
-
     def _said(self, name):
         bound = self.constraints[name]
         if name == "max_alerts":
             return f"at most {fmt_count(bound)} alerts {self._where}"
-        kind, metric, _ = CONSTRAINTS[name]
+        kind, metric = CONSTRAINTS[name].kind, CONSTRAINTS[name].metric
         words = {"alert_rate": "alert rate", "fpr": "false positive rate"}.get(metric, metric)
         return f"{words} {'≥' if kind == 'min' else '≤'} {bound:g}"
 
@@ -549,7 +544,8 @@ class ThresholdExplorer:
             self.value_inputs[name] = box
 
         self.constraint_switches, self.constraint_inputs = {}, {}
-        for name, (_kind, _metric, (low, high)) in CONSTRAINTS.items():
+        for name, constraint in CONSTRAINTS.items():
+            low, high = constraint.bounds
             on = name in self.constraints
             bound = self.constraints.get(name, CONSTRAINT_DEFAULTS[name])
             label = CONSTRAINT_LABELS[name] + (f" {self._where}" if name == "max_alerts" else "")
@@ -590,7 +586,8 @@ class ThresholdExplorer:
         self.errors.add_class("aipm-errors")
 
     def _alerts_max(self):
-        return self.curve.n_cases * self._scale
+        """Every case: the volume, or the curve's own cases without one."""
+        return self.curve.n_cases if self.volume is None else self.volume
 
     def _wire(self):
         self.threshold.observe(self._on_threshold, names="value")
@@ -662,13 +659,13 @@ class ThresholdExplorer:
         """Make ``threshold`` current (``point`` when the caller already has the row)."""
         if point is None:
             point = self.curve.at(threshold)
+        self.result = self._point_result(threshold, point)
         self._busy = True
         try:
             self._sync_slider(threshold)
-            self.alerts.value = min(round(point.alerts * self._scale, 1), self.alerts.max)
+            self.alerts.value = min(round(self.result.alerts_per_period, 1), self.alerts.max)
         finally:
             self._busy = False
-        self.result = self._point_result(threshold, point)
         for display in self.displays.values():
             display.set_threshold(point)
         self._update_readout()
@@ -685,8 +682,7 @@ class ThresholdExplorer:
 
     def _set_alerts(self, alerts):
         """Flag the riskiest cases up to ``alerts`` per period (ties may give fewer)."""
-        k = alerts / self._scale if self._scale else 0.0
-        point = self.curve.top_k(k)
+        point = self.curve.top_k(alerts, volume=self.volume)
         self._set_threshold(point.threshold, point=point)
 
     def go_to_optimum(self):
@@ -701,11 +697,9 @@ class ThresholdExplorer:
         self._after_decision_inputs()
 
     def _set_constraints(self):
-        constraints = {}
-        for name in CONSTRAINTS:
-            if self.constraint_switches[name].value:
-                constraints[name] = float(self.constraint_inputs[name].value)
-        self.constraints = constraints
+        self.constraints = dict(check_constraints(**{
+            name: self.constraint_inputs[name].value for name in CONSTRAINTS if self.constraint_switches[name].value
+        }))
         self._after_decision_inputs()
 
     def _set_model(self, name, value):
@@ -741,14 +735,14 @@ class ThresholdExplorer:
         curve, d = self.curve, self.decision
         optimum = d.point if d is not None else None
         value_data = {
-            "thresholds": curve.thresholds, "values": self._values, "feasible": self._feasible,
+            "thresholds": curve.thresholds, "values": self._values, "feasible": self.feasibility.feasible,
             "optimum_index": None if d is None else d.index,
             "band": None if d is None else d.near_optimal,
         }
         metrics = MetricsCurveDisplay.arrays_from_curve(curve)
         pr = PrecisionRecallDisplay.arrays_from_curve(curve)
         roc = RocCurveDisplay.arrays_from_curve(curve)
-        slope = iso_value_slope(curve, self.value_model)
+        slope = self.value_model.iso_value_slope(curve)
         hist = ScoreDistributionDisplay.arrays_from_curve(
             curve, xscale=self.threshold_scale, volume=self.volume
         )

@@ -12,7 +12,8 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.metrics import precision_recall_curve, roc_curve
 
 import aipm_sim as am
-from aipm_sim.core.curve import MSG_NO_NEGATIVES, MSG_NO_POSITIVES, MSG_NOTHING_FLAGGED
+from aipm_sim.core.curve import (MSG_BINS, MSG_EDGES, MSG_NO_FINITE_THRESHOLD, MSG_NO_NEGATIVES, MSG_NO_POSITIVES,
+                                 MSG_NOTHING_FLAGGED, MSG_THRESHOLD, per_period_factor)
 from aipm_sim.core.errors import DegenerateWarning, ParameterError
 
 nan, inf = math.nan, math.inf
@@ -301,8 +302,14 @@ def test_index_at_is_vectorised():
 def test_nan_threshold_is_rejected():
     with pytest.raises(ParameterError, match=exactly("threshold must be a number; found nan")):
         toy().at(nan)
-    with pytest.raises(ParameterError, match=exactly("threshold must not be NaN")):
+    with pytest.raises(ParameterError, match=exactly("threshold must be a number; found nan")):
+        toy().index_at(nan)
+    with pytest.raises(ParameterError, match=exactly(MSG_THRESHOLD.format(nan))):
         toy().index_at([0.5, nan])
+    with pytest.raises(ParameterError, match=exactly(MSG_THRESHOLD.format("high"))):
+        toy().at("high")
+    with pytest.raises(ParameterError, match=exactly(MSG_THRESHOLD.format(None))):
+        toy().index_at(None)
 
 
 def test_operating_point_fields():
@@ -342,6 +349,18 @@ def test_top_k_and_alert_rate_with_ties():
         (lambda c: c.at_alert_rate("a lot"), "rate must be a number; found 'a lot'"),
         (lambda c: c.top_k(-1), "k must be in [0, inf]; found -1"),
         (lambda c: c.top_k(nan), "k must be in [0, inf]; found nan"),
+        (lambda c: c.top_k(3, volume=0), "volume must be in (0, inf); found 0"),
+        (lambda c: c.top_k(3, volume="many"), "volume must be a number; found 'many'"),
+        (lambda c: c.histogram(0), MSG_BINS.format(0)),
+        (lambda c: c.histogram(2.5), MSG_BINS.format(2.5)),
+        (lambda c: c.histogram(True), MSG_BINS.format(True)),
+        (lambda c: c.histogram("10"), MSG_BINS.format("10")),
+        (lambda c: c.histogram([0.5]), MSG_EDGES.format([0.5])),
+        (lambda c: c.histogram([0.5, 0.2]), MSG_EDGES.format([0.5, 0.2])),
+        (lambda c: c.histogram([0.0, inf]), MSG_EDGES.format([0.0, inf])),
+        (lambda c: c.histogram(["a", "b"]), MSG_EDGES.format(["a", "b"])),
+        (lambda c: c.histogram(3, volume=-1), "volume must be in [0, inf); found -1"),
+        (lambda c: c.at(0.5).per_period(-5), "volume must be in [0, inf); found -5"),
         (lambda c: c.fbeta(0), "beta must be in (0, inf); found 0"),
         (lambda c: c.fbeta(inf), "beta must be in (0, inf); found inf"),
     ],
@@ -496,3 +515,91 @@ def test_to_frame_round_trips_through_pandas():
     frame = toy().to_frame()
     assert isinstance(frame, pd.DataFrame)
     assert frame["threshold"].iloc[0] == inf and frame["tp"].dtype == np.float64
+
+
+# -- per period, the miss rate, histograms ------------------------------------------------------------
+def test_operating_point_per_period_and_miss_rate():
+    p = am.ThresholdCurve.from_scores(am.ScoreSet(TOY_SCORES, TOY_LABELS, amounts=[5, 7, 2, 3, 4])).at(0.8)
+    # 5 cases in the data stand for 1,000 a day: every count and amount times 200, rates unchanged.
+    day = p.per_period(1000)
+    assert (day.tp, day.fp, day.fn, day.tn, day.alerts, day.n_cases) == (400, 200, 200, 200, 600, 1000)
+    assert (day.tp_amount, day.fp_amount, day.fn_amount, day.tn_amount) == (2000, 800, 1000, 400)
+    for rate in ("precision", "recall", "fpr", "specificity", "npv", "f1", "alert_rate", "lift", "prevalence"):
+        assert getattr(day, rate) == getattr(p, rate)
+    assert (day.threshold, day.index) == (p.threshold, p.index)
+    assert p.per_period(None) is p
+    assert p.per_period_factor(1000) == 200 and p.per_period_factor(None) == 1.0
+    assert p.fnr == 1 / 3 and p.fnr == pytest.approx(1 - p.recall)  # one of three positives (0.1) is missed
+    with pytest.warns(DegenerateWarning):
+        no_positives = am.ThresholdCurve.from_scores(am.ScoreSet([0.1, 0.2], [0, 0])).at(0.15)
+    assert math.isnan(no_positives.fnr)
+
+
+def test_per_period_factor():
+    assert per_period_factor(None, 8) == 1.0
+    assert per_period_factor(800, 8) == 100.0
+    assert per_period_factor(0, 8) == 0.0
+    assert math.isnan(per_period_factor(800, 0))
+    assert toy().per_period_factor(50) == 10.0
+
+
+def test_top_k_per_period():
+    c = toy()  # 5 cases; alerts per row 0, 1, 3, 4, 5
+    # 300 alerts a day among 500 cases a day is 3 of the 5 cases in the data.
+    assert c.top_k(300, volume=500).alerts == 3
+    assert c.top_k(299, volume=500).alerts == 1
+    assert c.top_k(inf, volume=500).alerts == 5
+
+
+cases_for_histogram = st.lists(
+    st.tuples(
+        st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.5, 0.75, 0.9, 1.0]) | st.floats(0.001, 1.0),
+        st.booleans(),
+        st.floats(0.5, 3.0),
+    ),
+    min_size=2,
+    max_size=60,
+)
+
+
+@given(cases_for_histogram, st.integers(1, 12), st.sampled_from([None, 1000.0]))
+def test_histogram_equals_numpy_histogram(data, bins, volume):
+    scores, labels, weights = (np.array(c) for c in zip(*data))
+    if not (labels.any() and (~labels).any()):
+        return  # degenerate data sets: tested below
+    curve = am.ThresholdCurve.from_scores(am.ScoreSet(scores, labels, weights=weights))
+    edges, pos, neg = curve.histogram(bins, volume=volume)
+    scale = 1.0 if volume is None else volume / weights.sum()
+    if scores.min() < scores.max():
+        assert_allclose(edges, np.linspace(scores.min(), scores.max(), bins + 1))
+    # numpy.histogram: bins [a, b) with the last one closed, as here.
+    want_pos, _ = np.histogram(scores[labels], bins=edges, weights=weights[labels])
+    want_neg, _ = np.histogram(scores[~labels], bins=edges, weights=weights[~labels])
+    assert_allclose(pos, want_pos * scale, atol=1e-9)
+    assert_allclose(neg, want_neg * scale, atol=1e-9)
+    # Given edges (some scores outside them are not counted), the same as numpy.
+    given_edges = [0.05, 0.3, 0.5, 0.8]
+    _, pos, neg = curve.histogram(given_edges)
+    assert_allclose(pos, np.histogram(scores[labels], bins=given_edges, weights=weights[labels])[0], atol=1e-9)
+    assert_allclose(neg, np.histogram(scores[~labels], bins=given_edges, weights=weights[~labels])[0], atol=1e-9)
+
+
+def test_histogram_of_an_analytic_curve_adds_up_to_each_class():
+    curve = am.BinormalModel(prevalence=0.02, auc=0.9).curve(n_cases=1000)
+    _, pos, neg = curve.histogram(30)
+    assert pos.sum() == pytest.approx(20.0)
+    assert neg.sum() == pytest.approx(980.0)
+    assert (pos >= 0).all() and (neg >= 0).all()
+
+
+def test_histogram_of_a_single_score_centres_one_bin_on_it():
+    curve = am.BinormalModel(prevalence=0.1, auc=0.5).curve(n_cases=100)
+    edges, pos, neg = curve.histogram(1)
+    assert_allclose(edges, [-0.4, 0.6])
+    assert_allclose(pos, [10.0]) and assert_allclose(neg, [90.0])
+
+
+def test_histogram_needs_a_finite_threshold():
+    nothing = am.ThresholdCurve(thresholds=[inf], tp=[0.0], fp=[0.0], positives=1.0, negatives=1.0)
+    with pytest.raises(ParameterError, match=exactly(MSG_NO_FINITE_THRESHOLD)):
+        nothing.histogram(3)

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 import aipm_sim as am
 from aipm_sim.core.errors import ConstraintError, DegenerateWarning, ParameterError
-from aipm_sim.core.optimize import MSG_LABEL, TOLERANCE
+from aipm_sim.core.optimize import (CONSTRAINTS, MSG_LABEL, MSG_UNKNOWN_CONSTRAINT, TOLERANCE, check_constraints,
+                                    compute_feasibility)
 
 inf, nan = math.inf, math.nan
 CELLS = ("tp", "fp", "fn", "tn")
@@ -243,6 +244,45 @@ def test_period_and_currency_are_labels_carried_by_the_decision():
     assert labelled.value == plain.value and labelled.threshold == plain.threshold
     assert "period" not in plain.to_dict() and "currency" not in plain.to_dict()
     assert labelled.to_dict()["period"] == "month" and labelled.to_dict()["currency"] == "EUR"
+
+
+def test_alerts_per_period():
+    vm = am.ValueModel(tp=10, fp=-4)
+    d = am.optimize(toy(), vm, volume=800)  # all 8 flagged; 8 cases in the data stand for 800 a day
+    assert d.point.alerts == 8 and d.alerts_per_period == 800
+    assert am.optimize(toy(), vm, max_alert_rate=0.5).alerts_per_period == 1  # no volume: in the data
+
+
+# -- feasibility, constraint by constraint -----------------------------------------------------------------
+def test_feasibility_row_by_row_equals_brute_force():
+    # Rows flag the top 0..8 of labels 1, 0, 0, 0, 1, 1, 1, 1; 8 cases stand for 80 a day.
+    f = compute_feasibility(toy(), volume=80, min_recall=0.4, max_alerts=50, min_precision=None)
+    rows = brute_rows(TOY_SCORES, TOY_LABELS, None, None, am.ValueModel(), 80)
+    assert dict(f.bounds) == {"min_recall": 0.4, "max_alerts": 50.0} and f.volume == 80
+    for name, bound in f.bounds.items():
+        assert f.masks[name].tolist() == [meets(r, name, bound) for r in rows], name
+    both = [meets(r, "min_recall", 0.4) and meets(r, "max_alerts", 50) for r in rows]
+    assert f.feasible.tolist() == both == [False] * 5 + [True] * 1 + [False] * 3  # recall 2/5 at 5 alerts
+    assert f.broken(0) == ("min_recall",) and f.broken(5) == () and f.broken(8) == ("max_alerts",)
+    for arr in (f.feasible, *f.masks.values()):
+        assert not arr.flags.writeable
+    d = am.optimize(toy(), am.ValueModel(tp=10, fp=-4), volume=80, min_recall=0.4, max_alerts=50)
+    assert d.feasibility.feasible.tolist() == both and d.feasible.tolist() == both
+    assert dict(d.feasibility.bounds) == dict(d.constraints)
+    assert compute_feasibility(toy()).feasible.all() and compute_feasibility(toy()).broken(3) == ()
+
+
+def test_check_constraints():
+    assert dict(check_constraints(max_alerts=300, min_recall="0.5", max_fpr=None)) == {
+        "min_recall": 0.5, "max_alerts": 300.0}  # CONSTRAINTS order, numbers as floats
+    assert list(CONSTRAINTS) == list(NAMES)
+    assert CONSTRAINTS["max_alerts"].bounds == (0.0, inf) and CONSTRAINTS["min_recall"].kind == "min"
+    with pytest.raises(TypeError, match=exactly(MSG_UNKNOWN_CONSTRAINT.format("min_recal", ", ".join(NAMES)))):
+        check_constraints(min_recal=0.5)
+    with pytest.raises(ParameterError, match=exactly("min_recall must be in [0, 1]; found 1.5")):
+        check_constraints(min_recall=1.5)
+    with pytest.raises(ParameterError, match=exactly("volume must be in (0, inf); found -3")):
+        compute_feasibility(toy(), volume=-3)
 
 
 # -- constraint errors --------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from numpy.testing import assert_allclose
 
 import aipm_sim as am
 from aipm_sim.core.errors import ParameterError
+from aipm_sim.core.value import MSG_POINT_AMOUNTS
 
 
 def exactly(message):
@@ -142,3 +143,77 @@ def test_value_model_is_frozen_and_numbers_are_floats():
     with pytest.raises(AttributeError):
         vm.tp = 4.0
     assert dataclasses.replace(vm, tp=5).tp == 5.0
+
+
+# -- value per cell ---------------------------------------------------------------------------------------
+@given(
+    tp=st.integers(-50, 50), fp=st.integers(-50, 50), fn=st.integers(-50, 50), tn=st.integers(-50, 50),
+    fractions=st.lists(st.sampled_from([-1.0, -0.5, 0.0, 0.25, 1.0]), min_size=4, max_size=4),
+    row=st.integers(0, 6), volume=st.sampled_from([None, 600.0]),
+)
+def test_cell_values_equal_a_brute_force_sum_over_each_cells_cases(tp, fp, fn, tn, fractions, row, volume):
+    vm = am.ValueModel(tp=tp, fp=fp, fn=fn, tn=tn, **dict(zip(("tp_amount", "fp_amount", "fn_amount", "tn_amount"), fractions)))
+    c = curve()
+    point = c.point(row)
+    per_case = {"tp": tp, "fp": fp, "fn": fn, "tn": tn}
+    fraction = dict(zip(("tp", "fp", "fn", "tn"), fractions))
+    want = {"tp": 0.0, "fp": 0.0, "fn": 0.0, "tn": 0.0}
+    for s, y, a in zip(SCORES, LABELS, AMOUNTS):
+        cell = ("tp" if y else "fp") if s >= c.thresholds[row] else ("fn" if y else "tn")
+        want[cell] += per_case[cell] + fraction[cell] * a
+    scale = 1.0 if volume is None else volume / 6  # 6 cases in the data
+    got = vm.cell_values(point, volume=volume)
+    assert list(got) == ["tp", "fp", "fn", "tn"]
+    assert got == pytest.approx({k: v * scale for k, v in want.items()}, rel=1e-12, abs=1e-12)
+    assert sum(got.values()) == pytest.approx(vm.point_value(point, volume=volume), rel=1e-12, abs=1e-9)
+
+
+def test_cell_values_need_amounts_only_for_the_amount_terms_used():
+    point = curve(amounts=False).point(2)  # 0.7: two frauds caught, one missed, three left alone
+    assert am.ValueModel(tp=10, fn=-80).cell_values(point) == {"tp": 20.0, "fp": 0.0, "fn": -80.0, "tn": 0.0}
+    with pytest.raises(ParameterError, match=exactly(MSG_POINT_AMOUNTS)):
+        am.ValueModel(fn_amount=-1.0).cell_values(point)
+
+
+# -- lines of equal value in ROC space ------------------------------------------------------------------
+def _value_at(vm, P, N, fpr, tpr):
+    """Closed form: value of the ROC point (fpr, tpr) for P positives and N negatives."""
+    tp, fp = tpr * P, fpr * N
+    return vm.tp * tp + vm.fp * fp + vm.fn * (P - tp) + vm.tn * (N - fp)
+
+
+@pytest.mark.parametrize(
+    "vm",
+    [am.ValueModel(tp=10, fp=-3), am.ValueModel(tp=-5, fp=-5, fn=-200), am.ValueModel(tp=1, fp=-1, fn=-2, tn=0.5)],
+)
+def test_points_on_the_iso_value_line_have_equal_value(vm):
+    c = am.ThresholdCurve.from_scores(am.BinormalModel(prevalence=0.05, auc=0.85).sample(2000, seed=3))
+    slope = vm.iso_value_slope(c)
+    P, N = c.positives, c.negatives
+    x0, y0 = 0.2, 0.6
+    for dx in (-0.1, 0.05, 0.3):
+        assert _value_at(vm, P, N, x0 + dx, y0 + slope * dx) == pytest.approx(_value_at(vm, P, N, x0, y0))
+
+
+def test_iso_value_line_touches_the_roc_curve_at_the_optimum():
+    # Analytic binormal curve, no constraints: the best threshold is where the ROC curve's slope
+    # equals the iso-value slope (the curve touches the highest line of equal value).
+    c = am.BinormalModel(prevalence=0.05, auc=0.8).curve(n_thresholds=20001)
+    vm = am.ValueModel(tp=40, fp=-4)
+    i = am.optimize(c, vm).index
+    roc_slope = (c.tpr[i + 5] - c.tpr[i - 5]) / (c.fpr[i + 5] - c.fpr[i - 5])
+    assert roc_slope == pytest.approx(vm.iso_value_slope(c), rel=1e-3)
+
+
+def test_iso_value_slope_special_cases():
+    c = curve(amounts=False)
+    assert am.ValueModel().iso_value_slope(c) is None
+    assert am.ValueModel(fp=-1).iso_value_slope(c) == math.inf
+    assert am.ValueModel(tp=3, fn=3).iso_value_slope(c) is None
+
+
+def test_iso_value_slope_with_amounts_uses_mean_amounts():
+    vm = am.ValueModel(fn_amount=-1.0, fp=-5)
+    # Positives' mean amount (100 + 50 + 200) / 3; flagging a positive avoids losing it.
+    a = (100 + 50 + 200) / 3
+    assert vm.iso_value_slope(curve()) == pytest.approx(-(-5 * 3) / (a * 3))

@@ -7,7 +7,7 @@ from .plotting_data import AMOUNTS, LABELS, SCORES, brute_cells, brute_value, to
 
 import aipm_sim as am
 from aipm_sim.plotting import ConfusionMatrixDisplay
-from aipm_sim.plotting.confusion import CAPTION, COLUMNS, ROWS, cell_rates, cell_values
+from aipm_sim.plotting.confusion import CAPTION, COLUMNS, ROWS, cell_rates
 
 MONEY = am.ValueModel(tp=20, fp=-5, fn=-1, tn=0.5, fn_amount=-1.0, tp_amount=0.1)
 
@@ -30,13 +30,14 @@ def test_counts_rates_and_words(ax):
 def test_money_per_cell_adds_up_to_the_point_value(ax):
     curve = toy_curve(amounts=True)
     point = curve.at(0.5)
-    values = cell_values(point, MONEY)
-    assert sum(values.values()) == pytest.approx(MONEY.point_value(point))
+    d = ConfusionMatrixDisplay.from_point(point, value_model=MONEY, ax=ax)
+    values = d.money_
     assert sum(values.values()) == pytest.approx(brute_value(MONEY, SCORES, LABELS, 0.5, AMOUNTS))
     # Missed positives: the one scoring 0.3 (amount 300): -1 per case and its whole amount.
     assert values["fn"] == pytest.approx(-1 - 300)
     assert values["tp"] == pytest.approx(2 * 20 + 0.1 * (120 + 80))
-    d = ConfusionMatrixDisplay.from_point(point, value_model=MONEY, ax=ax)
+    # False alarms: 0.8 and 0.6 (amounts 30 and 10), -5 each; left alone: 0.4, 0.2, 0.05, +0.5 each.
+    assert values["fp"] == pytest.approx(-10) and values["tn"] == pytest.approx(1.5)
     assert d.texts_["fn"].get_text().endswith("value -301 in the data")
 
 

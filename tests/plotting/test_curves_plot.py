@@ -10,7 +10,7 @@ from sklearn.metrics import precision_recall_curve, roc_curve
 
 import aipm_sim as am
 from aipm_sim.core.errors import ParameterError
-from aipm_sim.plotting import PrecisionRecallDisplay, RocCurveDisplay, iso_value_slope
+from aipm_sim.plotting import PrecisionRecallDisplay, RocCurveDisplay
 from aipm_sim.plotting.curves import (
     MSG_UPDATE_PR,
     PR_CAPTION,
@@ -54,6 +54,12 @@ def test_points_are_marked(ax):
                       "best threshold", "current threshold"]
 
 
+def _value_at(vm, P, N, fpr, tpr):
+    """Closed form: value of the ROC point (fpr, tpr) for P positives and N negatives."""
+    tp, fp = tpr * P, fpr * N
+    return vm.tp * tp + vm.fp * fp + vm.fn * (P - tp) + vm.tn * (N - fp)
+
+
 def test_roc_point_and_iso_value_line(ax):
     curve = toy_curve()
     vm = am.ValueModel(tp=10, fp=-3, fn=-1)
@@ -62,53 +68,23 @@ def test_roc_point_and_iso_value_line(ax):
     assert d.point_marker_.get_xydata().tolist() == [[p.fpr, p.recall]]
     (x1, y1), (x2, y2) = d.iso_line_.get_xy1(), d.iso_line_.get_xy2()
     assert (x1, y1) == (p.fpr, p.recall)
-    assert (y2 - y1) / (x2 - x1) == pytest.approx(iso_value_slope(curve, vm))
+    # By hand: flagging a positive is worth 10 - (-1) = 11, a negative -3; 3 positives, 5 negatives.
+    assert (y2 - y1) / (x2 - x1) == pytest.approx(3 * 5 / (11 * 3))
     assert d.iso_line_.get_visible()
-
-
-def _value_at(vm, P, N, fpr, tpr):
-    tp, fp = tpr * P, fpr * N
-    return vm.tp * tp + vm.fp * fp + vm.fn * (P - tp) + vm.tn * (N - fp)
 
 
 @pytest.mark.parametrize(
     "vm",
     [am.ValueModel(tp=10, fp=-3), am.ValueModel(tp=-5, fp=-5, fn=-200), am.ValueModel(tp=1, fp=-1, fn=-2, tn=0.5)],
 )
-def test_points_on_the_iso_value_line_have_equal_value(vm):
+def test_points_on_the_drawn_iso_value_line_have_equal_value(ax, vm):
     curve = big_curve(2000)
-    slope = iso_value_slope(curve, vm)
+    d = RocCurveDisplay.from_curve(curve, threshold=0.3, value_model=vm, ax=ax)
+    (x1, y1), (x2, y2) = d.iso_line_.get_xy1(), d.iso_line_.get_xy2()
+    slope = (y2 - y1) / (x2 - x1)
     P, N = curve.positives, curve.negatives
-    x0, y0 = 0.2, 0.6
     for dx in (-0.1, 0.05, 0.3):
-        assert _value_at(vm, P, N, x0 + dx, y0 + slope * dx) == pytest.approx(_value_at(vm, P, N, x0, y0))
-
-
-def test_iso_value_line_touches_the_roc_curve_at_the_optimum():
-    # Analytic binormal curve, no constraints: the best threshold is where the ROC curve's slope
-    # equals the iso-value slope (the curve touches the highest line of equal value).
-    model = am.BinormalModel(prevalence=0.05, auc=0.8)
-    curve = model.curve(n_thresholds=20001)
-    vm = am.ValueModel(tp=40, fp=-4)
-    decision = am.optimize(curve, vm)
-    i = decision.index
-    roc_slope = (curve.tpr[i + 5] - curve.tpr[i - 5]) / (curve.fpr[i + 5] - curve.fpr[i - 5])
-    assert roc_slope == pytest.approx(iso_value_slope(curve, vm), rel=1e-3)
-
-
-def test_iso_value_slope_special_cases():
-    curve = toy_curve()
-    assert iso_value_slope(curve, am.ValueModel()) is None
-    assert iso_value_slope(curve, am.ValueModel(fp=-1)) == math.inf
-    assert iso_value_slope(curve, am.ValueModel(tp=3, fn=3)) is None
-
-
-def test_iso_value_slope_with_amounts_uses_mean_amounts():
-    curve = toy_curve(amounts=True)
-    vm = am.ValueModel(fn_amount=-1.0, fp=-5)
-    # Positives' mean amount (120 + 80 + 300) / 3; flagging a positive avoids losing it.
-    a = (120 + 80 + 300) / 3
-    assert iso_value_slope(curve, vm) == pytest.approx(-(-5 * 5) / (a * 3))
+        assert _value_at(vm, P, N, x1 + dx, y1 + slope * dx) == pytest.approx(_value_at(vm, P, N, x1, y1))
 
 
 def test_vertical_and_missing_iso_lines(ax):

@@ -1,18 +1,19 @@
-"""ScoreDistributionDisplay and class_histogram, against numpy.histogram."""
+"""ScoreDistributionDisplay: the plotted steps against numpy.histogram."""
 
 import re
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 from .plotting_data import LABELS, SCORES, toy_curve
 
 import aipm_sim as am
 from aipm_sim.core.errors import ParameterError
-from aipm_sim.plotting import ScoreDistributionDisplay, class_histogram
-from aipm_sim.plotting.distribution import CAPTION, MSG_BINS, X_LABEL
+from aipm_sim.core.curve import MSG_BINS
+from aipm_sim.plotting import ScoreDistributionDisplay
+from aipm_sim.plotting.distribution import CAPTION, X_LABEL
 
 cases = st.lists(
     st.tuples(
@@ -25,50 +26,48 @@ cases = st.lists(
 )
 
 
-@given(cases, st.integers(1, 12))
-def test_histogram_matches_numpy(data, bins):
+@settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=cases, bins=st.integers(1, 12))
+def test_plotted_steps_match_numpy_histogram(ax, data, bins):
     scores, labels, weights = (np.array(c) for c in zip(*data))
-    curve = am.ThresholdCurve.from_scores(am.ScoreSet(scores, labels, weights=weights)) \
-        if labels.any() and (~labels).any() else None
-    if curve is None:
-        return  # degenerate data sets are tested below
-    edges, pos, neg = class_histogram(curve, bins=bins)
-    assert edges[0] == scores.min() and edges[-1] == scores.max() or scores.min() == scores.max()
-    # numpy.histogram: bins [a, b) with the last one closed, as here.
-    want_pos, _ = np.histogram(scores[labels], bins=edges, weights=weights[labels])
-    want_neg, _ = np.histogram(scores[~labels], bins=edges, weights=weights[~labels])
-    assert_allclose(pos, want_pos, atol=1e-9)
-    assert_allclose(neg, want_neg, atol=1e-9)
+    if not (labels.any() and (~labels).any()):
+        return  # degenerate data sets are the core's business
+    curve = am.ThresholdCurve.from_scores(am.ScoreSet(scores, labels, weights=weights))
+    d = ScoreDistributionDisplay.from_curve(curve, bins=bins, ax=ax)
+    edges = d.positive_line_.get_data().edges
+    lo, hi = scores.min(), scores.max()
+    want_edges = np.linspace(lo, hi, bins + 1) if lo < hi else np.linspace(lo - 0.5, hi + 0.5, bins + 1)
+    assert_allclose(edges, want_edges)
+    # numpy.histogram: bins [a, b) with the last one closed.
+    want_pos, _ = np.histogram(scores[labels], bins=want_edges, weights=weights[labels])
+    want_neg, _ = np.histogram(scores[~labels], bins=want_edges, weights=weights[~labels])
+    assert_allclose(d.positive_line_.get_data().values, want_pos, atol=1e-9)
+    assert_allclose(d.negative_line_.get_data().values, want_neg, atol=1e-9)
+    ax.clear()
 
 
-def test_histogram_of_an_analytic_curve_adds_up_to_each_class():
-    curve = am.BinormalModel(prevalence=0.02, auc=0.9).curve(n_cases=1000)
-    _, pos, neg = class_histogram(curve, bins=30)
-    assert pos.sum() == pytest.approx(20.0)
-    assert neg.sum() == pytest.approx(980.0)
-    assert (pos >= 0).all() and (neg >= 0).all()
-
-
-def test_log_bins_leave_out_non_positive_scores():
+def test_log_bins_leave_out_non_positive_scores(ax):
     curve = am.ThresholdCurve.from_scores(am.ScoreSet([0.0, 0.001, 0.01, 0.1, 1.0], [0, 0, 1, 0, 1]))
-    edges, pos, neg = class_histogram(curve, bins=3, xscale="log")
-    assert_allclose(edges, [0.001, 0.01, 0.1, 1.0])
-    assert pos.tolist() == [0, 1, 1] and neg.tolist() == [1, 0, 1]
+    d = ScoreDistributionDisplay.from_curve(curve, bins=3, xscale="log", ax=ax)
+    assert_allclose(d.edges, [0.001, 0.01, 0.1, 1.0])
+    assert d.positives.tolist() == [0, 1, 1] and d.negatives.tolist() == [1, 0, 1]
 
 
 @pytest.mark.parametrize("bins", [0, -1, 2.5, True, "10"])
-def test_bins_must_be_a_positive_integer(bins):
+@pytest.mark.parametrize("xscale", ["linear", "log"])
+def test_bins_must_be_a_positive_integer(bins, xscale):
     with pytest.raises(ParameterError, match="^" + re.escape(MSG_BINS.format(bins)) + "$"):
-        class_histogram(toy_curve(), bins=bins)
+        ScoreDistributionDisplay.arrays_from_curve(toy_curve(), bins=bins, xscale=xscale)
 
 
 def test_plotted_steps_threshold_and_words(ax):
     curve = toy_curve()
     d = ScoreDistributionDisplay.from_curve(curve, threshold=0.5, bins=9, ax=ax)
-    edges, pos, neg = class_histogram(curve, bins=9)
-    assert_array_equal(d.positive_line_.get_data().values, pos)
-    assert_array_equal(d.negative_line_.get_data().values, neg)
-    assert_array_equal(d.positive_line_.get_data().edges, edges)
+    edges = np.linspace(0.05, 0.95, 10)
+    scores, labels = np.array(SCORES), np.array(LABELS, dtype=bool)
+    assert_allclose(d.positive_line_.get_data().edges, edges)
+    assert_array_equal(d.positive_line_.get_data().values, np.histogram(scores[labels], bins=edges)[0])
+    assert_array_equal(d.negative_line_.get_data().values, np.histogram(scores[~labels], bins=edges)[0])
     assert_array_equal(d.threshold_line_.get_xdata(), [0.6, 0.6])  # curve.at(0.5) applies 0.6
     assert d.flagged_span_.get_x() == 0.6
     assert d.flagged_span_.get_width() == pytest.approx(0.95 - 0.6)
@@ -82,8 +81,8 @@ def test_plotted_steps_threshold_and_words(ax):
 def test_volume_scales_counts_and_log_axis_shows_gaps(ax):
     curve = toy_curve()
     d = ScoreDistributionDisplay.from_curve(curve, bins=9, volume=80, log=True, ax=ax)
-    _, pos, _ = class_histogram(curve, bins=9)
-    want = np.where(pos > 0, pos * 10, np.nan)  # 80 cases per day / 8 cases in the data
+    pos, _ = np.histogram(np.array(SCORES)[np.array(LABELS, dtype=bool)], bins=np.linspace(0.05, 0.95, 10))
+    want = np.where(pos > 0, pos * 10.0, np.nan)  # 80 cases per period / 8 cases in the data
     assert_array_equal(d.positive_line_.get_data().values, want)
     assert ax.get_yscale() == "log"
     assert ax.get_ylabel() == "cases per period (log scale)"  # no period named: none guessed

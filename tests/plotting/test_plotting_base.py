@@ -9,6 +9,9 @@ from hypothesis import strategies as st
 
 from aipm_sim.plotting._base import (
     compact_money,
+    fmt_compact_money,
+    get_axes,
+    period_words,
     fmt_count,
     fmt_fraction,
     fmt_money,
@@ -97,3 +100,21 @@ def test_compact_money_ticks(x, text):
 def test_money_label_has_units():
     assert money_label(10_000, "day", "EUR") == "value per day (EUR)"
     assert money_label(None, "day", "EUR") == "total value of the data's cases (EUR)"
+    # Units nobody named are not guessed.
+    assert money_label(10_000, None, None) == "value per period (currency)"
+    assert period_words(10_000, None) == "per period" and period_words(None, "day") == "in the data"
+
+
+@pytest.mark.parametrize(
+    "x, currency, text",
+    [(-12_000.0, "", "\N{MINUS SIGN}12k"), (1_500_000.0, "EUR", "1.5M EUR"), (-0.5, "EUR", "\N{MINUS SIGN}0.5 EUR"),
+     (math.nan, "EUR", "undefined"), (None, "", "undefined"), (999.0, "", "999"), (1000.0, "", "1k")],
+)
+def test_fmt_compact_money(x, currency, text):
+    assert fmt_compact_money(x, currency) == text
+
+
+def test_get_axes_makes_a_figure_of_the_size_asked_or_uses_the_axes_given(ax):
+    assert get_axes(ax, "test") is ax
+    new = get_axes(None, "test", figsize=(3.0, 2.0))
+    assert tuple(new.figure.get_size_inches()) == (3.0, 2.0)

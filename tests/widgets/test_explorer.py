@@ -92,6 +92,19 @@ def test_bad_arguments_are_named():
     for bad in ("10k", [1], math.nan, math.inf, 0):
         with pytest.raises(ParameterError, match="^" + re.escape(MSG_VOLUME.format("period", bad)) + "$"):
             ThresholdExplorer(toy_curve(), MONEY, volume=bad)
+    # Bounds are checked, under their own names, before anything uses them.
+    with pytest.raises(ParameterError, match="^min_recall must be a number; found 'half'$"):
+        ThresholdExplorer(toy_curve(), MONEY, min_recall="half")
+    with pytest.raises(ParameterError, match=r"^max_alerts must be in \[0, inf\]; found -3$"):
+        ThresholdExplorer(toy_curve(), MONEY, max_alerts=-3)
+
+
+def test_constraint_bounds_given_as_text_are_numbers():
+    ex = explorer(min_recall="0.5", max_alerts=None)
+    assert ex.constraints == {"min_recall": 0.5}
+    assert ex.result.decision.constraints == {"min_recall": 0.5}
+    ex.threshold.value = 0.95  # catches 1 of 3 positives
+    assert ex.result.broken_constraints == ("min_recall",) and ex.last_error is None
 
 
 # ------------------------------------------------------------------------ the threshold
@@ -182,6 +195,13 @@ def test_constraint_switches_and_bounds():
     r = ex.result
     assert r.decision is None and math.isnan(r.best_value) and math.isnan(r.gap_to_optimum)
     assert any(n.startswith(NOTE_INFEASIBLE.split("(")[0]) for n in r.notes)
+    # Still shaded row by row: recall 1 needs every positive (the last two rows); at most 2 alerts, the first three.
+    rows = toy_curve()
+    want = [(rec >= 1.0) and (a <= 2) for rec, a in zip(rows.recall, rows.alerts)]
+    assert r.feasibility.feasible.tolist() == want == [False] * len(rows)
+    assert ex.displays["value"].feasible.tolist() == want
+    assert r.feasibility.masks["max_alerts"].tolist() == [a <= 2 for a in rows.alerts]
+    assert r.broken_constraints == ("min_recall",)  # threshold 0.9: 1 alert
     assert ex.last_error is None
     ex.goto_optimum.click()  # nothing to go to: no error, no move
     assert ex.result.threshold == 0.9 and ex.last_error is None
