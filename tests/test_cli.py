@@ -3,6 +3,8 @@
 import io
 import json
 import math
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -73,6 +75,21 @@ def test_curve_to_file(capsys, data, tmp_path):
     assert status == 0 and out == "" and err == ""
     pd.testing.assert_frame_equal(pd.read_csv(out_path), api_curve(data).to_frame(), check_exact=True, check_dtype=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["curve.csv", "in"]  # no temporary file left
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes and the umask are POSIX")
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
+def test_output_file_gets_the_mode_a_plain_open_would_give(capsys, data, tmp_path, umask, mode):
+    out_path = tmp_path / "curve.csv"
+    previous = os.umask(umask)
+    try:
+        status, _, _ = run(capsys, "curve", data, "--score", "score", "--label", "label", "-o", out_path)
+        with open(tmp_path / "plain.txt", "w") as fh:  # the oracle: what open() makes under this umask
+            fh.write("x")
+    finally:
+        os.umask(previous)
+    assert status == 0
+    assert stat.S_IMODE(out_path.stat().st_mode) == stat.S_IMODE((tmp_path / "plain.txt").stat().st_mode) == mode
 
 
 def test_curve_reads_parquet(capsys, tmp_path):

@@ -17,12 +17,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special, stats
 
-from ._checks import require_real
+from ._checks import require_real, require_whole
 from .curve import ThresholdCurve
 from .errors import ParameterError
 from .scores import ScoreSet
 
 MSG_AUC = "auc must be in [0.5, 1) (below 0.5 the model is worse than chance: flip its scores); found {!r}"
+MSG_SAMPLE_N = "n must be a whole number of cases >= 1; found {!r}"
+MSG_N_THRESHOLDS = "n_thresholds must be a whole number >= 2; found {!r}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -102,7 +104,7 @@ class BinormalModel:
         Parameters
         ----------
         n : int
-            Number of cases, >= 1.
+            Number of cases, a whole number >= 1 (``2.5`` is refused, not rounded).
         seed : int or numpy.random.Generator
             The only source of randomness; same seed, same cases.
 
@@ -111,7 +113,7 @@ class BinormalModel:
         ScoreSet
             Calibrated scores, labels and (if the model has amounts) amounts.
         """
-        n = int(require_real(n, "n", low=1))
+        n = require_whole(n, MSG_SAMPLE_N.format(n), low=1)
         rng = np.random.default_rng(seed)
         labels = rng.random(n) < self.prevalence
         latent = rng.standard_normal(n) + self.separation * labels
@@ -137,7 +139,7 @@ class BinormalModel:
         thresholds : array-like, optional
             Probability thresholds to include exactly (in addition to the grid).
         n_thresholds : int
-            Size of the grid, spaced evenly in the latent score from 8.5
+            Size of the grid (a whole number >= 2), spaced evenly in the latent score from 8.5
             standard deviations below the negatives' mean to 8.5 above the
             positives' mean.
 
@@ -148,7 +150,7 @@ class BinormalModel:
             everything; counts are expected values for ``n_cases`` cases.
         """
         n_cases = require_real(n_cases, "n_cases", low=0.0, low_open=True)
-        n_thresholds = int(require_real(n_thresholds, "n_thresholds", low=2))
+        n_thresholds = require_whole(n_thresholds, MSG_N_THRESHOLDS.format(n_thresholds), low=2)
         P = n_cases * self.prevalence
         N = n_cases - P
         d = self.separation

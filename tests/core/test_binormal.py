@@ -10,7 +10,7 @@ from scipy import stats
 from sklearn.metrics import roc_auc_score
 
 import aipm_sim as am
-from aipm_sim.core.binormal import MSG_AUC
+from aipm_sim.core.binormal import MSG_AUC, MSG_N_THRESHOLDS, MSG_SAMPLE_N
 from aipm_sim.core.errors import ParameterError
 
 
@@ -240,10 +240,14 @@ def test_parameter_errors(kwargs, message):
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda m: m.sample(0, seed=1), "n must be in [1, inf); found 0"),
-        (lambda m: m.sample(math.inf, seed=1), "n must be in [1, inf); found inf"),
+        (lambda m: m.sample(0, seed=1), MSG_SAMPLE_N.format(0)),
+        (lambda m: m.sample(math.inf, seed=1), MSG_SAMPLE_N.format(math.inf)),
+        (lambda m: m.sample(2.5, seed=1), MSG_SAMPLE_N.format(2.5)),  # refused, not drawn as 2
+        (lambda m: m.sample("ten", seed=1), MSG_SAMPLE_N.format("ten")),
+        (lambda m: m.sample(math.nan, seed=1), MSG_SAMPLE_N.format(math.nan)),
         (lambda m: m.curve(n_cases=0), "n_cases must be in (0, inf); found 0"),
-        (lambda m: m.curve(n_thresholds=1), "n_thresholds must be in [2, inf); found 1"),
+        (lambda m: m.curve(n_thresholds=1), MSG_N_THRESHOLDS.format(1)),
+        (lambda m: m.curve(n_thresholds=100.5), MSG_N_THRESHOLDS.format(100.5)),
         (lambda m: m.curve(thresholds=[0.2, 1.5]), "thresholds must be probabilities in [0, 1]; found [0.2, 1.5]"),
         (lambda m: m.curve(thresholds=[math.nan]), "thresholds must be probabilities in [0, 1]; found [nan]"),
     ],
@@ -251,3 +255,10 @@ def test_parameter_errors(kwargs, message):
 def test_method_parameter_errors(call, message):
     with pytest.raises(ParameterError, match=exactly(message)):
         call(am.BinormalModel(prevalence=0.1, auc=0.8))
+
+
+def test_whole_float_sizes_are_accepted():
+    m = am.BinormalModel(prevalence=0.1, auc=0.8)
+    assert len(m.sample(3.0, seed=1).scores) == 3
+    np.testing.assert_array_equal(m.sample(3.0, seed=1).scores, m.sample(3, seed=1).scores)
+    assert len(m.curve(n_thresholds=11.0)) == len(m.curve(n_thresholds=11))
