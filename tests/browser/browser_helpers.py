@@ -174,6 +174,8 @@ class ConsoleLog:
 # -- JupyterLab helpers ---------------------------------------------------------------
 #: Code cells whose prompt shows a number or "*" have run or are running.
 _STARTED_PROMPT = re.compile(r"\[(\d+|\*)\]")
+#: A code cell that has run shows its execution count.
+_DONE_PROMPT = re.compile(r"\[\d+\]")
 
 
 def _lab_command(page, menu, command):
@@ -199,25 +201,48 @@ def open_in_lab(page, server, name):
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
 
 
-def run_all_cells(page, *, attempts=3, start_seconds=10):
-    """Clear every output, then Run All Cells, retrying when the run does not start.
+def run_all_cells(page, *, attempts=3, start_seconds=10, finish_seconds=PAGE_TIMEOUT_MS / 1000):
+    """Clear every output, then Run All Cells until every code cell has run; retry when it does not.
 
     The first "Run All Cells" after opening a notebook sometimes does nothing
-    (about 3 runs in 8 on these machines); outputs are cleared first so that a
-    started run is visible: some code cell's prompt then shows "[*]" or a number.
+    (about 3 runs in 8 on these machines), and a run can stop early when the
+    kernel session is still settling. Outputs are cleared first so that
+    progress is visible in the prompts ("[*]" queued or running, "[n]" done).
+    Fails, naming the first error output, when the run keeps stopping early.
     """
     prompts = page.locator(".jp-CodeCell .jp-InputPrompt")
+    idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
     for attempt in range(1, attempts + 1):
         _lab_command(page, "Edit", "editmenu:clear-all")
         _lab_command(page, "Run", "runmenu:run-all")
         deadline = time.monotonic() + start_seconds
+        started = False
+        while time.monotonic() < deadline and not started:
+            started = any(_STARTED_PROMPT.search(t) for t in prompts.all_inner_texts())
+            if not started:
+                if accept_dialog(page):
+                    deadline = time.monotonic() + start_seconds  # the kernel starts now
+                page.wait_for_timeout(250)
+        if not started:
+            continue
+        deadline = time.monotonic() + finish_seconds
+        stopped_since = None
         while time.monotonic() < deadline:
-            if any(_STARTED_PROMPT.search(text) for text in prompts.all_inner_texts()):
+            texts = prompts.all_inner_texts()
+            if all(_DONE_PROMPT.search(t) for t in texts):
                 return attempt
-            if accept_dialog(page):
-                deadline = time.monotonic() + start_seconds  # the kernel starts now
+            accept_dialog(page)
+            running = any("[*]" in t for t in texts)
+            if not running and idle.count():
+                stopped_since = stopped_since or time.monotonic()
+                if time.monotonic() - stopped_since > 2:
+                    break  # the run stopped before the last cell: try again
+            else:
+                stopped_since = None
             page.wait_for_timeout(250)
-    raise AssertionError(f"Run All Cells did not start after {attempts} attempts")
+    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    first = errors.first.inner_text()[:2000] if errors.count() else "no error output"
+    raise AssertionError(f"Run All Cells did not run every cell in {attempts} attempts; first error: {first}")
 
 
 # -- the explorer (aipm_sim.widgets.ThresholdExplorer), as a person uses it -----------------
@@ -225,9 +250,22 @@ def run_all_cells(page, *, attempts=3, start_seconds=10):
 _KPI_THRESHOLD = re.compile(r"Threshold\s+(\S+):")
 
 
-def wait_for_explorer(page):
-    """Wait until the explorer's slider, readout and first value picture are on the page."""
-    page.wait_for_selector(".aipm-threshold .noUi-handle")
+#: What Voilà shows instead of a cell's output when the cell raised.
+VOILA_CELL_ERROR = "There was an error when executing cell"
+
+
+def wait_for_explorer(page, server=None):
+    """Wait until the explorer's slider, readout and first value picture are on the page.
+
+    Fails at once, with the end of ``server``'s log, when a cell raised in
+    the kernel (Voilà then shows an error box instead of the widgets).
+    """
+    slider = page.locator(".aipm-threshold .noUi-handle")
+    failed = page.get_by_text(VOILA_CELL_ERROR)
+    slider.or_(failed).first.wait_for()
+    if failed.count():
+        log = f"\n--- {server.name} log ---\n{server.log_tail()}" if server is not None else ""
+        raise AssertionError(f"a notebook cell failed in the kernel: {failed.first.inner_text()}{log}")
     page.wait_for_selector(".aipm-kpis .aipm-kpi-value")
     page.wait_for_selector(".aipm-figure-value[src^='blob:']")
 
@@ -306,7 +344,7 @@ def go_to_optimum(page):
     page.locator(".aipm-goto-optimum").click()
 
 
-def explorer_journey(page):
+def explorer_journey(page, server=None):
     """What a person does with the start-here explorer, with the checks a reviewer would make.
 
     1. Keyboard: five ArrowRight presses on the threshold slider raise the
@@ -316,7 +354,7 @@ def explorer_journey(page):
        changes at once, and "go to optimum" moves to a lower threshold
        (catching more fraud is now worth more false alarms).
     """
-    wait_for_explorer(page)
+    wait_for_explorer(page, server)
     start_text, start = readout(page), readout_threshold(page)
     src, pixels = picture(page, "value")
 

@@ -15,7 +15,7 @@ from aipm_sim import load_scenario
 
 def test_participant_finds_the_capacity_threshold_and_checks_it(workshop_app, page):
     page.goto(workshop_app.url)
-    wait_for_explorer(page)
+    wait_for_explorer(page, workshop_app)
     page.wait_for_selector(".aipm-self-check-answer input")
     assert page.locator(".cm-editor:visible, .jp-InputArea-editor:visible").count() == 0
 
