@@ -49,7 +49,7 @@ import pandas as pd
 from .binormal import BinormalModel
 from .curve import ThresholdCurve
 from .errors import ConstraintError, ParameterError, ScenarioError
-from .optimize import CONSTRAINTS, constraint_mask, optimize
+from .optimize import CONSTRAINTS, compute_feasibility, optimize
 from .ranking import (RANKING_CONSTRAINTS, RankingCurve, RankingModel, RankingValueModel,
                       optimize_ranking, slots_used)
 from .roi import ModelVariant, amount_rule_curve, compare_rule, compare_variants, compute_opportunity
@@ -487,7 +487,7 @@ class Scenario:
         if cap is None:
             return None
         curve = self.curve() if curve is None else curve
-        within = np.flatnonzero(constraint_mask(curve, "max_alerts", cap, volume=self.volume))
+        within = np.flatnonzero(compute_feasibility(curve, volume=self.volume, max_alerts=cap).feasible)
         return float(curve.thresholds[within[-1]])
 
     def threshold_view(self, k=None):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .sensitivity import HIGH_COLOR, LOW_COLOR, _axes, _money
+from ._base import fmt_compact_money, get_axes
+from .sensitivity import HIGH_COLOR, LOW_COLOR
 
 MODEL_COLOR = "#009E73"  # bluish green
 RULE_COLOR = LOW_COLOR
@@ -86,16 +87,16 @@ class RuleComparisonDisplay:
 
     def plot(self, ax=None):
         """Draw; returns ``self`` with ``ax_``, ``figure_``, ``model_line_``, ``rule_line_``, ``nothing_line_``."""
-        ax = _axes(ax)
+        ax = get_axes(ax, f"{type(self).__name__}.plot")
         (self.model_line_,) = ax.plot(self.model_x, self.model_value, color=MODEL_COLOR, label="model")
         (self.rule_line_,) = ax.plot(self.rule_x, self.rule_value, color=RULE_COLOR, label=f"rule: {self.rule}")
         self.nothing_line_ = ax.axhline(self.nothing_value, color=OUT_COLOR, linestyle="--",
-                                        label=f"act on nothing ({_money(self.nothing_value, self.currency)})")
+                                        label=f"act on nothing ({fmt_compact_money(self.nothing_value, self.currency)})")
         self.best_points_ = ax.scatter([self.model_best[0], self.rule_best[0]], [self.model_best[1], self.rule_best[1]],
                                        color=[MODEL_COLOR, RULE_COLOR], zorder=3)
-        ax.annotate(f"model best {_money(self.model_best[1], self.currency)}", self.model_best,
+        ax.annotate(f"model best {fmt_compact_money(self.model_best[1], self.currency)}", self.model_best,
                     xytext=(6, 6), textcoords="offset points", fontsize=8)
-        ax.annotate(f"rule best {_money(self.rule_best[1], self.currency)}", self.rule_best,
+        ax.annotate(f"rule best {fmt_compact_money(self.rule_best[1], self.currency)}", self.rule_best,
                     xytext=(6, -12), textcoords="offset points", fontsize=8)
         if self.x_max is not None:
             seen = np.concatenate([self.model_value[self.model_x <= self.x_max],
@@ -157,13 +158,13 @@ class VariantsDisplay:
 
     def plot(self, ax=None):
         """Draw; returns ``self`` with ``ax_``, ``figure_``, ``bars_``."""
-        ax = _axes(ax)
+        ax = get_axes(ax, f"{type(self).__name__}.plot")
         colors = [HIGH_COLOR if n == self.best else (MODEL_COLOR if ok else OUT_COLOR)
                   for n, ok in zip(self.names, self.within_budget)]
         x = np.arange(len(self.names))
         self.bars_ = ax.bar(x, self.net_value, color=colors)
         for i, v in enumerate(self.net_value):
-            ax.annotate(_money(v, self.currency), (x[i], v), xytext=(0, 3 if v >= 0 else -10),
+            ax.annotate(fmt_compact_money(v, self.currency), (x[i], v), xytext=(0, 3 if v >= 0 else -10),
                         textcoords="offset points", ha="center", fontsize=8)
         ax.axhline(0, color="black", linewidth=0.8)
         ax.set_xticks(x, self.labels())

@@ -13,36 +13,13 @@ import math
 import numpy as np
 
 from ..core.errors import ParameterError
+from ._base import fmt_compact_money, get_axes
 
 MSG_METRIC = "metric must be one of {}; found {!r}"
 MSG_MAX_PARAMETERS = "max_parameters must be a whole number >= 1; found {!r}"
 
 LOW_COLOR = "#0072B2"   # blue (Okabe–Ito)
 HIGH_COLOR = "#E69F00"  # orange
-
-
-def _axes(ax, figsize=None):
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError as exc:  # pragma: no cover - matplotlib is a dependency
-        raise ImportError("plotting needs matplotlib: pip install matplotlib") from exc
-    if ax is None:
-        _, ax = plt.subplots(layout="constrained", figsize=figsize)
-    return ax
-
-
-def _money(x, currency=""):
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
-    sign = "-" if x < 0 else ""
-    x = abs(x)
-    for div, suffix in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
-        if x >= div:
-            text = f"{x / div:.3g}{suffix}"
-            break
-    else:
-        text = f"{x:.3g}"
-    return f"{sign}{text}{' ' + currency if currency else ''}"
 
 
 def _number(x):
@@ -154,7 +131,7 @@ class TornadoDisplay:
     def plot(self, ax=None):
         """Draw the chart; returns ``self`` with ``ax_``, ``figure_``, ``low_bars_``, ``high_bars_``."""
         n = len(self.parameters)
-        ax = _axes(ax, figsize=(9.5, 1.6 + 0.62 * n))
+        ax = get_axes(ax, f"{type(self).__name__}.plot", figsize=(9.5, 1.6 + 0.62 * n))
         y = np.arange(n)[::-1]  # largest swing on top
         base = self.base_value
         # A bound without a feasible decision (NaN) gets a zero-width bar and words instead.
@@ -181,7 +158,7 @@ class TornadoDisplay:
                     ha="left" if right else "right", va="center", fontsize=8))
         ax.set_yticks(y, self.labels())
         cur = f" ({self.currency})" if self.currency else ""
-        ax.set_xlabel(f"best value per month{cur}; line = base case {_money(base, self.currency)}")
+        ax.set_xlabel(f"best value per month{cur}; line = base case {fmt_compact_money(base, self.currency)}")
         ax.set_title("Which assumptions move the value most")
         ax.legend(loc="best", fontsize=8)
         ax.margins(x=0.15)
@@ -238,7 +215,7 @@ class SensitivityMapDisplay:
 
     def plot(self, ax=None, *, annotate=True):
         """Draw; returns ``self`` with ``ax_``, ``figure_``, ``mesh_``, ``colorbar_``, ``texts_``."""
-        ax = _axes(ax)
+        ax = get_axes(ax, f"{type(self).__name__}.plot")
         cmap = "viridis" if self.metric != "value" else "RdYlGn"
         self.mesh_ = ax.pcolormesh(_edges(self.x_values), _edges(self.y_values), np.ma.masked_invalid(self.z),
                                    cmap=cmap, shading="flat")
@@ -250,7 +227,7 @@ class SensitivityMapDisplay:
             for i, yv in enumerate(self.y_values):
                 for j, xv in enumerate(self.x_values):
                     z = self.z[i, j]
-                    text = "n/a" if math.isnan(z) else (_money(z) if self.metric == "value" else _number(z))
+                    text = "n/a" if math.isnan(z) else (fmt_compact_money(z) if self.metric == "value" else _number(z))
                     self.texts_.append(ax.text(float(xv), float(yv), text,
                                                ha="center", va="center", fontsize=7))
         ax.set_xlabel(f"{self.x}{' (' + self.x_unit + ')' if self.x_unit else ''}")

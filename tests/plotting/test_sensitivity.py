@@ -36,7 +36,7 @@ def test_tornado_draws_the_table(sensitivity, ax):
     assert [text.get_text() for text in ax.get_legend().get_texts()] == [
         "parameter at its low bound", "parameter at its high bound"]
     assert d.base_line_.get_xdata()[0] == base
-    assert "base case -190k EUR" in ax.get_xlabel()
+    assert "base case \N{MINUS SIGN}190k EUR" in ax.get_xlabel()
     assert len(d.texts_) == 2 * len(t) and d.texts_[0].get_text().startswith("t=")
 
 
@@ -95,7 +95,7 @@ def test_rule_comparison_display(ax):
     np.testing.assert_allclose(d.best_points_.get_offsets(), [[m.point.alert_rate, m.value],
                                                               [c.rule_decision.point.alert_rate, c.rule_value]])
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        "model", "rule: hold every order above an amount", "act on nothing (-265k EUR)"]
+        "model", "rule: hold every order above an amount", "act on nothing (\N{MINUS SIGN}265k EUR)"]
     assert ax.get_xlim() == (0, d.x_max) and d.x_max == pytest.approx(3 * m.point.alert_rate)
 
 
