@@ -95,7 +95,7 @@ class ScoreDistributionDisplay:
     @classmethod
     def from_curve(cls, curve, *, threshold=None, bins=50, log=False, xscale="linear", volume=None,
                    period=None, ax=None, **kwargs):
-        """Histogram of a curve's scores (:meth:`~aipm_sim.ThresholdCurve.histogram`), counts per period with ``volume``."""
+        """Histogram of a curve's scores (:meth:`~aipm_sim.ThresholdCurve.histogram`); per period with ``volume``."""
         point = None if threshold is None else curve.at(threshold)
         return cls(
             **cls.arrays_from_curve(curve, bins=bins, xscale=xscale, volume=volume),

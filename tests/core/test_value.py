@@ -152,7 +152,8 @@ def test_value_model_is_frozen_and_numbers_are_floats():
     row=st.integers(0, 6), volume=st.sampled_from([None, 600.0]),
 )
 def test_cell_values_equal_a_brute_force_sum_over_each_cells_cases(tp, fp, fn, tn, fractions, row, volume):
-    vm = am.ValueModel(tp=tp, fp=fp, fn=fn, tn=tn, **dict(zip(("tp_amount", "fp_amount", "fn_amount", "tn_amount"), fractions)))
+    shares = dict(zip(("tp_amount", "fp_amount", "fn_amount", "tn_amount"), fractions))
+    vm = am.ValueModel(tp=tp, fp=fp, fn=fn, tn=tn, **shares)
     c = curve()
     point = c.point(row)
     per_case = {"tp": tp, "fp": fp, "fn": fn, "tn": tn}

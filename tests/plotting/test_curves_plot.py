@@ -1,7 +1,5 @@
 """PrecisionRecallDisplay and RocCurveDisplay, checked against scikit-learn's public curves."""
 
-import math
-
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
