@@ -12,7 +12,7 @@ from .ranking import (RankingCurve, RankingDecision, RankingModel, RankingPoint,
                       optimize_ranking)
 from .roi import (ModelVariant, Opportunity, RuleComparison, VariantComparison, amount_rule_curve, compare_rule,
                   compare_variants, compute_opportunity)
-from .scenario import Parameter, Scenario, list_scenarios, load_scenario
+from .scenario import DecisionSummary, Parameter, Scenario, ThresholdView, list_scenarios, load_scenario
 from .scores import ScoreSet, read_table
 from .sensitivity import (BreakEven, Sensitivity, SensitivityMap, compute_break_even, compute_break_even_table,
                           compute_sensitivity, compute_sensitivity_map)
@@ -26,6 +26,7 @@ __all__ = [
     "ConstraintError",
     "DataError",
     "Decision",
+    "DecisionSummary",
     "DegenerateWarning",
     "Feasibility",
     "ModelVariant",
@@ -47,6 +48,7 @@ __all__ = [
     "Sensitivity",
     "SensitivityMap",
     "ThresholdCurve",
+    "ThresholdView",
     "ValueModel",
     "VariantComparison",
     "amount_rule_curve",

@@ -82,6 +82,8 @@ MSG_RULE_SOURCE = "scenario file {!r}: rule kind {!r} needs scores.source {}; fo
 MSG_AGAINST = "against must be one of 'rule', 'nothing'; found {!r}"
 MSG_RULE_INFEASIBLE = "scenario {!r}: the rule ({}) cannot meet the constraints: {}"
 MSG_K_THRESHOLD = "k is only for ranking scenarios; {!r} is a threshold scenario"
+MSG_SUMMARY_RANKING = ("scenario {!r} is a ranking: read its decision's k, min_score and point "
+                       "(a RankingDecision) instead of a threshold summary")
 MSG_RANKING_CONSTRAINT = (
     "the minimum-score view at one k keeps only min_precision (the precision of what is shown); "
     "scenario {!r} also has {}"
@@ -245,6 +247,66 @@ class ThresholdView:
     constraints: types.MappingProxyType
     k: int | None
     fixed_value: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DecisionSummary:
+    """The headline numbers of a threshold scenario's decision, per month (see :meth:`Scenario.decision_summary`).
+
+    Money is signed (gain > 0, cost < 0) except ``constraints_cost_per_month``,
+    a cost given as the positive amount lost.
+
+    Attributes
+    ----------
+    threshold : float
+        Flag cases with ``score >= threshold``.
+    cases_per_month, alerts_per_month : float
+        Cases scored and cases flagged per month.
+    capacity_per_month : float or None
+        The ``max_alerts`` constraint (alerts per month); None without one.
+    recall, precision, alert_rate : float
+        Fractions in [0, 1] at the threshold.
+    value_per_month : float
+        The decision's value.
+    nothing_value_per_month : float
+        Value of acting on nothing (no model, no rule).
+    uplift_over_nothing_per_month : float
+        ``value_per_month - nothing_value_per_month``.
+    unconstrained_value_per_month : float
+        The best value without any constraint.
+    constraints_cost_per_month : float
+        ``unconstrained_value_per_month - value_per_month`` (>= 0): what
+        the constraints cost.
+    binding : tuple of str
+        Constraints that lower the value.
+    near_optimal_low, near_optimal_high : float
+        Lowest and highest threshold whose value is within the near-optimal
+        tolerance (1 %) of the best.
+    currency : str
+    """
+
+    threshold: float
+    cases_per_month: float
+    alerts_per_month: float
+    capacity_per_month: float | None
+    recall: float
+    precision: float
+    alert_rate: float
+    value_per_month: float
+    nothing_value_per_month: float
+    uplift_over_nothing_per_month: float
+    unconstrained_value_per_month: float
+    constraints_cost_per_month: float
+    binding: tuple
+    near_optimal_low: float
+    near_optimal_high: float
+    currency: str
+
+    def to_dict(self):
+        """Plain-Python summary (for JSON)."""
+        out = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        out["binding"] = list(self.binding)
+        return out
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -471,6 +533,44 @@ class Scenario:
         """
         decision = self.optimize() if decision is None else decision
         return float(decision.value) - self.nothing_value()
+
+    def decision_summary(self, decision=None):
+        """The headline numbers of ``decision`` (default: :meth:`optimize`), per month: a :class:`DecisionSummary`.
+
+        Threshold scenarios only (a ranking's :class:`RankingDecision` has
+        its own per-session metrics).
+        """
+        if self.kind == "ranking":
+            raise ScenarioError(MSG_SUMMARY_RANKING.format(self.name))
+        d = self.optimize() if decision is None else decision
+        nothing = self.nothing_value()
+        return DecisionSummary(
+            threshold=float(d.threshold),
+            cases_per_month=float(self.volume),
+            alerts_per_month=float(d.point.per_period(self.volume).alerts),
+            capacity_per_month=self.constraints.get("max_alerts"),
+            recall=d.point.recall,
+            precision=d.point.precision,
+            alert_rate=d.point.alert_rate,
+            value_per_month=float(d.value),
+            nothing_value_per_month=nothing,
+            uplift_over_nothing_per_month=float(d.value) - nothing,
+            unconstrained_value_per_month=float(d.unconstrained_value),
+            constraints_cost_per_month=float(d.unconstrained_value) - float(d.value),
+            binding=tuple(d.binding),
+            near_optimal_low=d.near_optimal.threshold_low,
+            near_optimal_high=d.near_optimal.threshold_high,
+            currency=self.currency,
+        )
+
+    def value_of_change(self, **overrides):
+        """How much more per month the best decision earns after changing parameters (negative: less).
+
+        E.g. ``scenario.value_of_change(analysts=3)``: the best value with a
+        third analyst minus today's best value, each re-optimised. Currency
+        per month.
+        """
+        return float(self.replace(**overrides).optimize().value) - float(self.optimize().value)
 
     def capacity_threshold(self, curve=None):
         """Lowest threshold of ``curve`` (default :meth:`curve`) whose alerts per month stay within ``max_alerts``.

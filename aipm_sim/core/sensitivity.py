@@ -38,6 +38,14 @@ MSG_N = "{} must be a whole number >= {}; found {!r}"
 
 QUANTITIES = ("net_value", "uplift", "value")
 
+#: Words for "the quantity is positive / negative", per quantity (used by :meth:`BreakEven.describe`).
+QUANTITY_WORDS = {
+    "net_value": ("the model earns more per month than it costs to run",
+                  "the model earns less per month than it costs to run"),
+    "uplift": ("the model beats the baseline", "the model does not beat the baseline"),
+    "value": ("the best value per month is positive", "the best value per month is negative"),
+}
+
 
 def _summary(scenario, decision):
     """Threshold, k, value and the headline metrics of a decision, as a dict."""
@@ -324,6 +332,30 @@ class BreakEven:
     quantity_at_high: float
     infeasible_values: tuple = ()
 
+    def describe(self):
+        """The result in one sentence for a PM, read from the fields (no new computation).
+
+        E.g. "the model earns more per month than it costs to run when
+        save_rate is above 0.1459 (today 0.3)"; without a crossing it says
+        whether the quantity is positive or negative across the whole range
+        searched, or that no single break-even was found.
+        """
+        good, bad = QUANTITY_WORDS[self.quantity]
+        today = f"(today {_num(self.base)})"
+        span = f"{self.parameter} from {_num(self.search_low)} to {_num(self.search_high)}"
+        if not math.isnan(self.break_even):
+            if self.positive_above is None:
+                return f"the break-even of {self.parameter} is {_num(self.break_even)} {today}"
+            side = "above" if self.positive_above else "below"
+            return f"{good} when {self.parameter} is {side} {_num(self.break_even)} {today}"
+        lo, hi = self.quantity_at_low, self.quantity_at_high
+        if not self.infeasible_values and lo > 0 and hi > 0:
+            return f"{good} across the whole range searched ({span}): no break-even {today}"
+        if not self.infeasible_values and lo < 0 and hi < 0:
+            return f"{bad} across the whole range searched ({span}): no break-even {today}"
+        return (f"no single break-even found for {span} {today}; "
+                f"see quantity_at_low, quantity_at_high and infeasible_values")
+
 
 def decision_quantity(scenario, quantity):
     """The number whose sign is the decision: see :class:`BreakEven` (currency per month).
@@ -438,6 +470,11 @@ def compute_break_even_table(scenario, *, parameters=None, quantity=None, n_grid
         b = compute_break_even(scenario, name, quantity=quantity, n_grid=n_grid)
         rows.append({f: getattr(b, f) for f in b.__dataclass_fields__})
     return pd.DataFrame(rows)
+
+
+def _num(x):
+    """A parameter value for a sentence: 4 significant digits, thousands separated from 1,000 on."""
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
 
 
 def _names(scenario, parameters):

@@ -518,3 +518,36 @@ def test_threshold_view_of_a_threshold_scenario_and_its_errors():
     with pytest.raises(ParameterError, match=exactly(sc.MSG_RANKING_CONSTRAINT.format("recommendations",
                                                                                         "min_hit_rate"))):
         sc.parse_scenario(doc).threshold_view()
+
+
+def test_decision_summary_by_hand():
+    s = am.load_scenario("fraud_detection")
+    d = s.optimize()
+    summary = s.decision_summary()
+    curve, vm = s.curve(), s.value_model()
+    free = am.optimize(curve, vm, volume=s.volume)  # the same money without the capacity limit
+    assert summary.threshold == d.threshold and summary.cases_per_month == 30 * 20_000
+    assert summary.alerts_per_month == pytest.approx(d.point.alert_rate * 600_000, rel=1e-12)
+    assert summary.alerts_per_month <= summary.capacity_per_month == s.constraints["max_alerts"]
+    assert (summary.recall, summary.precision) == (d.point.recall, d.point.precision)
+    assert summary.value_per_month == d.value and summary.nothing_value_per_month == s.nothing_value()
+    assert summary.uplift_over_nothing_per_month == pytest.approx(d.value - s.nothing_value(), rel=1e-12)
+    assert summary.unconstrained_value_per_month == pytest.approx(free.value, rel=1e-12)
+    assert summary.constraints_cost_per_month == pytest.approx(free.value - d.value, rel=1e-9)
+    assert summary.constraints_cost_per_month > 0
+    assert summary.binding == ("max_alerts",) and summary.currency == "EUR"
+    assert (summary.near_optimal_low, summary.near_optimal_high) == (
+        d.near_optimal.threshold_low, d.near_optimal.threshold_high)
+    assert summary.to_dict()["binding"] == ["max_alerts"]
+    assert am.load_scenario("churn_retention").decision_summary().currency == "USD"
+    assert am.load_scenario("credit_approval").decision_summary().capacity_per_month is None
+    with pytest.raises(ScenarioError, match=exactly(sc.MSG_SUMMARY_RANKING.format("recommendations"))):
+        am.load_scenario("recommendations").decision_summary()
+
+
+def test_value_of_change_is_the_difference_of_two_optima():
+    s = am.load_scenario("fraud_detection")
+    by_hand = am.load_scenario("fraud_detection", analysts=3).optimize().value - s.optimize().value
+    assert s.value_of_change(analysts=3) == pytest.approx(by_hand, rel=1e-12)
+    assert s.value_of_change() == 0.0
+    assert s.value_of_change(chargeback_fee=50) < 0  # dearer chargebacks: the same fraud costs more

@@ -10,7 +10,8 @@ from scipy import stats
 import aipm_sim as am
 from aipm_sim.core import scenario as sc
 from aipm_sim.core.errors import ParameterError
-from aipm_sim.core.sensitivity import MSG_N, MSG_QUANTITY, MSG_SAME_PARAMETER, MSG_SEARCH, value_of_keeping
+from aipm_sim.core.sensitivity import (MSG_N, MSG_QUANTITY, MSG_SAME_PARAMETER, MSG_SEARCH, QUANTITY_WORDS, BreakEven,
+                                      value_of_keeping)
 
 FRAUD = am.load_scenario("fraud_detection")
 RECS = am.load_scenario("recommendations")
@@ -330,3 +331,36 @@ def test_regret_ranking_orders_by_the_larger_side():
     for row in ranking.itertuples():
         assert row.regret == t.loc[row.parameter, f"regret_at_{row.side}"]
     assert ranking.loc[0, "parameter"] == "offer_cost"  # the review's reading of notebook 05's table
+
+
+def break_even(**changes):
+    fields = dict(parameter="save_rate", quantity="net_value", break_even=math.nan, base=0.3, ratio_to_base=math.nan,
+                  positive_above=None, search_low=0.0, search_high=1.0, quantity_at_low=5.0, quantity_at_high=9.0)
+    fields.update(changes)
+    return BreakEven(**fields)
+
+
+@pytest.mark.parametrize("changes, sentence", [
+    (dict(break_even=0.1459, positive_above=True),
+     "the model earns more per month than it costs to run when save_rate is above 0.1459 (today 0.3)"),
+    (dict(break_even=0.5, positive_above=False, quantity="uplift"),
+     "the model beats the baseline when save_rate is below 0.5 (today 0.3)"),
+    (dict(break_even=0.5, positive_above=None), "the break-even of save_rate is 0.5 (today 0.3)"),
+    ({}, "the model earns more per month than it costs to run across the whole range searched "
+         "(save_rate from 0 to 1): no break-even (today 0.3)"),
+    (dict(quantity_at_low=-1.0, quantity_at_high=-2.0, quantity="value", search_high=2500.0, base=1200.0),
+     "the best value per month is negative across the whole range searched (save_rate from 0 to 2,500): "
+     "no break-even (today 1,200)"),
+    (dict(quantity_at_low=math.nan, infeasible_values=(0.0,)),
+     "no single break-even found for save_rate from 0 to 1 (today 0.3); "
+     "see quantity_at_low, quantity_at_high and infeasible_values"),
+    (dict(quantity_at_low=-1.0), "no single break-even found for save_rate from 0 to 1 (today 0.3); "
+                                 "see quantity_at_low, quantity_at_high and infeasible_values"),
+])
+def test_break_even_in_one_sentence(changes, sentence):
+    assert break_even(**changes).describe() == sentence
+
+
+def test_break_even_sentence_of_a_computed_result():
+    b = am.compute_break_even(am.load_scenario("churn_retention"), "save_rate")
+    assert b.describe() == f"{QUANTITY_WORDS['net_value'][0]} when save_rate is above {b.break_even:.4g} (today 0.3)"
