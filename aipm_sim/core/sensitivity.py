@@ -318,6 +318,9 @@ class BreakEven:
         constraints cannot hold, so the quantity is undefined; crossings are
         looked for only between neighbouring values where it is defined.
         Empty when every value was feasible.
+    crossings : int
+        Sign changes seen between neighbouring scan points (0: none; more
+        than 1: ``break_even`` is only the one nearest to the base value).
     """
 
     parameter: str
@@ -331,14 +334,16 @@ class BreakEven:
     quantity_at_low: float
     quantity_at_high: float
     infeasible_values: tuple = ()
+    crossings: int = 0
 
     def describe(self):
         """The result in one sentence for a PM, read from the fields (no new computation).
 
         E.g. "the model earns more per month than it costs to run when
-        save_rate is above 0.1459 (today 0.3)"; without a crossing it says
-        whether the quantity is positive or negative across the whole range
-        searched, or that no single break-even was found.
+        save_rate is above 0.1459 (today 0.3)"; with several crossings it
+        adds that this is the one nearest to today; without a crossing it
+        says whether the quantity is positive or negative across the whole
+        range searched, or that no single break-even was found.
         """
         good, bad = QUANTITY_WORDS[self.quantity]
         today = f"(today {_num(self.base)})"
@@ -347,7 +352,9 @@ class BreakEven:
             if self.positive_above is None:
                 return f"the break-even of {self.parameter} is {_num(self.break_even)} {today}"
             side = "above" if self.positive_above else "below"
-            return f"{good} when {self.parameter} is {side} {_num(self.break_even)} {today}"
+            more = (f"; this is the nearest of {self.crossings} crossings between {_num(self.search_low)} "
+                    f"and {_num(self.search_high)}" if self.crossings > 1 else "")
+            return f"{good} when {self.parameter} is {side} {_num(self.break_even)} {today}{more}"
         lo, hi = self.quantity_at_low, self.quantity_at_high
         if not self.infeasible_values and lo > 0 and hi > 0:
             return f"{good} across the whole range searched ({span}): no break-even {today}"
@@ -456,7 +463,7 @@ def compute_break_even(scenario, parameter, *, quantity=None, search=None, n_gri
         parameter=parameter, quantity=quantity, break_even=crossing, base=p.value, ratio_to_base=ratio,
         positive_above=positive_above, search_low=float(lo), search_high=float(hi),
         quantity_at_low=float(vals[0]), quantity_at_high=float(vals[-1]),
-        infeasible_values=tuple(sorted(infeasible)),
+        infeasible_values=tuple(sorted(infeasible)), crossings=sum(1 for t in brackets if t[2] != 0),
     )
 
 

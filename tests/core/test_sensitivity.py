@@ -361,6 +361,18 @@ def test_break_even_in_one_sentence(changes, sentence):
     assert break_even(**changes).describe() == sentence
 
 
+def test_two_crossings_are_counted_and_the_nearest_is_reported():
+    # Offers almost free: both the model and the rule offer to everyone (no uplift); offers very dear: neither
+    # offers to anyone. The model pays only in between, so the net value crosses zero twice.
+    s = am.load_scenario("churn_retention")
+    b = am.compute_break_even(s, "offer_cost")
+    net = [s.replace(offer_cost=v).opportunity_summary().net_value_per_month for v in (b.search_low, 20, b.search_high)]
+    assert net[0] < 0 < net[1] and net[2] < 0
+    assert b.crossings == 2 and b.search_low < b.break_even < 20 and b.positive_above is True
+    assert b.describe().endswith(f"; this is the nearest of 2 crossings between 0.01 and 285")
+    assert am.compute_break_even(s, "save_rate").crossings == 1
+
+
 def test_break_even_sentence_of_a_computed_result():
     b = am.compute_break_even(am.load_scenario("churn_retention"), "save_rate")
     assert b.describe() == f"{QUANTITY_WORDS['net_value'][0]} when save_rate is above {b.break_even:.4g} (today 0.3)"
