@@ -90,8 +90,9 @@ class RuleComparisonDisplay:
         ax = get_axes(ax, f"{type(self).__name__}.plot")
         (self.model_line_,) = ax.plot(self.model_x, self.model_value, color=MODEL_COLOR, label="model")
         (self.rule_line_,) = ax.plot(self.rule_x, self.rule_value, color=RULE_COLOR, label=f"rule: {self.rule}")
+        nothing = fmt_compact_money(self.nothing_value, self.currency)
         self.nothing_line_ = ax.axhline(self.nothing_value, color=OUT_COLOR, linestyle="--",
-                                        label=f"act on nothing ({fmt_compact_money(self.nothing_value, self.currency)})")
+                                        label=f"act on nothing ({nothing})")
         self.best_points_ = ax.scatter([self.model_best[0], self.rule_best[0]], [self.model_best[1], self.rule_best[1]],
                                        color=[MODEL_COLOR, RULE_COLOR], zorder=3)
         ax.annotate(f"model best {fmt_compact_money(self.model_best[1], self.currency)}", self.model_best,
