@@ -144,8 +144,15 @@ def _wait_for_http(url, process, seconds=120):
     raise AssertionError(f"nothing answered at {url}")
 
 
+def _os_free_port():
+    # An OS-assigned port: other test runs on the same machine may be using 8866 and up.
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def test_app_prints_its_address_serves_the_notebook_and_stops_with_voila(tmp_path):
-    port = app.choose_port()
+    port = _os_free_port()
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
     env["JUPYTER_RUNTIME_DIR"] = str(tmp_path)
     process = subprocess.Popen(
