@@ -26,6 +26,8 @@ MSG_CHOICE = "answer must be one of {}; found {!r}"
 MSG_UNKNOWN_QUESTION = "unknown question {!r}; questions are: {}"
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# Thousands groups: a first group of 1-3 digits not starting with 0, then ",ddd" groups.
+_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?$")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -75,7 +77,11 @@ def parse_answer(text):
         s = s[:-1].strip()
     else:
         s = re.sub(r"\s*[A-Za-z€$£/ ]+$", "", s)  # "1,250 EUR", "300 per month"
-    s = s.replace(",", "").replace(" ", "")
+    s = s.replace(" ", "")
+    if _THOUSANDS.match(s):
+        s = s.replace(",", "")  # "1,250" and "-190,434.5": commas group thousands
+    elif s.count(",") == 1 and "." not in s:
+        s = s.replace(",", ".")  # "0,065" and "12,5": a decimal comma, as typed in much of Europe
     if not _NUMBER.match(s):
         raise ParameterError(MSG_NOT_A_NUMBER.format(text))
     x = float(s)

@@ -25,6 +25,10 @@ from aipm_sim.core import self_check as sc
         ("12 %", 0.12),
         ("1e3", 1000.0),
         ("300 per month", 300.0),
+        ("0,065", 0.065),  # decimal commas, as typed in much of Europe
+        ("12,5 %", 0.125),
+        ("-3,75", -3.75),
+        ("1,250.5", 1250.5),  # thousands groups with a decimal point
         (7, 7.0),
         (0.5, 0.5),
     ],
@@ -39,6 +43,8 @@ def test_parse_answer(text, number):
         ("abc", sc.MSG_NOT_A_NUMBER.format("abc")),
         ("1.2.3", sc.MSG_NOT_A_NUMBER.format("1.2.3")),
         ("--5", sc.MSG_NOT_A_NUMBER.format("--5")),
+        ("1,2,3", sc.MSG_NOT_A_NUMBER.format("1,2,3")),  # neither thousands groups nor a decimal comma
+        ("12,5.0", sc.MSG_NOT_A_NUMBER.format("12,5.0")),
         ("", sc.MSG_EMPTY),
         ("   ", sc.MSG_EMPTY),
         (True, sc.MSG_NOT_A_NUMBER.format(True)),
