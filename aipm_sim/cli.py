@@ -17,6 +17,7 @@ import warnings
 from pathlib import Path
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL_ERROR = 1
 
 
 class _Parser(argparse.ArgumentParser):
@@ -299,10 +300,27 @@ def main(argv=None):
         for w in caught:
             print(f"aipm-sim: warning: {w.message}", file=sys.stderr)
     except (ValueError, OSError, KeyError) as exc:
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"aipm-sim: error: {message}", file=sys.stderr)
+        print(f"aipm-sim: error: {_first_line(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except ImportError as exc:  # an optional extra (papermill, voila, pyarrow) is not installed
+        missing = exc.name or _first_line(exc)
+        print(f"aipm-sim: error: '{args.command}' needs {missing}: pip install 'aipm_sim[app]'", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # a bug, not bad input: still one line, with a way to see more
+        if os.environ.get("AIPM_SIM_DEBUG"):
+            raise
+        print(
+            f"aipm-sim: internal error ({type(exc).__name__}): {_first_line(exc)} "
+            "(set AIPM_SIM_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL_ERROR
     return 0
+
+
+def _first_line(exc):
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 if __name__ == "__main__":  # pragma: no cover

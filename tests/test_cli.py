@@ -270,6 +270,30 @@ def test_failed_rename_leaves_no_file(capsys, data, tmp_path, monkeypatch):
     assert list(out_dir.iterdir()) == []
 
 
+def test_missing_optional_extra_is_one_line(capsys, data, monkeypatch):
+    def needs_papermill(args):
+        raise ModuleNotFoundError("No module named 'papermill'", name="papermill")
+
+    monkeypatch.setattr(cli, "_run_curve", needs_papermill)
+    status, out, err = run(capsys, "curve", data, "--score", "score", "--label", "label")
+    assert status == 2 and out == ""
+    assert_one_error_line(err, "'curve' needs papermill: pip install 'aipm_sim[app]'")
+
+
+def test_unexpected_error_is_one_line_without_traceback(capsys, data, monkeypatch):
+    def broken(args):
+        raise RuntimeError("kernel died\nmore detail")
+
+    monkeypatch.delenv("AIPM_SIM_DEBUG", raising=False)
+    monkeypatch.setattr(cli, "_run_curve", broken)
+    status, out, err = run(capsys, "curve", data, "--score", "score", "--label", "label")
+    assert status == 1 and out == ""
+    assert err == "aipm-sim: internal error (RuntimeError): kernel died (set AIPM_SIM_DEBUG=1 for the traceback)\n"
+    monkeypatch.setenv("AIPM_SIM_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="kernel died"):
+        cli.main(["curve", str(data), "--score", "score", "--label", "label"])
+
+
 def test_help_exits_0(capsys):
     status, out, _ = run(capsys, "--help")
     assert status == 0 and "curve" in out and "optimize" in out
