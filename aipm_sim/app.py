@@ -81,8 +81,14 @@ def resolve_notebook(notebook=None, *, cwd=None):
 
 
 def port_is_free(port, *, host=HOST):
-    """True when a server could listen on ``host:port`` right now."""
+    """True when a server could listen on ``host:port`` right now.
+
+    Binds the way servers do (Tornado, and so Voilà, set ``SO_REUSEADDR``):
+    connections of a stopped server that linger in TIME_WAIT for a minute do
+    not make the port busy, a socket listening on it does.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError as exc:

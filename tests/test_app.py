@@ -88,6 +88,33 @@ def test_busy_port_given_is_refused(busy_port):
     assert str(info.value) == app.MSG_PORT_BUSY.format(busy_port)
 
 
+def test_port_left_in_time_wait_by_a_stopped_server_is_free():
+    # A server that closed its side of a connection first leaves it in TIME_WAIT for
+    # a minute; restarting the app on that port at once must still work.
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            accepted, _ = server.accept()
+            accepted.close()  # the server's side closes first: it goes to TIME_WAIT
+            client.recv(1)  # sees the close, so the server's side leaves FIN_WAIT
+    assert _server_side_in_time_wait(port), "the test did not make a TIME_WAIT socket"
+    assert app.port_is_free(port)
+    assert app.choose_port(port) == port
+
+
+def _server_side_in_time_wait(port):
+    """True when a TCP connection whose local port is ``port`` is in TIME_WAIT (Linux /proc)."""
+    try:
+        rows = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    except OSError:
+        pytest.skip("no /proc/net/tcp: cannot see TIME_WAIT sockets on this system")
+    # Columns: sl local_address rem_address st ...; st 06 is TIME_WAIT; ports are hex.
+    return any(int(r.split()[1].split(":")[1], 16) == port and r.split()[3] == "06" for r in rows)
+
+
 def test_default_port_skips_a_busy_one(busy_port, monkeypatch):
     monkeypatch.setattr(app, "DEFAULT_PORT", busy_port)
     chosen = app.choose_port()
