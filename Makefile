@@ -9,6 +9,10 @@ STAMP  := $(VENV)/.installed
 
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 NOTEBOOKS := $(shell find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | sort)
+# JupyterLab refuses to start as root (containers, workshop machines) unless told.
+LAB_ROOT  := $(if $(filter 0,$(shell id -u)),--allow-root)
+# Extra JupyterLab options, e.g. make lab LAB_ARGS="--port=8890 --no-browser".
+LAB_ARGS  ?=
 
 .PHONY: install lab test test-fast notebooks bench clean
 
@@ -21,7 +25,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab $(LAB_ROOT) $(LAB_ARGS) notebooks/00_start_here.ipynb
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests notebooks $(NBVAL)
@@ -37,6 +41,7 @@ notebooks: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_curve.py
+	$(BIN)/python benchmarks/bench_explorer.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
