@@ -24,6 +24,20 @@ MSG_EMPTY = "give an answer first"
 MSG_TOLERANCE = "{} must be a finite number >= 0; found {!r}"
 MSG_CHOICE = "answer must be one of {}; found {!r}"
 MSG_UNKNOWN_QUESTION = "unknown question {!r}; questions are: {}"
+MSG_AMBIGUOUS_M = (
+    "'m' could mean million or a unit (months, minutes): write M or million for a million "
+    "(2.5M), or the number in full; found {!r}"
+)
+MSG_OVER_CAPACITY = (
+    "at {threshold} the queue holds {alerts} orders a month, more than the team can review "
+    "({capacity}). The answer must keep the queue within capacity: only thresholds at or above the "
+    "lowest one that does count (up to {tolerance} above it)."
+)
+
+#: Words after a number that multiply it ("-26k", "1.5 million EUR"). k and M are case-sensitive:
+#: "m" alone is refused as ambiguous (million, or months/minutes), see :data:`MSG_AMBIGUOUS_M`.
+MULTIPLIERS = {"k": 1e3, "K": 1e3, "thousand": 1e3, "M": 1e6, "mn": 1e6, "million": 1e6,
+               "mio": 1e6, "tsd": 1e3, "bn": 1e9, "billion": 1e9}
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 # Thousands groups: a first group of 1-3 digits not starting with 0, then ",ddd" groups.
@@ -53,14 +67,18 @@ class Verdict:
 
 
 def parse_answer(text):
-    """The number in ``text``: thousands separators, a unicode minus, a trailing unit word or ``%`` allowed.
+    """The number in ``text``: thousands separators, a unicode minus, a multiplier, a unit word or ``%`` allowed.
 
-    ``"12%"`` and ``"12 %"`` give 0.12 (a fraction, as everywhere in aipm_sim).
+    ``"12%"`` and ``"12 %"`` give 0.12 (a fraction, as everywhere in
+    aipm_sim). A multiplier right after the number counts: ``"-26k"`` is
+    -26,000 and ``"1.5 million EUR"`` 1,500,000 (see :data:`MULTIPLIERS`);
+    a lone ``"m"`` is refused, since it may be a unit (months) as well as
+    a million. Any other word after the number is a unit and is ignored.
 
     Raises
     ------
     ParameterError
-        When ``text`` holds no single number.
+        When ``text`` holds no single number, or an ambiguous ``m``.
     """
     if isinstance(text, bool):
         raise ParameterError(MSG_NOT_A_NUMBER.format(text))
@@ -73,10 +91,14 @@ def parse_answer(text):
         raise ParameterError(MSG_EMPTY)
     s = s.replace("\u2212", "-").replace("\u2009", "").replace("\u202f", "")
     percent = s.endswith("%")
+    factor = 1.0
     if percent:
         s = s[:-1].strip()
     else:
-        s = re.sub(r"\s*[A-Za-z€$£/ ]+$", "", s)  # "1,250 EUR", "300 per month"
+        tail = re.search(r"\s*[A-Za-z€$£/ ]+$", s)  # "1,250 EUR", "300 per month", "-26k", "2 million"
+        if tail:
+            factor = _multiplier(tail.group(), text)
+            s = s[:tail.start()]
     s = s.replace(" ", "")
     if _THOUSANDS.match(s):
         s = s.replace(",", "")  # "1,250" and "-190,434.5": commas group thousands
@@ -84,8 +106,20 @@ def parse_answer(text):
         s = s.replace(",", ".")  # "0,065" and "12,5": a decimal comma, as typed in much of Europe
     if not _NUMBER.match(s):
         raise ParameterError(MSG_NOT_A_NUMBER.format(text))
-    x = float(s)
+    x = float(s) * factor
     return x / 100 if percent else x
+
+
+def _multiplier(tail, text):
+    """The factor of the words after a number: ``"k"``, ``"k EUR"``, ``"kEUR"``, ``"k€"`` give 1,000; a unit gives 1."""
+    words = tail.split()
+    first = words[0].rstrip("€$£/") if words else ""
+    if first == "m":
+        raise ParameterError(MSG_AMBIGUOUS_M.format(text))
+    glued = re.fullmatch(r"([kKM])[A-Z]{3}", first)  # "kEUR", "MUSD"
+    if glued:
+        first = glued.group(1)
+    return MULTIPLIERS.get(first if len(first) <= 2 else first.lower(), 1.0)
 
 
 def _tolerance(x, name):
@@ -98,8 +132,8 @@ def _tolerance(x, name):
     return t
 
 
-def check_number(answer, expected, *, rel_tol=0.0, abs_tol=0.0):
-    """Is ``answer`` within ``max(rel_tol * |expected|, abs_tol)`` of ``expected``?
+def check_number(answer, expected, *, rel_tol=0.0, abs_tol=0.0, limit=None):
+    """Is ``answer`` within ``max(rel_tol * |expected|, abs_tol)`` of ``expected`` (and within ``limit``)?
 
     Parameters
     ----------
@@ -110,6 +144,13 @@ def check_number(answer, expected, *, rel_tol=0.0, abs_tol=0.0):
         Relative tolerance, a fraction of ``|expected|`` (0.05: within 5 %).
     abs_tol : float
         Absolute tolerance, in the answer's unit.
+    limit : callable, optional
+        For an answer that must not cross a hard limit (a threshold that
+        must keep the queue within capacity): called with the answer as a
+        float, returns None when the answer respects the limit, else a
+        sentence saying what goes wrong there. An answer that crosses the
+        limit never counts, however close it is, so the tolerance is
+        one-sided: it only applies on the limit's safe side.
 
     Returns
     -------
@@ -124,6 +165,10 @@ def check_number(answer, expected, *, rel_tol=0.0, abs_tol=0.0):
         x = parse_answer(answer)
     except ParameterError as exc:
         return Verdict(correct=False, answer=answer, expected=expected, message=str(exc))
+    if limit is not None:
+        crossed = limit(x)
+        if crossed:
+            return Verdict(correct=False, answer=x, expected=expected, message=f"Not yet: {crossed}")
     allowed = max(rel_tol * abs(expected), abs_tol)
     off = x - expected
     # A hair of float slack so that the stated boundary itself is accepted.
@@ -177,6 +222,9 @@ class Question:
     choices : tuple of str, or callable returning one
         The options of a multiple-choice question (empty: numeric); a
         callable when they come from the package (e.g. a scenario's parameters).
+    limit : callable or None
+        A hard limit on a numeric answer, as :func:`check_number`'s
+        ``limit`` (the tolerance is then one-sided).
     """
 
     key: str
@@ -186,6 +234,7 @@ class Question:
     rel_tol: float = 0.0
     abs_tol: float = 0.0
     choices: tuple = ()
+    limit: Callable | None = None
 
     def expected(self):
         """The expected answer, computed now from the package."""
@@ -194,6 +243,18 @@ class Question:
     def options(self):
         """The choices of a multiple-choice question, as a tuple (empty: numeric)."""
         return tuple(self.choices() if callable(self.choices) else self.choices)
+
+    def check(self, answer, *, expected=None):
+        """Check ``answer``; returns a :class:`Verdict`.
+
+        ``expected`` (default: :meth:`expected`, computed now) lets a caller
+        that checks many answers compute it once.
+        """
+        expected = self.expected() if expected is None else expected
+        options = self.options()
+        if options:
+            return check_choice(answer, expected, choices=options)
+        return check_number(answer, expected, rel_tol=self.rel_tol, abs_tol=self.abs_tol, limit=self.limit)
 
 
 def _fraud(**overrides):
@@ -209,6 +270,26 @@ def capacity_threshold():
     per_month = curve.alerts * (s.volume / curve.n_cases)
     within = per_month <= capacity * (1 + 1e-12)
     return float(curve.thresholds[within].min())
+
+
+#: Tolerance of the capacity question: up to 5 % above the lowest threshold within capacity.
+CAPACITY_REL_TOL = 0.05
+
+
+def capacity_exceeded(threshold):
+    """None when flagging ``score >= threshold`` keeps the fraud queue within capacity, else why not.
+
+    A threshold between two scores flags what the higher one flags (see
+    :meth:`aipm_sim.ThresholdCurve.index_at`), so a threshold read off the
+    explorer's readout, rounded to four digits, counts as the one it stands for.
+    """
+    s = _fraud()
+    curve, capacity = s.curve(), s.constraints["max_alerts"]
+    alerts = curve.alerts[curve.index_at(threshold)] * (s.volume / curve.n_cases)
+    if alerts <= capacity * (1 + 1e-12):
+        return None
+    return MSG_OVER_CAPACITY.format(threshold=_show(threshold), alerts=f"{alerts:,.0f}",
+                                    capacity=f"{capacity:,.0f}", tolerance=f"{CAPACITY_REL_TOL:.0%}")
 
 
 def doubled_fee_value_change():
@@ -254,8 +335,9 @@ def _fraud_parameter_names():
 QUESTIONS = {
     q.key: q for q in (
         Question(key="capacity_threshold",
-                 prompt="Which threshold keeps the review queue within the team's capacity (the lowest such threshold)?",
-                 unit="score", solve=capacity_threshold, rel_tol=0.05),
+                 prompt="Which threshold keeps the review queue within the team's capacity (the lowest such "
+                        "threshold)? Answers up to 5% above it count; none that overfills the queue does.",
+                 unit="score", solve=capacity_threshold, rel_tol=CAPACITY_REL_TOL, limit=capacity_exceeded),
         Question(key="doubled_fee_value_change",
                  prompt="By how much does the best value per month change when the chargeback fee doubles? "
                         "(a loss is negative)",
@@ -287,9 +369,4 @@ def question(key):
 
 def check(key, answer):
     """Check ``answer`` to workshop question ``key``; returns a :class:`Verdict`."""
-    q = question(key)
-    expected = q.expected()
-    options = q.options()
-    if options:
-        return check_choice(answer, expected, choices=options)
-    return check_number(answer, expected, rel_tol=q.rel_tol, abs_tol=q.abs_tol)
+    return question(key).check(answer)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 
-from ..core.self_check import check_choice, check_number, question
+from ..core.self_check import question
 
 #: The empty first option of a multiple-choice question.
 CHOOSE = "choose…"
@@ -75,13 +75,10 @@ class SelfCheck:
 
     def check(self):
         """Check the current answer; show and return the :class:`Verdict`."""
-        q = self.question
         given = self.answer.value
-        if self._options:
-            given = "" if given == CHOOSE else given
-            verdict = check_choice(given, self._expected, choices=self._options)
-        else:
-            verdict = check_number(given, self._expected, rel_tol=q.rel_tol, abs_tol=q.abs_tol)
+        if self._options and given == CHOOSE:
+            given = ""
+        verdict = self.question.check(given, expected=self._expected)
         self.result = verdict
         color = "#1b7a3a" if verdict.correct else "#a33"
         mark = "✔" if verdict.correct else "✘"

@@ -29,6 +29,16 @@ from aipm_sim.core import self_check as sc
         ("12,5 %", 0.125),
         ("-3,75", -3.75),
         ("1,250.5", 1250.5),  # thousands groups with a decimal point
+        ("-26k", -26_000.0),  # multipliers multiply; they are not a unit to drop
+        ("-26 k EUR", -26_000.0),
+        ("26kEUR", 26_000.0),
+        ("26k€", 26_000.0),
+        ("1.5M", 1_500_000.0),
+        ("2 million USD", 2_000_000.0),
+        ("2 Million", 2_000_000.0),
+        ("67 thousand", 67_000.0),
+        ("0,9 Mio", 900_000.0),
+        ("4 months", 4.0),  # a unit, not a multiplier
         (7, 7.0),
         (0.5, 0.5),
     ],
@@ -45,6 +55,9 @@ def test_parse_answer(text, number):
         ("--5", sc.MSG_NOT_A_NUMBER.format("--5")),
         ("1,2,3", sc.MSG_NOT_A_NUMBER.format("1,2,3")),  # neither thousands groups nor a decimal comma
         ("12,5.0", sc.MSG_NOT_A_NUMBER.format("12,5.0")),
+        ("3m", sc.MSG_AMBIGUOUS_M.format("3m")),  # a million, or 3 months?
+        ("-2.5 m EUR", sc.MSG_AMBIGUOUS_M.format("-2.5 m EUR")),
+        ("12k%", sc.MSG_NOT_A_NUMBER.format("12k%")),
         ("", sc.MSG_EMPTY),
         ("   ", sc.MSG_EMPTY),
         (True, sc.MSG_NOT_A_NUMBER.format(True)),
@@ -90,6 +103,23 @@ def test_check_number_agrees_with_a_plain_comparison(expected, fraction, rel_tol
     off = abs(answer - expected) / abs(expected)
     if abs(off - rel_tol) > 1e-9:  # away from the boundary, where rounding decides
         assert verdict.correct is (off <= rel_tol)
+
+
+def test_a_multiplier_is_not_read_as_a_unit():
+    # "-26k" used to lose its k and be judged "about 100% too high" against -25,886.
+    assert sc.check_number("-26k", -25_886.0, rel_tol=0.05).correct
+
+
+def test_a_limit_makes_the_tolerance_one_sided():
+    def within_100(x):
+        return None if x >= 100 else f"{x:g} is below the floor of 100."
+
+    for answer, correct in (("100", True), ("104", True), ("106", False), ("99.9", False), ("96", False)):
+        verdict = sc.check_number(answer, 100.0, rel_tol=0.05, limit=within_100)
+        assert verdict.correct is correct, answer
+    assert sc.check_number("96", 100.0, rel_tol=0.05, limit=within_100).message == (
+        "Not yet: 96 is below the floor of 100.")
+    assert sc.check_number("96", 100.0, rel_tol=0.05).correct  # the same answer, without the limit
 
 
 def test_messages_say_how_far_off_without_the_answer():
@@ -142,6 +172,27 @@ def test_capacity_threshold_is_the_lowest_within_capacity():
     assert curve.at(lower).alerts * per_month > capacity
     assert sc.check("capacity_threshold", f"{answer * 1.04:.6f}").correct
     assert not sc.check("capacity_threshold", f"{answer * 1.06:.6f}").correct
+
+
+def test_capacity_answers_below_the_threshold_never_count():
+    s = am.load_scenario("fraud_detection")
+    capacity = s.constraints["max_alerts"]
+    curve = s.curve()
+    per_month = s.volume / curve.n_cases
+    answer = sc.capacity_threshold()
+    # The reviewer's case: 4 % below the answer is within a two-sided 5 %, but the queue overflows.
+    assert curve.at(0.06281).alerts * per_month == pytest.approx(4420.9, abs=0.1) and capacity == 4320
+    verdict = sc.check("capacity_threshold", "0.06281")
+    assert not verdict.correct
+    assert verdict.message == "Not yet: " + sc.MSG_OVER_CAPACITY.format(
+        threshold="0.06281", alerts="4,421", capacity="4,320", tolerance="5%")
+    # Rounded as the explorer's readout shows it (4 digits, here just below): the same cases, so right.
+    shown = f"{answer:.4g}"
+    assert float(shown) < answer and curve.index_at(float(shown)) == curve.index_at(answer)
+    assert sc.check("capacity_threshold", shown).correct
+    assert sc.check("capacity_threshold", f"{answer * 1.05:.8f}").correct  # the upper boundary counts
+    assert sc.capacity_exceeded(answer) is None
+    assert "more than the team can review" in sc.capacity_exceeded(curve.thresholds[curve.index_at(answer) + 1])
 
 
 def test_doubled_fee_costs_the_fee_on_every_missed_fraud():

@@ -20,6 +20,14 @@ def test_typing_an_answer_checks_it():
     assert f"{expected:.4g}" not in w.verdict.value  # the widget never gives the answer away
 
 
+def test_a_capacity_answer_that_overfills_the_queue_is_refused():
+    w = SelfCheck("capacity_threshold")
+    w.answer.value = f"{sc.capacity_threshold() * 0.96:.6f}"  # within 5 %, but below
+    assert not w.result.correct
+    assert "more than the team can review" in w.verdict.value
+    assert w.result.message == sc.check("capacity_threshold", w.answer.value).message
+
+
 def test_the_button_checks_the_current_answer():
     w = SelfCheck("doubled_fee_value_change")
     w.button.click()
