@@ -137,9 +137,20 @@ def _add_report_arguments(p):
 MSG_SET_TWICE = "--set {} is given twice"
 
 
-def _run_report(args):
-    from .report import build_report
+#: Options of ``aipm-sim report`` that describe scored data (``--data``), not a scenario.
+REPORT_DATA_OPTIONS = ("score", "label", "amount", "weight", "tp", "fp", "fn", "tn", "tp_amount", "fp_amount",
+                       "fn_amount", "tn_amount", "min_recall", "min_precision", "max_alert_rate", "max_fpr",
+                       "max_alerts", "volume", "period", "currency")
 
+
+def _run_report(args):
+    from .report import MSG_DATA_ONLY, build_report
+
+    if args.scenario is not None:
+        # Name the option as typed (--tp), not the Python argument it becomes (value).
+        given = [f"--{n.replace('_', '-')}" for n in REPORT_DATA_OPTIONS if getattr(args, n) is not None]
+        if given:
+            raise ValueError(MSG_DATA_ONLY.format(given[0]))
     value = _value_cells(args)
     names = ("min_recall", "min_precision", "max_alert_rate", "max_fpr", "max_alerts")
     constraints = {n: getattr(args, n) for n in names if getattr(args, n) is not None}

@@ -6,8 +6,11 @@ when a scenario is named); this module only gathers and words it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
+import html
 import math
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +63,12 @@ DATA_PARAMETER_NAMES = {
 }
 #: Rows of the sensitivity table in the report (the tornado shows up to 10).
 SENSITIVITY_ROWS = 5
+#: A decision flagging fewer cases than this per period (or in the data) flags nothing: an exact
+#: binormal curve's highest thresholds flag a vanishing share of cases (1e-18), never a whole one.
+NOTHING_ALERTS = 0.5
+#: Why the best choice is to flag nothing (see :attr:`ReportAnalysis.nothing_reason`).
+NOTHING_CONSTRAINED = "the constraints allow no alerts"
+NOTHING_PAYS_BEST = "no threshold earns more than flagging nothing"
 
 GENERAL_CAVEATS = (
     "Values are expected values: on any single {period} the real counts and money will scatter around them.",
@@ -111,6 +120,12 @@ class ReportAnalysis:
     scenario : Scenario or None
         The scenario, with overrides applied (None for scored data).
     decision : aipm_sim.Decision
+        The optimiser's decision; one that flags fewer than
+        :data:`NOTHING_ALERTS` cases per period is shown as what it is,
+        flagging nothing (row 0 of the curve: threshold +inf, no alerts).
+    nothing_value : float
+        Value of flagging nothing (no alerts at all), per period: the
+        baseline the decision is compared with.
     assumptions : tuple of Assumption
     sensitivity : object or None
         The scenario library's sensitivity result, when available.
@@ -128,6 +143,7 @@ class ReportAnalysis:
     narrative: str
     scenario: object
     decision: object
+    nothing_value: float
     assumptions: tuple
     sensitivity: object
     caveats: tuple
@@ -139,11 +155,36 @@ class ReportAnalysis:
         """``'per day'`` with a volume, ``'in total over the data'`` without."""
         return f"per {self.period}" if self.decision.volume is not None else "in total over the data"
 
+    @property
+    def uplift_over_nothing(self):
+        """How much more the decision earns than flagging nothing, per period (currency; > 0: it pays)."""
+        return float(self.decision.value) - float(self.nothing_value)
+
+    @property
+    def flags_nothing(self):
+        """True when the decision flags no case."""
+        return self.decision.point.alerts == 0
+
+    @property
+    def nothing_reason(self):
+        """Why the decision flags nothing (:data:`NOTHING_CONSTRAINED` or :data:`NOTHING_PAYS_BEST`); None when it flags some."""
+        if not self.flags_nothing:
+            return None
+        return NOTHING_CONSTRAINED if self.decision.binding else NOTHING_PAYS_BEST
+
+    def decision_words(self):
+        """The decision in a few words: ``flag scores >= 0.06542`` or ``flag nothing (the constraints allow no alerts)``."""
+        if self.flags_nothing:
+            return f"flag nothing ({self.nothing_reason})"
+        return f"flag scores >= {fmt_threshold(self.decision.threshold)}"
+
     def headline(self):
-        """One line: the threshold and its expected value."""
+        """One line: the decision, its expected value and what it adds over flagging nothing."""
         d = self.decision
-        return (f"flag scores >= {fmt_threshold(d.threshold)}; expected value "
-                f"{fmt_money(d.value, self.currency)} {self.per_period}")
+        line = f"{self.decision_words()}; expected value {fmt_money(d.value, self.currency)} {self.per_period}"
+        if not self.flags_nothing:
+            line += f" ({fmt_signed_money(self.uplift_over_nothing, self.currency)} compared with flagging nothing)"
+        return line
 
 
 # -- formatting ----------------------------------------------------------------------
@@ -159,6 +200,22 @@ def fmt_number(x, digits=4):
     return f"{x:,.{digits}g}" if abs(x) >= 1 else f"{x:.{digits}g}"
 
 
+def fmt_count(x):
+    """Expected cases for people, rounded as the report's figures round them: ``4,316``, ``12.5``, ``0.37``.
+
+    Fewer than 0.005 cases show as ``0`` (an exact curve's vanishing shares
+    of a case are not cases anyone will see).
+    """
+    if x is None or not math.isfinite(x):
+        return "undefined"
+    a = abs(x)
+    if a < 0.005:
+        return "0"
+    if a >= 100 or a == int(a):
+        return f"{x:,.0f}"
+    return f"{x:,.1f}" if a >= 1 else f"{x:.2g}"
+
+
 def fmt_money(x, currency):
     """Signed money, whole units above 100: ``-16,048 EUR``."""
     if x is None or not math.isfinite(x):
@@ -167,18 +224,39 @@ def fmt_money(x, currency):
     return f"{x:,.{digits}f} {currency}".replace("-", "−")
 
 
+def fmt_signed_money(x, currency):
+    """Money with its sign always written, for differences: ``+74,166 EUR``, ``−25,886 EUR``."""
+    text = fmt_money(x, currency)
+    return text if text.startswith(("−", "undefined")) or x == 0 else "+" + text
+
+
 def fmt_percent(x):
-    """A fraction in [0, 1] as a percentage with about three significant digits."""
+    """A fraction in [0, 1] as a percentage with about three significant digits.
+
+    Below 0.01 % (but not zero) it says ``<0.01%``: a share that small is
+    not worth more digits, and a vanishing one (1e-16) is not a number to print.
+    """
     if x is None or not math.isfinite(x):
         return "undefined"
     p = 100 * x
     if p == 0 or abs(p) >= 10:
         return f"{p:.1f}%"
+    if abs(p) < 0.01:
+        return "<0.01%" if p > 0 else "−<0.01%"
     return f"{p:.2f}%" if abs(p) >= 1 else f"{p:.2g}%"
 
 
 def fmt_threshold(x):
     return "above every score (flag nothing)" if x == math.inf else f"{x:.4g}"
+
+
+#: Characters with a meaning in Markdown, backslash-escaped in text given by the user.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def escape_text(text):
+    """``text`` (a title, a file name) as literal text in the report's Markdown: no HTML, no formatting."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
 
 
 # -- building the analysis -----------------------------------------------------------
@@ -250,6 +328,7 @@ def analyse(
             seen.append(text)
     from .. import __version__
 
+    decision = _nothing_if_practically_nothing(parts["decision"])
     return ReportAnalysis(
         title=title or parts["title"],
         date=date or _dt.date.today(),
@@ -257,7 +336,8 @@ def analyse(
         inputs=parts["inputs"],
         narrative=parts.get("narrative", ""),
         scenario=parts.get("scenario"),
-        decision=parts["decision"],
+        decision=decision,
+        nothing_value=parts["nothing_value"],
         assumptions=tuple(parts["assumptions"]),
         sensitivity=parts.get("sensitivity"),
         caveats=tuple(c.format(period=parts["period"]) for c in GENERAL_CAVEATS)
@@ -265,6 +345,14 @@ def analyse(
         period=parts["period"],
         currency=parts["currency"],
     )
+
+
+def _nothing_if_practically_nothing(decision):
+    """``decision``, or flagging nothing (curve row 0) when it flags fewer than :data:`NOTHING_ALERTS` cases."""
+    if decision.threshold == math.inf or decision.alerts_per_period >= NOTHING_ALERTS:
+        return decision
+    return dataclasses.replace(decision, threshold=math.inf, point=decision.curve.point(0),
+                               value=float(decision.values[0]))
 
 
 def _from_data(data, *, score, label, amount, weight, value, constraints, volume, period, currency):
@@ -312,6 +400,8 @@ def _from_data(data, *, score, label, amount, weight, value, constraints, volume
         )
     return {
         "title": f"Threshold decision for {path.name}",
+        # Row 0 of the curve flags nothing (threshold +inf).
+        "nothing_value": float(decision.values[0]),
         "inputs": f"scored data from {path.name} (score column {score!r}, label column {label!r})",
         "decision": decision,
         "sensitivity": sensitivity,
@@ -386,19 +476,14 @@ def _from_scenario(name, overrides):
     changed = ", ".join(f"{k} = {fmt_number(float(v))}" for k, v in
                         ((k, scenario.parameters[k].value) for k in overrides))
     inputs = f"scenario {scenario.name!r}" + (f" with {changed}" if changed else " (preset values)")
-    caveats = []
-    if scenario.scores.get("source") == "binormal":
-        caveats.append(
-            "The scores are synthetic: a calibrated binormal model with the AUC and fraud rate above, "
-            "not measurements from a real model. Re-run the report on your model's scored cases "
-            "(--data) before acting on the exact threshold."
-        )
+    caveats = [_score_caveat(scenario)]
     caveats.append(
         "Every number in the assumptions table is a teaching value with its source or rationale; "
         "replace the ones marked 'assumption' with your own (--set NAME=VALUE)."
     )
     return {
         "title": scenario.title,
+        "nothing_value": scenario.nothing_value(),
         "inputs": inputs,
         "narrative": scenario.narrative.strip(),
         "decision": decision,
@@ -411,6 +496,30 @@ def _from_scenario(name, overrides):
     }
 
 
+def _score_caveat(scenario):
+    """Where a scenario's scores come from, and what that means for the exact threshold."""
+    scores = scenario.scores
+
+    def row(key, fallback):
+        name = scores.get(key)
+        p = scenario.parameters.get(name) if isinstance(name, str) else None
+        return f"'{p.description or p.name}'" if p is not None else fallback
+
+    if scores.get("source") == "binormal":
+        return (
+            "The scores are synthetic: a calibrated binormal model set by two rows of the assumptions "
+            f"table, {row('auc', 'the AUC')} and {row('prevalence', 'the share of positives')}; they are not "
+            "measurements from a real model. Re-run the report on your model's scored cases (--data) "
+            "before acting on the exact threshold."
+        )
+    where = Path(str(scores.get("package_file") or scores.get("file") or "a data file")).name
+    text = f"The scores are real: a model's scores on a fixed set of cases (the file {where} of the scenario)"
+    if scores.get("prevalence"):
+        text += f", their share of positives reweighted to {row('prevalence', 'the share of positives')} in the assumptions table"
+    return text + (". They are not your model on your cases: re-run the report on your own model's scored "
+                   "cases (--data) before acting on the exact threshold.")
+
+
 def _computed(raw):
     if raw is None:
         return "scenario file"
@@ -419,39 +528,50 @@ def _computed(raw):
 
 # -- words ---------------------------------------------------------------------------
 def header_markdown(analysis):
-    """Title, date, version and inputs."""
+    """Title, date, version and inputs (the title and the inputs as literal text: no HTML, no Markdown)."""
     return (
-        f"# {analysis.title}\n\n"
+        f"# {escape_text(analysis.title)}\n\n"
         f"**Date:** {analysis.date.isoformat()} · **aipm_sim** {analysis.version} · "
-        f"**Inputs:** {analysis.inputs}"
+        f"**Inputs:** {escape_text(analysis.inputs)}"
     )
 
 
 def situation_markdown(analysis):
     """The situation (a scenario's narrative), or a line on the data."""
-    text = analysis.narrative or f"The decision is computed from {analysis.inputs}."
+    text = analysis.narrative or f"The decision is computed from {escape_text(analysis.inputs)}."
     return "## Situation\n\n" + text
 
 
 def decision_markdown(analysis):
-    """The recommended threshold and what it gives, as a short table."""
+    """The recommended threshold, what it gives and what it adds over flagging nothing, as a short table."""
     d = analysis.decision
     p = d.point
     cur, per = analysis.currency, analysis.per_period
     scale = 1.0 if d.volume is None else d.volume / p.n_cases
+    if analysis.flags_nothing:
+        lead = f"**Flag nothing**: {analysis.nothing_reason}."
+        precision = "none flagged"
+    else:
+        lead = f"Flag every case whose score is at or above **{fmt_threshold(d.threshold)}**."
+        precision = fmt_percent(p.precision)
     lines = [
         "## Decision",
         "",
-        f"Flag every case whose score is at or above **{fmt_threshold(d.threshold)}**.",
+        lead,
         "",
         "| | |",
         "|:--|--:|",
         f"| Expected value {per} | **{fmt_money(d.value, cur)}** |",
-        f"| Precision (share of alerts that are real positives) | {fmt_percent(p.precision)} |",
+    ]
+    if not analysis.flags_nothing:
+        lines.append(f"| Compared with flagging nothing (worth {fmt_money(analysis.nothing_value, cur)} {per}) | "
+                     f"**{fmt_signed_money(analysis.uplift_over_nothing, cur)}** |")
+    lines += [
+        f"| Precision (share of alerts that are real positives) | {precision} |",
         f"| Recall (share of positives caught) | {fmt_percent(p.recall)} |",
-        f"| Alerts {per} | {fmt_number(p.alerts * scale)} |",
+        f"| Alerts {per} | {fmt_count(p.alerts * scale)} |",
         f"| Share of cases flagged | {fmt_percent(p.alert_rate)} |",
-        f"| Positives missed {per} | {fmt_number(p.fn * scale)} |",
+        f"| Positives missed {per} | {fmt_count(p.fn * scale)} |",
     ]
     if d.constraints:
         cost = d.unconstrained_value - d.value
@@ -476,11 +596,16 @@ def band_markdown(analysis):
     """How flat the optimum is: the near-optimal band in words."""
     b = analysis.decision.near_optimal
     d = analysis.decision
+    best = f"{fmt_money(d.value, analysis.currency)} {analysis.per_period}"
+    if analysis.flags_nothing and d.binding:
+        return ("## Near-optimal band\n\n"
+                f"None: {analysis.nothing_reason}, so flagging nothing ({best}) is the only choice. "
+                "To act on the scores at all, relax the binding constraints: " + ", ".join(d.binding) + ".")
     low, high = fmt_threshold(b.threshold_low), fmt_threshold(b.threshold_high)
     return (
         "## Near-optimal band\n\n"
         f"Any threshold from **{low}** to **{high}** gives a value within "
-        f"{fmt_percent(b.tolerance)} of the best ({fmt_money(d.value, analysis.currency)} {analysis.per_period}), "
+        f"{fmt_percent(b.tolerance)} of the best ({best}), "
         f"flagging between {fmt_percent(b.alert_rate_low)} and {fmt_percent(b.alert_rate_high)} of cases. "
         "Inside this band, choose for operational reasons (team capacity, customer friction): "
         "the money barely changes."

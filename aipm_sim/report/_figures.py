@@ -11,7 +11,7 @@ import base64
 import html
 import io
 
-from ._analysis import fmt_money, fmt_number, fmt_percent, fmt_threshold
+from ._analysis import fmt_count, fmt_money, fmt_percent, fmt_threshold
 
 #: Width x height in inches: readable when the HTML page is about 900 px wide.
 FIGSIZE = (9.0, 4.6)
@@ -136,12 +136,16 @@ def value_figure(analysis):
     if notes:
         fig.supxlabel(" ".join(notes), fontsize="small", color="#555555")
     band = decision.near_optimal
-    alt = (
-        f"Line chart of the value {analysis.per_period} against the threshold. The best threshold, "
-        f"{fmt_threshold(decision.threshold)}, gives {fmt_money(decision.value, analysis.currency)}; "
-        f"thresholds from {fmt_threshold(band.threshold_low)} to {fmt_threshold(band.threshold_high)} "
-        f"are within {fmt_percent(band.tolerance)} of it."
-    )
+    alt = f"Line chart of the value {analysis.per_period} against the threshold. "
+    if analysis.flags_nothing:
+        alt += (f"The best choice is to flag nothing ({analysis.nothing_reason}): "
+                f"{fmt_money(decision.value, analysis.currency)}.")
+    else:
+        alt += (
+            f"The best threshold, {fmt_threshold(decision.threshold)}, gives "
+            f"{fmt_money(decision.value, analysis.currency)}; thresholds from {fmt_threshold(band.threshold_low)} "
+            f"to {fmt_threshold(band.threshold_high)} are within {fmt_percent(band.tolerance)} of it."
+        )
     return ReportFigure(fig, alt)
 
 
@@ -161,11 +165,12 @@ def metrics_figure(analysis):
     display = MetricsCurveDisplay.from_decision(analysis.decision, ax=fig.add_subplot(), xscale=window[0])
     _zoom(fig, display.ax_, window)
     p = analysis.decision.point
-    alt = (
-        "Line chart of precision, recall, F1 and the share of cases flagged against the threshold. "
-        f"At the best threshold precision is {fmt_percent(p.precision)}, recall {fmt_percent(p.recall)}, "
-        f"and {fmt_percent(p.alert_rate)} of cases are flagged."
-    )
+    alt = "Line chart of precision, recall, F1 and the share of cases flagged against the threshold. "
+    if analysis.flags_nothing:
+        alt += f"The best choice flags no case ({analysis.nothing_reason})."
+    else:
+        alt += (f"At the best threshold precision is {fmt_percent(p.precision)}, recall {fmt_percent(p.recall)}, "
+                f"and {fmt_percent(p.alert_rate)} of cases are flagged.")
     return ReportFigure(fig, alt)
 
 
@@ -179,7 +184,8 @@ def outcomes_figure(analysis):
     )
     d = analysis.decision
     scale = 1.0 if d.volume is None else d.volume / d.point.n_cases
-    counts = {c: fmt_number(getattr(d.point, c) * scale) for c in ("tp", "fn", "fp", "tn")}
+    # Rounded as the figure rounds them (765, not 764.6).
+    counts = {c: fmt_count(getattr(d.point, c) * scale) for c in ("tp", "fn", "fp", "tn")}
     alt = (
         f"Table of the four outcomes at the best threshold, {analysis.per_period}: {counts['tp']} caught, "
         f"{counts['fn']} missed, {counts['fp']} false alarms, {counts['tn']} rightly left alone."

@@ -31,6 +31,8 @@ FORMATS = ("html", "pdf")
 
 MSG_FORMAT = "format must be one of {}; found {!r}"
 MSG_FOLDER = "output folder {!r} does not exist"
+MSG_OUTPUT_IS_FOLDER = "output {!r} is a folder: give the report's file name, e.g. {!r}"
+MSG_FOLDER_NOT_WRITABLE = "cannot write the report {!r}: its folder {!r} is not writable ({})"
 MSG_KERNEL_ERROR = "the report could not be computed: {}: {}"
 MSG_STDERR = "the report template wrote to stderr (left out of the report): {}"
 MSG_NO_PDF = (
@@ -221,26 +223,49 @@ def build_report(output, *, format="html", **inputs):
     if format not in FORMATS:
         raise ParameterError(MSG_FORMAT.format(", ".join(FORMATS), format))
     output = Path(output)
-    folder = output.parent if str(output.parent) else Path(".")
-    if not folder.is_dir():
-        raise ParameterError(MSG_FOLDER.format(str(folder)))
-    analysis = analyse(**inputs)
-    parameters = report_parameters(**inputs)
-    with tempfile.TemporaryDirectory(prefix="aipm_sim_report_") as workdir:
-        nb = execute_report(parameters, workdir=workdir)
-        for text in strip_stderr(nb):
-            warnings.warn(MSG_STDERR.format(text.splitlines()[-1]), RuntimeWarning, stacklevel=2)
-        html = render_html(nb, title=analysis.title)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{output.name}.", suffix=".tmp")
-        os.close(fd)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a report is for sharing
-        try:
+    tmp = reserve_output(output)  # before any work: a bad output path fails in a fraction of a second
+    try:
+        analysis = analyse(**inputs)
+        parameters = report_parameters(**inputs)
+        with tempfile.TemporaryDirectory(prefix="aipm_sim_report_") as workdir:
+            nb = execute_report(parameters, workdir=workdir)
+            for text in strip_stderr(nb):
+                warnings.warn(MSG_STDERR.format(text.splitlines()[-1]), RuntimeWarning, stacklevel=2)
+            html = render_html(nb, title=analysis.title)
             if format == "html":
-                Path(tmp).write_text(html, encoding="utf-8")
+                tmp.write_text(html, encoding="utf-8")
             else:
                 print_pdf(html, tmp)
             os.replace(tmp, output)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return analysis
+
+
+def reserve_output(output):
+    """Check that ``output`` can be written and create the empty temporary file it will be renamed from.
+
+    The temporary file (``.NAME.XXXX.tmp`` beside ``output``, mode 0666
+    less the umask) is the proof that the folder takes files; the caller
+    renames it to ``output`` when the report is complete, or removes it.
+
+    Raises
+    ------
+    ParameterError
+        ``output`` is a folder, its folder does not exist or is not writable;
+        the message names the path.
+    """
+    output = Path(output)
+    folder = output.parent if str(output.parent) else Path(".")
+    if output.is_dir():
+        raise ParameterError(MSG_OUTPUT_IS_FOLDER.format(str(output), str(output / "report.html")))
+    if not folder.is_dir():
+        raise ParameterError(MSG_FOLDER.format(str(folder)))
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{output.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise ParameterError(MSG_FOLDER_NOT_WRITABLE.format(str(output), str(folder), exc.strerror)) from None
+    os.close(fd)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a report is for sharing
+    return Path(tmp)

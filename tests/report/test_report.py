@@ -326,3 +326,167 @@ def test_pdf_is_printed_by_chromium(tmp_path):
     out = tmp_path / "page.pdf"
     _render.print_pdf("<html><body><h1>Memo</h1><p>text</p></body></html>", out)
     assert out.read_bytes().startswith(b"%PDF-")
+
+
+# -- compared with flagging nothing ----------------------------------------------------------
+def test_scenario_report_says_what_the_model_adds_over_flagging_nothing():
+    analysis = report.analyse(scenario="fraud_detection")
+    scenario = am.load_scenario("fraud_detection")
+    uplift = scenario.uplift_over_nothing()
+    # By hand: flagging nothing misses every fraud; the best threshold is worth about 74k a month more.
+    assert scenario.nothing_value() == pytest.approx(-264_600.0)
+    assert analysis.nothing_value == scenario.nothing_value()
+    assert analysis.uplift_over_nothing == pytest.approx(uplift, rel=1e-12)
+    text = report.decision_markdown(analysis)
+    assert (f"| Compared with flagging nothing (worth −264,600 EUR per month) | "
+            f"**+{uplift:,.0f} EUR** |") in text
+    assert analysis.headline().endswith(f"(+{uplift:,.0f} EUR compared with flagging nothing)")
+
+
+def test_data_report_compares_with_row_0_of_the_curve(toy_csv):
+    analysis = report.analyse(**toy_inputs(toy_csv), currency="EUR")
+    # Flagging nothing misses the 3 positives of every 6 cases: 3 * -6 = -18 per 6 cases, -1,800 per day.
+    assert analysis.nothing_value == pytest.approx(-1800.0)
+    assert analysis.uplift_over_nothing == pytest.approx(2600.0 + 1800.0)
+    assert "| Compared with flagging nothing (worth −1,800 EUR per day) | **+4,400 EUR** |" in (
+        report.decision_markdown(analysis))
+
+
+# -- degenerate decisions: nothing can be flagged ----------------------------------------------
+def test_no_capacity_reads_as_flag_nothing():
+    analysis = report.analyse(scenario="fraud_detection", overrides={"analysts": 0})
+    # The optimiser's row flags a vanishing share of orders (about 1e-12 a month): that is nothing.
+    core = am.load_scenario("fraud_detection", analysts=0).optimize()
+    assert 0 < core.alerts_per_period < 1e-6
+    assert analysis.flags_nothing and analysis.decision.threshold == np.inf
+    assert analysis.nothing_reason == report.NOTHING_CONSTRAINED
+    assert analysis.decision.value == pytest.approx(core.value, abs=1e-6)
+    decision = report.decision_markdown(analysis)
+    assert f"**Flag nothing**: {report.NOTHING_CONSTRAINED}." in decision
+    assert "| Alerts per month | 0 |" in decision
+    assert "| Recall (share of positives caught) | 0.0% |" in decision
+    assert "| Positives missed per month | 1,800 |" in decision
+    assert "at or above" not in decision
+    band = report.band_markdown(analysis)
+    assert band.startswith(f"## Near-optimal band\n\nNone: {report.NOTHING_CONSTRAINED}")
+    alts = [report.value_figure(analysis).alt, report.metrics_figure(analysis).alt,
+            report.outcomes_figure(analysis).alt]
+    assert "0 caught" in alts[2]
+    for text in (decision, band, analysis.headline(), *alts):
+        assert not re.search(r"\de-\d", text), text  # no 9.765e-13 alerts, no 5.4e-14 %
+    assert analysis.headline().startswith(f"flag nothing ({report.NOTHING_CONSTRAINED}); expected value")
+
+
+@pytest.mark.parametrize(
+    ("x", "count", "percent"),
+    [(9.765e-13, "0", "<0.01%"), (0.0, "0", "0.0%"), (0.37, "0.37", "37.0%"), (764.6, "765", "76460.0%"),
+     (12.5, "12.5", "1250.0%"), (4315.54, "4,316", "431554.0%")],
+)
+def test_counts_and_percentages_round_for_people(x, count, percent):
+    assert report.fmt_count(x) == count
+    assert report.fmt_percent(x) == percent
+
+
+def test_outcomes_alt_text_rounds_like_the_figure():
+    figure = report.outcomes_figure(report.analyse(scenario="fraud_detection"))
+    shown = [t.get_text().splitlines()[1].split(" cases")[0] for ax in figure.figure.axes for t in ax.texts]
+    assert shown == ["765", "1,035", "3,551", "594,649"]
+    assert "765 caught, 1,035 missed, 3,551 false alarms, 594,649 rightly left alone" in figure.alt
+
+
+# -- the scores caveat names each scenario's own source ----------------------------------------
+@pytest.mark.parametrize("name", [n for n in am.list_scenarios() if am.load_scenario(n).kind == "threshold"])
+def test_scores_caveat_fits_the_source(name):
+    scenario = am.load_scenario(name)
+    caveats = " ".join(report.analyse(scenario=name).caveats)
+    prevalence = scenario.parameters[scenario.scores["prevalence"]].description
+    assert f"'{prevalence}'" in caveats
+    if scenario.scores["source"] == "binormal":
+        assert "synthetic: a calibrated binormal model" in caveats
+        assert f"'{scenario.parameters[scenario.scores['auc']].description}'" in caveats
+    else:
+        assert "The scores are real" in caveats and "binormal" not in caveats
+        assert Path(scenario.scores["package_file"]).name in caveats
+    if name != "fraud_detection":
+        assert "fraud" not in caveats.lower()
+
+
+# -- text given by the user is text -------------------------------------------------------------
+def test_title_is_escaped_not_rendered():
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    analysis = report.analyse(scenario="fraud_detection", title="Q3 <b>fraud</b> *review* [x](y)")
+    html = markdown2html_mistune(report.header_markdown(analysis))
+    assert "<b>" not in html and "<em>" not in html and 'href="y"' not in html
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, flags=re.S).group(1)
+    assert re.sub(r"<[^>]+>|¶|&#182;", "", heading).strip() == "Q3 &lt;b&gt;fraud&lt;/b&gt; *review* [x](y)"
+
+
+@pytest.mark.parametrize(("option", "value"), [("--tp", "3"), ("--volume", "10"), ("--max-alerts", "5"),
+                                                ("--fn-amount", "-1"), ("--currency", "EUR")])
+def test_data_options_with_a_scenario_name_the_option(option, value, tmp_path, capsys):
+    out = tmp_path / "r.html"
+    assert main(["report", "--scenario", "fraud_detection", option, value, "-o", str(out)]) == 2
+    assert capsys.readouterr().err == f"aipm-sim: error: {report.MSG_DATA_ONLY.format(option)}\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- a bad output path fails before any work -------------------------------------------------------
+@pytest.fixture
+def no_work(monkeypatch):
+    """Make computing or executing a report fail loudly: these checks must come first."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("the report was computed before the output path was checked")
+
+    monkeypatch.setattr(_render, "analyse", refuse)
+    monkeypatch.setattr(_render, "execute_report", refuse)
+
+
+def test_output_that_is_a_folder_is_refused(tmp_path, capsys, no_work):
+    assert main(["report", "--scenario", "fraud_detection", "-o", str(tmp_path)]) == 2
+    message = report.MSG_OUTPUT_IS_FOLDER.format(str(tmp_path), str(tmp_path / "report.html"))
+    assert capsys.readouterr().err == f"aipm-sim: error: {message}\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unwritable_folder_is_refused_at_once(tmp_path, capsys, monkeypatch, no_work):
+    import errno
+    import os
+
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    if os.access(folder, os.W_OK):  # root writes anyway: make the folder refuse the file the OS way
+        def mkstemp(*args, **kwargs):
+            raise PermissionError(errno.EPERM, os.strerror(errno.EPERM), str(folder / ".r.html.x.tmp"))
+
+        monkeypatch.setattr(_render.tempfile, "mkstemp", mkstemp)
+    out = folder / "r.html"
+    assert main(["report", "--scenario", "fraud_detection", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    reason = os.strerror(errno.EPERM) if os.access(folder, os.W_OK) else os.strerror(errno.EACCES)
+    assert err == f"aipm-sim: error: {report.MSG_FOLDER_NOT_WRITABLE.format(str(out), str(folder), reason)}\n"
+    assert ".tmp" not in err
+    folder.chmod(0o700)
+    assert list(folder.iterdir()) == []
+
+
+def test_read_only_file_system_is_refused(capsys, no_work):
+    if not Path("/sys").is_dir() or os_writable("/sys"):
+        pytest.skip("needs a read-only /sys (Linux)")
+    assert main(["report", "--scenario", "fraud_detection", "-o", "/sys/r.html"]) == 2
+    assert capsys.readouterr().err.startswith("aipm-sim: error: cannot write the report '/sys/r.html': its folder")
+
+
+def os_writable(path):
+    import tempfile
+
+    try:
+        fd, name = tempfile.mkstemp(dir=path)
+    except OSError:
+        return False
+    import os
+
+    os.close(fd)
+    os.unlink(name)
+    return True
