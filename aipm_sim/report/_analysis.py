@@ -520,6 +520,60 @@ def _score_caveat(scenario):
                    "cases (--data) before acting on the exact threshold.")
 
 
+#: Numbers of a scenario that are neither parameters nor constraints, for :func:`facts_markdown`:
+#: the attribute, its words and its unit.
+SCENARIO_QUANTITIES = {
+    "volume": ("cases scored per month", "cases per month"),
+    "predictions_per_month": ("model predictions per month (one per candidate item on every visit)",
+                              "predictions per month"),
+}
+MSG_UNKNOWN_FACT = "{!r} is not a parameter, constraint or quantity of scenario {!r}; choose from: {}"
+
+
+def facts_markdown(scenario, names):
+    """A small table of some of ``scenario``'s numbers, formatted for people (workshops, apps).
+
+    Parameters
+    ----------
+    scenario : Scenario
+    names : sequence of str
+        Parameter names (``"chargeback_fee"``), constraint names
+        (``"max_alerts"``, per month) or a key of :data:`SCENARIO_QUANTITIES`,
+        in the order to show them.
+
+    Returns
+    -------
+    str
+        A Markdown table: what, value, unit, source.
+
+    Raises
+    ------
+    ParameterError
+        For a name the scenario does not have (the message lists the valid ones).
+    """
+    constraints = scenario.constraints
+    lines = ["| What | Value | Unit | Source |", "|:--|--:|:--|:--|"]
+    for name in names:
+        if name in scenario.parameters:
+            p = scenario.parameters[name]
+            row = (p.description or p.name, fmt_number(p.value), p.unit, p.source or "not given")
+        elif name in constraints:
+            words, unit = CONSTRAINT_WORDS[name]
+            bound = constraints[name]
+            shown = fmt_percent(bound) if unit == "fraction" else fmt_number(bound)
+            row = (words, shown, unit.format(period="month"),
+                   _computed(scenario.decision["constraints"].get(name)).replace(" * ", " × "))
+        elif name in SCENARIO_QUANTITIES:
+            words, unit = SCENARIO_QUANTITIES[name]
+            row = (words, fmt_number(float(getattr(scenario, name))), unit, "computed from the scenario's parameters")
+        else:
+            known = [*scenario.parameters, *constraints, *SCENARIO_QUANTITIES]
+            raise ParameterError(MSG_UNKNOWN_FACT.format(name, scenario.name, ", ".join(known)))
+        what = row[0][:1].upper() + row[0][1:]
+        lines.append("| " + " | ".join(_cell(x) for x in (what, *row[1:])) + " |")
+    return "\n".join(lines)
+
+
 def _computed(raw):
     if raw is None:
         return "scenario file"

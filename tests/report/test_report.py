@@ -490,3 +490,27 @@ def os_writable(path):
     os.close(fd)
     os.unlink(name)
     return True
+
+
+# -- facts for workshops and apps ------------------------------------------------------------
+def test_facts_are_formatted_rows_of_the_scenario():
+    scenario = am.load_scenario("fraud_detection")
+    text = report.facts_markdown(scenario, ["chargeback_fee", "max_alerts", "volume"])
+    lines = text.splitlines()
+    assert lines[:2] == ["| What | Value | Unit | Source |", "|:--|--:|:--|:--|"]
+    fee = scenario.parameters["chargeback_fee"]
+    assert lines[2] == f"| {fee.description} | 25 | {fee.unit} | {fee.source} |"
+    # By hand: 2 analysts x 6 hours x 60 minutes / 5 minutes per review x 30 days.
+    assert lines[3] == ("| Most alerts allowed | 4,320 | cases per month | computed: analysts × "
+                        "review_hours_per_analyst_day × 60 / minutes_per_review × 30 |")
+    assert lines[4].startswith("| Cases scored per month | 600,000 | cases per month |")
+    recs = am.load_scenario("recommendations")
+    assert "| 60,000,000 | predictions per month |" in report.facts_markdown(recs, ["predictions_per_month"])
+
+
+def test_unknown_fact_lists_the_known_ones():
+    scenario = am.load_scenario("fraud_detection")
+    with pytest.raises(am.ParameterError) as info:
+        report.facts_markdown(scenario, ["fee"])
+    known = [*scenario.parameters, *scenario.constraints, "volume", "predictions_per_month"]
+    assert str(info.value) == report.MSG_UNKNOWN_FACT.format("fee", "fraud_detection", ", ".join(known))
