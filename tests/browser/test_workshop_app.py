@@ -2,7 +2,6 @@
 
 from browser_helpers import (
     answer_self_check,
-    press_on_slider,
     readout,
     readout_threshold,
     settle,
@@ -19,22 +18,24 @@ def test_participant_finds_the_capacity_threshold_and_checks_it(workshop_app, pa
     page.wait_for_selector(".aipm-self-check-answer input")
     assert page.locator(".cm-editor:visible, .jp-InputArea-editor:visible").count() == 0
 
+    # Doing nothing does not pass: the explorer starts without the capacity limit, and the
+    # threshold it shows holds more orders than the team can review.
+    start_text, start = readout(page), readout_threshold(page)
+    not_yet = answer_self_check(page, start)
+    assert "Not yet" in not_yet and "more than the team can review" in not_yet
     wrong = answer_self_check(page, "0.5")
     assert "Not yet" in wrong and "too high" in wrong
 
-    # Lower the threshold: more orders are held than the team can review ...
-    start_text, start = readout(page), readout_threshold(page)
-    press_on_slider(page, "ArrowLeft", 5)
-    wait_for_change(page, ".aipm-kpis", start_text)
-    lowered = settle(page)
-    assert float(readout_threshold(page)) < float(start)
-    # ... then type the team's capacity into the alerts box, as the exercise says.
+    # Type the team's capacity (from the table above the explorer) into the alerts box, as the
+    # exercise says; the threshold moves up until the held orders fit.
     capacity = load_scenario("fraud_detection").constraints["max_alerts"]
+    assert f"{capacity:,.0f}" in page.inner_text("body")
     alerts = page.locator(".aipm-alerts input")
     alerts.fill(f"{capacity:.0f}")
     alerts.press("Enter")
-    wait_for_change(page, ".aipm-kpis", lowered)
+    wait_for_change(page, ".aipm-kpis", start_text)
     settle(page)
+    assert float(readout_threshold(page)) > float(start)
 
     right = answer_self_check(page, readout_threshold(page))
     assert "Within tolerance" in right
