@@ -34,7 +34,8 @@ COLORS = {
     "positive": "#D55E00",    # vermillion
     "negative": "#0072B2",    # blue
     "value": "#000000",
-    "threshold": "#000000",
+    "threshold": "#555555",   # dark grey, dashed (THRESHOLD_STYLE): never mistaken for the black value line
+    "point": "#000000",       # the current threshold's dots on the curves
     "optimum": "#009E73",
     "band": "#009E73",
     "infeasible": "#999999",
@@ -51,6 +52,16 @@ CELL_NAMES = {
     "fp": "false alarm (false positive)",
     "tn": "rightly left alone (true negative)",
 }
+
+
+#: The current threshold's vertical line, the same in every picture.
+THRESHOLD_STYLE = {"color": COLORS["threshold"], "linestyle": "--", "linewidth": 1.5}
+
+#: Lowest threshold shown on a log threshold axis, as a fraction of the highest: an analytic
+#: curve reaches 1e-10 and less, and those decades are all flat.
+LOG_RANGE = 1e-6
+
+LEGEND_STYLE = {"fontsize": "small", "framealpha": 0.85}
 
 
 def check_matplotlib(caller):
@@ -79,8 +90,9 @@ class ThresholdLineMixin:
     """``set_threshold`` of a display with a vertical current-threshold line and dots on its curves.
 
     The display provides ``ax_``, ``threshold_line_``, ``_x_right`` (where
-    +inf is drawn), ``_threshold_markers()`` (the dots' Line2D) and
-    ``_marker_ys(point)`` (the dots' heights).
+    +inf is drawn), ``_threshold_markers()`` (the dots' Line2D),
+    ``_marker_ys(point)`` (the dots' heights) and ``_legend()`` (refreshes
+    the legend when what is drawn changed).
     """
 
     def set_threshold(self, point):
@@ -92,13 +104,68 @@ class ThresholdLineMixin:
         if point is None:
             self.threshold_line_.set_visible(False)
             markers.set_data([], [])
+            self._legend()
             return self
         x = finite_or(point.threshold, self._x_right)
         self.threshold_line_.set_xdata([x, x])
         self.threshold_line_.set_visible(True)
         ys = self._marker_ys(point)
         markers.set_data([x] * len(ys), ys)
+        self._legend()
         return self
+
+
+def is_drawn(artist):
+    """True when ``artist`` is visible and has something on the axes to draw.
+
+    An empty or all-NaN line, a zero- or NaN-width span and an empty
+    collection draw nothing, so a legend must not list them.
+    """
+    from matplotlib.collections import Collection
+    from matplotlib.lines import AxLine, Line2D
+    from matplotlib.patches import Rectangle
+
+    if not artist.get_visible():
+        return False
+    if isinstance(artist, AxLine):
+        return True
+    if isinstance(artist, Line2D):
+        xy = np.asarray(artist.get_xydata(), dtype=np.float64)
+        return bool(xy.size) and bool(np.isfinite(xy).all(axis=1).any())
+    if isinstance(artist, Rectangle):
+        x, w = artist.get_x(), artist.get_width()
+        return math.isfinite(x) and math.isfinite(w) and w != 0
+    if isinstance(artist, Collection):
+        return len(artist.get_paths()) > 0
+    return True
+
+
+def refresh_legend(ax, handles, **kwargs):
+    """Make ``ax``'s legend list exactly the ``handles`` that are drawn (see :func:`is_drawn`), in order.
+
+    The legend is rebuilt only when that list (or a label) changed, so calling
+    this on every threshold move costs next to nothing; without any drawn
+    handle the legend is removed. ``kwargs`` go to ``ax.legend`` (with
+    ``LEGEND_STYLE``). Returns the legend (or None).
+    """
+    shown = [h for h in handles if is_drawn(h)]
+    key = tuple((id(h), h.get_label()) for h in shown)
+    legend = ax.get_legend()
+    if legend is not None and getattr(legend, "_aipm_key", None) == key:
+        return legend
+    if not shown:
+        if legend is not None:
+            legend.remove()
+        return None
+    legend = ax.legend(handles=shown, **{**LEGEND_STYLE, **kwargs})
+    legend._aipm_key = key
+    return legend
+
+
+def legend_labels(ax):
+    """The texts of ``ax``'s legend, in order (empty without a legend)."""
+    legend = ax.get_legend()
+    return [] if legend is None else [t.get_text() for t in legend.get_texts()]
 
 
 def check_scale(scale, name):
@@ -154,6 +221,46 @@ def select_rows(coords, max_points=MAX_POINTS, *, keep=()):
 def finite_or(x, fallback):
     """``x`` if finite, else ``fallback`` (used to place +inf thresholds on an axis)."""
     return x if math.isfinite(x) else fallback
+
+
+def threshold_limits(thresholds, scale, xlim=None):
+    """``(low, high)`` of a threshold axis: ``xlim`` when given, else from the finite thresholds.
+
+    A log axis starts at most six decades (``LOG_RANGE``) below the highest
+    positive threshold; a single threshold gets some room on either side.
+    """
+    if xlim is not None:
+        lo, hi = (float(x) for x in xlim)
+    else:
+        t = np.asarray(thresholds, dtype=np.float64)
+        t = t[np.isfinite(t)]
+        if scale == "log":
+            t = t[t > 0]
+            if t.size:
+                t = t[t >= t.max() * LOG_RANGE]
+        if t.size == 0:
+            return (1e-6, 1.0) if scale == "log" else (0.0, 1.0)
+        lo, hi = float(t.min()), float(t.max())
+    if lo >= hi:
+        lo, hi = (lo * 0.5, hi * 2) if scale == "log" else (lo - 0.5, hi + 0.5)
+    return lo, hi
+
+
+def rows_in_view(thresholds, low, high):
+    """Boolean mask of curve rows to draw for a threshold axis from ``low`` to ``high``.
+
+    The rows inside the range, plus the nearest one beyond each end so that
+    lines reach the edges of the axes (+inf rows are never drawn).
+    """
+    t = np.asarray(thresholds, dtype=np.float64)
+    finite = np.isfinite(t)
+    inside = finite & (t >= low) & (t <= high)
+    below, above = np.flatnonzero(finite & (t < low)), np.flatnonzero(finite & (t > high))
+    if below.size:
+        inside[below[np.argmax(t[below])]] = True
+    if above.size:
+        inside[above[np.argmin(t[above])]] = True
+    return inside
 
 
 def threshold_coordinate(thresholds, scale):

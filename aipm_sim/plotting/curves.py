@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ..core.errors import ParameterError
-from ._base import COLORS, KEEP, MAX_POINTS, get_axes, select_rows
+from ._base import COLORS, KEEP, MAX_POINTS, get_axes, refresh_legend, select_rows
 
 PR_CAPTION = "Each point is a threshold: catching more positives costs precision."
 PR_X_LABEL = "recall: share of positives that get flagged"
@@ -86,17 +86,21 @@ class PrecisionRecallDisplay:
             [], [], "*", color=COLORS["optimum"], markersize=14, zorder=4, label="best threshold"
         )
         (self.point_marker_,) = ax.plot(
-            [], [], "o", color=COLORS["threshold"], markersize=7, zorder=5, label="current threshold"
+            [], [], "o", color=COLORS["point"], markersize=7, zorder=5, label="current threshold"
         )
         ax.set_xlim(-0.02, 1.02)
         ax.set_ylim(-0.02, 1.02)
         ax.set_xlabel(PR_X_LABEL)
         ax.set_ylabel(PR_Y_LABEL)
         self.caption_ = ax.set_title(caption, loc="left", fontsize="medium")
-        ax.legend(loc="upper right", fontsize="small", framealpha=0.85)
         self._draw_data()
         self.set_threshold(self.point)
         return self
+
+    def _legend(self):
+        """Legend of what is drawn (no star without an optimum, no chance line without a prevalence)."""
+        refresh_legend(self.ax_, [self.chance_line_, self.line_, self.optimum_marker_, self.point_marker_],
+                       loc="upper right")
 
     def _draw_data(self):
         p = np.asarray(self.precision, dtype=np.float64)
@@ -110,6 +114,7 @@ class PrecisionRecallDisplay:
         self.chance_line_.set_ydata([prev, prev] if visible else [np.nan, np.nan])
         self.chance_line_.set_visible(visible)
         self.optimum_marker_.set_data(*_points_xy(self.optimum, "recall", "precision"))
+        self._legend()
 
     def update(self, *, precision=None, recall=None, prevalence=KEEP, optimum=KEEP):
         """Replace the curve (precision and recall together) and/or the optimum."""
@@ -130,6 +135,7 @@ class PrecisionRecallDisplay:
         self.point = point
         if self.ax_ is not None:
             self.point_marker_.set_data(*_points_xy(point, "recall", "precision"))
+            self._legend()
         return self
 
     @property
@@ -205,17 +211,21 @@ class RocCurveDisplay:
             [], [], "*", color=COLORS["optimum"], markersize=14, zorder=4, label="best threshold"
         )
         (self.point_marker_,) = ax.plot(
-            [], [], "o", color=COLORS["threshold"], markersize=7, zorder=5, label="current threshold"
+            [], [], "o", color=COLORS["point"], markersize=7, zorder=5, label="current threshold"
         )
         ax.set_xlim(-0.02, 1.02)
         ax.set_ylim(-0.02, 1.02)
         ax.set_xlabel(ROC_X_LABEL)
         ax.set_ylabel(ROC_Y_LABEL)
         self.caption_ = ax.set_title(caption, loc="left", fontsize="medium")
-        ax.legend(loc="lower right", fontsize="small", framealpha=0.85)
         self._draw_data()
         self.set_threshold(self.point)
         return self
+
+    def _legend(self):
+        """Legend of what is drawn (no iso-value line without a value model, no star without an optimum)."""
+        refresh_legend(self.ax_, [self.chance_line_, self.line_, self.iso_line_, self.optimum_marker_,
+                                  self.point_marker_], loc="lower right")
 
     def _draw_data(self):
         x = np.asarray(self.fpr, dtype=np.float64)
@@ -223,6 +233,7 @@ class RocCurveDisplay:
         self.rows_ = select_rows([x, y], self.max_points)
         self.line_.set_data(x[self.rows_], y[self.rows_])
         self.optimum_marker_.set_data(*_points_xy(self.optimum, "fpr", "recall"))
+        self._legend()
 
     def update(self, *, fpr=None, tpr=None, optimum=KEEP, iso_slope=KEEP):
         """Replace the curve (fpr and tpr together), the optimum and/or the iso-value slope."""
@@ -255,6 +266,7 @@ class RocCurveDisplay:
             dx, dy = (0.0, 1.0) if math.isinf(slope) else (1.0, slope)
             self.iso_line_.set_xy1((x0, y0))
             self.iso_line_.set_xy2((x0 + dx, y0 + dy))
+        self._legend()
         return self
 
     @property

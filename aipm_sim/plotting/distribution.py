@@ -6,10 +6,10 @@ import numpy as np
 
 from ..core.curve import MSG_BINS
 from ..core.errors import ParameterError
-from ._base import COLORS, KEEP, MSG_LOG_SCALE, check_scale, decision_labels, finite_or, get_axes, period_words
+from ._base import (COLORS, KEEP, LOG_RANGE, MSG_LOG_SCALE, THRESHOLD_STYLE, check_scale, decision_labels, finite_or,
+                    get_axes, period_words, refresh_legend)
 
-#: Lowest score shown on a log axis, as a fraction of the highest.
-LOG_RANGE = 1e-6
+# LOG_RANGE (from _base): lowest score shown on a log axis, as a fraction of the highest.
 #: Lowest count shown on a log axis, as a fraction of the highest bin.
 LOG_COUNT_RANGE = 1e-6
 CAPTION = "Where positives and negatives score: right of the line is flagged."
@@ -17,14 +17,16 @@ X_LABEL = "model score"
 MSG_EDGES = "edges must be increasing with one more entry than positives and negatives; found {} edges, {} and {} counts"
 
 
-def histogram_edges(curve, *, bins=50, xscale="linear"):
+def histogram_edges(curve, *, bins=50, xscale="linear", xlim=None):
     """Bin edges for drawing ``curve``'s scores: where the bins go is a drawing choice, the counts are core's.
 
     Linear: ``bins`` (an int), which :meth:`~aipm_sim.ThresholdCurve.histogram`
     spreads evenly between the lowest and the highest threshold. Log:
     ``bins`` edges spaced evenly in log space over the positive thresholds,
     leaving out scores more than six decades (``LOG_RANGE``) below the
-    highest: an analytic curve reaches 1e-10 and less.
+    highest: an analytic curve reaches 1e-10 and less. ``xlim`` (low, high)
+    spreads the bins over that range instead (evenly, or evenly in log
+    space), so that a histogram matches other pictures' threshold axes.
 
     Returns
     -------
@@ -32,10 +34,13 @@ def histogram_edges(curve, *, bins=50, xscale="linear"):
         What to pass to :meth:`~aipm_sim.ThresholdCurve.histogram` as ``bins``.
     """
     check_scale(xscale, "xscale")
-    if xscale == "linear":
+    if xscale == "linear" and xlim is None:
         return bins
     if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 1:
         raise ParameterError(MSG_BINS.format(bins))
+    if xlim is not None:
+        lo, hi = (float(x) for x in xlim)
+        return (np.geomspace if xscale == "log" else np.linspace)(lo, hi, int(bins) + 1)
     t = np.asarray(curve.thresholds, dtype=np.float64)
     positive = t[np.isfinite(t) & (t > 0)]
     if positive.size == 0:
@@ -93,12 +98,12 @@ class ScoreDistributionDisplay:
             raise ParameterError(MSG_EDGES.format(len(e), len(self.positives), len(self.negatives)))
 
     @classmethod
-    def from_curve(cls, curve, *, threshold=None, bins=50, log=False, xscale="linear", volume=None,
+    def from_curve(cls, curve, *, threshold=None, bins=50, log=False, xscale="linear", xlim=None, volume=None,
                    period=None, ax=None, **kwargs):
         """Histogram of a curve's scores (:meth:`~aipm_sim.ThresholdCurve.histogram`); per period with ``volume``."""
         point = None if threshold is None else curve.at(threshold)
         return cls(
-            **cls.arrays_from_curve(curve, bins=bins, xscale=xscale, volume=volume),
+            **cls.arrays_from_curve(curve, bins=bins, xscale=xscale, xlim=xlim, volume=volume),
             point=point, log=log, xscale=xscale, volume=volume, period=period,
         ).plot(ax=ax, **kwargs)
 
@@ -122,13 +127,13 @@ class ScoreDistributionDisplay:
         return cls.from_curve(ThresholdCurve.from_scores(score_set), threshold=threshold, **kwargs)
 
     @staticmethod
-    def arrays_from_curve(curve, *, bins=50, xscale="linear", volume=None):
+    def arrays_from_curve(curve, *, bins=50, xscale="linear", xlim=None, volume=None):
         """The constructor's ``edges``, ``positives`` and ``negatives`` (per period with ``volume``).
 
         The bins are :func:`histogram_edges`; the counts
         :meth:`~aipm_sim.ThresholdCurve.histogram`'s.
         """
-        edges, pos, neg = curve.histogram(histogram_edges(curve, bins=bins, xscale=xscale), volume=volume)
+        edges, pos, neg = curve.histogram(histogram_edges(curve, bins=bins, xscale=xscale, xlim=xlim), volume=volume)
         return {"edges": edges, "positives": pos, "negatives": neg}
 
     def plot(self, ax=None, *, caption=CAPTION, **kwargs):
@@ -152,17 +157,19 @@ class ScoreDistributionDisplay:
             pos, edges, baseline=baseline, color=COLORS["positive"], linewidth=1.8,
             label="positive cases", **kwargs,
         )
-        self.threshold_line_ = ax.axvline(
-            edges[0], color=COLORS["threshold"], linewidth=1.5, label="current threshold"
-        )
+        self.threshold_line_ = ax.axvline(edges[0], **THRESHOLD_STYLE, label="current threshold")
         ax.set_xlabel(X_LABEL)
         where = period_words(self.volume, self.period)
         ax.set_ylabel(f"cases {where}" + (" (log scale)" if self.log else ""))
         self.caption_ = ax.set_title(caption, loc="left", fontsize="medium")
-        ax.legend(loc="upper right", fontsize="small", framealpha=0.85)
         self._draw_data()
         self.set_threshold(self.point)
         return self
+
+    def _legend(self):
+        """Legend of what is drawn, where it hides the least data (the threshold only when set)."""
+        refresh_legend(self.ax_, [self.flagged_span_, self.negative_line_, self.positive_line_,
+                                  self.threshold_line_], loc="best")
 
     def _heights(self):
         e = np.asarray(self.edges, dtype=np.float64)
@@ -218,6 +225,7 @@ class ScoreDistributionDisplay:
         if point is None:
             self.threshold_line_.set_visible(False)
             self.flagged_span_.set_visible(False)
+            self._legend()
             return self
         x = min(finite_or(point.threshold, right), right)
         x = max(x, float(self.edges[0]))
@@ -226,6 +234,7 @@ class ScoreDistributionDisplay:
         self.flagged_span_.set_x(x)
         self.flagged_span_.set_width(right - x)
         self.flagged_span_.set_visible(True)
+        self._legend()
         return self
 
     @property

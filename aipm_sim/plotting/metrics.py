@@ -10,24 +10,31 @@ from ._base import (
     KEEP,
     MAX_POINTS,
     MSG_LOG_SCALE,
+    THRESHOLD_STYLE,
     ThresholdLineMixin,
     check_scale,
     finite_or,
     get_axes,
+    refresh_legend,
+    rows_in_view,
     select_rows,
     threshold_coordinate,
+    threshold_limits,
 )
 
-#: Metrics drawn, in legend order, with the words a product manager reads.
+#: Metrics drawn, in legend order, with the words a product manager reads (short: the legend
+#: sits in two columns above the curves).
 METRIC_LABELS = {
-    "precision": "precision: flagged cases that are positive",
-    "recall": "recall: positives that get flagged",
-    "f1": "F1: balance of precision and recall",
-    "alert_rate": "alert rate: share of all cases flagged",
+    "precision": "precision: alerts that are positive",
+    "recall": "recall: positives flagged",
+    "f1": "F1: precision–recall balance",
+    "alert_rate": "alert rate: cases flagged",
 }
 CAPTION = "Higher threshold: fewer, surer alerts (precision up, recall down)."
 X_LABEL = "threshold (cases scoring at or above it are flagged)"
 Y_LABEL = "fraction (0 = none, 1 = all)"
+#: Top of the fraction axis: the space above 1 holds the legend, in two columns.
+LEGEND_TOP = 1.32
 MSG_UPDATE_TOGETHER = "update needs thresholds, precision, recall, f1 and alert_rate together"
 
 
@@ -45,12 +52,16 @@ class MetricsCurveDisplay(ThresholdLineMixin):
     precision, recall, f1, alert_rate : ndarray of shape (m,)
         Fractions in [0, 1] (NaN where undefined).
     point : OperatingPoint, optional
-        The current threshold's point, marked by a solid vertical line and a
-        dot on each metric.
+        The current threshold's point, marked by a dashed grey vertical line
+        and a dot on each metric.
     optimum_threshold : float, optional
-        The best threshold (dashed vertical line).
+        The best threshold (dotted green vertical line).
     xscale : {"linear", "log"}
         Threshold axis scale ("log" suits probabilities at a low prevalence).
+    xlim : (float, float), optional
+        Threshold axis range (None: the curve's thresholds; on a log axis at
+        most six decades, ``LOG_RANGE``, below the highest). The explorer
+        gives every picture its slider's range.
     max_points : int or None
         Most rows drawn per line (None: all); see
         :func:`aipm_sim.plotting._base.select_rows`.
@@ -63,7 +74,7 @@ class MetricsCurveDisplay(ThresholdLineMixin):
     line_ : Line2D
         ``lines_["precision"]``, as in scikit-learn's displays.
     threshold_line_, optimum_line_ : Line2D
-        The vertical lines (invisible when unset).
+        The vertical lines (invisible when unset, and then not in the legend).
     markers_ : Line2D
         Dots at the current threshold, one per metric, in legend order.
     rows_ : ndarray of int
@@ -72,19 +83,20 @@ class MetricsCurveDisplay(ThresholdLineMixin):
     """
 
     def __init__(self, *, thresholds, precision, recall, f1, alert_rate, point=None,
-                 optimum_threshold=None, xscale="linear", max_points=MAX_POINTS):
+                 optimum_threshold=None, xscale="linear", xlim=None, max_points=MAX_POINTS):
         self.thresholds = thresholds
         self.metrics = {"precision": precision, "recall": recall, "f1": f1, "alert_rate": alert_rate}
         self.point = point
         self.optimum_threshold = optimum_threshold
         self.xscale = check_scale(xscale, "xscale")
+        self.xlim = xlim
         self.max_points = max_points
         self.ax_ = None
 
     # -- constructors ---------------------------------------------------------------
     @classmethod
     def from_curve(cls, curve, *, threshold=None, optimum_threshold=None, ax=None,
-                   xscale="linear", max_points=MAX_POINTS, **kwargs):
+                   xscale="linear", xlim=None, max_points=MAX_POINTS, **kwargs):
         """Draw the metrics of a :class:`~aipm_sim.ThresholdCurve`.
 
         ``threshold`` (a score) marks the current operating point
@@ -93,11 +105,11 @@ class MetricsCurveDisplay(ThresholdLineMixin):
         point = None if threshold is None else curve.at(threshold)
         return cls(
             **cls.arrays_from_curve(curve), point=point, optimum_threshold=optimum_threshold,
-            xscale=xscale, max_points=max_points,
+            xscale=xscale, xlim=xlim, max_points=max_points,
         ).plot(ax=ax, **kwargs)
 
     @classmethod
-    def from_decision(cls, decision, *, threshold=None, ax=None, xscale="linear",
+    def from_decision(cls, decision, *, threshold=None, ax=None, xscale="linear", xlim=None,
                       max_points=MAX_POINTS, **kwargs):
         """Draw the metrics of a :class:`~aipm_sim.Decision`'s curve, its optimum marked.
 
@@ -107,7 +119,7 @@ class MetricsCurveDisplay(ThresholdLineMixin):
         point = decision.point if threshold is None else curve.at(threshold)
         return cls(
             **cls.arrays_from_curve(curve), point=point, optimum_threshold=decision.threshold,
-            xscale=xscale, max_points=max_points,
+            xscale=xscale, xlim=xlim, max_points=max_points,
         ).plot(ax=ax, **kwargs)
 
     @staticmethod
@@ -137,43 +149,39 @@ class MetricsCurveDisplay(ThresholdLineMixin):
             (self.lines_[name],) = ax.plot([], [], color=COLORS[name], label=label, **kwargs)
         self.line_ = self.lines_["precision"]
         self.optimum_line_ = ax.axvline(
-            np.nan, color=COLORS["optimum"], linestyle="--", linewidth=1.5, label="best threshold"
+            np.nan, color=COLORS["optimum"], linestyle=":", linewidth=2.0, label="best threshold"
         )
-        self.threshold_line_ = ax.axvline(
-            np.nan, color=COLORS["threshold"], linewidth=1.5, label="current threshold"
-        )
-        (self.markers_,) = ax.plot([], [], "o", color=COLORS["threshold"], markersize=5, zorder=3)
-        ax.set_ylim(-0.02, 1.02)
+        self.threshold_line_ = ax.axvline(np.nan, **THRESHOLD_STYLE, label="current threshold")
+        (self.markers_,) = ax.plot([], [], "o", color=COLORS["point"], markersize=5, zorder=3)
+        # Room above 1 for the legend: in the middle it would hide the curves wherever they cross.
+        ax.set_ylim(-0.02, LEGEND_TOP)
+        ax.set_yticks(np.linspace(0, 1, 6))
         ax.set_xlabel(X_LABEL)
         ax.set_ylabel(Y_LABEL)
         self.caption_ = ax.set_title(caption, loc="left", fontsize="medium")
-        ax.legend(loc="center left", fontsize="small", framealpha=0.85)
         self._draw_data()
         self.set_threshold(self.point)
         return self
 
     def _draw_data(self):
         t = np.asarray(self.thresholds, dtype=np.float64)
-        coord = threshold_coordinate(t, self.xscale)
+        if self.xscale == "log" and np.isfinite(t).any() and not (t[np.isfinite(t)] > 0).any():
+            # Only thresholds <= 0, which a log axis cannot show.
+            raise ParameterError(MSG_LOG_SCALE.format("xscale", float(t[np.isfinite(t)].min())))
+        lo, hi = threshold_limits(t, self.xscale, self.xlim)
+        coord = np.where(rows_in_view(t, lo, hi), threshold_coordinate(t, self.xscale), np.nan)
         rows = select_rows(
             [coord, self.metrics["recall"], self.metrics["alert_rate"]], self.max_points,
         )
-        if self.xscale == "log" and rows.size == 0 and np.isfinite(t).any():
-            # Only thresholds <= 0, which a log axis cannot show.
-            raise ParameterError(MSG_LOG_SCALE.format("xscale", float(t[np.isfinite(t)].min())))
         self.rows_ = rows
         for name, line in self.lines_.items():
             line.set_data(t[rows], np.asarray(self.metrics[name])[rows])
-        if rows.size:
-            lo, hi = t[rows].min(), t[rows].max()
-            if lo == hi:
-                lo, hi = (lo * 0.5, hi * 2) if self.xscale == "log" else (lo - 0.5, hi + 0.5)
-            self.ax_.set_xlim(lo, hi)
-        self._x_right = float(t[rows].max()) if rows.size else 1.0
+        self.ax_.set_xlim(lo, hi)
+        self._x_right = hi
         self.set_optimum(self.optimum_threshold)
 
     def update(self, *, thresholds=None, precision=None, recall=None, f1=None, alert_rate=None,
-               optimum_threshold=KEEP):
+               optimum_threshold=KEEP, xlim=KEEP):
         """Replace the curve's arrays (thresholds and all four metrics together) and/or the optimum.
 
         Arguments left out keep their current value; ``optimum_threshold=None`` hides the optimum.
@@ -186,6 +194,8 @@ class MetricsCurveDisplay(ThresholdLineMixin):
             self.metrics = given
         if optimum_threshold is not KEEP:
             self.optimum_threshold = optimum_threshold
+        if xlim is not KEEP:
+            self.xlim = xlim
         if self.ax_ is not None:
             self._draw_data()
         return self
@@ -198,7 +208,14 @@ class MetricsCurveDisplay(ThresholdLineMixin):
             x = finite_or(threshold, self._x_right) if visible else np.nan
             self.optimum_line_.set_xdata([x, x])
             self.optimum_line_.set_visible(visible)
+            self._legend()
         return self
+
+    def _legend(self):
+        """Legend of what is drawn: the metrics, and the two vertical lines when shown."""
+        refresh_legend(self.ax_, [*self.lines_.values(), self.optimum_line_, self.threshold_line_],
+                       loc="upper center", ncols=2, borderaxespad=0.2, columnspacing=1.0,
+                       handlelength=1.6)
 
     # set_threshold (ThresholdLineMixin): one dot per metric, in legend order.
     def _threshold_markers(self):

@@ -10,6 +10,7 @@ from ._base import (
     KEEP,
     MAX_POINTS,
     MSG_LOG_SCALE,
+    THRESHOLD_STYLE,
     ThresholdLineMixin,
     check_scale,
     compact_money,
@@ -19,11 +20,16 @@ from ._base import (
     get_axes,
     money_label,
     period_words,
+    refresh_legend,
+    rows_in_view,
     select_rows,
     threshold_coordinate,
+    threshold_limits,
 )
 
-CAPTION = "Money at each threshold: the peak is the best; grey areas break a constraint."
+CAPTION = "Star: the most valuable threshold that meets the rules. Grey: breaks a rule."
+#: Narrowest near-optimal band drawn, as a fraction of the axis width (a narrower one is widened).
+MIN_BAND_WIDTH = 0.015
 X_LABEL = "threshold (cases scoring at or above it are flagged)"
 MSG_LENGTHS = "thresholds, values and feasible must have the same length; found {}"
 
@@ -73,10 +79,12 @@ class ValueCurveDisplay(ThresholdLineMixin):
     optimum_index : int, optional
         Row of the best threshold (a star, annotated with its value).
     band : NearOptimalBand, optional
-        Thresholds within the band's tolerance of the best (shaded green).
+        Thresholds within the band's tolerance of the best (shaded green;
+        drawn at least ``MIN_BAND_WIDTH`` of the axis wide so that a band of
+        a few rows stays visible).
     point : OperatingPoint, optional
-        The current threshold's point (same curve rows); a vertical line and
-        a dot on the value curve.
+        The current threshold's point (same curve rows); a dashed grey
+        vertical line and a dot on the value curve.
     volume : float, optional
         Cases per period behind ``values`` (only used for labels).
     period : str, optional
@@ -84,7 +92,13 @@ class ValueCurveDisplay(ThresholdLineMixin):
     currency : str, optional
         Name of the money unit, shown on the value axis; None says "currency".
     xscale : {"linear", "log"}
+    xlim : (float, float), optional
+        Threshold axis range (None: the curve's thresholds; on a log axis at
+        most six decades, ``LOG_RANGE``, below the highest).
     max_points : int or None
+
+    The legend lists only what is drawn (no star without an optimum, no grey
+    entry without a broken rule) and follows every change.
 
     Attributes
     ----------
@@ -93,7 +107,7 @@ class ValueCurveDisplay(ThresholdLineMixin):
     """
 
     def __init__(self, *, thresholds, values, feasible=None, optimum_index=None, band=None,
-                 point=None, volume=None, period=None, currency=None, xscale="linear",
+                 point=None, volume=None, period=None, currency=None, xscale="linear", xlim=None,
                  max_points=MAX_POINTS):
         self.thresholds = thresholds
         self.values = values
@@ -105,6 +119,7 @@ class ValueCurveDisplay(ThresholdLineMixin):
         self.period = period
         self.currency = currency
         self.xscale = check_scale(xscale, "xscale")
+        self.xlim = xlim
         self.max_points = max_points
         self.ax_ = None
         self._check_lengths()
@@ -122,7 +137,7 @@ class ValueCurveDisplay(ThresholdLineMixin):
     # -- constructors ---------------------------------------------------------------
     @classmethod
     def from_decision(cls, decision, *, threshold=None, ax=None, period=None, currency=None,
-                      xscale="linear", max_points=MAX_POINTS, **kwargs):
+                      xscale="linear", xlim=None, max_points=MAX_POINTS, **kwargs):
         """Draw a :class:`~aipm_sim.Decision`: its values, optimum, band and constraints.
 
         ``threshold`` (a score) marks the current point; default: the optimum.
@@ -134,18 +149,19 @@ class ValueCurveDisplay(ThresholdLineMixin):
         period, currency = decision_labels(decision, period, currency)
         return cls(
             **cls.arrays_from_decision(decision), point=point, volume=decision.volume,
-            period=period, currency=currency, xscale=xscale, max_points=max_points,
+            period=period, currency=currency, xscale=xscale, xlim=xlim, max_points=max_points,
         ).plot(ax=ax, **kwargs)
 
     @classmethod
     def from_curve(cls, curve, value_model, *, threshold=None, volume=None, ax=None, period=None,
-                   currency=None, xscale="linear", max_points=MAX_POINTS, **constraints):
+                   currency=None, xscale="linear", xlim=None, max_points=MAX_POINTS, **constraints):
         """Optimise (:func:`aipm_sim.optimize`) and draw the result; ``constraints`` as there."""
         from ..core import optimize
 
         decision = optimize(curve, value_model, volume=volume, period=period, currency=currency,
                             **constraints)
-        return cls.from_decision(decision, threshold=threshold, ax=ax, xscale=xscale, max_points=max_points)
+        return cls.from_decision(decision, threshold=threshold, ax=ax, xscale=xscale, xlim=xlim,
+                                 max_points=max_points)
 
     @staticmethod
     def arrays_from_decision(decision):
@@ -169,7 +185,7 @@ class ValueCurveDisplay(ThresholdLineMixin):
         ax.axhline(0.0, color="#666666", linewidth=0.8)
         self.infeasible_ = PolyCollection(
             [], transform=ax.get_xaxis_transform(), facecolor=COLORS["infeasible"], alpha=0.35,
-            edgecolor="none", label="breaks a constraint",
+            edgecolor="none", label="breaks a rule",
         )
         ax.add_collection(self.infeasible_, autolim=False)
         self.band_ = ax.axvspan(
@@ -180,14 +196,16 @@ class ValueCurveDisplay(ThresholdLineMixin):
         (self.optimum_marker_,) = ax.plot(
             [], [], "*", color=COLORS["optimum"], markersize=14, zorder=4, label="best threshold",
         )
+        # At the top of the axes above the star (see _place_optimum_text); a white box keeps it
+        # readable over the zero line and the band.
         self.optimum_text_ = ax.annotate(
-            "", xy=(np.nan, np.nan), xytext=(0, 10), textcoords="offset points", ha="center",
-            fontsize="small", color=COLORS["optimum"],
+            "", xy=(np.nan, 1.0), xycoords=("data", "axes fraction"), xytext=(6, -3),
+            textcoords="offset points", ha="left", va="top",
+            fontsize="small", color=COLORS["optimum"], zorder=6,
+            bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
         )
-        self.threshold_line_ = ax.axvline(
-            np.nan, color=COLORS["threshold"], linewidth=1.5, label="current threshold"
-        )
-        (self.point_marker_,) = ax.plot([], [], "o", color=COLORS["threshold"], markersize=6, zorder=5)
+        self.threshold_line_ = ax.axvline(np.nan, **THRESHOLD_STYLE, label="current threshold")
+        (self.point_marker_,) = ax.plot([], [], "o", color=COLORS["point"], markersize=6, zorder=5)
         ax.set_xlabel(X_LABEL)
         ax.set_ylabel(money_label(self.volume, self.period, self.currency))
         ax.yaxis.set_major_formatter(compact_money)
@@ -200,61 +218,92 @@ class ValueCurveDisplay(ThresholdLineMixin):
         ax = self.ax_
         t = np.asarray(self.thresholds, dtype=np.float64)
         v = np.asarray(self.values, dtype=np.float64)
-        keep = () if self.optimum_index is None else (self.optimum_index,)
-        rows = select_rows([threshold_coordinate(t, self.xscale)], self.max_points, keep=keep)
-        if self.xscale == "log" and rows.size == 0 and np.isfinite(t).any():
+        if self.xscale == "log" and np.isfinite(t).any() and not (t[np.isfinite(t)] > 0).any():
             # Only thresholds <= 0, which a log axis cannot show.
             raise ParameterError(MSG_LOG_SCALE.format("xscale", float(t[np.isfinite(t)].min())))
+        left, right = threshold_limits(t, self.xscale, self.xlim)
+        keep = () if self.optimum_index is None else (self.optimum_index,)
+        coord = np.where(rows_in_view(t, left, right), threshold_coordinate(t, self.xscale), np.nan)
+        rows = select_rows([coord], self.max_points, keep=keep)
         self.rows_ = rows
         self.line_.set_data(t[rows], v[rows])
-        right = float(t[rows].max()) if rows.size else 1.0
-        left = float(t[rows].min()) if rows.size else 0.0
-        if left == right:
-            left, right = (left * 0.5, right * 2) if self.xscale == "log" else (left - 0.5, right + 0.5)
         self._x_right = right
         ax.set_xlim(left, right)
-        # Shade rows that break a constraint, each run of rows as one exact interval.
+        # Shade rows that break a constraint, each run of rows as one exact interval
+        # (cut to the axis, so that a span out of sight is not in the legend either).
         verts = []
         if self.feasible is not None:
-            for low, high in infeasible_spans(t, self.feasible, right=right, left=left):
-                verts.append([(low, 0), (high, 0), (high, 1), (low, 1)])
+            lowest = float(t[np.isfinite(t)].min()) if np.isfinite(t).any() else left
+            for low, high in infeasible_spans(t, self.feasible, right=right, left=min(left, lowest)):
+                low, high = max(low, left), min(high, right)
+                if high > low:
+                    verts.append([(low, 0), (high, 0), (high, 1), (low, 1)])
         self.infeasible_.set_verts(verts)
         if self.band is not None:
-            low = self.band.threshold_low
-            high = finite_or(self.band.threshold_high, right)
+            low, high = self._band_span(self.band.threshold_low, finite_or(self.band.threshold_high, right))
             self.band_.set_x(low)
             self.band_.set_width(high - low)
             self.band_.set_visible(True)
             self.band_.set_label(f"within {self.band.tolerance:.0%} of the best")
         else:
             self.band_.set_visible(False)
-        if self.optimum_index is not None:
-            i = int(self.optimum_index)
-            x = finite_or(float(t[i]), right)
-            self.optimum_marker_.set_data([x], [v[i]])
-            self.optimum_text_.xy = (x, v[i])
-            self.optimum_text_.set_text(f"best: {fmt_money(v[i])}")
-            self.optimum_marker_.set_visible(True)
-            self.optimum_text_.set_visible(True)
-        else:
-            self.optimum_marker_.set_data([], [])
-            self.optimum_text_.set_visible(False)
         finite = v[rows][np.isfinite(v[rows])]
         if finite.size:
             lo, hi = min(finite.min(), 0.0), max(finite.max(), 0.0)
             pad = 0.08 * (hi - lo) if hi > lo else max(1.0, abs(hi))
             ax.set_ylim(lo - pad, hi + 1.6 * pad)
+        if self.optimum_index is not None:
+            i = int(self.optimum_index)
+            x = finite_or(float(t[i]), right)
+            self.optimum_marker_.set_data([x], [v[i]])
+            self._place_optimum_text(x)
+            self.optimum_text_.set_text(f"best: {fmt_money(v[i])}")
+            self.optimum_marker_.set_visible(True)
+            self.optimum_text_.set_visible(True)
+        else:
+            self.optimum_marker_.set_data([], [])
+            self.optimum_marker_.set_visible(False)
+            self.optimum_text_.set_visible(False)
         self._legend()
 
-    def _legend(self):
-        handles = [self.line_, self.optimum_marker_, self.threshold_line_]
-        if self.band is not None:
-            handles.append(self.band_)
-        if len(self.infeasible_.get_paths()):
-            handles.append(self.infeasible_)
-        self.ax_.legend(handles=handles, loc="best", fontsize="small", framealpha=0.85)
+    def _to_axes(self):
+        """Transform from data to axes fractions (after the limits are set)."""
+        return self.ax_.transScale + self.ax_.transLimits
 
-    def update(self, *, thresholds=None, values=None, feasible=KEEP, optimum_index=KEEP, band=KEEP):
+    def _band_span(self, low, high):
+        """``(low, high)`` of the band as drawn: at least ``MIN_BAND_WIDTH`` of the axis wide.
+
+        A band of a few rows (or of one, zero wide) would be invisible,
+        above all on a log axis; it is widened evenly around its middle.
+        """
+        to_axes = self._to_axes()
+        (a, _), (b, _) = to_axes.transform([(low, 0.5), (high, 0.5)])
+        if not (np.isfinite(a) and np.isfinite(b)) or b - a >= MIN_BAND_WIDTH:
+            return low, high
+        middle = (a + b) / 2
+        (low, _), (high, _) = to_axes.inverted().transform(
+            [(middle - MIN_BAND_WIDTH / 2, 0.5), (middle + MIN_BAND_WIDTH / 2, 0.5)])
+        return float(low), float(high)
+
+    def _place_optimum_text(self, x):
+        """Put "best: …" at the top of the axes, above the star and beside the vertical lines through it.
+
+        The value axis keeps room above the highest value (and the zero
+        line), so the label covers no part of the curve; it goes on the side
+        of the star with more room.
+        """
+        fx, _ = self._to_axes().transform((x, 0.5))
+        right_side = not fx > 0.6
+        self.optimum_text_.xy = (x, 1.0)
+        self.optimum_text_.set_position((6 if right_side else -6, -3))
+        self.optimum_text_.set_horizontalalignment("left" if right_side else "right")
+
+    def _legend(self):
+        """Legend of what is drawn: the value line, and the star, threshold, band and grey areas when shown."""
+        refresh_legend(self.ax_, [self.line_, self.optimum_marker_, self.threshold_line_, self.band_,
+                                  self.infeasible_], loc="best")
+
+    def update(self, *, thresholds=None, values=None, feasible=KEEP, optimum_index=KEEP, band=KEEP, xlim=KEEP):
         """Replace the data; arguments left out keep their value (None hides that element)."""
         if thresholds is not None:
             self.thresholds = thresholds
@@ -266,6 +315,8 @@ class ValueCurveDisplay(ThresholdLineMixin):
             self.optimum_index = optimum_index
         if band is not KEEP:
             self.band = band
+        if xlim is not KEEP:
+            self.xlim = xlim
         self._check_lengths()
         if self.ax_ is not None:
             self._draw_data()

@@ -13,7 +13,9 @@ slider value, so slider drags do not queue up.
 A threshold move redraws only the artists that move (blitting): the rest of
 the figure is rendered once into a background that is restored before the
 moving artists are drawn on top. Everything else (new value model, new
-constraints, new curve) redraws the whole figure.
+constraints, new curve) redraws the whole figure, and so does a move that
+changed a legend (an artist appeared or disappeared, so the legend in the
+background is stale).
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ class FigureImage:
         self.image.add_class(f"aipm-figure-{name}")
         self.displays = []
         self._background = None
+        self._legends = ()  # the axes' legends in the background
         self.renders = 0  # full renders, for tests and benchmarks
 
     def add_display(self, display):
@@ -72,10 +75,10 @@ class FigureImage:
 
         ``full=False`` restores the cached background and draws only the
         moving artists; it falls back to a full render when there is no
-        background yet.
+        background yet or when a legend was rebuilt since the last one.
         """
         moving = self.moving_artists()
-        if full or self._background is None:
+        if full or self._background is None or self._legends_changed():
             # Animated only during this render, so that the background leaves them out;
             # reset at once so that legends built later copy a normal artist.
             for a in moving:
@@ -86,12 +89,21 @@ class FigureImage:
                 for a in moving:
                     a.set_animated(False)
             self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+            self._legends = self._current_legends()
             self.renders += 1
         else:
             self.canvas.restore_region(self._background)
         for a in moving:
             if a.get_visible():
                 self.figure.draw_artist(a)
+
+    def _current_legends(self):
+        """Every axes' legend object (displays rebuild a legend only when its entries change)."""
+        return tuple(ax.get_legend() for ax in self.figure.axes)
+
+    def _legends_changed(self):
+        now = self._current_legends()
+        return len(now) != len(self._legends) or any(a is not b for a, b in zip(now, self._legends))
 
     def png(self):
         """The canvas' current pixels as PNG bytes."""

@@ -40,7 +40,7 @@ from ..core import (
 )
 from ..core.curve import MSG_NO_NEGATIVES, MSG_NO_POSITIVES, MSG_NOTHING_FLAGGED
 from ..core.errors import ParameterError
-from ..core.optimize import MSG_UNKNOWN_CONSTRAINT
+from ..core.optimize import MSG_UNKNOWN_CONSTRAINT, constraint_metric
 from ..plotting import (
     ConfusionMatrixDisplay,
     MetricsCurveDisplay,
@@ -76,7 +76,25 @@ NOTE_NO_NEGATIVES = "The data has no negative cases: the false positive rate is 
 NOTE_FLAT_VALUE = "Every threshold is worth the same with these values per outcome."
 NOTE_SINGLE_SCORE = "Every case has the same score: you can only flag all of them or none."
 NOTE_BREAKS = "This threshold breaks: {}."
-NOTE_INFEASIBLE = "No threshold meets every constraint ({}), so there is no best threshold."
+#: No threshold meets the rules: what cannot be had together, then the best that can be reached.
+NOTE_INFEASIBLE = "No threshold {}; {}. Relax a rule to get a best threshold."
+# What each rule asks of a threshold, and how the best reachable level is said (see _infeasible_words).
+RULE_WORDS = {
+    "min_recall": "catches at least {} of positives",
+    "min_precision": "keeps at least {} of its alerts positive",
+    "max_alert_rate": "flags at most {} of all cases",
+    "max_fpr": "wrongly flags at most {} of negatives",
+    "max_alerts": "stays within {} alerts {}",
+}
+REACH_WORDS = {
+    "min_recall": "the most it catches{when} is {level} of positives",
+    "min_precision": "the highest share of its alerts that are positive{when} is {level}",
+    "max_alert_rate": "the least it flags{when} is {level} of all cases",
+    "max_fpr": "the smallest share of negatives it wrongly flags{when} is {level}",
+    "max_alerts": "the fewest alerts it raises{when} is {level} {where}",
+}
+#: Significant digits of the numbers the explorer writes into its text boxes.
+BOX_DIGITS = 6
 
 CELL_LABELS = {
     "tp": "caught positive (TP)",
@@ -194,6 +212,16 @@ class ExplorerResult:
         return f"this threshold earns {amount} more {where} but breaks a constraint"
 
 
+#: What :meth:`ThresholdExplorer._compute` returns when the computation raised (the error is shown).
+_FAILED = object()
+
+
+def _readable(x):
+    """``x`` rounded to ``BOX_DIGITS`` significant digits for a text box: -4.33333, not -4.333333333333334."""
+    x = float(x)
+    return float(f"{x:.{BOX_DIGITS}g}") if math.isfinite(x) else x
+
+
 def _positive_volume(volume, period):
     """``volume`` as a positive finite float, or ParameterError(MSG_VOLUME) naming it."""
     try:
@@ -252,7 +280,13 @@ class ThresholdExplorer:
     Attributes
     ----------
     threshold : FloatSlider or FloatLogSlider
-        The threshold control (CSS class ``aipm-threshold``).
+        The threshold control (CSS class ``aipm-threshold``), without a
+        readout of its own: see ``threshold_readout``.
+    threshold_readout : HTML
+        The threshold that applies, beside the slider and written exactly as
+        in the KPI readout (CSS class ``aipm-threshold-readout``). A browser
+        shows a value set from Python snapped to the slider's step grid, so
+        the slider's own label would disagree with the KPIs.
     alerts : BoundedFloatText
         Alerts per period (or in the data), linked both ways with the slider.
     goto_optimum : Button
@@ -362,7 +396,7 @@ class ThresholdExplorer:
         best_value = d.value if d is not None else math.nan
         notes = []
         if d is None:
-            notes.append(NOTE_INFEASIBLE.format(self._infeasible_reason))
+            notes.append(self._infeasible_words())
         if curve.positives == 0:
             notes.append(NOTE_NO_POSITIVES)
         if curve.negatives == 0:
@@ -403,6 +437,61 @@ class ThresholdExplorer:
         words = {"alert_rate": "alert rate", "fpr": "false positive rate"}.get(metric, metric)
         return f"{words} {'≥' if kind == 'min' else '≤'} {bound:g}"
 
+    def _asks(self, name):
+        """What rule ``name`` asks of a threshold: "catches at least 40% of positives"."""
+        bound = self.constraints[name]
+        if name == "max_alerts":
+            return RULE_WORDS[name].format(fmt_count(bound), self._where)
+        return RULE_WORDS[name].format(f"{100 * bound:.4g}%")
+
+    def _reached(self, name, rows, when=""):
+        """The best level of ``name``'s metric among ``rows`` (bool mask), in words.
+
+        ``when`` says which thresholds those rows are (" while it stays within
+        500 alerts per day"); None when the metric is undefined on every row.
+        """
+        values = constraint_metric(self.curve, name, volume=self.volume)[rows]
+        values = values[~np.isnan(values)]
+        if values.size == 0:
+            return None
+        best = float(values.max() if CONSTRAINTS[name].kind == "min" else values.min())
+        level = fmt_count(best) if name == "max_alerts" else fmt_fraction(best)
+        return REACH_WORDS[name].format(when=when, level=level, where=self._where)
+
+    def _infeasible_words(self):
+        """Why no threshold meets the rules, in a product manager's words (core's message names arguments).
+
+        The same diagnosis as :func:`aipm_sim.optimize`'s ConstraintError:
+        a rule no threshold meets on its own, else the first pair that
+        cannot hold together, else all of them; then the best level of a
+        lower-bound rule that the others allow.
+        """
+        masks = self.feasibility.masks
+        everything = np.ones(len(self.curve), dtype=bool)
+        for name, mask in masks.items():
+            if not mask.any():
+                reach = self._reached(name, everything) or "it is undefined on this data"
+                return NOTE_INFEASIBLE.format(self._asks(name), reach)
+        names = list(masks)
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                if not (masks[a] & masks[b]).any():
+                    # Name the lower-bound rule first: it is the one the other makes unreachable.
+                    if CONSTRAINTS[a].kind == "max" and CONSTRAINTS[b].kind == "min":
+                        a, b = b, a
+                    reach = self._reached(a, masks[b], f" while it {self._asks(b)}")
+                    return NOTE_INFEASIBLE.format(f"{self._asks(a)} and {self._asks(b)}",
+                                                  reach or "that level is undefined there")
+        first = next((n for n in names if CONSTRAINTS[n].kind == "min"), names[0])
+        others = everything.copy()
+        for name, mask in masks.items():
+            if name != first:
+                others &= mask
+        rest = " and ".join(self._asks(n) for n in names if n != first)
+        reach = self._reached(first, others, f" while it {rest}")
+        asks = ", ".join(self._asks(n) for n in names[:-1]) + f" and {self._asks(names[-1])}"
+        return NOTE_INFEASIBLE.format(asks, reach or "that level is undefined there")
+
     @property
     def _currency_words(self):
         return UNNAMED_CURRENCY if self.currency is None else self.currency
@@ -416,6 +505,7 @@ class ThresholdExplorer:
         """Run ``fn`` with warnings collected as readout notes and errors shown, never swallowed.
 
         During construction (``initial``) errors propagate to the caller's cell.
+        Returns ``fn``'s result, or ``_FAILED`` when it raised.
         """
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -425,7 +515,7 @@ class ThresholdExplorer:
                 if initial:
                     raise
                 self._show_error(traceback.format_exc())
-                return None
+                return _FAILED
         notes = []
         for w in caught:
             message = str(w.message)
@@ -507,20 +597,26 @@ class ThresholdExplorer:
         w = self._w
         wide = {"description_width": "initial"}
         lo, hi = self._slider_limits()
+        # The slider's own readout is off: a browser shows a value set from Python (the optimum,
+        # the alerts box) snapped to the step grid (0.06577 for 0.06542), which would disagree with
+        # the KPIs. threshold_readout shows the threshold that applies, written as the KPIs write it.
         if self.threshold_scale == "log":
             self.threshold = w.FloatLogSlider(
                 value=hi, base=10, min=math.log10(lo), max=math.log10(hi),
                 step=(math.log10(hi) - math.log10(lo)) / SLIDER_STEPS,
-                description="threshold", readout_format=".4g", continuous_update=True,
-                style=wide, layout=w.Layout(width="100%"),
+                description="threshold", readout=False, readout_format=".4g", continuous_update=True,
+                style=wide, layout=w.Layout(width="auto", flex="1 1 auto"),
             )
         else:
             self.threshold = w.FloatSlider(
                 value=hi, min=lo, max=hi, step=(hi - lo) / SLIDER_STEPS, description="threshold",
-                readout_format=".4g", continuous_update=True, style=wide, layout=w.Layout(width="100%"),
+                readout=False, readout_format=".4g", continuous_update=True, style=wide,
+                layout=w.Layout(width="auto", flex="1 1 auto"),
             )
         self.threshold.add_class("aipm-threshold")
         self.threshold.tooltip = "Cases scoring at or above the threshold are flagged"
+        self.threshold_readout = w.HTML(layout=w.Layout(min_width="7em", margin="0 0 0 8px"))
+        self.threshold_readout.add_class("aipm-threshold-readout")
         self.alerts = w.BoundedFloatText(
             value=0.0, min=0.0, max=self._alerts_max(), description=f"alerts {self._where}",
             style=wide, layout=w.Layout(width="16em"),
@@ -538,7 +634,7 @@ class ThresholdExplorer:
             shown += list(AMOUNT_LABELS)
         for name in shown:
             label = CELL_LABELS.get(name) or AMOUNT_LABELS[name]
-            box = w.FloatText(value=getattr(self.value_model, name), description=label, style=wide,
+            box = w.FloatText(value=_readable(getattr(self.value_model, name)), description=label, style=wide,
                               layout=w.Layout(width="17em"))
             box.add_class(f"aipm-value-{name.replace('_', '-')}")
             self.value_inputs[name] = box
@@ -552,7 +648,7 @@ class ThresholdExplorer:
             switch = w.Checkbox(value=on, description=label, indent=False, style=wide,
                                 layout=w.Layout(width="19em"))
             box = w.BoundedFloatText(
-                value=bound, min=low, max=high if math.isfinite(high) else 1e15,
+                value=_readable(bound), min=low, max=high if math.isfinite(high) else 1e15,
                 step=0.01 if math.isfinite(high) else 1.0, layout=w.Layout(width="7em"),
             )
             switch.add_class(f"aipm-constraint-{name.replace('_', '-')}")
@@ -635,19 +731,41 @@ class ThresholdExplorer:
         return abs(a - b) <= 0.5 * control.step * (1 + 1e-9)
 
     def _on_alerts(self, change):
-        if not self._busy:
-            self._compute(self._set_alerts, change["new"])
+        if not self._busy and self._compute(self._set_alerts, change["new"]) is _FAILED:
+            self._restore_controls()
 
     def _on_goto(self, _button=None):
         self._compute(self.go_to_optimum)
 
     def _on_value_input(self, name, change):
-        if not self._busy:
-            self._compute(self._set_value_model, name, change["new"])
+        if not self._busy and self._compute(self._set_value_model, name, change["new"]) is _FAILED:
+            self._restore_controls()
 
     def _on_constraint(self, _change):
-        if not self._busy:
-            self._compute(self._set_constraints)
+        if not self._busy and self._compute(self._set_constraints) is _FAILED:
+            self._restore_controls()
+
+    def _restore_controls(self):
+        """After a refused input (inf, NaN …): show what the explorer really uses again.
+
+        The error stays in the error area; the boxes go back to the value
+        model, the constraints in force and the current alerts, so that no
+        box shows a number the pictures do not use.
+        """
+        self._busy = True
+        try:
+            for name, box in self.value_inputs.items():
+                box.value = _readable(getattr(self.value_model, name))
+            for name in CONSTRAINTS:
+                box = self.constraint_inputs[name]
+                self.constraint_switches[name].value = name in self.constraints
+                if name in self.constraints:
+                    box.value = _readable(self.constraints[name])
+                elif not math.isfinite(box.value):
+                    box.value = CONSTRAINT_DEFAULTS[name]
+            self.alerts.value = min(round(self.result.alerts_per_period, 1), self.alerts.max)
+        finally:
+            self._busy = False
 
     def _on_model(self, name, change):
         if self._busy or (name != "sample_size" and self._browser_echo(change["owner"], change["new"])):
@@ -698,9 +816,15 @@ class ThresholdExplorer:
 
     def _set_constraints(self):
         self.constraints = dict(check_constraints(**{
-            name: self.constraint_inputs[name].value for name in CONSTRAINTS if self.constraint_switches[name].value
+            name: self._bound_in_box(name) for name in CONSTRAINTS if self.constraint_switches[name].value
         }))
         self._after_decision_inputs()
+
+    def _bound_in_box(self, name):
+        """The bound a constraint box stands for: the exact one in force while the box shows it rounded."""
+        shown = self.constraint_inputs[name].value
+        exact = self.constraints.get(name)
+        return exact if exact is not None and shown == _readable(exact) else shown
 
     def _set_model(self, name, value):
         if name == "sample_size":
@@ -743,8 +867,11 @@ class ThresholdExplorer:
         pr = PrecisionRecallDisplay.arrays_from_curve(curve)
         roc = RocCurveDisplay.arrays_from_curve(curve)
         slope = self.value_model.iso_value_slope(curve)
+        # Every threshold axis covers the slider's range, so the pictures line up with it.
+        xlim = self._slider_limits()
+        value_data["xlim"] = metrics["xlim"] = xlim
         hist = ScoreDistributionDisplay.arrays_from_curve(
-            curve, xscale=self.threshold_scale, volume=self.volume
+            curve, xscale=self.threshold_scale, xlim=xlim, volume=self.volume
         )
         point = getattr(self, "result", None)
         point = point.point if point is not None and point.curve is curve else curve.point(len(curve) - 1)
@@ -821,6 +948,7 @@ class ThresholdExplorer:
         notes = "".join(f'<li>{html.escape(n)}</li>' for n in r.notes)
         notes = f'<ul class="aipm-notes" style="margin:2px 0;color:#a33">{notes}</ul>' if notes else ""
         self.kpis.value = head + "".join(parts) + notes
+        self.threshold_readout.value = f"<b>{html.escape(fmt_threshold(p.threshold))}</b>"
 
     @staticmethod
     def _gap_text(r):
@@ -865,7 +993,8 @@ class ThresholdExplorer:
             [f[n].image for n in ("value", "confusion", "metrics", "distribution", "pr", "roc")],
             layout=w.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))", grid_gap="4px"),
         )
-        box = w.VBox([head, self.threshold, threshold_row, self.kpis, self.errors, settings, grid])
+        slider_row = w.HBox([self.threshold, self.threshold_readout], layout=w.Layout(align_items="center"))
+        box = w.VBox([head, slider_row, threshold_row, self.kpis, self.errors, settings, grid])
         box.add_class("aipm-explorer")
         return box
 

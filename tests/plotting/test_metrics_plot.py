@@ -35,6 +35,10 @@ def test_words_legend_and_caption(ax):
     assert ax.get_ylabel() == Y_LABEL
     assert ax.get_title(loc="left") == CAPTION
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == list(METRIC_LABELS.values())  # no threshold and no optimum given: neither is listed
+    d.set_threshold(toy_curve().at(0.5))
+    d.set_optimum(0.6)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == [*METRIC_LABELS.values(), "best threshold", "current threshold"]
     assert d.line_ is d.lines_["precision"]
     assert d.figure_ is ax.figure and d.ax_ is ax

@@ -81,7 +81,7 @@ def test_infeasible_regions_are_exactly_the_rows_that_break_a_constraint(ax):
     decision = am.optimize(curve, am.ValueModel(tp=50, fp=-5), min_recall=0.3, max_alert_rate=0.2)
     d = ValueCurveDisplay.from_decision(decision, ax=ax)
     spans = [(p.vertices[:, 0].min(), p.vertices[:, 0].max()) for p in d.infeasible_.get_paths()]
-    assert spans and "breaks a constraint" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert spans and "breaks a rule" in [t.get_text() for t in ax.get_legend().get_texts()]
     rng = np.random.default_rng(0)
     finite = curve.thresholds[1:]
     for x in rng.uniform(finite.min(), finite.max(), 400):
@@ -148,3 +148,63 @@ def test_flat_value_does_not_break_the_axis(ax):
     lo, hi = ax.get_ylim()
     assert lo < 0 < hi
     assert d.optimum_marker_.get_xydata().tolist() == [[0.95, 0.0]]  # ties go to flagging nothing
+
+
+# -------------------------------------------------------------------- readability
+def test_caption_does_not_promise_the_star_at_the_peak(ax):
+    # A binding rule puts the star away from the peak: the caption must still be true.
+    decision = am.optimize(big_curve(3000), am.ValueModel(tp=50, fp=-5), max_alert_rate=0.05)
+    d = ValueCurveDisplay.from_decision(decision, ax=ax)
+    assert decision.binding and decision.value < decision.unconstrained_value
+    assert "peak" not in CAPTION.lower() and "star" in CAPTION.lower() and "rule" in CAPTION
+    assert d.caption_.get_text() == CAPTION
+
+
+def test_threshold_line_does_not_look_like_the_value_line(ax):
+    decision = am.optimize(toy_curve(), am.ValueModel(tp=10, fp=-3), volume=500)
+    d = ValueCurveDisplay.from_decision(decision, ax=ax)
+    value, threshold = d.line_, d.threshold_line_
+    assert (threshold.get_linestyle(), threshold.get_color()) != (value.get_linestyle(), value.get_color())
+    assert threshold.get_linestyle() == "--"
+
+
+@pytest.mark.parametrize("scale", ["linear", "log"])
+def test_best_label_sits_beside_the_star_not_on_the_threshold_line(ax, scale):
+    curve = am.BinormalModel(prevalence=0.01, auc=0.8).curve(n_cases=10_000)
+    decision = am.optimize(curve, am.ValueModel(tp=-5, fp=-5, fn=-200), volume=10_000, min_recall=0.5)
+    d = ValueCurveDisplay.from_decision(decision, ax=ax, xscale=scale)  # opens at the optimum
+    ax.figure.canvas.draw()
+    box = d.optimum_text_.get_window_extent()
+    line_x = ax.transData.transform((decision.threshold, 0))[0]
+    assert not box.x0 <= line_x <= box.x1  # the vertical threshold line misses the text
+    assert d.optimum_text_.get_bbox_patch() is not None  # a white box keeps it readable over the zero line
+
+
+def test_a_narrow_band_is_drawn_at_least_the_minimum_width(ax):
+    from aipm_sim.plotting.value import MIN_BAND_WIDTH
+
+    curve = am.BinormalModel(prevalence=0.01, auc=0.8).curve(n_cases=10_000)
+    decision = am.optimize(curve, am.ValueModel(tp=-5, fp=-5, fn=-200), volume=10_000, tolerance=0.0)
+    band = decision.near_optimal
+    assert band.rows == 1 and band.threshold_low == band.threshold_high  # one row: zero wide
+    d = ValueCurveDisplay.from_decision(decision, ax=ax, xscale="log")
+    to_axes = ax.transScale + ax.transLimits
+    (a, _), (b, _) = to_axes.transform([(d.band_.get_x(), 0), (d.band_.get_x() + d.band_.get_width(), 0)])
+    assert b - a == pytest.approx(MIN_BAND_WIDTH)
+    assert d.band_.get_x() < band.threshold_low < d.band_.get_x() + d.band_.get_width()  # around the band
+
+
+@pytest.mark.parametrize("scale", ["linear", "log"])
+def test_threshold_axis_range(ax, scale):
+    curve = am.BinormalModel(prevalence=0.01, auc=0.8).curve(n_cases=10_000)
+    decision = am.optimize(curve, am.ValueModel(tp=-5, fp=-5, fn=-200), volume=10_000)
+    d = ValueCurveDisplay.from_decision(decision, ax=ax, xscale=scale, xlim=(1e-4, 0.5))
+    assert ax.get_xlim() == (1e-4, 0.5)
+    x = d.line_.get_xdata()
+    # Only rows in view are drawn, plus one beyond each end so the line reaches the edges.
+    assert (x < 1e-4).sum() == 1 and (x > 0.5).sum() == 1
+    ValueCurveDisplay.from_decision(decision, ax=ax, xscale=scale)
+    lo, hi = ax.get_xlim()
+    finite = curve.thresholds[np.isfinite(curve.thresholds)]
+    assert hi == finite.max()
+    assert lo == (finite.min() if scale == "linear" else finite[finite >= finite.max() * 1e-6].min())

@@ -1,5 +1,6 @@
 """ThresholdExplorer without a browser: set a control's value, check ``result`` and the plotted data."""
 
+import html
 import math
 import re
 
@@ -194,7 +195,10 @@ def test_constraint_switches_and_bounds():
     ex.constraint_inputs["max_alerts"].value = 2
     r = ex.result
     assert r.decision is None and math.isnan(r.best_value) and math.isnan(r.gap_to_optimum)
-    assert any(n.startswith(NOTE_INFEASIBLE.split("(")[0]) for n in r.notes)
+    assert NOTE_INFEASIBLE.format(
+        "catches at least 100% of positives and stays within 2 alerts in the data",
+        "the most it catches while it stays within 2 alerts in the data is 33.3% of positives",
+    ) in r.notes  # at most 2 alerts: the top score only (the tie at 0.6 makes 3), 1 of 3 positives
     # Still shaded row by row: recall 1 needs every positive (the last two rows); at most 2 alerts, the first three.
     rows = toy_curve()
     want = [(rec >= 1.0) and (a <= 2) for rec, a in zip(rows.recall, rows.alerts)]
@@ -293,8 +297,27 @@ def test_every_constraint_at_both_ends(name, end):
     box = ex.constraint_inputs[name]
     box.value = getattr(box, end)
     assert ex.last_error is None
-    assert ex.constraints[name] == box.value
-    assert ex.result.decision is not None or ex.result.notes
+    bound = box.value
+    assert ex.constraints[name] == bound
+    # Oracle: the rows meeting the bound, read straight off the curve's arrays.
+    curve = ex.curve
+    metric = {"min_recall": curve.recall, "min_precision": curve.precision, "max_alert_rate": curve.alert_rate,
+              "max_fpr": curve.fpr, "max_alerts": curve.alerts * (1000 / curve.n_cases)}[name]
+    with np.errstate(invalid="ignore"):
+        ok = metric >= bound - 1e-9 if name.startswith("min") else metric <= bound * (1 + 1e-12) + 1e-9
+    r = ex.result
+    if ok.any():
+        values = ex.value_model.value(curve, volume=1000)
+        assert r.decision is not None and r.decision.constraints == {name: bound}
+        assert ok[r.decision.index]
+        assert r.best_value == pytest.approx(values[ok].max())
+        assert not any(n.startswith("No threshold") for n in r.notes)
+    else:
+        assert r.decision is None and math.isnan(r.best_value)
+        assert [n for n in r.notes if n.startswith("No threshold ")], r.notes
+        for key in ("value", "metrics", "pr", "roc"):
+            legend = [t.get_text() for t in ex.displays[key].ax_.get_legend().get_texts()]
+            assert "best threshold" not in legend, key
 
 
 def test_all_constraints_together_cannot_break_the_app():
@@ -440,3 +463,113 @@ def test_a_browser_snapping_model_sliders_does_not_change_the_model():
     assert ex.model == model and ex.result.point == point
     a.set_state({"value": 0.9})  # a real move
     assert ex.model == am.BinormalModel(prevalence=0.004, auc=0.9)
+
+
+# ------------------------------------------------------------------ words and boxes
+def test_no_threshold_meets_a_rule_said_in_words():
+    # The top score is a negative: no threshold has every alert positive; the best is 1 of 2.
+    scores = am.ScoreSet(np.array([0.9, 0.8, 0.7]), np.array([0, 1, 0]))
+    ex = explorer(scores, min_precision=0.6)
+    note = NOTE_INFEASIBLE.format("keeps at least 60% of its alerts positive",
+                                  "the highest share of its alerts that are positive is 50.0%")
+    assert note in ex.result.notes and html.escape(note) in ex.kpis.value
+    ex = explorer(am.BinormalModel(prevalence=0.01, auc=0.8), volume=10_000, period="day",
+                  min_recall=0.4, max_alerts=500)
+    (note,) = [n for n in ex.result.notes if n.startswith("No threshold")]
+    assert note.startswith("No threshold catches at least 40% of positives and stays within 500 alerts per day; "
+                           "the most it catches while it stays within 500 alerts per day is ")
+    assert not re.search(r"min_|max_|=", note)  # no argument names: the readout is for a PM
+
+
+@pytest.mark.parametrize("bad", [math.inf, -math.inf, math.nan])
+def test_a_refused_money_input_puts_the_models_value_back_in_the_box(bad):
+    ex = explorer()
+    before = ex.result
+    ex.value_inputs["fn"].value = bad
+    assert "fn" in ex.last_error  # the error is shown ...
+    assert ex.value_model == MONEY and ex.result.value == before.value
+    assert ex.value_inputs["fn"].value == -200  # ... and the box shows what is used again
+    ex.clear_errors()
+    ex.value_inputs["fn"].value = -1000  # the box still works
+    assert ex.value_model.fn == -1000 and ex.last_error is None
+
+
+def test_a_refused_constraint_bound_puts_the_rule_in_force_back():
+    ex = explorer(min_recall=0.5)
+    ex.constraint_inputs["min_recall"].value = math.nan
+    assert ex.last_error is not None and ex.constraints == {"min_recall": 0.5}
+    assert ex.constraint_inputs["min_recall"].value == 0.5
+    assert ex.constraint_switches["min_recall"].value
+
+
+def test_text_boxes_show_readable_numbers():
+    vm = am.ValueModel(tp=-10 / 3, fp=-13 / 3, tp_amount=-0.050000000000000044, fn=-25.0)
+    scores = am.ScoreSet(SCORES, LABELS, amounts=np.arange(1.0, 9.0))
+    ex = explorer(scores, vm=vm, max_alert_rate=0.15000000000000002)
+    boxes = {name: box.value for name, box in ex.value_inputs.items()}
+    assert boxes["tp"] == -3.33333 and boxes["fp"] == -4.33333 and boxes["tp_amount"] == -0.05
+    assert ex.constraint_inputs["max_alert_rate"].value == 0.15
+    assert ex.value_model == vm  # only the boxes are rounded: the model keeps its numbers
+
+
+# ------------------------------------------------------------------ slider and pictures agree
+def test_the_threshold_beside_the_slider_is_the_one_in_the_readout():
+    ex = explorer(am.BinormalModel(prevalence=0.01, auc=0.8), volume=10_000, min_recall=0.5)
+    s = ex.threshold
+    assert s.readout is False  # a browser would show a value set from Python snapped to the step grid
+    for move in (lambda: None, lambda: setattr(s, "value", 0.0654), lambda: setattr(ex.alerts, "value", 321),
+                 ex.goto_optimum.click):
+        move()
+        shown = re.search(r"<b>(.+)</b>", ex.threshold_readout.value).group(1)
+        assert f"Threshold <b>{shown}</b>" in ex.kpis.value
+        assert shown == f"{ex.result.point.threshold:.4g}"
+
+
+def test_log_threshold_axes_cover_the_sliders_range():
+    model = am.BinormalModel(prevalence=0.005, auc=0.9, amount_mean=60, positive_amount_mean=250)
+    ex = explorer(model, am.ValueModel(tp=-3, fp=-3, fn_amount=-1.0, fp_amount=-0.01), volume=50_000,
+                  max_alerts=400)
+    assert ex.threshold_scale == "log"
+    s = ex.threshold
+    want = (s.base ** s.min, s.base ** s.max)
+    for name in ("value", "metrics", "distribution"):
+        assert ex.displays[name].ax_.get_xlim() == pytest.approx(want, rel=1e-9), name
+    edges = ex.displays["distribution"].edges
+    assert (edges[0], edges[-1]) == pytest.approx(want, rel=1e-9)
+    ex.auc.value = 0.99  # a new curve: new slider range, the pictures follow
+    want = (s.base ** s.min, s.base ** s.max)
+    for name in ("value", "metrics", "distribution"):
+        assert ex.displays[name].ax_.get_xlim() == pytest.approx(want, rel=1e-9), name
+
+
+def iso_value(vm, curve, fpr, tpr):
+    """Value of a ROC point, from the four cells (no amounts): the oracle for the iso-value line."""
+    P, N = curve.positives, curve.negatives
+    return P * tpr * vm.tp + P * (1 - tpr) * vm.fn + N * fpr * vm.fp + N * (1 - fpr) * vm.tn
+
+
+def test_roc_iso_value_line_follows_the_slider():
+    ex = explorer()
+    roc = ex.displays["roc"]
+    for t in (0.3, 0.6, 0.9):
+        ex.threshold.value = t
+        p = ex.result.point
+        (x1, y1), (x2, y2) = roc.iso_line_.get_xy1(), roc.iso_line_.get_xy2()
+        assert (x1, y1) == pytest.approx((p.fpr, p.recall))  # through the current point
+        # Every point on the line is worth the same as the current threshold.
+        assert iso_value(MONEY, ex.curve, x2, y2) == pytest.approx(iso_value(MONEY, ex.curve, x1, y1))
+        assert iso_value(MONEY, ex.curve, x1, y1) == pytest.approx(ex.result.value)
+        assert roc.iso_line_.get_visible()
+
+
+def test_legends_follow_the_rules():
+    ex = explorer(render=True)
+    for name in ("value", "metrics", "pr", "roc"):
+        assert "best threshold" in [t.get_text() for t in ex.displays[name].ax_.get_legend().get_texts()]
+    ex.constraint_switches["min_recall"].value = True
+    ex.constraint_inputs["min_recall"].value = 1.0
+    ex.constraint_switches["max_alerts"].value = True
+    ex.constraint_inputs["max_alerts"].value = 2  # nothing meets both
+    assert ex.result.decision is None
+    for name in ("value", "metrics", "pr", "roc"):
+        assert "best threshold" not in [t.get_text() for t in ex.displays[name].ax_.get_legend().get_texts()]

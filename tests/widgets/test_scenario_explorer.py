@@ -52,3 +52,18 @@ def test_errors():
     s = am.core.scenario.parse_scenario(doc)
     with pytest.raises(ParameterError, match=exactly(MSG_RANKING_CONSTRAINT.format("recommendations", "min_hit_rate"))):
         scenario_explorer(s)
+
+
+def test_boxes_show_the_scenarios_numbers_readably_and_keep_them_exact():
+    s = am.load_scenario("fraud_detection")
+    e = scenario_explorer(s, render=False)
+    vm = s.value_model()
+    assert vm.fp == pytest.approx(-13 / 3) and vm.tp_amount != -0.05  # derived numbers with long decimals
+    assert e.value_inputs["fp"].value == -4.33333 and e.value_inputs["tp_amount"].value == -0.05
+    assert e.value_model == vm
+    credit = am.load_scenario("credit_approval")
+    e = scenario_explorer(credit, render=False)
+    assert e.constraint_inputs["max_alert_rate"].value == 0.15
+    e.constraint_switches["max_fpr"].value = True  # re-reads every box that is switched on ...
+    e.constraint_switches["max_fpr"].value = False
+    assert e.constraints == credit.constraints  # ... without rounding the bound in force
