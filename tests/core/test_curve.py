@@ -596,7 +596,8 @@ def test_histogram_of_a_single_score_centres_one_bin_on_it():
     curve = am.BinormalModel(prevalence=0.1, auc=0.5).curve(n_cases=100)
     edges, pos, neg = curve.histogram(1)
     assert_allclose(edges, [-0.4, 0.6])
-    assert_allclose(pos, [10.0]) and assert_allclose(neg, [90.0])
+    assert_allclose(pos, [10.0])
+    assert_allclose(neg, [90.0])
 
 
 def test_histogram_needs_a_finite_threshold():
