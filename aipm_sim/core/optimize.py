@@ -168,8 +168,13 @@ class Decision:
     constraints : mapping
         The constraints given (name → bound); read-only.
     binding : tuple of str
-        Constraints that lower the value: without any one of them, a better
-        threshold would exist.
+        Constraints that lower the value (see :func:`binding_constraints`):
+        each belongs to a smallest set of constraints whose removal would
+        allow a better threshold. Empty exactly when ``value`` equals
+        ``unconstrained_value`` (up to float slack, :data:`TOLERANCE`
+        relative); two constraints that bind together (e.g. the same cap
+        given twice) are both listed, though dropping either alone changes
+        nothing.
     near_optimal : NearOptimalBand
     volume : float or None
         Cases per period used to scale the value.
@@ -318,14 +323,7 @@ def optimize(
 
     best = _best_row(values, feasible)
     best_value = float(values[best])
-    binding = []
-    for name in bounds:
-        others = np.ones(len(curve), dtype=bool)
-        for other, mask in masks.items():
-            if other != name:
-                others &= mask
-        if values[_best_row(values, others)] > best_value + TOLERANCE * max(1.0, abs(best_value)):
-            binding.append(name)
+    binding = binding_constraints(values, masks, best_value)
     unconstrained = float(values.max())
 
     near = feasible & (values >= best_value - tolerance * abs(best_value))
@@ -356,6 +354,53 @@ def optimize(
         period=period,
         currency=currency,
     )
+
+
+def binding_constraints(values, masks, best_value):
+    """The constraints that hold the value down: each one in a smallest set whose removal helps.
+
+    A row is *better* when its value exceeds ``best_value`` by more than
+    ``TOLERANCE * max(1, |best_value|)`` (float slack). Every better row breaks
+    some constraints; a set of constraints whose removal would let the value
+    rise is one that contains everything some better row breaks. The binding
+    constraints are those in the *minimal* such sets, i.e. in the sets of
+    broken constraints of better rows that contain no smaller such set.
+
+    So: binding is empty exactly when no row is better (the constraints cost
+    nothing); dropping any combination of non-binding constraints alone cannot
+    raise the value; and a constraint that binds alone (dropping it by itself
+    helps) is always in. Two constraints that bind together, such as two
+    identical caps, are both binding although dropping either one alone
+    changes nothing.
+
+    Parameters
+    ----------
+    values : ndarray of shape (m,)
+        Value at every row.
+    masks : mapping of str to ndarray of bool, shape (m,)
+        Per constraint, the rows meeting it (:attr:`Feasibility.masks`).
+    best_value : float
+        The best value among rows meeting every constraint.
+
+    Returns
+    -------
+    tuple of str
+        In the order of ``masks`` (that of :data:`CONSTRAINTS`).
+    """
+    names = list(masks)
+    better = values > best_value + TOLERANCE * max(1.0, abs(best_value))
+    if not names or not better.any():
+        return ()
+    # Each better row's broken constraints as a bit set (bit j: names[j] broken); better rows break >= 1.
+    broken = np.zeros(int(better.sum()), dtype=np.int64)
+    for j, name in enumerate(names):
+        broken |= (~np.asarray(masks[name])[better]).astype(np.int64) << j
+    sets = [int(b) for b in np.unique(broken)]
+    minimal = [b for b in sets if not any(o != b and o & b == o for o in sets)]
+    union = 0
+    for b in minimal:
+        union |= b
+    return tuple(name for j, name in enumerate(names) if union >> j & 1)
 
 
 def _label(value, name, example):
