@@ -286,7 +286,13 @@ def optimize(
     volume : float, optional
         Cases per period; values are then currency per period.
     tolerance : float
-        Width of the near-optimal band, a fraction of ``|best value|``.
+        Width of the near-optimal band, a fraction of ``|best value|``: the
+        band holds the feasible rows with ``value >= best - tolerance * |best|``.
+        It is relative to the best value, so when that is near zero (costs
+        and gains almost cancel, e.g. best -0.3 on a scale of thousands) the
+        band is correspondingly narrow, down to the rows that tie with the
+        best when it is exactly 0; compare :attr:`Decision.values` with an
+        absolute margin if that is what you need.
     period : str, optional
         Name of the period ``volume`` counts cases in (``"day"``, ``"month"``);
         stored on the Decision for labels (charts then say "value per month").
