@@ -95,7 +95,8 @@ class OperatingPoint:
     threshold : float
         The row's threshold (+inf flags nothing).
     index : int
-        Row of the curve this point came from.
+        Row of the curve this point came from; -1 for a point computed
+        without a curve (:meth:`aipm_sim.BinormalModel.point`).
     tp, fp, fn, tn : float
         Weighted case counts in the 2x2 layout (see module docstring).
     tp_amount, fp_amount, fn_amount, tn_amount : float
@@ -158,6 +159,44 @@ class OperatingPoint:
     def to_dict(self):
         """The point as a plain dict of Python numbers."""
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+def operating_point(*, threshold, index, tp, fp, positives, negatives, tp_amount=None, fp_amount=None,
+                    positive_amount=0.0, negative_amount=0.0):
+    """An :class:`OperatingPoint` from the flagged counts and the class totals (the one place its rates are computed).
+
+    ``tp_amount``/``fp_amount`` None: no amounts (the amount fields are NaN).
+    ``index`` is the curve row, or -1 for a point that is not a row of a curve.
+    """
+    P, N = positives, negatives
+    fn, tn = P - tp, N - fp
+    alerts = tp + fp
+    n = P + N
+    if tp_amount is not None:
+        tpa, fpa = tp_amount, fp_amount
+        fna, tna = positive_amount - tpa, negative_amount - fpa
+    else:
+        tpa = fpa = fna = tna = math.nan
+    precision = tp / alerts if alerts else math.nan
+    prevalence = P / n if n else math.nan
+    f1_den = 2 * tp + fp + fn
+    return OperatingPoint(
+        threshold=threshold,
+        index=index,
+        tp=tp, fp=fp, fn=fn, tn=tn,
+        tp_amount=tpa, fp_amount=fpa, fn_amount=fna, tn_amount=tna,
+        n_cases=n,
+        alerts=alerts,
+        precision=precision,
+        recall=tp / P if P else math.nan,
+        fpr=fp / N if N else math.nan,
+        specificity=tn / N if N else math.nan,
+        npv=tn / (tn + fn) if tn + fn else math.nan,
+        f1=2 * tp / f1_den if f1_den else math.nan,
+        alert_rate=alerts / n if n else math.nan,
+        lift=precision / prevalence if prevalence else math.nan,
+        prevalence=prevalence,
+    )
 
 
 def _check_cumulative(name, arr, total_name, total, slack):
@@ -429,6 +468,11 @@ class ThresholdCurve:
 
         The row is :meth:`index_at`'s: at or below the lowest threshold every
         case is flagged (the last row), above the highest nothing is (row 0).
+        Exact for a curve from data (:meth:`from_scores`); on an analytic
+        curve (:meth:`aipm_sim.BinormalModel.curve`) it answers at the
+        grid's resolution, from the grid point at or above ``threshold``,
+        unless that threshold was asked for when the curve was built
+        (:meth:`aipm_sim.BinormalModel.point` is exact at any threshold).
         """
         return self.point(self.index_at(threshold), warn=True)
 
@@ -456,38 +500,14 @@ class ThresholdCurve:
     def point(self, index, *, warn=False):
         """The :class:`OperatingPoint` of row ``index``."""
         i = int(index)
-        tp = float(self.tp[i])
-        fp = float(self.fp[i])
-        P, N = self.positives, self.negatives
-        fn, tn = P - tp, N - fp
-        alerts = float(self._alerts[i])
-        n = P + N
-        if warn and alerts == 0:
+        if warn and self._alerts[i] == 0:
             warnings.warn(MSG_NOTHING_FLAGGED.format(self.thresholds[i]), DegenerateWarning, stacklevel=3)
-        if self.tp_amount is not None:
-            tpa, fpa = float(self.tp_amount[i]), float(self.fp_amount[i])
-            fna, tna = self.positive_amount - tpa, self.negative_amount - fpa
-        else:
-            tpa = fpa = fna = tna = math.nan
-        precision = tp / alerts if alerts else math.nan
-        prevalence = P / n if n else math.nan
-        f1_den = 2 * tp + fp + fn
-        return OperatingPoint(
-            threshold=float(self.thresholds[i]),
-            index=i,
-            tp=tp, fp=fp, fn=fn, tn=tn,
-            tp_amount=tpa, fp_amount=fpa, fn_amount=fna, tn_amount=tna,
-            n_cases=n,
-            alerts=alerts,
-            precision=precision,
-            recall=tp / P if P else math.nan,
-            fpr=fp / N if N else math.nan,
-            specificity=tn / N if N else math.nan,
-            npv=tn / (tn + fn) if tn + fn else math.nan,
-            f1=2 * tp / f1_den if f1_den else math.nan,
-            alert_rate=alerts / n if n else math.nan,
-            lift=precision / prevalence if prevalence else math.nan,
-            prevalence=prevalence,
+        return operating_point(
+            threshold=float(self.thresholds[i]), index=i, tp=float(self.tp[i]), fp=float(self.fp[i]),
+            positives=self.positives, negatives=self.negatives,
+            tp_amount=None if self.tp_amount is None else float(self.tp_amount[i]),
+            fp_amount=None if self.fp_amount is None else float(self.fp_amount[i]),
+            positive_amount=self.positive_amount, negative_amount=self.negative_amount,
         )
 
     def histogram(self, bins=50, *, volume=None):
