@@ -175,6 +175,8 @@ MSG_DATA_OR_SCENARIO = "optimize needs either DATA (with --score and --label) or
 MSG_BOTH = "give either DATA or --scenario, not both"
 MSG_SCENARIO_OPTIONS = "--scenario takes its money and constraints from the scenario; change them with --set PARAM=VALUE (found {})"
 MSG_SET_WITHOUT_SCENARIO = "--set changes scenario parameters: it needs --scenario NAME"
+MSG_NO_VALUE = ("optimize needs at least one value: give --tp, --fp, --fn or --tn (currency per case) "
+                "or --tp-amount, --fp-amount, --fn-amount or --tn-amount (a fraction of each case's amount)")
 
 
 def _add_scenario_arguments(p, *, required):
@@ -232,8 +234,11 @@ def _run_optimize(args):
         raise ValueError(MSG_SET_WITHOUT_SCENARIO)
     if args.data is None or args.score is None or args.label is None:
         raise ValueError(MSG_DATA_OR_SCENARIO)
+    cells = _value_cells(args)
+    if not cells:
+        raise ValueError(MSG_NO_VALUE)
     curve = ThresholdCurve.from_scores(_score_set(args))
-    vm = ValueModel(**_value_cells(args))
+    vm = ValueModel(**cells)
     decision = optimize(
         curve, vm,
         min_recall=args.min_recall, min_precision=args.min_precision,

@@ -15,6 +15,7 @@ import pytest
 
 import aipm_sim as am
 from aipm_sim import cli
+from aipm_sim.cli import MSG_NO_VALUE
 from aipm_sim.core.curve import MSG_NO_POSITIVES
 from aipm_sim.core.scores import MSG_COLUMN, MSG_EMPTY, MSG_LABELS, MSG_NEGATIVE_AMOUNT, MSG_WEIGHT
 
@@ -140,6 +141,47 @@ def test_optimize_prints_the_api_decision_as_json(capsys, data, values, columns,
     assert got["near_optimal"]["rows"] == decision.near_optimal.rows
 
 
+def test_optimize_needs_at_least_one_value(capsys, data):
+    status, out, err = run(capsys, "optimize", data, "--score", "score", "--label", "label", "--min-recall", "0.5")
+    assert status == 2 and out == ""
+    assert_one_error_line(err, MSG_NO_VALUE)
+    status, out, _ = run(capsys, "optimize", data, "--score", "score", "--label", "label", "--tp", "0")
+    assert status == 0 and json.loads(out)["value"] == 0  # a value given as 0 is a value
+
+
+def test_optimize_with_a_volume_says_what_each_count_counts(capsys, tmp_path):
+    # 200 rows, 10 of them scoring >= 0.9; at 10,000 cases a day, 10 rows are 500 alerts a day.
+    rng = np.random.default_rng(11)
+    scores = np.r_[np.linspace(0.9, 0.99, 10), rng.uniform(0.0, 0.8, 190)]
+    labels = np.r_[np.ones(8), np.zeros(2), (rng.random(190) < 0.05)].astype(int)
+    amounts = np.round(rng.uniform(1, 100, 200), 2)
+    path = tmp_path / "s.csv"
+    pd.DataFrame({"score": scores, "label": labels, "amount": amounts}).to_csv(path, index=False)
+    status, out, err = run(capsys, "optimize", path, "--score", "score", "--label", "label", "--amount", "amount",
+                           "--tp", "100", "--fp", "-1", "--fn", "-50", "--max-alerts", "500", "--volume", "10000")
+    assert status == 0 and err == ""
+    got = json.loads(out)
+    # Brute force from the raw rows: the data counts and the same per 10,000 cases.
+    df = pd.read_csv(path)
+    flagged = df["score"] >= got["threshold"]
+    pos = df["label"] == 1
+    data_counts = {"tp": (flagged & pos).sum(), "fp": (flagged & ~pos).sum(), "fn": (~flagged & pos).sum(),
+                   "tn": (~flagged & ~pos).sum()}
+    data_counts["alerts"] = flagged.sum()
+    assert data_counts["alerts"] == 10 and got["binding"] == ["max_alerts"]
+    for name, count in data_counts.items():
+        assert got[name] == count, name  # counts among the data file's rows
+        assert got["per_period"][name] == pytest.approx(count * 10_000 / 200, rel=1e-12), name
+    assert got["n_cases"] == 200 and got["per_period"]["volume"] == 10_000
+    assert got["per_period"]["alerts"] == pytest.approx(got["constraints"]["max_alerts"])  # the cap binds
+    assert got["per_period"]["fn_amount"] == pytest.approx(df.loc[~flagged & pos, "amount"].sum() * 50, rel=1e-12)
+    assert got["value"] == pytest.approx(
+        sum(v * got["per_period"][c] for c, v in {"tp": 100, "fp": -1, "fn": -50}.items()), rel=1e-12)
+    # Without a volume there is no per-period object: the counts are those of the data.
+    status, out, _ = run(capsys, "optimize", path, "--score", "score", "--label", "label", "--tp", "1")
+    assert status == 0 and "per_period" not in json.loads(out)
+
+
 def test_optimize_writes_infinity_and_nan_as_null(capsys, data):
     # Nothing is worth flagging: the best threshold is +inf and precision is undefined.
     status, out, _ = run(capsys, "optimize", data, "--score", "score", "--label", "label", "--fp", "-1")
@@ -222,7 +264,8 @@ def test_bad_data_exits_2_with_one_line(capsys, data, tmp_path, command, edit, e
     ],
 )
 def test_bad_options_exit_2_with_one_line(capsys, data, args, message, prog):
-    status, out, err = run(capsys, "optimize", data, "--score", "score", "--label", "label", *args)
+    value = [] if any(a.startswith(("--tp", "--fn")) for a in args) else ["--fp", "-1"]
+    status, out, err = run(capsys, "optimize", data, "--score", "score", "--label", "label", *value, *args)
     assert status == 2 and out == ""
     assert_one_error_line(err, message, prog)
 

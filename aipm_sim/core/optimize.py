@@ -222,11 +222,23 @@ class Decision:
     def to_dict(self):
         """Plain-Python summary (for JSON): the operating point plus value and constraints.
 
-        ``period`` and ``currency`` are included when they are known.
+        The counts and amounts (``tp`` … ``tn``, ``alerts``, ``n_cases``,
+        ``tp_amount`` …) are among the curve's own (weighted) cases. With a
+        ``volume``, ``value`` and ``max_alerts`` are per period, and
+        ``"per_period"`` holds the same counts per period (``volume`` cases):
+        ``tp``, ``fp``, ``fn``, ``tn``, ``alerts`` and, when the curve has
+        amounts, the four amount sums. ``period`` and ``currency`` are
+        included when they are known.
         """
         out = {"threshold": self.threshold, "value": self.value}
         out.update({k: v for k, v in self.point.to_dict().items() if k not in ("threshold", "index")})
         out["volume"] = self.volume
+        if self.volume is not None:
+            scaled = self.point.per_period(self.volume)
+            names = ["tp", "fp", "fn", "tn", "alerts"]
+            if self.curve.has_amounts:
+                names += ["tp_amount", "fp_amount", "fn_amount", "tn_amount"]
+            out["per_period"] = {"volume": self.volume, **{name: getattr(scaled, name) for name in names}}
         for label in ("period", "currency"):
             if getattr(self, label) is not None:
                 out[label] = getattr(self, label)
