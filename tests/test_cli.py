@@ -7,6 +7,7 @@ import os
 import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,8 @@ import pytest
 
 import aipm_sim as am
 from aipm_sim import cli
-from aipm_sim.cli import MSG_NO_VALUE
+from aipm_sim.cli import (MSG_NO_VALUE, MSG_OUTPUT_EMPTY, MSG_OUTPUT_FAILED, MSG_OUTPUT_FOLDER, MSG_OUTPUT_IS_FOLDER,
+                          MSG_OUTPUT_NOT_FILE)
 from aipm_sim.core.curve import MSG_NO_POSITIVES
 from aipm_sim.core.scores import MSG_COLUMN, MSG_EMPTY, MSG_LABELS, MSG_NEGATIVE_AMOUNT, MSG_WEIGHT
 
@@ -309,8 +311,97 @@ def test_failed_rename_leaves_no_file(capsys, data, tmp_path, monkeypatch):
     out_dir.mkdir()
     status, out, err = run(capsys, "curve", data, "--score", "score", "--label", "label", "-o", out_dir / "c.csv")
     assert status == 2
-    assert_one_error_line(err, "disk full")
+    assert_one_error_line(err, MSG_OUTPUT_FAILED.format(str(out_dir / "c.csv"), "disk full"))
     assert list(out_dir.iterdir()) == []
+
+
+def curve_argv(data, target):
+    return ["curve", data, "--score", "score", "--label", "label", "-o", target]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks and file modes are POSIX")
+def test_output_through_a_symlink_replaces_the_target_and_keeps_the_link(capsys, data, tmp_path):
+    real_dir = tmp_path / "real"
+    real_dir.mkdir()
+    target = real_dir / "curve.csv"
+    target.write_text("old\n")
+    os.chmod(target, 0o600)
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    status, out, err = run(capsys, *curve_argv(data, link))
+    assert (status, out, err) == (0, "", "")
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    pd.testing.assert_frame_equal(pd.read_csv(target), api_curve(data).to_frame(), check_exact=True, check_dtype=False)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600  # a replaced file keeps its mode, as open() would
+    assert sorted(p.name for p in real_dir.iterdir()) == ["curve.csv"]  # the temporary file was beside the target
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "link.csv", "real"]
+    # A dangling link: the file it names is created.
+    os.unlink(target)
+    status, _, _ = run(capsys, *curve_argv(data, link))
+    assert status == 0 and link.is_symlink() and target.is_file()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="device files are POSIX")
+def test_output_to_a_character_device_or_pipe_is_written_directly(capfd, data, tmp_path):
+    # Through a link of our own: an implementation that replaced the target instead of writing to it
+    # (as the old one did, as root) would then replace only this link, never /dev/null itself.
+    null = tmp_path / "null"
+    null.symlink_to("/dev/null")
+    status = cli.main([str(a) for a in curve_argv(data, null)])
+    assert status == 0 and null.is_symlink() and Path("/dev/null").is_char_device()
+    null.unlink()
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(Path(fifo).read_text()), daemon=True)
+    reader.start()
+    status = cli.main([str(a) for a in curve_argv(data, fifo)])
+    reader.join(timeout=30)
+    assert status == 0 and got, "nothing was written to the pipe"
+    pd.testing.assert_frame_equal(pd.read_csv(io.StringIO(got[0])), api_curve(data).to_frame(), check_exact=True,
+                                  check_dtype=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "pipe"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="permissions and sockets are POSIX")
+def test_output_errors_name_the_path_given(capsys, data, tmp_path):
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    (out_dir / "sub").mkdir()
+    cases = [
+        ("", MSG_OUTPUT_EMPTY),
+        (str(out_dir / "sub"), MSG_OUTPUT_IS_FOLDER.format(str(out_dir / "sub"))),
+        (str(out_dir / "new") + os.sep, MSG_OUTPUT_IS_FOLDER.format(str(out_dir / "new") + os.sep)),
+        (str(tmp_path / "nowhere" / "c.csv"), MSG_OUTPUT_FOLDER.format(str(tmp_path / "nowhere"))),
+    ]
+    link_to_folder = tmp_path / "folder_link"
+    link_to_folder.symlink_to(out_dir / "sub")
+    cases.append((str(link_to_folder), MSG_OUTPUT_IS_FOLDER.format(str(link_to_folder))))
+    import socket
+    sock_path = out_dir / "s.sock"
+    sock = socket.socket(socket.AF_UNIX)
+    try:
+        sock.bind(str(sock_path))
+        cases.append((str(sock_path), MSG_OUTPUT_NOT_FILE.format(str(sock_path))))
+        for target, message in cases:
+            status, out, err = run(capsys, *curve_argv(data, target))
+            assert status == 2 and out == "", target
+            assert_one_error_line(err, message)
+    finally:
+        sock.close()
+    assert sorted(p.name for p in out_dir.iterdir()) == ["s.sock", "sub"] and list((out_dir / "sub").iterdir()) == []
+    if os.geteuid() != 0:  # root may write anywhere: a read-only folder only stops other users
+        locked = tmp_path / "locked"
+        locked.mkdir()
+        os.chmod(locked, 0o500)
+        status, out, err = run(capsys, *curve_argv(data, locked / "c.csv"))
+        assert status == 2
+        assert_one_error_line(err, MSG_OUTPUT_FAILED.format(str(locked / "c.csv"), "Permission denied"))
+    # A folder no one may create files in, even root (sysfs): the message names the path given, not a temp file.
+    if Path("/sys/kernel").is_dir():
+        status, out, err = run(capsys, *curve_argv(data, "/sys/kernel/x.csv"))
+        assert status == 2 and ".tmp" not in err
+        assert err.startswith("aipm-sim: error: cannot write '/sys/kernel/x.csv': ")
 
 
 def test_missing_optional_extra_is_one_line(capsys, data, monkeypatch):
