@@ -207,12 +207,12 @@ BAD_INPUT = [
     ("header", [], MSG_EMPTY.format("the data")),
     ("suffix", [], "data file '{path}' must end in .csv or .parquet; found '.xlsx'"),
     (None, ["--amount", "value"], MSG_COLUMN.format("value", "amount", "score, label, amount, weight")),
-    (("score", 7, ""), [], "column 'score' must be finite numbers; found nan in 1 row(s), first at row 7"),
-    (("score", 3, "high"), [], "column 'score' must be numeric; found text 'high' in 1 row(s), first at row 3"),
-    (("label", 5, 2), [], MSG_LABELS.format("column 'label'", 2, 1, 5)),
-    (("label", 0, "fraud"), [], MSG_LABELS.format("column 'label'", "fraud", 1, 0)),
-    (("amount", 9, -12.5), ["--amount", "amount"], MSG_NEGATIVE_AMOUNT.format("column 'amount'", -12.5, 1, 9)),
-    (("weight", 4, 0), ["--weight", "weight"], MSG_WEIGHT.format("column 'weight'", 0.0, 1, 4)),
+    (("score", 7, ""), [], "column 'score' must be finite numbers; found nan in 1 row(s), first at data row 8 (counting from 1)"),
+    (("score", 3, "high"), [], "column 'score' must be numeric; found text 'high' in 1 row(s), first at data row 4 (counting from 1)"),
+    (("label", 5, 2), [], MSG_LABELS.format("column 'label'", 2, 1, "data row 6 (counting from 1)")),
+    (("label", 0, "fraud"), [], MSG_LABELS.format("column 'label'", "fraud", 1, "data row 1 (counting from 1)")),
+    (("amount", 9, -12.5), ["--amount", "amount"], MSG_NEGATIVE_AMOUNT.format("column 'amount'", -12.5, 1, "data row 10 (counting from 1)")),
+    (("weight", 4, 0), ["--weight", "weight"], MSG_WEIGHT.format("column 'weight'", 0.0, 1, "data row 5 (counting from 1)")),
 ]
 
 
@@ -446,4 +446,4 @@ def test_console_script_in_a_subprocess(data, tmp_path):
     done = subprocess.run([str(SCRIPT), "optimize", str(data), "--score", "score", "--label", "label", "--tp", "1"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and done.stdout == ""
-    assert_one_error_line(done.stderr, "column 'score' must be numeric; found text 'unknown' in 1 row(s), first at row 2")
+    assert_one_error_line(done.stderr, "column 'score' must be numeric; found text 'unknown' in 1 row(s), first at data row 3 (counting from 1)")

@@ -259,8 +259,23 @@ def constraint_metric(curve, name, *, volume=None):
     return values
 
 
+#: Constraints on the rate within one class, and the curve total that is that class.
+_CLASS_RATES = types.MappingProxyType({"min_recall": "positives", "max_fpr": "negatives"})
+
+
 def constraint_mask(curve, name, bound, *, volume=None):
-    """Boolean array: rows of ``curve`` meeting ``name`` (NaN never meets a constraint)."""
+    """Boolean array: rows of ``curve`` meeting ``name``.
+
+    NaN never meets a constraint (e.g. ``min_precision`` in row 0, where
+    nothing is flagged), with one exception: a bound on a class's rate when
+    the curve has no case of that class holds at every row. Without
+    negatives no false positive is possible, so ``max_fpr`` constrains
+    nothing; without positives none can be missed, so neither does
+    ``min_recall`` (the rate itself stays NaN, with a DegenerateWarning from
+    the curve).
+    """
+    if name in _CLASS_RATES and getattr(curve, _CLASS_RATES[name]) == 0:
+        return np.ones(len(curve), dtype=bool)
     kind = CONSTRAINTS[name].kind
     values = constraint_metric(curve, name, volume=volume)
     slack = TOLERANCE * max(1.0, abs(bound))
@@ -291,7 +306,10 @@ def optimize(
     min_recall, min_precision : float, optional
         Lower bounds, fractions in [0, 1].
     max_alert_rate, max_fpr : float, optional
-        Upper bounds, fractions in [0, 1].
+        Upper bounds, fractions in [0, 1]. A row where the bounded metric is
+        undefined (NaN) does not meet the bound, except that ``max_fpr``
+        holds everywhere on a curve without negatives and ``min_recall`` on
+        one without positives (see :func:`constraint_mask`).
     max_alerts : float, optional
         Upper bound on flagged cases: per period when ``volume`` is given,
         otherwise among the curve's own cases.

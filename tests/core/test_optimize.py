@@ -67,7 +67,9 @@ def meets(row, name, bound):
               "max_fpr": "fpr", "max_alerts": "alerts"}[name]
     x = row[metric]
     if math.isnan(x):
-        return False
+        # Recall and FPR are NaN only when the data lacks that class: nothing can be missed / falsely
+        # flagged, so their bounds hold. Precision is NaN where nothing is flagged: no bound holds.
+        return metric in ("recall", "fpr")
     slack = TOLERANCE * max(1.0, abs(bound))  # optimize's documented float slack
     return x >= bound - slack if name.startswith("min") else x <= bound + slack
 
@@ -346,11 +348,26 @@ def test_single_unreachable_constraint_message():
         "min_precision=0.6 is unreachable: the highest precision on this curve is 0.5"
     )):
         am.optimize(curve, am.ValueModel(tp=1), min_precision=0.6)
+
+
+def test_class_rate_bounds_hold_when_the_class_is_absent():
+    # No negatives: no false positive is possible, so max_fpr constrains nothing (fpr itself is NaN).
+    no_negatives = make_curve([0.9, 0.8, 0.4], [1, 1, 1])
+    d = am.optimize(no_negatives, am.ValueModel(tp=1, fp=-1), max_fpr=0.0)
+    assert d.feasible.all() and d.binding == () and d.point.tp == 3 and math.isnan(d.point.fpr)
+    assert d.feasibility.masks["max_fpr"].tolist() == [True] * 4
+    # Other bounds still apply, and still bind.
+    d = am.optimize(no_negatives, am.ValueModel(tp=1), max_fpr=0.0, max_alerts=2)
+    assert d.point.tp == 2 and d.binding == ("max_alerts",)
+    # No positives: none can be missed, so min_recall constrains nothing either.
     no_positives = make_curve([0.9, 0.8], [0, 0])
+    d = am.optimize(no_positives, am.ValueModel(fp=-1), min_recall=0.5)
+    assert d.threshold == inf and d.feasible.all() and d.binding == ()
+    # min_precision is NaN where nothing is flagged: row 0 never meets it.
     with pytest.raises(ConstraintError, match=exactly(
-        "min_recall=0.5 is unreachable: the highest recall on this curve is undefined"
+        "min_precision=0.5 is unreachable: the highest precision on this curve is 0"
     )):
-        am.optimize(no_positives, am.ValueModel(tp=1), min_recall=0.5)
+        am.optimize(no_positives, am.ValueModel(fp=-1), min_precision=0.5)
 
 
 def test_three_constraints_that_cannot_all_hold():
