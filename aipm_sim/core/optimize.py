@@ -79,7 +79,8 @@ class Feasibility:
     bounds : mapping of str to float
         The validated constraints, name → bound (read-only).
     masks : mapping of str to ndarray of bool, shape (m,)
-        Per constraint, the curve rows meeting it (NaN never does); read-only.
+        Per constraint, the curve rows meeting it (NaN meets an upper bound,
+        never a lower one: see :func:`constraint_mask`); read-only.
     feasible : ndarray of bool, shape (m,)
         Rows meeting every constraint (all True without constraints); read-only.
     volume : float or None
@@ -259,28 +260,21 @@ def constraint_metric(curve, name, *, volume=None):
     return values
 
 
-#: Constraints on the rate within one class, and the curve total that is that class.
-_CLASS_RATES = types.MappingProxyType({"min_recall": "positives", "max_fpr": "negatives"})
-
-
 def constraint_mask(curve, name, bound, *, volume=None):
     """Boolean array: rows of ``curve`` meeting ``name``.
 
-    NaN never meets a constraint (e.g. ``min_precision`` in row 0, where
-    nothing is flagged), with one exception: a bound on a class's rate when
-    the curve has no case of that class holds at every row. Without
-    negatives no false positive is possible, so ``max_fpr`` constrains
-    nothing; without positives none can be missed, so neither does
-    ``min_recall`` (the rate itself stays NaN, with a DegenerateWarning from
-    the curve).
+    Where the bounded metric is undefined (NaN), an upper bound holds and a
+    lower bound does not: a ``max_*`` metric is NaN only when there is
+    nothing of its kind to count (``fpr`` on a curve without negatives: no
+    false positive is possible, so ``max_fpr`` constrains nothing), while a
+    ``min_*`` bound needs the metric to show it is reached (``min_recall``
+    without positives, ``min_precision`` where nothing is flagged: not met).
     """
-    if name in _CLASS_RATES and getattr(curve, _CLASS_RATES[name]) == 0:
-        return np.ones(len(curve), dtype=bool)
     kind = CONSTRAINTS[name].kind
     values = constraint_metric(curve, name, volume=volume)
     slack = TOLERANCE * max(1.0, abs(bound))
     with np.errstate(invalid="ignore"):
-        return values >= bound - slack if kind == "min" else values <= bound + slack
+        return values >= bound - slack if kind == "min" else ~(values > bound + slack)
 
 
 def optimize(
@@ -306,10 +300,10 @@ def optimize(
     min_recall, min_precision : float, optional
         Lower bounds, fractions in [0, 1].
     max_alert_rate, max_fpr : float, optional
-        Upper bounds, fractions in [0, 1]. A row where the bounded metric is
-        undefined (NaN) does not meet the bound, except that ``max_fpr``
-        holds everywhere on a curve without negatives and ``min_recall`` on
-        one without positives (see :func:`constraint_mask`).
+        Upper bounds, fractions in [0, 1]. Where a metric is undefined (NaN)
+        an upper bound holds and a lower bound does not: ``max_fpr``
+        constrains nothing on a curve without negatives, ``min_recall``
+        cannot be met on one without positives (see :func:`constraint_mask`).
     max_alerts : float, optional
         Upper bound on flagged cases: per period when ``volume`` is given,
         otherwise among the curve's own cases.

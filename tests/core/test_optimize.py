@@ -67,9 +67,9 @@ def meets(row, name, bound):
               "max_fpr": "fpr", "max_alerts": "alerts"}[name]
     x = row[metric]
     if math.isnan(x):
-        # Recall and FPR are NaN only when the data lacks that class: nothing can be missed / falsely
-        # flagged, so their bounds hold. Precision is NaN where nothing is flagged: no bound holds.
-        return metric in ("recall", "fpr")
+        # FPR is NaN only without negatives: no false positive is possible, so its upper bound holds.
+        # A lower bound (recall without positives, precision where nothing is flagged) is not shown met.
+        return name.startswith("max")
     slack = TOLERANCE * max(1.0, abs(bound))  # optimize's documented float slack
     return x >= bound - slack if name.startswith("min") else x <= bound + slack
 
@@ -359,10 +359,12 @@ def test_class_rate_bounds_hold_when_the_class_is_absent():
     # Other bounds still apply, and still bind.
     d = am.optimize(no_negatives, am.ValueModel(tp=1), max_fpr=0.0, max_alerts=2)
     assert d.point.tp == 2 and d.binding == ("max_alerts",)
-    # No positives: none can be missed, so min_recall constrains nothing either.
+    # A lower bound needs its metric to show it is met: min_recall without positives cannot be.
     no_positives = make_curve([0.9, 0.8], [0, 0])
-    d = am.optimize(no_positives, am.ValueModel(fp=-1), min_recall=0.5)
-    assert d.threshold == inf and d.feasible.all() and d.binding == ()
+    with pytest.raises(ConstraintError, match=exactly(
+        "min_recall=0.5 is unreachable: the highest recall on this curve is undefined"
+    )):
+        am.optimize(no_positives, am.ValueModel(tp=1), min_recall=0.5)
     # min_precision is NaN where nothing is flagged: row 0 never meets it.
     with pytest.raises(ConstraintError, match=exactly(
         "min_precision=0.5 is unreachable: the highest precision on this curve is 0"
