@@ -11,10 +11,10 @@ import argparse
 import json
 import math
 import os
+import stat
 import sys
 import tempfile
 import warnings
-from pathlib import Path
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL_ERROR = 1
@@ -186,6 +186,8 @@ MSG_DATA_OR_SCENARIO = "optimize needs either DATA (with --score and --label) or
 MSG_BOTH = "give either DATA or --scenario, not both"
 MSG_SCENARIO_OPTIONS = "--scenario takes its money and constraints from the scenario; change them with --set PARAM=VALUE (found {})"
 MSG_SET_WITHOUT_SCENARIO = "--set changes scenario parameters: it needs --scenario NAME"
+MSG_NO_VALUE = ("optimize needs at least one value: give --tp, --fp, --fn or --tn (currency per case) "
+                "or --tp-amount, --fp-amount, --fn-amount or --tn-amount (a fraction of each case's amount)")
 
 
 def _add_scenario_arguments(p, *, required):
@@ -243,8 +245,11 @@ def _run_optimize(args):
         raise ValueError(MSG_SET_WITHOUT_SCENARIO)
     if args.data is None or args.score is None or args.label is None:
         raise ValueError(MSG_DATA_OR_SCENARIO)
+    cells = _value_cells(args)
+    if not cells:
+        raise ValueError(MSG_NO_VALUE)
     curve = ThresholdCurve.from_scores(_score_set(args))
-    vm = ValueModel(**_value_cells(args))
+    vm = ValueModel(**cells)
     decision = optimize(
         curve, vm,
         min_recall=args.min_recall, min_precision=args.min_precision,
@@ -269,25 +274,64 @@ def _finite(obj):
     return obj
 
 
+MSG_OUTPUT_EMPTY = "the output file name is empty"
+MSG_OUTPUT_FOLDER = "output folder {!r} does not exist"
+MSG_OUTPUT_IS_FOLDER = "output {!r} is a folder, not a file"
+MSG_OUTPUT_NOT_FILE = "output {!r} exists and is not a regular file, a terminal or a pipe"
+MSG_OUTPUT_FAILED = "cannot write {!r}: {}"
+
+
 def write_output(text, path):
-    """Write ``text`` to ``path`` atomically (temporary file, then rename); stdout if None."""
+    """Write ``text`` to ``path`` atomically (temporary file, then rename); stdout if None.
+
+    A symlink is written through: the file it points to is replaced and the
+    link kept. An existing character device or pipe (``/dev/stdout``,
+    ``/dev/null``, a FIFO) is written to directly, as a shell redirection
+    would; a folder or any other kind of file is refused. A new file gets
+    the mode a plain ``open()`` would give it (0666 less the umask), a
+    replaced one keeps its mode. Every error names ``path`` as given, never
+    the temporary file, and leaves nothing behind.
+    """
     if path is None:
         sys.stdout.write(text)
         return
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ValueError(f"output folder {str(folder)!r} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    given = os.fspath(path)
+    if not given:
+        raise ValueError(MSG_OUTPUT_EMPTY)
+    if given.endswith(os.sep) or os.path.isdir(given):
+        raise ValueError(MSG_OUTPUT_IS_FOLDER.format(given))
+    real = os.path.realpath(given)
     try:
+        mode = os.stat(real).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise OSError(MSG_OUTPUT_FAILED.format(given, exc.strerror or exc)) from None
+    if mode is not None and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        try:
+            with open(given, "w", newline="") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise OSError(MSG_OUTPUT_FAILED.format(given, exc.strerror or exc)) from None
+        return
+    if mode is not None and not stat.S_ISREG(mode):
+        raise ValueError(MSG_OUTPUT_NOT_FILE.format(given))
+    folder = os.path.dirname(real)
+    if not os.path.isdir(folder):
+        raise ValueError(MSG_OUTPUT_FOLDER.format(os.path.dirname(given) or "."))
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(real)}.", suffix=".tmp")
         with os.fdopen(fd, "w", newline="") as fh:
             fh.write(text)
-        # mkstemp makes the file private (0600); give it the mode a plain open() would (0666 less the umask).
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        # mkstemp makes the file private (0600); give it the mode a plain open() would.
+        os.chmod(tmp, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
+        os.replace(tmp, real)
+    except OSError as exc:
+        raise OSError(MSG_OUTPUT_FAILED.format(given, exc.strerror or exc)) from None
+    finally:
+        if tmp is not None and os.path.lexists(tmp):
+            os.unlink(tmp)
 
 
 def _umask():

@@ -7,6 +7,7 @@ import os
 import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,8 @@ import pytest
 
 import aipm_sim as am
 from aipm_sim import cli
+from aipm_sim.cli import (MSG_NO_VALUE, MSG_OUTPUT_EMPTY, MSG_OUTPUT_FAILED, MSG_OUTPUT_FOLDER, MSG_OUTPUT_IS_FOLDER,
+                          MSG_OUTPUT_NOT_FILE)
 from aipm_sim.core.curve import MSG_NO_POSITIVES
 from aipm_sim.core.scores import MSG_COLUMN, MSG_EMPTY, MSG_LABELS, MSG_NEGATIVE_AMOUNT, MSG_WEIGHT
 
@@ -140,6 +143,47 @@ def test_optimize_prints_the_api_decision_as_json(capsys, data, values, columns,
     assert got["near_optimal"]["rows"] == decision.near_optimal.rows
 
 
+def test_optimize_needs_at_least_one_value(capsys, data):
+    status, out, err = run(capsys, "optimize", data, "--score", "score", "--label", "label", "--min-recall", "0.5")
+    assert status == 2 and out == ""
+    assert_one_error_line(err, MSG_NO_VALUE)
+    status, out, _ = run(capsys, "optimize", data, "--score", "score", "--label", "label", "--tp", "0")
+    assert status == 0 and json.loads(out)["value"] == 0  # a value given as 0 is a value
+
+
+def test_optimize_with_a_volume_says_what_each_count_counts(capsys, tmp_path):
+    # 200 rows, 10 of them scoring >= 0.9; at 10,000 cases a day, 10 rows are 500 alerts a day.
+    rng = np.random.default_rng(11)
+    scores = np.r_[np.linspace(0.9, 0.99, 10), rng.uniform(0.0, 0.8, 190)]
+    labels = np.r_[np.ones(8), np.zeros(2), (rng.random(190) < 0.05)].astype(int)
+    amounts = np.round(rng.uniform(1, 100, 200), 2)
+    path = tmp_path / "s.csv"
+    pd.DataFrame({"score": scores, "label": labels, "amount": amounts}).to_csv(path, index=False)
+    status, out, err = run(capsys, "optimize", path, "--score", "score", "--label", "label", "--amount", "amount",
+                           "--tp", "100", "--fp", "-1", "--fn", "-50", "--max-alerts", "500", "--volume", "10000")
+    assert status == 0 and err == ""
+    got = json.loads(out)
+    # Brute force from the raw rows: the data counts and the same per 10,000 cases.
+    df = pd.read_csv(path)
+    flagged = df["score"] >= got["threshold"]
+    pos = df["label"] == 1
+    data_counts = {"tp": (flagged & pos).sum(), "fp": (flagged & ~pos).sum(), "fn": (~flagged & pos).sum(),
+                   "tn": (~flagged & ~pos).sum()}
+    data_counts["alerts"] = flagged.sum()
+    assert data_counts["alerts"] == 10 and got["binding"] == ["max_alerts"]
+    for name, count in data_counts.items():
+        assert got[name] == count, name  # counts among the data file's rows
+        assert got["per_period"][name] == pytest.approx(count * 10_000 / 200, rel=1e-12), name
+    assert got["n_cases"] == 200 and got["per_period"]["volume"] == 10_000
+    assert got["per_period"]["alerts"] == pytest.approx(got["constraints"]["max_alerts"])  # the cap binds
+    assert got["per_period"]["fn_amount"] == pytest.approx(df.loc[~flagged & pos, "amount"].sum() * 50, rel=1e-12)
+    assert got["value"] == pytest.approx(
+        sum(v * got["per_period"][c] for c, v in {"tp": 100, "fp": -1, "fn": -50}.items()), rel=1e-12)
+    # Without a volume there is no per-period object: the counts are those of the data.
+    status, out, _ = run(capsys, "optimize", path, "--score", "score", "--label", "label", "--tp", "1")
+    assert status == 0 and "per_period" not in json.loads(out)
+
+
 def test_optimize_writes_infinity_and_nan_as_null(capsys, data):
     # Nothing is worth flagging: the best threshold is +inf and precision is undefined.
     status, out, _ = run(capsys, "optimize", data, "--score", "score", "--label", "label", "--fp", "-1")
@@ -163,12 +207,12 @@ BAD_INPUT = [
     ("header", [], MSG_EMPTY.format("the data")),
     ("suffix", [], "data file '{path}' must end in .csv or .parquet; found '.xlsx'"),
     (None, ["--amount", "value"], MSG_COLUMN.format("value", "amount", "score, label, amount, weight")),
-    (("score", 7, ""), [], "column 'score' must be finite numbers; found nan in 1 row(s), first at row 7"),
-    (("score", 3, "high"), [], "column 'score' must be numeric; found text 'high' in 1 row(s), first at row 3"),
-    (("label", 5, 2), [], MSG_LABELS.format("column 'label'", 2, 1, 5)),
-    (("label", 0, "fraud"), [], MSG_LABELS.format("column 'label'", "fraud", 1, 0)),
-    (("amount", 9, -12.5), ["--amount", "amount"], MSG_NEGATIVE_AMOUNT.format("column 'amount'", -12.5, 1, 9)),
-    (("weight", 4, 0), ["--weight", "weight"], MSG_WEIGHT.format("column 'weight'", 0.0, 1, 4)),
+    (("score", 7, ""), [], "column 'score' must be finite numbers; found nan in 1 row(s), first at data row 8 (counting from 1)"),
+    (("score", 3, "high"), [], "column 'score' must be numeric; found text 'high' in 1 row(s), first at data row 4 (counting from 1)"),
+    (("label", 5, 2), [], MSG_LABELS.format("column 'label'", 2, 1, "data row 6 (counting from 1)")),
+    (("label", 0, "fraud"), [], MSG_LABELS.format("column 'label'", "fraud", 1, "data row 1 (counting from 1)")),
+    (("amount", 9, -12.5), ["--amount", "amount"], MSG_NEGATIVE_AMOUNT.format("column 'amount'", -12.5, 1, "data row 10 (counting from 1)")),
+    (("weight", 4, 0), ["--weight", "weight"], MSG_WEIGHT.format("column 'weight'", 0.0, 1, "data row 5 (counting from 1)")),
 ]
 
 
@@ -222,7 +266,8 @@ def test_bad_data_exits_2_with_one_line(capsys, data, tmp_path, command, edit, e
     ],
 )
 def test_bad_options_exit_2_with_one_line(capsys, data, args, message, prog):
-    status, out, err = run(capsys, "optimize", data, "--score", "score", "--label", "label", *args)
+    value = [] if any(a.startswith(("--tp", "--fn")) for a in args) else ["--fp", "-1"]
+    status, out, err = run(capsys, "optimize", data, "--score", "score", "--label", "label", *value, *args)
     assert status == 2 and out == ""
     assert_one_error_line(err, message, prog)
 
@@ -266,8 +311,97 @@ def test_failed_rename_leaves_no_file(capsys, data, tmp_path, monkeypatch):
     out_dir.mkdir()
     status, out, err = run(capsys, "curve", data, "--score", "score", "--label", "label", "-o", out_dir / "c.csv")
     assert status == 2
-    assert_one_error_line(err, "disk full")
+    assert_one_error_line(err, MSG_OUTPUT_FAILED.format(str(out_dir / "c.csv"), "disk full"))
     assert list(out_dir.iterdir()) == []
+
+
+def curve_argv(data, target):
+    return ["curve", data, "--score", "score", "--label", "label", "-o", target]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks and file modes are POSIX")
+def test_output_through_a_symlink_replaces_the_target_and_keeps_the_link(capsys, data, tmp_path):
+    real_dir = tmp_path / "real"
+    real_dir.mkdir()
+    target = real_dir / "curve.csv"
+    target.write_text("old\n")
+    os.chmod(target, 0o600)
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    status, out, err = run(capsys, *curve_argv(data, link))
+    assert (status, out, err) == (0, "", "")
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    pd.testing.assert_frame_equal(pd.read_csv(target), api_curve(data).to_frame(), check_exact=True, check_dtype=False)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600  # a replaced file keeps its mode, as open() would
+    assert sorted(p.name for p in real_dir.iterdir()) == ["curve.csv"]  # the temporary file was beside the target
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "link.csv", "real"]
+    # A dangling link: the file it names is created.
+    os.unlink(target)
+    status, _, _ = run(capsys, *curve_argv(data, link))
+    assert status == 0 and link.is_symlink() and target.is_file()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="device files are POSIX")
+def test_output_to_a_character_device_or_pipe_is_written_directly(capfd, data, tmp_path):
+    # Through a link of our own: an implementation that replaced the target instead of writing to it
+    # (as the old one did, as root) would then replace only this link, never /dev/null itself.
+    null = tmp_path / "null"
+    null.symlink_to("/dev/null")
+    status = cli.main([str(a) for a in curve_argv(data, null)])
+    assert status == 0 and null.is_symlink() and Path("/dev/null").is_char_device()
+    null.unlink()
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(Path(fifo).read_text()), daemon=True)
+    reader.start()
+    status = cli.main([str(a) for a in curve_argv(data, fifo)])
+    reader.join(timeout=30)
+    assert status == 0 and got, "nothing was written to the pipe"
+    pd.testing.assert_frame_equal(pd.read_csv(io.StringIO(got[0])), api_curve(data).to_frame(), check_exact=True,
+                                  check_dtype=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "pipe"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="permissions and sockets are POSIX")
+def test_output_errors_name_the_path_given(capsys, data, tmp_path):
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    (out_dir / "sub").mkdir()
+    cases = [
+        ("", MSG_OUTPUT_EMPTY),
+        (str(out_dir / "sub"), MSG_OUTPUT_IS_FOLDER.format(str(out_dir / "sub"))),
+        (str(out_dir / "new") + os.sep, MSG_OUTPUT_IS_FOLDER.format(str(out_dir / "new") + os.sep)),
+        (str(tmp_path / "nowhere" / "c.csv"), MSG_OUTPUT_FOLDER.format(str(tmp_path / "nowhere"))),
+    ]
+    link_to_folder = tmp_path / "folder_link"
+    link_to_folder.symlink_to(out_dir / "sub")
+    cases.append((str(link_to_folder), MSG_OUTPUT_IS_FOLDER.format(str(link_to_folder))))
+    import socket
+    sock_path = out_dir / "s.sock"
+    sock = socket.socket(socket.AF_UNIX)
+    try:
+        sock.bind(str(sock_path))
+        cases.append((str(sock_path), MSG_OUTPUT_NOT_FILE.format(str(sock_path))))
+        for target, message in cases:
+            status, out, err = run(capsys, *curve_argv(data, target))
+            assert status == 2 and out == "", target
+            assert_one_error_line(err, message)
+    finally:
+        sock.close()
+    assert sorted(p.name for p in out_dir.iterdir()) == ["s.sock", "sub"] and list((out_dir / "sub").iterdir()) == []
+    if os.geteuid() != 0:  # root may write anywhere: a read-only folder only stops other users
+        locked = tmp_path / "locked"
+        locked.mkdir()
+        os.chmod(locked, 0o500)
+        status, out, err = run(capsys, *curve_argv(data, locked / "c.csv"))
+        assert status == 2
+        assert_one_error_line(err, MSG_OUTPUT_FAILED.format(str(locked / "c.csv"), "Permission denied"))
+    # A folder no one may create files in, even root (sysfs): the message names the path given, not a temp file.
+    if Path("/sys/kernel").is_dir():
+        status, out, err = run(capsys, *curve_argv(data, "/sys/kernel/x.csv"))
+        assert status == 2 and ".tmp" not in err
+        assert err.startswith("aipm-sim: error: cannot write '/sys/kernel/x.csv': ")
 
 
 def test_missing_optional_extra_is_one_line(capsys, data, monkeypatch):
@@ -312,4 +446,4 @@ def test_console_script_in_a_subprocess(data, tmp_path):
     done = subprocess.run([str(SCRIPT), "optimize", str(data), "--score", "score", "--label", "label", "--tp", "1"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and done.stdout == ""
-    assert_one_error_line(done.stderr, "column 'score' must be numeric; found text 'unknown' in 1 row(s), first at row 2")
+    assert_one_error_line(done.stderr, "column 'score' must be numeric; found text 'unknown' in 1 row(s), first at data row 3 (counting from 1)")

@@ -7,22 +7,43 @@ import numpy as np
 from .errors import DataError, ParameterError
 
 
+MSG_NOT_NUMERIC = "{} must be numeric; found {!r} at {}"
+MSG_NOT_FINITE = "{} must be finite numbers; found {!r} in {} row(s), first at {}"
+MSG_COMPLEX = "{} must be real numbers; found the complex number {!r} at {}"
+
+
+def data_row(i):
+    """How every message names the 0-based position ``i`` of a data value: ``"data row 4 (counting from 1)"``.
+
+    Counted among the data rows (in a file, the rows after the header), so
+    that the same words fit arrays, DataFrames and files; a file's line
+    number is not given because blank lines and quoted line breaks make it
+    unknowable here.
+    """
+    return f"data row {int(i) + 1} (counting from 1)"
+
+
 def as_float_array(values, name):
     """Return ``values`` as a 1-D float64 array or raise DataError naming ``name``.
 
-    Numbers of any dtype, bools and numeric text convert; the first value
-    that does not is reported with its row.
+    Numbers of any real dtype, bools and numeric text convert; the first
+    value that does not (text, a complex number) is reported with its row.
     """
     arr = np.asarray(values)
     if arr.ndim != 1:
         raise DataError(f"{name} must be one-dimensional; found shape {arr.shape}")
+    if np.iscomplexobj(arr):
+        i = int(np.argmax(arr.imag != 0)) if (arr.imag != 0).any() else 0
+        raise DataError(MSG_COMPLEX.format(name, plain(arr[i]), data_row(i)))
     if arr.dtype == bool or np.issubdtype(arr.dtype, np.number):
         return np.asarray(arr, dtype=np.float64)
     try:
         return arr.astype(np.float64)
     except (TypeError, ValueError):
         i = _first_non_numeric(arr)
-        raise DataError(f"{name} must be numeric; found {plain(arr[i])!r} at row {i}") from None
+        if isinstance(arr[i], complex):
+            raise DataError(MSG_COMPLEX.format(name, plain(arr[i]), data_row(i))) from None
+        raise DataError(MSG_NOT_NUMERIC.format(name, plain(arr[i]), data_row(i))) from None
 
 
 def _first_non_numeric(arr):
@@ -43,10 +64,7 @@ def require_finite(arr, name):
     bad = ~np.isfinite(arr)
     if bad.any():
         idx = np.flatnonzero(bad)
-        raise DataError(
-            f"{name} must be finite numbers; found {plain(arr[idx[0]])!r} in {idx.size} "
-            f"row(s), first at row {idx[0]}"
-        )
+        raise DataError(MSG_NOT_FINITE.format(name, plain(arr[idx[0]]), idx.size, data_row(idx[0])))
 
 
 def require_real(value, name, *, low=-math.inf, high=math.inf, low_open=False, high_open=False,

@@ -218,3 +218,39 @@ def _first_row(m, dtype=np.float64):
         first[0] = np.inf
     a[0] = b[0] = 0.0
     return first, a, b
+
+
+# -- checks of a curve's columns (one pass each; ThresholdCurve builds its messages from the result) -----
+@njit(cache=True, nogil=True)
+def first_not_decreasing(thresholds):
+    """(kind, i) of the first break of "strictly decreasing, no NaN": kind 0 none, 1 NaN at i, 2 t[i] <= t[i+1]."""
+    n = thresholds.shape[0]
+    for i in range(n):
+        if thresholds[i] != thresholds[i]:
+            return 1, i
+        if i + 1 < n and not thresholds[i + 1] < thresholds[i]:
+            if thresholds[i + 1] != thresholds[i + 1]:
+                return 1, i + 1
+            return 2, i
+    return 0, -1
+
+
+@njit(cache=True, nogil=True)
+def first_not_cumulative(values, total, slack):
+    """(kind, i) of the first break of a cumulative column's rules, each with ``slack``.
+
+    kind 0: none; 1: not finite at i; 2: values[0] is not 0; 3: values[i + 1] < values[i];
+    4: values[i] outside [0, total]. Rules are checked row by row, in that order within a row.
+    """
+    n = values.shape[0]
+    for i in range(n):
+        v = values[i]
+        if not (v - v == 0.0):  # NaN or ±inf
+            return 1, i
+        if i == 0 and abs(v) > slack:
+            return 2, 0
+        if i > 0 and v < values[i - 1] - slack:
+            return 3, i - 1
+        if v < -slack or v > total + slack:
+            return 4, i
+    return 0, -1

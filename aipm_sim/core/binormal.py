@@ -12,19 +12,22 @@ so "threshold 0.2" means "flag cases at least 20 % likely to be positive".
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import special, stats
 
 from ._checks import require_real, require_whole
-from .curve import ThresholdCurve
-from .errors import ParameterError
+from .curve import MSG_NOTHING_FLAGGED, ThresholdCurve, operating_point
+from .errors import DegenerateWarning, ParameterError
 from .scores import ScoreSet
 
 MSG_AUC = "auc must be in [0.5, 1) (below 0.5 the model is worse than chance: flip its scores); found {!r}"
 MSG_SAMPLE_N = "n must be a whole number of cases >= 1; found {!r}"
 MSG_N_THRESHOLDS = "n_thresholds must be a whole number >= 2; found {!r}"
+MSG_THRESHOLDS = "thresholds must be probabilities in [0, 1]; found {}"
+MSG_POINT_THRESHOLD = "threshold must be a probability in [0, 1]; found {!r}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -128,8 +131,73 @@ class BinormalModel:
         return ScoreSet(self.probability(latent), labels, amounts=amounts)
 
     # -- the exact curve -------------------------------------------------------------
+    def _flagged(self, probs, P, N):
+        """Expected flagged positives and negatives for probability thresholds ``probs`` (an array in [0, 1])."""
+        d = self.separation
+        if d == 0:
+            # AUC 0.5: every case scores the prevalence.
+            flag_all = probs <= self.prevalence
+            return np.where(flag_all, P, 0.0), np.where(flag_all, N, 0.0)
+        x = self.latent(probs)  # 0 -> -inf (flag everything), 1 -> +inf (flag nothing)
+        # P(score >= p) = P(latent >= x(p)) for each class.
+        return P * stats.norm.sf(x - d), N * stats.norm.sf(x)
+
+    def _amounts(self, tp, fp, P, N):
+        if self.amount_mean is None:
+            return {}
+        return dict(
+            tp_amount=tp * self.positive_amount_mean,
+            fp_amount=fp * self.amount_mean,
+            positive_amount=P * self.positive_amount_mean,
+            negative_amount=N * self.amount_mean,
+        )
+
+    def point(self, threshold, *, n_cases=1.0):
+        """The exact expected :class:`OperatingPoint` of flagging ``score >= threshold``, in closed form.
+
+        Unlike ``curve().at(threshold)``, which answers from the grid point at
+        or above ``threshold``, this is exact at any threshold: with latent
+        cut ``x`` where the calibrated score equals ``threshold``, recall is
+        ``Phi(d - x)`` and the false positive rate ``Phi(-x)``.
+
+        Parameters
+        ----------
+        threshold : float
+            Probability threshold in [0, 1] (0 flags every case, 1 none:
+            every score is below 1).
+        n_cases : float
+            Population size the expected counts refer to (> 0; 1.0: counts
+            are shares of the population).
+
+        Returns
+        -------
+        OperatingPoint
+            Expected counts for ``n_cases`` cases, amounts too when the model
+            has them (NaN otherwise); ``index`` is -1 (no curve row). Warns
+            (DegenerateWarning) when nothing is flagged, as ``curve.at`` does.
+        """
+        try:
+            t = float(threshold)
+        except (TypeError, ValueError):
+            raise ParameterError(MSG_POINT_THRESHOLD.format(threshold)) from None
+        if not 0.0 <= t <= 1.0:  # NaN too
+            raise ParameterError(MSG_POINT_THRESHOLD.format(threshold))
+        n_cases = require_real(n_cases, "n_cases", low=0.0, low_open=True)
+        P = n_cases * self.prevalence
+        N = n_cases - P
+        tp, fp = (float(v[0]) for v in self._flagged(np.array([t]), P, N))
+        amounts = self._amounts(tp, fp, P, N)
+        if tp + fp == 0:
+            warnings.warn(MSG_NOTHING_FLAGGED.format(t), DegenerateWarning, stacklevel=2)
+        return operating_point(threshold=t, index=-1, tp=tp, fp=fp, positives=P, negatives=N, **amounts)
+
     def curve(self, *, n_cases=1.0, thresholds=None, n_thresholds=2001):
         """The exact expected curve, no sampling.
+
+        Every row is exact, but only at its own threshold: ``curve.at(t)``
+        answers at the grid's resolution (from the grid point at or above
+        ``t``, which flags a little less than ``t`` would) unless ``t`` is
+        in ``thresholds``. For one exact operating point use :meth:`point`.
 
         Parameters
         ----------
@@ -137,48 +205,41 @@ class BinormalModel:
             Population size the expected counts refer to (1.0: counts are
             shares of the population).
         thresholds : array-like, optional
-            Probability thresholds to include exactly (in addition to the grid).
+            Probability thresholds in [0, 1] to include exactly as rows (in
+            addition to the grid).
         n_thresholds : int
             Size of the grid (a whole number >= 2), spaced evenly in the latent score from 8.5
             standard deviations below the negatives' mean to 8.5 above the
-            positives' mean.
+            positives' mean. With AUC 0.5 every case has the same score
+            (the prevalence) and the grid is that one score.
 
         Returns
         -------
         ThresholdCurve
-            Row 0 flags nothing (+inf), the last row (threshold 0.0) flags
-            everything; counts are expected values for ``n_cases`` cases.
+            Row 0 flags nothing (+inf), the last row (threshold 0.0; with
+            AUC 0.5 the lower of the prevalence and the lowest requested
+            threshold) flags everything; counts are expected values for
+            ``n_cases`` cases.
         """
         n_cases = require_real(n_cases, "n_cases", low=0.0, low_open=True)
         n_thresholds = require_whole(n_thresholds, MSG_N_THRESHOLDS.format(n_thresholds), low=2)
+        try:
+            extra = np.asarray([] if thresholds is None else thresholds, dtype=np.float64).ravel()
+        except (TypeError, ValueError):
+            raise ParameterError(MSG_THRESHOLDS.format(thresholds)) from None
+        if ((extra < 0) | (extra > 1) | np.isnan(extra)).any():
+            raise ParameterError(MSG_THRESHOLDS.format(extra.tolist()))
         P = n_cases * self.prevalence
         N = n_cases - P
-        d = self.separation
-        if d == 0:
-            # AUC 0.5: every case scores the prevalence; flag nothing or everything.
-            probs = np.array([np.inf, self.prevalence])
-            tp = np.array([0.0, P])
-            fp = np.array([0.0, N])
+        if self.separation == 0:
+            grid = np.array([self.prevalence])
         else:
-            grid = self.probability(np.linspace(-8.5, d + 8.5, n_thresholds))
-            extra = np.asarray([] if thresholds is None else thresholds, dtype=np.float64).ravel()
-            if ((extra < 0) | (extra > 1) | np.isnan(extra)).any():
-                raise ParameterError(f"thresholds must be probabilities in [0, 1]; found {extra.tolist()}")
-            probs = np.unique(np.concatenate([grid, extra, [0.0]]))[::-1]
-            probs = probs[probs <= 1.0]
-            x = self.latent(probs)
-            # P(score >= p) = P(latent >= x(p)) for each class.
-            tp = P * stats.norm.sf(x - d)
-            fp = N * stats.norm.sf(x)
-            probs = np.concatenate([[np.inf], probs])
-            tp = np.concatenate([[0.0], tp])
-            fp = np.concatenate([[0.0], fp])
-        amounts = {}
-        if self.amount_mean is not None:
-            amounts = dict(
-                tp_amount=tp * self.positive_amount_mean,
-                fp_amount=fp * self.amount_mean,
-                positive_amount=P * self.positive_amount_mean,
-                negative_amount=N * self.amount_mean,
-            )
-        return ThresholdCurve(thresholds=probs, tp=tp, fp=fp, positives=P, negatives=N, **amounts)
+            grid = np.concatenate([self.probability(np.linspace(-8.5, self.separation + 8.5, n_thresholds)), [0.0]])
+        probs = np.unique(np.concatenate([grid, extra]))[::-1]
+        probs = probs[probs <= 1.0]
+        tp, fp = self._flagged(probs, P, N)
+        probs = np.concatenate([[np.inf], probs])
+        tp = np.concatenate([[0.0], tp])
+        fp = np.concatenate([[0.0], fp])
+        return ThresholdCurve(thresholds=probs, tp=tp, fp=fp, positives=P, negatives=N,
+                              **self._amounts(tp, fp, P, N))

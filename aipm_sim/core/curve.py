@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ._checks import readonly, require_real
-from ._sweep import sweep
+from ._sweep import first_not_cumulative, first_not_decreasing, sweep
 from .errors import DegenerateWarning, ParameterError
 from .scores import ScoreSet
 
@@ -30,6 +30,24 @@ MSG_THRESHOLD = "threshold must be a number; found {!r}"
 MSG_BINS = "bins must be an integer >= 1; found {!r}"
 MSG_EDGES = "bins must be increasing, finite bin edges (at least two); found {!r}"
 MSG_NO_FINITE_THRESHOLD = "the curve has no finite threshold (it flags nothing or everything): there is nothing to bin"
+# Rules of a ThresholdCurve built directly (see ThresholdCurve.__post_init__).
+MSG_CURVE_SHAPE = "{} must be a one-dimensional array of numbers; found {}"
+MSG_CURVE_EMPTY = "thresholds must have at least one row (row 0, +inf: flag nothing); found none"
+MSG_CURVE_LENGTHS = "thresholds, tp and fp must have the same length; found lengths {}, {} and {}"
+MSG_CURVE_FIRST = "thresholds[0] must be +inf (the flag-nothing row); found {!r}"
+MSG_CURVE_NAN = "thresholds must not be NaN; found NaN at thresholds[{}]"
+MSG_CURVE_ORDER = ("thresholds must be strictly decreasing after thresholds[0] = +inf; "
+                   "found thresholds[{}] = {!r} then thresholds[{}] = {!r}")
+MSG_CURVE_NOT_FINITE = "{} must be finite numbers; found {!r} at {}[{}]"
+MSG_CURVE_FIRST_ROW = "{}[0] must be 0 (row 0, threshold +inf, flags nothing); found {!r}"
+MSG_CURVE_MONOTONE = ("{} must be non-decreasing (each row flags every case the row above flags); "
+                      "found {}[{}] = {!r} then {}[{}] = {!r}")
+MSG_CURVE_RANGE = "{} must lie within [0, {}] = [0, {!r}]; found {!r} at {}[{}]"
+MSG_CURVE_AMOUNT_PAIR = "tp_amount and fp_amount must be given both or neither; found only {}"
+MSG_CURVE_AMOUNT_LENGTH = "{} must have the same length as thresholds ({}); found {}"
+
+#: Relative float slack of the curve's count and amount rules (a fraction of the class totals).
+CURVE_SLACK = 1e-9
 
 _CELLS = ("tp", "fp", "fn", "tn")
 # Fields of an OperatingPoint that count cases or money, i.e. that scale with the volume.
@@ -77,7 +95,8 @@ class OperatingPoint:
     threshold : float
         The row's threshold (+inf flags nothing).
     index : int
-        Row of the curve this point came from.
+        Row of the curve this point came from; -1 for a point computed
+        without a curve (:meth:`aipm_sim.BinormalModel.point`).
     tp, fp, fn, tn : float
         Weighted case counts in the 2x2 layout (see module docstring).
     tp_amount, fp_amount, fn_amount, tn_amount : float
@@ -142,6 +161,57 @@ class OperatingPoint:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
+def operating_point(*, threshold, index, tp, fp, positives, negatives, tp_amount=None, fp_amount=None,
+                    positive_amount=0.0, negative_amount=0.0):
+    """An :class:`OperatingPoint` from the flagged counts and the class totals (the one place its rates are computed).
+
+    ``tp_amount``/``fp_amount`` None: no amounts (the amount fields are NaN).
+    ``index`` is the curve row, or -1 for a point that is not a row of a curve.
+    """
+    P, N = positives, negatives
+    fn, tn = P - tp, N - fp
+    alerts = tp + fp
+    n = P + N
+    if tp_amount is not None:
+        tpa, fpa = tp_amount, fp_amount
+        fna, tna = positive_amount - tpa, negative_amount - fpa
+    else:
+        tpa = fpa = fna = tna = math.nan
+    precision = tp / alerts if alerts else math.nan
+    prevalence = P / n if n else math.nan
+    f1_den = 2 * tp + fp + fn
+    return OperatingPoint(
+        threshold=threshold,
+        index=index,
+        tp=tp, fp=fp, fn=fn, tn=tn,
+        tp_amount=tpa, fp_amount=fpa, fn_amount=fna, tn_amount=tna,
+        n_cases=n,
+        alerts=alerts,
+        precision=precision,
+        recall=tp / P if P else math.nan,
+        fpr=fp / N if N else math.nan,
+        specificity=tn / N if N else math.nan,
+        npv=tn / (tn + fn) if tn + fn else math.nan,
+        f1=2 * tp / f1_den if f1_den else math.nan,
+        alert_rate=alerts / n if n else math.nan,
+        lift=precision / prevalence if prevalence else math.nan,
+        prevalence=prevalence,
+    )
+
+
+def _check_cumulative(name, arr, total_name, total, slack):
+    """``arr`` is a cumulative count (or amount) column: finite, 0 in row 0, non-decreasing, in [0, total]."""
+    kind, i = first_not_cumulative(arr, float(total), float(slack))
+    if kind == 1:
+        raise ParameterError(MSG_CURVE_NOT_FINITE.format(name, float(arr[i]), name, i))
+    if kind == 2:
+        raise ParameterError(MSG_CURVE_FIRST_ROW.format(name, float(arr[0])))
+    if kind == 3:
+        raise ParameterError(MSG_CURVE_MONOTONE.format(name, name, i, float(arr[i]), name, i + 1, float(arr[i + 1])))
+    if kind == 4:
+        raise ParameterError(MSG_CURVE_RANGE.format(name, total_name, total, float(arr[i]), name, i))
+
+
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class ThresholdCurve:
     """Counts and metrics at every threshold, in one set of aligned arrays.
@@ -152,7 +222,17 @@ class ThresholdCurve:
     grid point), and the last row flags the most cases.
 
     Build one with :meth:`from_scores` (exact, from data) or
-    :meth:`aipm_sim.BinormalModel.curve` (expected values, analytic).
+    :meth:`aipm_sim.BinormalModel.curve` (expected values, analytic). A
+    curve built directly is checked (ParameterError, naming the argument,
+    the rule and the first row breaking it): ``thresholds`` strictly
+    decreasing with only row 0 at +inf and no NaN; ``tp`` and ``fp``
+    finite, 0 in row 0, non-decreasing and within ``[0, positives]`` /
+    ``[0, negatives]``; ``tp_amount`` and ``fp_amount`` both or neither,
+    of the same length, under the same rules against ``positive_amount`` /
+    ``negative_amount``. Counts may exceed their bounds by a float slack of
+    :data:`CURVE_SLACK` times the class totals (so the class totals should
+    come from the last row of the cumulative sums, as :meth:`from_scores`
+    takes them).
 
     Attributes
     ----------
@@ -185,16 +265,48 @@ class ThresholdCurve:
         for name in ("thresholds", "tp", "fp", "tp_amount", "fp_amount"):
             arr = getattr(self, name)
             if arr is not None:
-                arr = np.ascontiguousarray(arr, dtype=np.float64)
+                try:
+                    arr = np.ascontiguousarray(arr, dtype=np.float64)
+                except (TypeError, ValueError):
+                    raise ParameterError(MSG_CURVE_SHAPE.format(name, f"{type(arr).__name__} {arr!r}")) from None
+                if arr.ndim != 1:
+                    raise ParameterError(MSG_CURVE_SHAPE.format(name, f"shape {arr.shape}"))
                 object.__setattr__(self, name, readonly(arr))
-        n = len(self.thresholds)
-        if any(len(getattr(self, c)) != n for c in ("tp", "fp")):
-            raise ParameterError("thresholds, tp and fp must have the same length")
-        if self.thresholds[0] != np.inf:
-            raise ParameterError("thresholds[0] must be +inf (the flag-nothing row)")
+        for name in ("positives", "negatives", "positive_amount", "negative_amount"):
+            object.__setattr__(self, name, require_real(getattr(self, name), name, low=0.0))
+        self._validate()
         # Precomputed once so that each query is a binary search (O(log n)).
         object.__setattr__(self, "_ascending", readonly(self.thresholds[::-1].copy()))
         object.__setattr__(self, "_alerts", readonly(self.tp + self.fp))
+
+    def _validate(self):
+        """The rules of a curve; each error names the argument, the rule and the first row breaking it."""
+        t = self.thresholds
+        n = len(t)
+        if n == 0:
+            raise ParameterError(MSG_CURVE_EMPTY)
+        if len(self.tp) != n or len(self.fp) != n:
+            raise ParameterError(MSG_CURVE_LENGTHS.format(n, len(self.tp), len(self.fp)))
+        if t[0] != np.inf:
+            raise ParameterError(MSG_CURVE_FIRST.format(float(t[0])))
+        kind, i = first_not_decreasing(t)
+        if kind == 1:
+            raise ParameterError(MSG_CURVE_NAN.format(i))
+        if kind == 2:
+            raise ParameterError(MSG_CURVE_ORDER.format(i, float(t[i]), i + 1, float(t[i + 1])))
+        slack = CURVE_SLACK * (self.positives + self.negatives)
+        _check_cumulative("tp", self.tp, "positives", self.positives, slack)
+        _check_cumulative("fp", self.fp, "negatives", self.negatives, slack)
+        given = [name for name in ("tp_amount", "fp_amount") if getattr(self, name) is not None]
+        if len(given) == 1:
+            raise ParameterError(MSG_CURVE_AMOUNT_PAIR.format(given[0]))
+        if given:
+            slack = CURVE_SLACK * (self.positive_amount + self.negative_amount)
+            for name, total_name in (("tp_amount", "positive_amount"), ("fp_amount", "negative_amount")):
+                arr = getattr(self, name)
+                if len(arr) != n:
+                    raise ParameterError(MSG_CURVE_AMOUNT_LENGTH.format(name, n, len(arr)))
+                _check_cumulative(name, arr, total_name, getattr(self, total_name), slack)
 
     # -- construction ---------------------------------------------------------
     @classmethod
@@ -356,6 +468,11 @@ class ThresholdCurve:
 
         The row is :meth:`index_at`'s: at or below the lowest threshold every
         case is flagged (the last row), above the highest nothing is (row 0).
+        Exact for a curve from data (:meth:`from_scores`); on an analytic
+        curve (:meth:`aipm_sim.BinormalModel.curve`) it answers at the
+        grid's resolution, from the grid point at or above ``threshold``,
+        unless that threshold was asked for when the curve was built
+        (:meth:`aipm_sim.BinormalModel.point` is exact at any threshold).
         """
         return self.point(self.index_at(threshold), warn=True)
 
@@ -383,38 +500,14 @@ class ThresholdCurve:
     def point(self, index, *, warn=False):
         """The :class:`OperatingPoint` of row ``index``."""
         i = int(index)
-        tp = float(self.tp[i])
-        fp = float(self.fp[i])
-        P, N = self.positives, self.negatives
-        fn, tn = P - tp, N - fp
-        alerts = float(self._alerts[i])
-        n = P + N
-        if warn and alerts == 0:
+        if warn and self._alerts[i] == 0:
             warnings.warn(MSG_NOTHING_FLAGGED.format(self.thresholds[i]), DegenerateWarning, stacklevel=3)
-        if self.tp_amount is not None:
-            tpa, fpa = float(self.tp_amount[i]), float(self.fp_amount[i])
-            fna, tna = self.positive_amount - tpa, self.negative_amount - fpa
-        else:
-            tpa = fpa = fna = tna = math.nan
-        precision = tp / alerts if alerts else math.nan
-        prevalence = P / n if n else math.nan
-        f1_den = 2 * tp + fp + fn
-        return OperatingPoint(
-            threshold=float(self.thresholds[i]),
-            index=i,
-            tp=tp, fp=fp, fn=fn, tn=tn,
-            tp_amount=tpa, fp_amount=fpa, fn_amount=fna, tn_amount=tna,
-            n_cases=n,
-            alerts=alerts,
-            precision=precision,
-            recall=tp / P if P else math.nan,
-            fpr=fp / N if N else math.nan,
-            specificity=tn / N if N else math.nan,
-            npv=tn / (tn + fn) if tn + fn else math.nan,
-            f1=2 * tp / f1_den if f1_den else math.nan,
-            alert_rate=alerts / n if n else math.nan,
-            lift=precision / prevalence if prevalence else math.nan,
-            prevalence=prevalence,
+        return operating_point(
+            threshold=float(self.thresholds[i]), index=i, tp=float(self.tp[i]), fp=float(self.fp[i]),
+            positives=self.positives, negatives=self.negatives,
+            tp_amount=None if self.tp_amount is None else float(self.tp_amount[i]),
+            fp_amount=None if self.fp_amount is None else float(self.fp_amount[i]),
+            positive_amount=self.positive_amount, negative_amount=self.negative_amount,
         )
 
     def histogram(self, bins=50, *, volume=None):

@@ -79,7 +79,8 @@ class Feasibility:
     bounds : mapping of str to float
         The validated constraints, name → bound (read-only).
     masks : mapping of str to ndarray of bool, shape (m,)
-        Per constraint, the curve rows meeting it (NaN never does); read-only.
+        Per constraint, the curve rows meeting it (NaN meets an upper bound,
+        never a lower one: see :func:`constraint_mask`); read-only.
     feasible : ndarray of bool, shape (m,)
         Rows meeting every constraint (all True without constraints); read-only.
     volume : float or None
@@ -168,8 +169,13 @@ class Decision:
     constraints : mapping
         The constraints given (name → bound); read-only.
     binding : tuple of str
-        Constraints that lower the value: without any one of them, a better
-        threshold would exist.
+        Constraints that lower the value (see :func:`binding_constraints`):
+        each belongs to a smallest set of constraints whose removal would
+        allow a better threshold. Empty exactly when ``value`` equals
+        ``unconstrained_value`` (up to float slack, :data:`TOLERANCE`
+        relative); two constraints that bind together (e.g. the same cap
+        given twice) are both listed, though dropping either alone changes
+        nothing.
     near_optimal : NearOptimalBand
     volume : float or None
         Cases per period used to scale the value.
@@ -217,11 +223,23 @@ class Decision:
     def to_dict(self):
         """Plain-Python summary (for JSON): the operating point plus value and constraints.
 
-        ``period`` and ``currency`` are included when they are known.
+        The counts and amounts (``tp`` … ``tn``, ``alerts``, ``n_cases``,
+        ``tp_amount`` …) are among the curve's own (weighted) cases. With a
+        ``volume``, ``value`` and ``max_alerts`` are per period, and
+        ``"per_period"`` holds the same counts per period (``volume`` cases):
+        ``tp``, ``fp``, ``fn``, ``tn``, ``alerts`` and, when the curve has
+        amounts, the four amount sums. ``period`` and ``currency`` are
+        included when they are known.
         """
         out = {"threshold": self.threshold, "value": self.value}
         out.update({k: v for k, v in self.point.to_dict().items() if k not in ("threshold", "index")})
         out["volume"] = self.volume
+        if self.volume is not None:
+            scaled = self.point.per_period(self.volume)
+            names = ["tp", "fp", "fn", "tn", "alerts"]
+            if self.curve.has_amounts:
+                names += ["tp_amount", "fp_amount", "fn_amount", "tn_amount"]
+            out["per_period"] = {"volume": self.volume, **{name: getattr(scaled, name) for name in names}}
         for label in ("period", "currency"):
             if getattr(self, label) is not None:
                 out[label] = getattr(self, label)
@@ -243,12 +261,20 @@ def constraint_metric(curve, name, *, volume=None):
 
 
 def constraint_mask(curve, name, bound, *, volume=None):
-    """Boolean array: rows of ``curve`` meeting ``name`` (NaN never meets a constraint)."""
+    """Boolean array: rows of ``curve`` meeting ``name``.
+
+    Where the bounded metric is undefined (NaN), an upper bound holds and a
+    lower bound does not: a ``max_*`` metric is NaN only when there is
+    nothing of its kind to count (``fpr`` on a curve without negatives: no
+    false positive is possible, so ``max_fpr`` constrains nothing), while a
+    ``min_*`` bound needs the metric to show it is reached (``min_recall``
+    without positives, ``min_precision`` where nothing is flagged: not met).
+    """
     kind = CONSTRAINTS[name].kind
     values = constraint_metric(curve, name, volume=volume)
     slack = TOLERANCE * max(1.0, abs(bound))
     with np.errstate(invalid="ignore"):
-        return values >= bound - slack if kind == "min" else values <= bound + slack
+        return values >= bound - slack if kind == "min" else ~(values > bound + slack)
 
 
 def optimize(
@@ -274,14 +300,23 @@ def optimize(
     min_recall, min_precision : float, optional
         Lower bounds, fractions in [0, 1].
     max_alert_rate, max_fpr : float, optional
-        Upper bounds, fractions in [0, 1].
+        Upper bounds, fractions in [0, 1]. Where a metric is undefined (NaN)
+        an upper bound holds and a lower bound does not: ``max_fpr``
+        constrains nothing on a curve without negatives, ``min_recall``
+        cannot be met on one without positives (see :func:`constraint_mask`).
     max_alerts : float, optional
         Upper bound on flagged cases: per period when ``volume`` is given,
         otherwise among the curve's own cases.
     volume : float, optional
         Cases per period; values are then currency per period.
     tolerance : float
-        Width of the near-optimal band, a fraction of ``|best value|``.
+        Width of the near-optimal band, a fraction of ``|best value|``: the
+        band holds the feasible rows with ``value >= best - tolerance * |best|``.
+        It is relative to the best value, so when that is near zero (costs
+        and gains almost cancel, e.g. best -0.3 on a scale of thousands) the
+        band is correspondingly narrow, down to the rows that tie with the
+        best when it is exactly 0; compare :attr:`Decision.values` with an
+        absolute margin if that is what you need.
     period : str, optional
         Name of the period ``volume`` counts cases in (``"day"``, ``"month"``);
         stored on the Decision for labels (charts then say "value per month").
@@ -318,14 +353,7 @@ def optimize(
 
     best = _best_row(values, feasible)
     best_value = float(values[best])
-    binding = []
-    for name in bounds:
-        others = np.ones(len(curve), dtype=bool)
-        for other, mask in masks.items():
-            if other != name:
-                others &= mask
-        if values[_best_row(values, others)] > best_value + TOLERANCE * max(1.0, abs(best_value)):
-            binding.append(name)
+    binding = binding_constraints(values, masks, best_value)
     unconstrained = float(values.max())
 
     near = feasible & (values >= best_value - tolerance * abs(best_value))
@@ -356,6 +384,53 @@ def optimize(
         period=period,
         currency=currency,
     )
+
+
+def binding_constraints(values, masks, best_value):
+    """The constraints that hold the value down: each one in a smallest set whose removal helps.
+
+    A row is *better* when its value exceeds ``best_value`` by more than
+    ``TOLERANCE * max(1, |best_value|)`` (float slack). Every better row breaks
+    some constraints; a set of constraints whose removal would let the value
+    rise is one that contains everything some better row breaks. The binding
+    constraints are those in the *minimal* such sets, i.e. in the sets of
+    broken constraints of better rows that contain no smaller such set.
+
+    So: binding is empty exactly when no row is better (the constraints cost
+    nothing); dropping any combination of non-binding constraints alone cannot
+    raise the value; and a constraint that binds alone (dropping it by itself
+    helps) is always in. Two constraints that bind together, such as two
+    identical caps, are both binding although dropping either one alone
+    changes nothing.
+
+    Parameters
+    ----------
+    values : ndarray of shape (m,)
+        Value at every row.
+    masks : mapping of str to ndarray of bool, shape (m,)
+        Per constraint, the rows meeting it (:attr:`Feasibility.masks`).
+    best_value : float
+        The best value among rows meeting every constraint.
+
+    Returns
+    -------
+    tuple of str
+        In the order of ``masks`` (that of :data:`CONSTRAINTS`).
+    """
+    names = list(masks)
+    better = values > best_value + TOLERANCE * max(1.0, abs(best_value))
+    if not names or not better.any():
+        return ()
+    # Each better row's broken constraints as a bit set (bit j: names[j] broken); better rows break >= 1.
+    broken = np.zeros(int(better.sum()), dtype=np.int64)
+    for j, name in enumerate(names):
+        broken |= (~np.asarray(masks[name])[better]).astype(np.int64) << j
+    sets = [int(b) for b in np.unique(broken)]
+    minimal = [b for b in sets if not any(o != b and o & b == o for o in sets)]
+    union = 0
+    for b in minimal:
+        union |= b
+    return tuple(name for j, name in enumerate(names) if union >> j & 1)
 
 
 def _label(value, name, example):

@@ -8,14 +8,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._checks import as_float_array, plain, readonly, require_finite
+from ._checks import MSG_COMPLEX, as_float_array, data_row, plain, readonly, require_finite
 from .errors import DataError
 
 MSG_LENGTHS = "Found input variables with inconsistent numbers of samples: {}"
 MSG_EMPTY = "{} is empty: at least one scored case is needed"
-MSG_LABELS = "{} must be 0/1 or bool; found {!r} in {} row(s), first at row {}"
-MSG_NEGATIVE_AMOUNT = "{} must be >= 0; found {!r} in {} row(s), first at row {}"
-MSG_WEIGHT = "{} must be > 0 (how many real cases a row stands for); found {!r} in {} row(s), first at row {}"
+# Rows are named by _checks.data_row: "data row 4 (counting from 1)".
+MSG_LABELS = "{} must be 0/1 or bool; found {!r} in {} row(s), first at {}"
+MSG_NEGATIVE_AMOUNT = "{} must be >= 0; found {!r} in {} row(s), first at {}"
+MSG_WEIGHT = "{} must be > 0 (how many real cases a row stands for); found {!r} in {} row(s), first at {}"
+MSG_TEXT = "column {!r} must be numeric; found text {!r} in {} row(s), first at {}"
 MSG_COLUMN = "column {!r} ({}) not found in the data; columns are: {}"
 
 
@@ -100,7 +102,9 @@ class ScoreSet:
             Column names of the amounts (currency per case), the row weights
             and the groups.
 
-        Errors name the column and the offending row (0-based, in ``df`` order).
+        Errors name the column and the first offending row by its position in
+        ``df`` counting from 1 (``"data row 4 (counting from 1)"``; in a CSV
+        file, the 4th row after the header), whatever the index.
         """
         if len(df) == 0:
             raise DataError(MSG_EMPTY.format("the data"))
@@ -196,10 +200,11 @@ def _numeric_column(series, col):
     bad = converted.isna() & series.notna()
     if bad.any():
         pos = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(
-            f"column {col!r} must be numeric; found text {series.iloc[pos]!r} in "
-            f"{int(bad.sum())} row(s), first at row {pos}"
-        )
+        raise DataError(MSG_TEXT.format(col, series.iloc[pos], int(bad.sum()), data_row(pos)))
+    if pd.api.types.is_complex_dtype(converted):
+        imag = converted.to_numpy().imag != 0
+        pos = int(np.argmax(imag)) if imag.any() else 0
+        raise DataError(MSG_COMPLEX.format(f"column {col!r}", plain(converted.iloc[pos]), data_row(pos)))
     return converted
 
 
@@ -216,6 +221,9 @@ def _as_labels(labels, name):
         raise DataError(f"{name} must be one-dimensional; found shape {y.shape}")
     if y.dtype == bool:
         return y.copy()
+    if np.iscomplexobj(y):
+        i = int(np.argmax(y.imag != 0)) if (y.imag != 0).any() else 0
+        raise DataError(MSG_COMPLEX.format(name, plain(y[i]), data_row(i)))
     if np.issubdtype(y.dtype, np.number):
         numeric = y.astype(np.float64)
     else:  # objects or text: "1" and "0" are labels too, as when read from a file
@@ -225,11 +233,11 @@ def _as_labels(labels, name):
     bad = ~((numeric == 0) | (numeric == 1))
     if bad.any():
         idx = np.flatnonzero(bad)
-        raise DataError(MSG_LABELS.format(name, plain(y[idx[0]]), idx.size, idx[0]))
+        raise DataError(MSG_LABELS.format(name, plain(y[idx[0]]), idx.size, data_row(idx[0])))
     return numeric == 1
 
 
 def _require(ok, arr, template, name):
     if not ok.all():
         idx = np.flatnonzero(~ok)
-        raise DataError(template.format(name, plain(arr[idx[0]]), idx.size, idx[0]))
+        raise DataError(template.format(name, plain(arr[idx[0]]), idx.size, data_row(idx[0])))

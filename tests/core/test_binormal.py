@@ -6,12 +6,13 @@ import re
 
 import numpy as np
 import pytest
-from scipy import stats
+from scipy import optimize, stats
 from sklearn.metrics import roc_auc_score
 
 import aipm_sim as am
-from aipm_sim.core.binormal import MSG_AUC, MSG_N_THRESHOLDS, MSG_SAMPLE_N
-from aipm_sim.core.errors import ParameterError
+from aipm_sim.core.binormal import MSG_AUC, MSG_N_THRESHOLDS, MSG_POINT_THRESHOLD, MSG_SAMPLE_N, MSG_THRESHOLDS
+from aipm_sim.core.curve import MSG_NOTHING_FLAGGED
+from aipm_sim.core.errors import DegenerateWarning, ParameterError
 
 
 def exactly(message):
@@ -44,6 +45,84 @@ def test_reference_case_from_the_closed_form():
     assert p.recall == pytest.approx(recall, rel=1e-12)
     assert p.fpr == pytest.approx(fpr, rel=1e-12)
     assert p.precision == pytest.approx(prevalence * recall / (prevalence * recall + (1 - prevalence) * fpr), rel=1e-12)
+
+
+def test_reference_case_exact_via_point():
+    # The default grid has no row at 1/11: curve().at answers from the grid point above it, point() exactly.
+    model = am.BinormalModel(prevalence=0.01, auc=0.8)
+    p = model.point(1 / 11)
+    assert p.threshold == 1 / 11 and p.index == -1
+    assert three_significant(p.recall) == 0.0916
+    assert three_significant(p.fpr) == 0.00585
+    assert three_significant(p.precision) == 0.137
+    grid = model.curve().at(1 / 11)
+    assert grid.threshold > 1 / 11 and three_significant(grid.recall) != 0.0916  # the reviewer's 0.09126
+    # The grid point is exact at its own threshold.
+    exact_there = model.point(grid.threshold)
+    assert exact_there.recall == pytest.approx(grid.recall, rel=1e-12)
+    assert exact_there.fpr == pytest.approx(grid.fpr, rel=1e-12)
+
+
+def bayes_oracle(prevalence, auc, t):
+    """Recall and FPR at posterior threshold t, from the class densities and Bayes' rule (a root, no logit formula)."""
+    d = math.sqrt(2) * stats.norm.ppf(auc)
+
+    def log_odds(x):  # log P(y=1 | x) / P(y=0 | x), from the two class densities
+        return math.log(prevalence) + stats.norm.logpdf(x, loc=d) - math.log1p(-prevalence) - stats.norm.logpdf(x)
+
+    target = math.log(t) - math.log1p(-t)
+    x = optimize.brentq(lambda x: log_odds(x) - target, -40.0, 40.0 + d, xtol=1e-14, rtol=1e-15)
+    return stats.norm.sf(x, loc=d), stats.norm.sf(x)
+
+
+@pytest.mark.parametrize(("prevalence", "auc"), [(0.01, 0.8), (0.001, 0.95), (0.3, 0.6), (0.05, 0.99)])
+def test_point_against_the_closed_form_at_many_thresholds(prevalence, auc):
+    model = am.BinormalModel(prevalence=prevalence, auc=auc, amount_mean=20.0, positive_amount_mean=500.0)
+    n = 12_345.0
+    for t in np.geomspace(1e-4, 0.999, 41):
+        recall, fpr = bayes_oracle(prevalence, auc, t)
+        p = model.point(t, n_cases=n)
+        P, N = n * prevalence, n * (1 - prevalence)
+        assert p.recall == pytest.approx(recall, rel=1e-7, abs=1e-300)
+        assert p.fpr == pytest.approx(fpr, rel=1e-7, abs=1e-300)
+        assert p.tp == pytest.approx(P * recall, rel=1e-7, abs=1e-300)
+        assert p.fp == pytest.approx(N * fpr, rel=1e-7, abs=1e-300)
+        assert p.fn + p.tp == pytest.approx(P) and p.tn + p.fp == pytest.approx(N) and p.n_cases == n
+        if p.alerts > 0:
+            assert p.precision == pytest.approx(P * recall / (P * recall + N * fpr), rel=1e-7)
+        assert p.tp_amount == pytest.approx(500.0 * p.tp, rel=1e-12, abs=1e-300)
+        assert p.fp_amount == pytest.approx(20.0 * p.fp, rel=1e-12, abs=1e-300)
+        assert p.fn_amount == pytest.approx(500.0 * p.fn, rel=1e-9, abs=1e-12 * 500.0 * P)  # a difference of totals
+        # A curve that has t as a row answers the same there.
+        q = model.curve(n_cases=n, thresholds=[t]).at(t)
+        assert q.threshold == t
+        for name in ("tp", "fp", "precision", "recall", "fpr", "alert_rate", "tp_amount", "fn_amount"):
+            assert getattr(q, name) == pytest.approx(getattr(p, name), rel=1e-12, nan_ok=True)
+
+
+def test_point_ends_and_degenerate_cases():
+    m = am.BinormalModel(prevalence=0.1, auc=0.8)
+    everything = m.point(0.0, n_cases=100)
+    assert (everything.tp, everything.fp, everything.alert_rate) == (10.0, 90.0, 1.0)
+    assert math.isnan(everything.tp_amount)  # no amounts in this model
+    with pytest.warns(DegenerateWarning, match=exactly(MSG_NOTHING_FLAGGED.format(1.0))):
+        nothing = m.point(1.0)
+    assert nothing.alerts == 0 and math.isnan(nothing.precision)
+    half = am.BinormalModel(prevalence=0.1, auc=0.5)  # every case scores 0.1
+    assert half.point(0.1, n_cases=100).alerts == pytest.approx(100.0)
+    with pytest.warns(DegenerateWarning):
+        assert half.point(0.1000001, n_cases=100).alerts == 0
+
+
+def test_auc_one_half_curve_checks_and_uses_thresholds():
+    half = am.BinormalModel(prevalence=0.1, auc=0.5)
+    with pytest.raises(ParameterError, match=exactly(MSG_THRESHOLDS.format([5.0]))):
+        half.curve(thresholds=[5])
+    c = half.curve(n_cases=100.0, thresholds=[0.3, 0.05])
+    assert c.thresholds.tolist() == [math.inf, 0.3, 0.1, 0.05]
+    assert c.tp.tolist() == [0.0, 0.0, pytest.approx(10.0), pytest.approx(10.0)]
+    with pytest.warns(DegenerateWarning):
+        assert c.at(0.3).threshold == 0.3
 
 
 # -- the analytic curve ------------------------------------------------------------------------
@@ -250,6 +329,13 @@ def test_parameter_errors(kwargs, message):
         (lambda m: m.curve(n_thresholds=100.5), MSG_N_THRESHOLDS.format(100.5)),
         (lambda m: m.curve(thresholds=[0.2, 1.5]), "thresholds must be probabilities in [0, 1]; found [0.2, 1.5]"),
         (lambda m: m.curve(thresholds=[math.nan]), "thresholds must be probabilities in [0, 1]; found [nan]"),
+        (lambda m: m.curve(thresholds=["high"]), MSG_THRESHOLDS.format(["high"])),
+        (lambda m: m.point(1.5), MSG_POINT_THRESHOLD.format(1.5)),
+        (lambda m: m.point(-0.1), MSG_POINT_THRESHOLD.format(-0.1)),
+        (lambda m: m.point(math.nan), MSG_POINT_THRESHOLD.format(math.nan)),
+        (lambda m: m.point(math.inf), MSG_POINT_THRESHOLD.format(math.inf)),
+        (lambda m: m.point(None), MSG_POINT_THRESHOLD.format(None)),
+        (lambda m: m.point(0.2, n_cases=0), "n_cases must be in (0, inf); found 0"),
     ],
 )
 def test_method_parameter_errors(call, message):

@@ -12,8 +12,11 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.metrics import precision_recall_curve, roc_curve
 
 import aipm_sim as am
-from aipm_sim.core.curve import (MSG_BINS, MSG_EDGES, MSG_NO_FINITE_THRESHOLD, MSG_NO_NEGATIVES, MSG_NO_POSITIVES,
-                                 MSG_NOTHING_FLAGGED, MSG_THRESHOLD, per_period_factor)
+from aipm_sim.core.curve import (MSG_BINS, MSG_CURVE_AMOUNT_LENGTH, MSG_CURVE_AMOUNT_PAIR, MSG_CURVE_EMPTY,
+                                 MSG_CURVE_FIRST, MSG_CURVE_FIRST_ROW, MSG_CURVE_LENGTHS, MSG_CURVE_MONOTONE,
+                                 MSG_CURVE_NAN, MSG_CURVE_NOT_FINITE, MSG_CURVE_ORDER, MSG_CURVE_RANGE,
+                                 MSG_CURVE_SHAPE, MSG_EDGES, MSG_NO_FINITE_THRESHOLD, MSG_NO_NEGATIVES,
+                                 MSG_NO_POSITIVES, MSG_NOTHING_FLAGGED, MSG_THRESHOLD, per_period_factor)
 from aipm_sim.core.errors import DegenerateWarning, ParameterError
 
 nan, inf = math.nan, math.inf
@@ -260,11 +263,75 @@ def test_from_scores_needs_a_score_set():
         am.ThresholdCurve.from_scores([0.1, 0.2])
 
 
-def test_direct_construction_errors():
-    with pytest.raises(ParameterError, match=exactly("thresholds, tp and fp must have the same length")):
-        am.ThresholdCurve(thresholds=[inf, 1.0], tp=[0.0], fp=[0.0, 1.0], positives=1.0, negatives=1.0)
-    with pytest.raises(ParameterError, match=exactly("thresholds[0] must be +inf (the flag-nothing row)")):
-        am.ThresholdCurve(thresholds=[2.0, 1.0], tp=[0.0, 1.0], fp=[0.0, 1.0], positives=1.0, negatives=1.0)
+# A valid 3-row curve (2 positives, 2 negatives, amounts 30 and 50); each case below breaks one rule.
+GOOD = dict(thresholds=[inf, 0.8, 0.3], tp=[0.0, 1.0, 2.0], fp=[0.0, 1.0, 2.0], positives=2.0, negatives=2.0)
+GOOD_AMOUNTS = dict(tp_amount=[0.0, 10.0, 30.0], fp_amount=[0.0, 20.0, 50.0], positive_amount=30.0,
+                    negative_amount=50.0)
+
+
+def changed(**kwargs):
+    return {**GOOD, **GOOD_AMOUNTS, **kwargs}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (changed(thresholds=[inf, 0.8]), MSG_CURVE_LENGTHS.format(2, 3, 3)),
+        (changed(tp=[0.0, 1.0]), MSG_CURVE_LENGTHS.format(3, 2, 3)),
+        (changed(thresholds=[], tp=[], fp=[], tp_amount=[], fp_amount=[]), MSG_CURVE_EMPTY),
+        (changed(thresholds=[[inf, 0.8, 0.3]]), MSG_CURVE_SHAPE.format("thresholds", "shape (1, 3)")),
+        (changed(tp=["a", "b", "c"]), MSG_CURVE_SHAPE.format("tp", "list ['a', 'b', 'c']")),
+        (changed(thresholds=[2.0, 0.8, 0.3]), MSG_CURVE_FIRST.format(2.0)),
+        # Increasing after row 0: at() would answer from the wrong row.
+        (changed(thresholds=[inf, 0.3, 0.8]), MSG_CURVE_ORDER.format(1, 0.3, 2, 0.8)),
+        (changed(thresholds=[inf, 0.8, 0.8]), MSG_CURVE_ORDER.format(1, 0.8, 2, 0.8)),
+        (changed(thresholds=[inf, inf, 0.3]), MSG_CURVE_ORDER.format(0, inf, 1, inf)),
+        (changed(thresholds=[inf, nan, 0.3]), MSG_CURVE_NAN.format(1)),
+        (changed(tp=[0.0, nan, 2.0]), MSG_CURVE_NOT_FINITE.format("tp", nan, "tp", 1)),
+        (changed(fp=[0.0, 1.0, inf]), MSG_CURVE_NOT_FINITE.format("fp", inf, "fp", 2)),
+        (changed(tp=[1.0, 1.0, 2.0]), MSG_CURVE_FIRST_ROW.format("tp", 1.0)),
+        (changed(fp=[0.0, 2.0, 1.0]), MSG_CURVE_MONOTONE.format("fp", "fp", 1, 2.0, "fp", 2, 1.0)),
+        # tp above the positives: recall would be 2.
+        (changed(tp=[0.0, 1.0, 4.0]), MSG_CURVE_RANGE.format("tp", "positives", 2.0, 4.0, "tp", 2)),
+        (changed(fp=[0.0, 1.0, 2.5]), MSG_CURVE_RANGE.format("fp", "negatives", 2.0, 2.5, "fp", 2)),
+        (changed(positives=-1.0), "positives must be in [0, inf); found -1.0"),
+        (changed(negatives=nan), "negatives must be in [0, inf); found nan"),
+        ({**GOOD, "tp_amount": [0.0, 10.0, 30.0], "positive_amount": 30.0},
+         MSG_CURVE_AMOUNT_PAIR.format("tp_amount")),
+        ({**GOOD, "fp_amount": [0.0, 10.0, 30.0]}, MSG_CURVE_AMOUNT_PAIR.format("fp_amount")),
+        (changed(fp_amount=[0.0, 50.0]), MSG_CURVE_AMOUNT_LENGTH.format("fp_amount", 3, 2)),
+        (changed(tp_amount=[0.0, 20.0, 10.0]),
+         MSG_CURVE_MONOTONE.format("tp_amount", "tp_amount", 1, 20.0, "tp_amount", 2, 10.0)),
+        # The first row breaking any rule is reported (row 1 is above the total before row 2 goes down).
+        (changed(tp_amount=[0.0, 40.0, 30.0]),
+         MSG_CURVE_RANGE.format("tp_amount", "positive_amount", 30.0, 40.0, "tp_amount", 1)),
+        (changed(tp_amount=[0.0, 10.0, 31.0]),
+         MSG_CURVE_RANGE.format("tp_amount", "positive_amount", 30.0, 31.0, "tp_amount", 2)),
+        (changed(negative_amount=-5.0), "negative_amount must be in [0, inf); found -5.0"),
+    ],
+)
+def test_direct_construction_errors(kwargs, message):
+    with pytest.raises(ParameterError, match=exactly(message)):
+        am.ThresholdCurve(**kwargs)
+
+
+def test_direct_construction_accepts_valid_curves_and_float_slack():
+    c = am.ThresholdCurve(**changed())
+    assert c.recall.tolist()[1:] == [0.5, 1.0] and c.has_amounts
+    assert am.ThresholdCurve(**GOOD).at(0.5).tp == 1.0  # no amounts at all is fine
+    # -inf as the last threshold (flag everything) is decreasing too.
+    assert len(am.ThresholdCurve(**changed(thresholds=[inf, 0.8, -inf]))) == 3
+    # Rounding of a few ulps (cumulative sums, survival functions) is within the slack.
+    ulp = 2.0 * np.finfo(float).eps
+    c = am.ThresholdCurve(**changed(tp=[-ulp, 1.0, 2.0 + ulp], fp=[0.0, 1.0 + ulp, 1.0]))
+    assert c.positives == 2.0
+    # Every curve aipm_sim itself builds passes: data (weighted, with amounts) and analytic ones.
+    rng = np.random.default_rng(7)
+    ss = am.ScoreSet(rng.normal(size=2000), rng.random(2000) < 0.3, weights=rng.random(2000) * 3 + 0.1,
+                     amounts=rng.lognormal(size=2000))
+    am.ThresholdCurve.from_scores(ss)
+    am.BinormalModel(0.01, 0.8, amount_mean=50.0, positive_amount_mean=300.0).curve(n_cases=1e6)
+    am.BinormalModel(0.3, 0.99).curve(n_cases=1e-6, thresholds=np.linspace(0, 1, 101))
 
 
 # -- queries: at / index_at / top_k / at_alert_rate --------------------------------------------------
@@ -596,7 +663,8 @@ def test_histogram_of_a_single_score_centres_one_bin_on_it():
     curve = am.BinormalModel(prevalence=0.1, auc=0.5).curve(n_cases=100)
     edges, pos, neg = curve.histogram(1)
     assert_allclose(edges, [-0.4, 0.6])
-    assert_allclose(pos, [10.0]) and assert_allclose(neg, [90.0])
+    assert_allclose(pos, [10.0])
+    assert_allclose(neg, [90.0])
 
 
 def test_histogram_needs_a_finite_threshold():

@@ -1,5 +1,6 @@
 """optimize: against a brute-force loop over every threshold, constraint errors, Elkan's rule."""
 
+import itertools
 import math
 import re
 
@@ -66,7 +67,9 @@ def meets(row, name, bound):
               "max_fpr": "fpr", "max_alerts": "alerts"}[name]
     x = row[metric]
     if math.isnan(x):
-        return False
+        # FPR is NaN only without negatives: no false positive is possible, so its upper bound holds.
+        # A lower bound (recall without positives, precision where nothing is flagged) is not shown met.
+        return name.startswith("max")
     slack = TOLERANCE * max(1.0, abs(bound))  # optimize's documented float slack
     return x >= bound - slack if name.startswith("min") else x <= bound + slack
 
@@ -78,6 +81,20 @@ def brute_best(rows, bounds):
         return None
     best = max(rows[i]["value"] for i in feasible)
     return min(i for i in feasible if rows[i]["value"] == best)
+
+
+def brute_binding(rows, bounds, value):
+    """Every constraint in some smallest set of constraints whose removal allows a better value."""
+    slack = TOLERANCE * max(1.0, abs(value))
+    names = list(bounds)
+    helping = []
+    for size in range(1, len(names) + 1):
+        for removed in itertools.combinations(names, size):
+            kept = {k: b for k, b in bounds.items() if k not in removed}
+            if rows[brute_best(rows, kept)]["value"] > value + slack:
+                helping.append(set(removed))
+    minimal = [s for s in helping if not any(o < s for o in helping)]
+    return sorted(set().union(*minimal)) if minimal else []
 
 
 # -- the property -------------------------------------------------------------------------------
@@ -136,14 +153,10 @@ def test_optimize_equals_brute_force(problem):
     assert d.feasible.tolist() == [all(meets(r, k, b) for k, b in bounds.items()) for r in rows]
     assert d.values.tolist() == [r["value"] for r in rows]
     assert dict(d.constraints) == bounds and d.volume == volume
-    # Binding: dropping that constraint alone would allow a better value.
-    binding = []
-    for name in bounds:
-        others = {k: b for k, b in bounds.items() if k != name}
-        alt = brute_best(rows, others)
-        if rows[alt]["value"] > d.value + TOLERANCE * max(1.0, abs(d.value)):
-            binding.append(name)
+    binding = brute_binding(rows, bounds, d.value)
     assert sorted(d.binding) == sorted(binding)
+    slack = TOLERANCE * max(1.0, abs(d.value))
+    assert bool(d.binding) == (d.unconstrained_value > d.value + slack)
     event(f"{len(binding)} binding")
     # Near-optimal band: every feasible row within tolerance lies inside it, and its ends are such rows.
     near = [i for i, r in enumerate(rows)
@@ -189,6 +202,39 @@ def test_binding_constraint_and_band():
     assert (wide.near_optimal.alert_rate_low, wide.near_optimal.alert_rate_high) == (1 / 8, 2 / 8)
     loose = am.optimize(toy(), vm, max_alert_rate=1.0, min_recall=0.2)
     assert loose.binding == () and loose.value == 38
+
+
+def test_two_identical_caps_are_both_binding():
+    # The reviewer's case: 100 alerts a day and 1 % of 10,000 cases a day are the same cap.
+    curve = am.BinormalModel(0.01, 0.8).curve()
+    vm = am.ValueModel(tp=-5, fp=-5, fn=-200)
+    d = am.optimize(curve, vm, max_alerts=100, max_alert_rate=0.01, volume=10_000)
+    free = am.optimize(curve, vm, volume=10_000)
+    assert d.value < d.unconstrained_value == free.value
+    assert d.binding == ("max_alert_rate", "max_alerts")
+    # Either cap alone gives the same decision and binds alone.
+    assert am.optimize(curve, vm, max_alerts=100, volume=10_000).value == d.value
+    assert am.optimize(curve, vm, max_alert_rate=0.01, volume=10_000).binding == ("max_alert_rate",)
+    # Against the brute force over every row and every set of dropped constraints.
+    values = vm.value(curve, volume=10_000)
+    rows = [{"value": v, "alerts": a, "alert_rate": r}
+            for v, a, r in zip(values, curve.alerts * 10_000, curve.alert_rate)]
+    bounds = {"max_alert_rate": 0.01, "max_alerts": 100.0}
+    assert brute_binding(rows, bounds, d.value) == list(d.binding)
+    # A looser second cap (2 %) is not binding: the smallest removal that helps is max_alerts alone.
+    loose = am.optimize(curve, vm, max_alerts=100, max_alert_rate=0.02, volume=10_000)
+    assert loose.binding == ("max_alerts",)
+    assert brute_binding(rows, {"max_alert_rate": 0.02, "max_alerts": 100.0}, loose.value) == ["max_alerts"]
+
+
+def test_binding_toy_caps_together_and_apart():
+    vm = am.ValueModel(tp=10, fp=1)  # values rise with every row: the caps decide
+    d = am.optimize(toy(), vm, max_alerts=3, max_alert_rate=3 / 8)
+    assert d.point.alerts == 3 and d.binding == ("max_alert_rate", "max_alerts")
+    d = am.optimize(toy(), vm, max_alerts=3, max_alert_rate=5 / 8, min_recall=0.2)
+    assert d.point.alerts == 3 and d.binding == ("max_alerts",)  # min_recall=0.2 holds at 1 alert already
+    d = am.optimize(toy(), vm, max_alerts=8, max_alert_rate=1.0)
+    assert d.binding == () and d.value == d.unconstrained_value
 
 
 def test_ties_go_to_the_highest_threshold():
@@ -302,11 +348,28 @@ def test_single_unreachable_constraint_message():
         "min_precision=0.6 is unreachable: the highest precision on this curve is 0.5"
     )):
         am.optimize(curve, am.ValueModel(tp=1), min_precision=0.6)
+
+
+def test_class_rate_bounds_hold_when_the_class_is_absent():
+    # No negatives: no false positive is possible, so max_fpr constrains nothing (fpr itself is NaN).
+    no_negatives = make_curve([0.9, 0.8, 0.4], [1, 1, 1])
+    d = am.optimize(no_negatives, am.ValueModel(tp=1, fp=-1), max_fpr=0.0)
+    assert d.feasible.all() and d.binding == () and d.point.tp == 3 and math.isnan(d.point.fpr)
+    assert d.feasibility.masks["max_fpr"].tolist() == [True] * 4
+    # Other bounds still apply, and still bind.
+    d = am.optimize(no_negatives, am.ValueModel(tp=1), max_fpr=0.0, max_alerts=2)
+    assert d.point.tp == 2 and d.binding == ("max_alerts",)
+    # A lower bound needs its metric to show it is met: min_recall without positives cannot be.
     no_positives = make_curve([0.9, 0.8], [0, 0])
     with pytest.raises(ConstraintError, match=exactly(
         "min_recall=0.5 is unreachable: the highest recall on this curve is undefined"
     )):
         am.optimize(no_positives, am.ValueModel(tp=1), min_recall=0.5)
+    # min_precision is NaN where nothing is flagged: row 0 never meets it.
+    with pytest.raises(ConstraintError, match=exactly(
+        "min_precision=0.5 is unreachable: the highest precision on this curve is 0"
+    )):
+        am.optimize(no_positives, am.ValueModel(fp=-1), min_precision=0.5)
 
 
 def test_three_constraints_that_cannot_all_hold():

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import aipm_sim as am
+from aipm_sim.core._checks import MSG_COMPLEX
 from aipm_sim.core.errors import DataError
 from aipm_sim.core.scores import (
     MSG_COLUMN,
@@ -33,24 +34,31 @@ CONSTRUCTOR_ERRORS = [
     (([0.1, 0.2], [0, 1]), {"weights": [1.0]}, MSG_LENGTHS.format([2, 2, 1])),
     (([0.1, 0.2], [0, 1]), {"groups": ["a"]}, MSG_LENGTHS.format([2, 2, 1])),
     (([], []), {}, MSG_EMPTY.format("scores")),
-    (([0.1, nan, 0.3], [0, 1, 0]), {}, "scores must be finite numbers; found nan in 1 row(s), first at row 1"),
-    (([inf, 0.5, -inf], [0, 1, 0]), {}, "scores must be finite numbers; found inf in 2 row(s), first at row 0"),
-    (([0.1, None], [0, 1]), {}, "scores must be finite numbers; found nan in 1 row(s), first at row 1"),
-    ((["0.1", "high"], [0, 1]), {}, "scores must be numeric; found 'high' at row 1"),
-    (([0.1, "x", 0.2], [0, 1, 0]), {}, "scores must be numeric; found 'x' at row 1"),
+    (([0.1, nan, 0.3], [0, 1, 0]), {}, "scores must be finite numbers; found nan in 1 row(s), first at data row 2 (counting from 1)"),
+    (([inf, 0.5, -inf], [0, 1, 0]), {}, "scores must be finite numbers; found inf in 2 row(s), first at data row 1 (counting from 1)"),
+    (([0.1, None], [0, 1]), {}, "scores must be finite numbers; found nan in 1 row(s), first at data row 2 (counting from 1)"),
+    ((["0.1", "high"], [0, 1]), {}, "scores must be numeric; found 'high' at data row 2 (counting from 1)"),
+    (([0.1, "x", 0.2], [0, 1, 0]), {}, "scores must be numeric; found 'x' at data row 2 (counting from 1)"),
     (([[0.1, 0.2], [0.3, 0.4]], [0, 1]), {}, "scores must be one-dimensional; found shape (2, 2)"),
-    (([0.1, 0.2, 0.3], [0, 2, 1]), {}, MSG_LABELS.format("labels", 2, 1, 1)),
-    (([0.1, 0.2, 0.3], [0, 1, -1]), {}, MSG_LABELS.format("labels", -1, 1, 2)),
-    (([0.1, 0.2], [0.0, 0.5]), {}, MSG_LABELS.format("labels", 0.5, 1, 1)),
-    (([0.1, 0.2], [nan, 1.0]), {}, MSG_LABELS.format("labels", nan, 1, 0)),
-    (([0.1, 0.2], ["yes", "no"]), {}, MSG_LABELS.format("labels", "yes", 2, 0)),
+    (([0.1, 0.2, 0.3], [0, 2, 1]), {}, MSG_LABELS.format("labels", 2, 1, "data row 2 (counting from 1)")),
+    (([0.1, 0.2, 0.3], [0, 1, -1]), {}, MSG_LABELS.format("labels", -1, 1, "data row 3 (counting from 1)")),
+    (([0.1, 0.2], [0.0, 0.5]), {}, MSG_LABELS.format("labels", 0.5, 1, "data row 2 (counting from 1)")),
+    (([0.1, 0.2], [nan, 1.0]), {}, MSG_LABELS.format("labels", nan, 1, "data row 1 (counting from 1)")),
+    (([0.1, 0.2], ["yes", "no"]), {}, MSG_LABELS.format("labels", "yes", 2, "data row 1 (counting from 1)")),
     (([0.1, 0.2], [[0, 1]]), {}, "labels must be one-dimensional; found shape (1, 2)"),
-    (([0.1, 0.2, 0.3], [0, 1, 0]), {"amounts": [1.0, 2.0, -0.5]}, MSG_NEGATIVE_AMOUNT.format("amounts", -0.5, 1, 2)),
-    (([0.1, 0.2], [0, 1]), {"amounts": [nan, 1.0]}, "amounts must be finite numbers; found nan in 1 row(s), first at row 0"),
-    (([0.1, 0.2], [0, 1]), {"amounts": ["1", "lots"]}, "amounts must be numeric; found 'lots' at row 1"),
-    (([0.1, 0.2, 0.3], [0, 1, 0]), {"weights": [0.0, -1.0, 2.0]}, MSG_WEIGHT.format("weights", 0.0, 2, 0)),
-    (([0.1, 0.2], [0, 1]), {"weights": [1.0, inf]}, "weights must be finite numbers; found inf in 1 row(s), first at row 1"),
+    (([0.1, 0.2, 0.3], [0, 1, 0]), {"amounts": [1.0, 2.0, -0.5]}, MSG_NEGATIVE_AMOUNT.format("amounts", -0.5, 1, "data row 3 (counting from 1)")),
+    (([0.1, 0.2], [0, 1]), {"amounts": [nan, 1.0]}, "amounts must be finite numbers; found nan in 1 row(s), first at data row 1 (counting from 1)"),
+    (([0.1, 0.2], [0, 1]), {"amounts": ["1", "lots"]}, "amounts must be numeric; found 'lots' at data row 2 (counting from 1)"),
+    (([0.1, 0.2, 0.3], [0, 1, 0]), {"weights": [0.0, -1.0, 2.0]}, MSG_WEIGHT.format("weights", 0.0, 2, "data row 1 (counting from 1)")),
+    (([0.1, 0.2], [0, 1]), {"weights": [1.0, inf]}, "weights must be finite numbers; found inf in 1 row(s), first at data row 2 (counting from 1)"),
     (([0.1, 0.2], [0, 1]), {"groups": [["a", "b"]]}, "groups must be one-dimensional; found shape (1, 2)"),
+    # Complex numbers are refused, not cast to their real part.
+    (([0.1, 0.2 + 1j], [0, 1]), {}, MSG_COMPLEX.format("scores", 0.2 + 1j, "data row 2 (counting from 1)")),
+    ((np.array([0.1, 0.2], dtype=complex), [0, 1]), {}, MSG_COMPLEX.format("scores", 0.1 + 0j, "data row 1 (counting from 1)")),
+    (([0.1, 0.2], [0, 1]), {"amounts": [1.0, 3j]}, MSG_COMPLEX.format("amounts", 3j, "data row 2 (counting from 1)")),
+    (([0.1, 0.2], [0, 1]), {"weights": np.array([1, 2 + 2j], dtype=object)},
+     MSG_COMPLEX.format("weights", 2 + 2j, "data row 2 (counting from 1)")),
+    (([0.1, 0.2], [0, 1 + 0j]), {}, MSG_COMPLEX.format("labels", 0j, "data row 1 (counting from 1)")),
 ]
 
 
@@ -162,19 +170,35 @@ FRAME_ERRORS = [
     ({"score": "p", "label": "y", "weight": "wt"}, None, MSG_COLUMN.format("wt", "weight", "p, y, amt, w, seg")),
     ({"score": "p", "label": "y", "group": "g"}, None, MSG_COLUMN.format("g", "group", "p, y, amt, w, seg")),
     ({"score": "p", "label": "y"}, ("p", 2, "abc"),
-     "column 'p' must be numeric; found text 'abc' in 1 row(s), first at row 2"),
+     "column 'p' must be numeric; found text 'abc' in 1 row(s), first at data row 3 (counting from 1)"),
     ({"score": "p", "label": "y"}, ("p", 1, None),
-     "column 'p' must be finite numbers; found nan in 1 row(s), first at row 1"),
+     "column 'p' must be finite numbers; found nan in 1 row(s), first at data row 2 (counting from 1)"),
     ({"score": "p", "label": "y"}, ("p", 3, inf),
-     "column 'p' must be finite numbers; found inf in 1 row(s), first at row 3"),
-    ({"score": "p", "label": "y"}, ("y", 2, 2), MSG_LABELS.format("column 'y'", 2, 1, 2)),
-    ({"score": "p", "label": "y"}, ("y", 0, "fraud"), MSG_LABELS.format("column 'y'", "fraud", 1, 0)),
+     "column 'p' must be finite numbers; found inf in 1 row(s), first at data row 4 (counting from 1)"),
+    ({"score": "p", "label": "y"}, ("y", 2, 2), MSG_LABELS.format("column 'y'", 2, 1, "data row 3 (counting from 1)")),
+    ({"score": "p", "label": "y"}, ("y", 0, "fraud"), MSG_LABELS.format("column 'y'", "fraud", 1, "data row 1 (counting from 1)")),
     ({"score": "p", "label": "y", "amount": "amt"}, ("amt", 3, -2.0),
-     MSG_NEGATIVE_AMOUNT.format("column 'amt'", -2.0, 1, 3)),
+     MSG_NEGATIVE_AMOUNT.format("column 'amt'", -2.0, 1, "data row 4 (counting from 1)")),
     ({"score": "p", "label": "y", "amount": "amt"}, ("amt", 1, "n/a"),
-     "column 'amt' must be numeric; found text 'n/a' in 1 row(s), first at row 1"),
-    ({"score": "p", "label": "y", "weight": "w"}, ("w", 0, 0.0), MSG_WEIGHT.format("column 'w'", 0.0, 1, 0)),
+     "column 'amt' must be numeric; found text 'n/a' in 1 row(s), first at data row 2 (counting from 1)"),
+    ({"score": "p", "label": "y", "weight": "w"}, ("w", 0, 0.0), MSG_WEIGHT.format("column 'w'", 0.0, 1, "data row 1 (counting from 1)")),
 ]
+
+
+def test_from_frame_refuses_complex_columns():
+    df = pd.DataFrame({"p": [0.1, 0.2 + 2j, 0.3], "y": [0, 1, 0]})
+    with pytest.raises(DataError, match=exactly(MSG_COMPLEX.format("column 'p'", 0.2 + 2j, "data row 2 (counting from 1)"))):
+        am.ScoreSet.from_frame(df, score="p", label="y")
+
+
+def test_data_row_is_the_row_after_the_header_counting_from_1(tmp_path):
+    # The oracle is the file's own text: data row k (counting from 1) is line k + 1, after the header.
+    path = tmp_path / "s.csv"
+    path.write_text("p,y\n0.1,0\n0.2,1\n0.3,0\nhigh,1\n0.5,0\n")
+    with pytest.raises(DataError) as info:
+        am.ScoreSet.read(path, score="p", label="y")
+    k = int(re.search(r"data row (\d+) \(counting from 1\)", str(info.value)).group(1))
+    assert path.read_text().splitlines()[k].startswith("high")
 
 
 @pytest.mark.parametrize(("columns", "change", "message"), FRAME_ERRORS)
@@ -222,7 +246,7 @@ def test_parquet_nullable_score_is_reported(tmp_path):
     df = pd.DataFrame({"p": pd.array([1, None, 3], dtype="Int64"), "y": [1, 0, 1]})
     path = tmp_path / "scored.parquet"
     df.to_parquet(path)
-    message = "column 'p' must be finite numbers; found nan in 1 row(s), first at row 1"
+    message = "column 'p' must be finite numbers; found nan in 1 row(s), first at data row 2 (counting from 1)"
     with pytest.raises(DataError, match=exactly(message)):
         am.ScoreSet.read(path, score="p", label="y")
 
