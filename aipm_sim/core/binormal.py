@@ -173,7 +173,7 @@ class BinormalModel:
         -------
         OperatingPoint
             Expected counts for ``n_cases`` cases, amounts too when the model
-            has them (NaN otherwise); ``index`` is -1 (no curve row). Warns
+            has them (NaN otherwise); ``index`` is None (no curve row). Warns
             (DegenerateWarning) when nothing is flagged, as ``curve.at`` does.
         """
         try:
@@ -189,7 +189,7 @@ class BinormalModel:
         amounts = self._amounts(tp, fp, P, N)
         if tp + fp == 0:
             warnings.warn(MSG_NOTHING_FLAGGED.format(t), DegenerateWarning, stacklevel=2)
-        return operating_point(threshold=t, index=-1, tp=tp, fp=fp, positives=P, negatives=N, **amounts)
+        return operating_point(threshold=t, index=None, tp=tp, fp=fp, positives=P, negatives=N, **amounts)
 
     def curve(self, *, n_cases=1.0, thresholds=None, n_thresholds=2001):
         """The exact expected curve, no sampling.

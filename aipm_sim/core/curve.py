@@ -94,9 +94,10 @@ class OperatingPoint:
     ----------
     threshold : float
         The row's threshold (+inf flags nothing).
-    index : int
-        Row of the curve this point came from; -1 for a point computed
-        without a curve (:meth:`aipm_sim.BinormalModel.point`).
+    index : int or None
+        Row of the curve this point came from; None for a point computed
+        without a curve (:meth:`aipm_sim.BinormalModel.point`), so that it
+        can never be mistaken for a row (``-1`` would read the last one).
     tp, fp, fn, tn : float
         Weighted case counts in the 2x2 layout (see module docstring).
     tp_amount, fp_amount, fn_amount, tn_amount : float
@@ -114,7 +115,7 @@ class OperatingPoint:
     """
 
     threshold: float
-    index: int
+    index: int | None
     tp: float
     fp: float
     fn: float
@@ -166,7 +167,7 @@ def operating_point(*, threshold, index, tp, fp, positives, negatives, tp_amount
     """An :class:`OperatingPoint` from the flagged counts and the class totals (the one place its rates are computed).
 
     ``tp_amount``/``fp_amount`` None: no amounts (the amount fields are NaN).
-    ``index`` is the curve row, or -1 for a point that is not a row of a curve.
+    ``index`` is the curve row, or None for a point that is not a row of a curve.
     """
     P, N = positives, negatives
     fn, tn = P - tp, N - fp

@@ -24,6 +24,10 @@ MAX_POINTS = 2000
 MSG_NO_MATPLOTLIB = "{} needs matplotlib: pip install matplotlib"
 MSG_SCALE = "{} must be 'linear' or 'log'; found {!r}"
 MSG_LOG_SCALE = "{} 'log' needs positive thresholds; the lowest threshold on this curve is {!r}"
+MSG_POINT_NOT_A_ROW = (
+    "point (threshold {!r}) is not a row of a curve (e.g. BinormalModel.point): "
+    "give the display a point of its own curve, curve.at(threshold)"
+)
 
 # Okabe–Ito palette: distinguishable with the common colour-vision deficiencies.
 COLORS = {
@@ -106,6 +110,8 @@ class ThresholdLineMixin:
             markers.set_data([], [])
             self._legend()
             return self
+        if point.index is None:
+            raise ParameterError(MSG_POINT_NOT_A_ROW.format(point.threshold))
         x = finite_or(point.threshold, self._x_right)
         self.threshold_line_.set_xdata([x, x])
         self.threshold_line_.set_visible(True)

@@ -51,7 +51,7 @@ def test_reference_case_exact_via_point():
     # The default grid has no row at 1/11: curve().at answers from the grid point above it, point() exactly.
     model = am.BinormalModel(prevalence=0.01, auc=0.8)
     p = model.point(1 / 11)
-    assert p.threshold == 1 / 11 and p.index == -1
+    assert p.threshold == 1 / 11 and p.index is None
     assert three_significant(p.recall) == 0.0916
     assert three_significant(p.fpr) == 0.00585
     assert three_significant(p.precision) == 0.137

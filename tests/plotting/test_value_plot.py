@@ -10,6 +10,7 @@ from .plotting_data import AMOUNTS, LABELS, SCORES, big_curve, brute_value, toy_
 import aipm_sim as am
 from aipm_sim.core.errors import ParameterError
 from aipm_sim.plotting import ValueCurveDisplay
+from aipm_sim.plotting._base import MSG_POINT_NOT_A_ROW
 from aipm_sim.plotting.value import CAPTION, MSG_LENGTHS, X_LABEL, infeasible_spans
 
 MONEY = am.ValueModel(tp=-5, fp=-5, fn_amount=-1.0)
@@ -208,3 +209,13 @@ def test_threshold_axis_range(ax, scale):
     finite = curve.thresholds[np.isfinite(curve.thresholds)]
     assert hi == finite.max()
     assert lo == (finite.min() if scale == "linear" else finite[finite >= finite.max() * 1e-6].min())
+
+
+def test_a_point_that_is_not_a_row_of_the_curve_is_refused():
+    # BinormalModel.point is exact but belongs to no curve row: drawing it at a row would be wrong.
+    model = am.BinormalModel(prevalence=0.05, auc=0.8)
+    display = ValueCurveDisplay.from_curve(model.curve(n_thresholds=50), am.ValueModel(tp=10, fp=-1))
+    exact = model.point(0.2)
+    with pytest.raises(ParameterError) as info:
+        display.set_threshold(exact)
+    assert str(info.value) == MSG_POINT_NOT_A_ROW.format(0.2)
