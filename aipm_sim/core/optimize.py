@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import types
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -219,6 +220,26 @@ class Decision:
     def alerts_per_period(self):
         """Flagged cases per period at the chosen threshold (among the curve's cases without a volume)."""
         return self.point.per_period(self.volume).alerts
+
+    def describe(self):
+        """The decision in one line of words, with its units.
+
+        E.g. ``"flag scores >= 0.0210: precision 7.8 %, recall 61.2 %,
+        1,234 alerts per day, value -4,235 EUR per day"``. Counts and value
+        are per period with a volume (``"per period"`` when the period is not
+        named), else among the curve's cases; undefined rates read ``n/a``.
+        """
+        per = "" if self.volume is None else f" per {self.period or 'period'}"
+        money = f" {self.currency}" if self.currency else ""
+        rule = "flag nothing" if self.point.alerts == 0 else f"flag scores >= {self.threshold:.4g}"
+
+        def share(x):
+            return "n/a" if math.isnan(x) else f"{x:.1%}".replace("%", " %")
+
+        return (
+            f"{rule}: precision {share(self.point.precision)}, recall {share(self.point.recall)}, "
+            f"{self.alerts_per_period:,.0f} alerts{per}, value {self.value:,.0f}{money}{per}"
+        )
 
     def to_dict(self):
         """Plain-Python summary (for JSON): the operating point plus value and constraints.
