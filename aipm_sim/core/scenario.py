@@ -51,7 +51,7 @@ from .curve import ThresholdCurve
 from .errors import ConstraintError, ParameterError, ScenarioError
 from .optimize import CONSTRAINTS, compute_feasibility, optimize
 from .ranking import (RANKING_CONSTRAINTS, RankingCurve, RankingModel, RankingValueModel,
-                      optimize_ranking, slots_used)
+                      optimize_ranking)
 from .roi import ModelVariant, amount_rule_curve, compare_rule, compare_variants, compute_opportunity
 from .scores import ScoreSet, read_table
 from .value import ValueModel
@@ -220,12 +220,15 @@ class ThresholdView:
     ----------
     curve : ThresholdCurve
         Threshold scenario: its curve. Ranking: the minimum-score choice at
-        ``k`` (:meth:`RankingCurve.threshold_curve`); its cases are the top-k
-        candidates of every session, a positive is a relevant item, flagged
-        means shown.
+        ``k`` (:meth:`RankingCurve.threshold_curve` with ``with_slots=True``);
+        its cases are the top-k candidates of every session, a positive is a
+        relevant item, flagged means shown; a session's best-ranked candidate
+        has amount ``k`` (the slots its carousel takes when it is shown: a
+        session displays exactly when that candidate is shown), the others 0.
     value_model : ValueModel
         Currency per case. Ranking: ``tp`` is the value of a relevant item
-        shown, ``fp`` of an irrelevant one.
+        shown, ``fp`` of an irrelevant one, and ``tp_amount = fp_amount =
+        per_slot``: the slot cost, per slot of each session that displays.
     volume : float
         Cases per month (ranking: top-k candidates per month).
     constraints : mapping
@@ -234,11 +237,10 @@ class ThresholdView:
     k : int or None
         Slots per session (rankings only).
     fixed_value : float
-        Currency per month that the view's values leave out because it is the
-        same for every threshold that shows anything: the slot cost
-        ``per_slot * k * sessions per month`` (<= 0) of a ranking; 0 for a
-        threshold scenario. The ranking decision's value at a minimum score
-        is the view's value there plus ``fixed_value``.
+        Currency per month that the view's values leave out; 0: the view's
+        value at a minimum score is the ranking decision's value there, slot
+        cost included (the slot cost depends on the minimum score, since a
+        session that shows nothing uses no slots, so it is in the values).
     """
 
     curve: ThresholdCurve
@@ -615,17 +617,17 @@ class Scenario:
             raise ParameterError(MSG_RANKING_CONSTRAINT.format(self.name, ", ".join(other)))
         ranking = self.curve()
         k = self.optimize().k if k is None else k
-        slots = ranking.threshold_curve(k)  # validates k
+        slots = ranking.threshold_curve(k, with_slots=True)  # validates k
         vm = self.value_model()
         sessions = self.volume
         # The cases are the top-k candidates of each session: slots.n_cases of them in curve.sessions sessions.
         return ThresholdView(
             curve=slots,
-            value_model=ValueModel(tp=vm.relevant, fp=vm.irrelevant),
+            value_model=ValueModel(tp=vm.relevant, fp=vm.irrelevant, tp_amount=vm.per_slot, fp_amount=vm.per_slot),
             volume=sessions * slots.n_cases / ranking.sessions,
             constraints=types.MappingProxyType(constraints),
             k=int(k),
-            fixed_value=vm.per_slot * slots_used(int(k), sessions, 1.0),
+            fixed_value=0.0,
         )
 
     # -- rule, ROI, variants ---------------------------------------------------------------

@@ -495,12 +495,21 @@ def test_threshold_view_of_a_ranking_counts_the_top_k_by_hand():
     assert view.volume == pytest.approx(s.volume * len(top) / S, rel=1e-12)
     vm = s.value_model()
     assert (view.value_model.tp, view.value_model.fp) == (vm.relevant, vm.irrelevant)
-    assert view.fixed_value == pytest.approx(vm.per_slot * d.k * s.volume, rel=1e-12)
-    shown = top[top["score"] >= d.min_score]
-    by_hand = (vm.relevant * shown["label"].sum() + vm.irrelevant * (~shown["label"]).sum()) * s.volume / S
-    row = view.curve.index_at(d.min_score)
-    assert view.value_model.value(view.curve, volume=view.volume)[row] == pytest.approx(by_hand, rel=1e-12)
-    assert by_hand + view.fixed_value == pytest.approx(d.value, rel=1e-12)
+    assert (view.value_model.tp_amount, view.value_model.fp_amount) == (vm.per_slot, vm.per_slot)
+    assert view.fixed_value == 0.0
+    values = view.value_model.value(view.curve, volume=view.volume)
+    for m in (d.min_score, 0.2, 0.5, float(top["score"].min())):
+        # By hand: clicks and annoyance of what is shown, and k slots in each visit that shows anything.
+        shown = top[top["score"] >= m]
+        displaying = shown["session"].nunique()
+        by_hand = (vm.relevant * shown["label"].sum() + vm.irrelevant * (~shown["label"]).sum()
+                   + vm.per_slot * d.k * displaying) * s.volume / S
+        assert values[view.curve.index_at(m)] == pytest.approx(by_hand, rel=1e-12)
+        if m == d.min_score:
+            assert by_hand == pytest.approx(d.value, rel=1e-12)
+            assert displaying < S  # some visits show nothing at the best minimum score: no slots there
+    # The view's best minimum score is the ranking decision's.
+    assert am.optimize(view.curve, view.value_model, volume=view.volume, **view.constraints).threshold == d.min_score
     assert s.threshold_view(k=3).curve.n_cases == len(
         frame.sort_values(["session", "score"], ascending=[True, False]).groupby("session").head(3))
 
