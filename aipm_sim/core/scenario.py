@@ -45,6 +45,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import optimize as sp_optimize
+from scipy import stats
 
 from .binormal import BinormalModel
 from .curve import ThresholdCurve
@@ -196,6 +198,48 @@ def _parse_expression(text, field, label, names):
             continue
         raise ScenarioError(MSG_EXPRESSION.format(label, field, text))
     return tree
+
+
+def _binding_cuts(prevalence, d, constraints, volume):
+    """Latent cut-offs x of a binormal classifier (negatives N(0, 1), positives N(d, 1), flag x >= cut)
+    at which each rate constraint holds with equality; constraints that bind nowhere are left out.
+
+    recall = sf(x - d) and fpr = sf(x) invert in closed form (isf); the alert rate
+    pi sf(x - d) + (1 - pi) sf(x) and the precision are monotone in x and are solved with brentq,
+    on log scales so that tiny rates keep their precision.
+    """
+    pi = prevalence
+    lo, hi = -40.0 - abs(d), 40.0 + abs(d)
+    cuts = []
+
+    def solve(g):
+        a, b = g(lo), g(hi)
+        if np.isfinite(a) and np.isfinite(b) and (a < 0) != (b < 0):
+            cuts.append(sp_optimize.brentq(g, lo, hi, xtol=1e-14, rtol=4 * np.finfo(float).eps, maxiter=200))
+
+    def log_alert_rate(x):
+        return np.logaddexp(math.log(pi) + stats.norm.logsf(x - d), math.log1p(-pi) + stats.norm.logsf(x))
+
+    rates = []
+    if "max_alerts" in constraints and volume > 0:
+        rates.append(constraints["max_alerts"] / volume)
+    if "max_alert_rate" in constraints:
+        rates.append(constraints["max_alert_rate"])
+    for r in rates:
+        if 0 < r < 1:
+            solve(lambda x, r=r: log_alert_rate(x) - math.log(r))
+    r = constraints.get("min_recall")
+    if r is not None and 0 < r < 1:
+        cuts.append(d + float(stats.norm.isf(r)))
+    r = constraints.get("max_fpr")
+    if r is not None and 0 < r < 1:
+        cuts.append(float(stats.norm.isf(r)))
+    r = constraints.get("min_precision")
+    if r is not None and 0 < r < 1:
+        # precision = 1 / (1 + (1 - pi) sf(x) / (pi sf(x - d))) = r
+        target = math.log((1 - r) / r) + math.log(pi) - math.log1p(-pi)
+        solve(lambda x: stats.norm.logsf(x) - stats.norm.logsf(x - d) - target)
+    return [float(c) for c in cuts if np.isfinite(c)]
 
 
 def _evaluate(node, values):
@@ -496,14 +540,29 @@ class Scenario:
             the grid (e.g. a threshold kept from another decision). Data files
             and rankings already have a row at every threshold that changes
             anything, so they ignore it.
+
+        A binormal curve also has a row exactly where each constraint
+        (``max_alerts``, ``max_alert_rate``, ``min_recall``, ``max_fpr``,
+        ``min_precision``) binds, so that a binding constraint is met on the
+        bound itself, not at the nearest grid point inside it: the best value
+        is then a smooth function of the parameters.
         """
         source = self.scores["source"]
         if source == "binormal":
-            return self.score_model(auc=auc).curve(thresholds=thresholds)
+            model = self.score_model(auc=auc)
+            extra = np.asarray([] if thresholds is None else thresholds, dtype=np.float64).ravel()
+            return model.curve(thresholds=np.concatenate([extra, self._binding_thresholds(model)]))
         if source == "file":
             return ThresholdCurve.from_scores(self.score_set())
         m = self._ranking_model(auc=auc)
         return _ranking_curve(m, self.scores["n_sessions"], self.scores["seed"], self.decision["k_max"], False)
+
+    def _binding_thresholds(self, model):
+        """Probability thresholds of ``model`` (a BinormalModel) where each constraint binds (maybe none)."""
+        if model.separation == 0:
+            return np.array([])
+        cuts = _binding_cuts(model.prevalence, model.separation, self.constraints, self.volume)
+        return model.probability(np.asarray(cuts, dtype=np.float64))
 
     def optimize(self, *, tolerance=0.01):
         """The best decision: a :class:`Decision` (threshold) or :class:`RankingDecision` (k, min score).
@@ -638,14 +697,28 @@ class Scenario:
         kind = self.rule["kind"]
         if kind == "amount":
             if self.scores["source"] == "binormal":
-                return amount_rule_curve(self.score_model())
+                model = self.score_model()
+                return amount_rule_curve(model, thresholds=self._binding_amounts(model))
             return ThresholdCurve.from_scores(_file_score_set(self, score_column=self.scores["amount"]))
         if kind == "auc":
-            return self.score_model(auc=self.evaluate("rule.auc")).curve()
+            return self.curve(auc=self.evaluate("rule.auc"))
         if kind == "column":
             return ThresholdCurve.from_scores(_file_score_set(self, score_column=self.rule["column"]))
         m = self._ranking_model()
         return _ranking_curve(m, self.scores["n_sessions"], self.scores["seed"], self.decision["k_max"], True)
+
+    def _binding_amounts(self, model):
+        """Amount cut-offs of the amount rule on ``model`` where each constraint binds (maybe none).
+
+        log(amount) is normal with spread s in each class, means mu0 < or > mu1: in z = (log A - mu0) / s
+        the rule is a binormal classifier with separation (mu1 - mu0) / s.
+        """
+        s, m0, m1 = model.amount_sigma, model.amount_mean, model.positive_amount_mean
+        if model.amount_mean is None or s <= 0 or m0 <= 0 or m1 <= 0:
+            return None
+        mu0, mu1 = math.log(m0) - s * s / 2, math.log(m1) - s * s / 2
+        cuts = _binding_cuts(model.prevalence, (mu1 - mu0) / s, self.constraints, self.volume)
+        return np.exp(mu0 + s * np.asarray(cuts, dtype=np.float64))
 
     def rule_decision(self):
         """The rule's best decision with the same money, volume and constraints.

@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import optimize as sopt
+from scipy import stats
 
 import aipm_sim as am
 from aipm_sim.core import scenario as sc
@@ -86,14 +88,99 @@ def test_fraud_decision_equals_the_pieces_assembled_by_hand():
     capacity = v["analysts"] * v["review_hours_per_analyst_day"] * 60 / v["minutes_per_review"] * 30
     assert s.constraints == {"max_alerts": capacity}
     assert s.volume == v["orders_per_day"] * 30
-    expected = am.optimize(model.curve(), vm, volume=v["orders_per_day"] * 30, max_alerts=capacity)
+    # Where capacity binds, by hand: the latent cut c at which the expected share held equals capacity / volume.
+    dsep = math.sqrt(2) * stats.norm.ppf(v["model_auc"])
+    pi = v["fraud_rate"]
+    c = sopt.brentq(lambda x: pi * stats.norm.sf(x - dsep) + (1 - pi) * stats.norm.sf(x) - capacity / s.volume,
+                    -10, 20, xtol=1e-14)
+    at_capacity = float(model.probability(c))
+    expected = am.optimize(model.curve(thresholds=[at_capacity]), vm, volume=v["orders_per_day"] * 30,
+                           max_alerts=capacity)
     d = s.optimize()
-    assert (d.threshold, d.value) == (expected.threshold, expected.value)
-    # Capacity: never more held orders than the team can review, and with 2 analysts it binds.
+    assert d.threshold == pytest.approx(at_capacity, rel=1e-9) == expected.threshold
+    assert d.value == pytest.approx(expected.value, rel=1e-12)
+    # Capacity: never more held orders than the team can review, and with 2 analysts it binds: exactly full.
+    assert d.point.alerts * s.volume == pytest.approx(capacity, rel=1e-9)
     assert d.point.alerts * s.volume <= capacity * (1 + 1e-12)
     assert d.binding == ("max_alerts",)
     assert s.nothing_value() == pytest.approx(-(v["chargeback_fee"] + v["fraud_amount_mean"]) * v["fraud_rate"]
                                               * s.volume)
+
+
+def closed_form_best(s):
+    """Best value per month of a binormal scenario, independently: the binormal cells in closed form on a
+    fine latent grid (2,000,001 cut-offs), plus the exact cut-offs where a rate constraint binds (brentq on the
+    expected shares themselves). Negatives N(0, 1), positives N(d, 1), flag latent >= c."""
+    pi, auc = s.evaluate("scores.prevalence"), s.evaluate("scores.auc")
+    d = math.sqrt(2) * stats.norm.ppf(auc)
+    cell = {c: (s.evaluate(f"value.{c}") if c in s.value else 0.0)
+            for c in ("tp", "fp", "fn", "tn", "tp_amount", "fp_amount", "fn_amount", "tn_amount")}
+    m0 = s.evaluate("scores.amount_mean") if "amount_mean" in s.scores else 0.0
+    m1 = s.evaluate("scores.positive_amount_mean") if "positive_amount_mean" in s.scores else m0
+    volume, cons = s.volume, s.constraints
+    share = lambda c: pi * stats.norm.sf(c - d) + (1 - pi) * stats.norm.sf(c)
+    cuts = [np.linspace(-12, 12, 2_000_001)]
+    limits = [1.0]
+    if "max_alerts" in cons:
+        limits.append(cons["max_alerts"] / volume)
+    if "max_alert_rate" in cons:
+        limits.append(cons["max_alert_rate"])
+    limit = min(limits)
+    if limit < 1:
+        cuts.append([sopt.brentq(lambda c: share(c) - limit, -20, 20, xtol=1e-15)])
+    c = np.concatenate(cuts)
+    tp, fp = pi * stats.norm.sf(c - d), (1 - pi) * stats.norm.sf(c)
+    fn, tn = pi - tp, 1 - pi - fp
+    value = volume * (cell["tp"] * tp + cell["fp"] * fp + cell["fn"] * fn + cell["tn"] * tn
+                      + m1 * (cell["tp_amount"] * tp + cell["fn_amount"] * fn)
+                      + m0 * (cell["fp_amount"] * fp + cell["tn_amount"] * tn))
+    feasible = tp + fp <= limit * (1 + 1e-9)
+    return float(np.max(np.where(feasible, value, -np.inf)))
+
+
+@pytest.mark.parametrize("name, change, constraint", [
+    ("credit_approval", {"default_rate": 0.12}, "max_alert_rate"),
+    ("fraud_detection", {"analysts": 1}, "max_alerts"),
+    ("churn_retention", {"churn_rate": 0.07}, "max_alerts"),
+    ("fraud_detection", {}, "max_alerts"),
+])
+def test_a_binding_constraint_is_met_on_the_bound_not_at_a_grid_point(name, change, constraint):
+    # The review's cases: on the 2001-point grid alone the optimum sat at the grid point inside the bound,
+    # up to 0.4 % of the value away (credit 614,161 instead of 615,156 EUR per month).
+    s = am.load_scenario(name, **change)
+    d = s.optimize()
+    assert constraint in d.binding
+    assert d.value == pytest.approx(closed_form_best(s), rel=1e-8)
+
+
+@pytest.mark.parametrize("constraint, bound, metric, fp", [
+    ("min_recall", 0.9, "recall", -5.0),        # reviews cost: the optimum flags less than 90 % recall needs
+    ("min_precision", 0.6, "precision", -0.5),  # false alarms cheap: the optimum flags more than 60 % precision allows
+    ("max_fpr", 0.01, "fpr", -0.5),
+    ("max_alert_rate", 0.02, "alert_rate", -0.5),
+])
+def test_every_rate_constraint_binds_exactly(constraint, bound, metric, fp):
+    doc = {"name": "toy", "title": "t", "summary": "s", "narrative": "n", "kind": "threshold", "currency": "EUR",
+           "parameters": {"fee": {"value": 1.0, "low": 0.5, "high": 2.0}},
+           "scores": {"source": "binormal", "prevalence": 0.05, "auc": 0.85},
+           "value": {"tp": 10, "fp": fp, "fn": -1}, "decision": {"volume": 1000, "constraints": {constraint: bound}}}
+    s = sc.parse_scenario(doc)
+    d = s.optimize()
+    assert d.binding == (constraint,)
+    assert getattr(d.point, metric) == pytest.approx(bound, rel=1e-9)
+    # The same optimum as an independent fine search over latent cut-offs around the bound.
+    dsep, pi = math.sqrt(2) * stats.norm.ppf(0.85), 0.05
+    def rates(c):
+        tp, fpr = stats.norm.sf(c - dsep), stats.norm.sf(c)
+        return {"recall": tp, "fpr": fpr, "alert_rate": pi * tp + (1 - pi) * fpr,
+                "precision": pi * tp / (pi * tp + (1 - pi) * fpr)}, tp, fpr
+
+    on_bound = sopt.brentq(lambda x: rates(x)[0][metric] - bound, -6, 8, xtol=1e-15)
+    c = np.r_[np.linspace(-6, 8, 1_400_001), on_bound]
+    r, tp, fpr = rates(c)
+    ok = r[metric] >= bound * (1 - 1e-12) if constraint.startswith("min") else r[metric] <= bound * (1 + 1e-12)
+    value = 1000 * (10 * pi * tp + fp * (1 - pi) * fpr - 1 * pi * (1 - tp))
+    assert d.value == pytest.approx(np.max(value[ok]), rel=1e-9)
 
 
 def test_credit_and_churn_constraints_come_from_expressions():
@@ -139,11 +226,18 @@ def test_medical_screening_reads_the_shipped_scores_and_reweights_prevalence():
 
 def test_rules_are_evaluated_on_the_same_cases():
     fraud = am.load_scenario("fraud_detection")
-    np.testing.assert_array_equal(fraud.rule_curve().tp, am.amount_rule_curve(fraud.score_model()).tp)
+    # The rules' curves are the plain curves plus exact rows where the constraints bind.
+    rule, plain = fraud.rule_curve(), am.amount_rule_curve(fraud.score_model())
+    assert len(rule) == len(plain) + 1
+    np.testing.assert_array_equal(rule.tp[np.isin(rule.thresholds, plain.thresholds)], plain.tp)
     churn = am.load_scenario("churn_retention")
-    rule = churn.rule_curve()
+    rule, plain = churn.rule_curve(), am.BinormalModel(0.04, 0.65).curve()
     assert rule.positives == churn.curve().positives  # same population
-    assert rule.tp.tolist() == am.BinormalModel(0.04, 0.65).curve().tp.tolist()
+    assert len(rule) == len(plain) + 1
+    assert rule.tp[np.isin(rule.thresholds, plain.thresholds)].tolist() == plain.tp.tolist()
+    # The extra row is where the rule's offers use the whole budget.
+    extra = rule.thresholds[~np.isin(rule.thresholds, plain.thresholds)]
+    assert rule.at(extra[0]).alerts * churn.volume == pytest.approx(churn.constraints["max_alerts"], rel=1e-9)
     med = am.load_scenario("medical_screening")
     frame = pd.read_csv(Path(am.__file__).parent / "data" / "breast_cancer_scores.csv")
     by_radius = med.rule_curve()
@@ -537,7 +631,9 @@ def test_decision_summary_by_hand():
     free = am.optimize(curve, vm, volume=s.volume)  # the same money without the capacity limit
     assert summary.threshold == d.threshold and summary.cases_per_month == 30 * 20_000
     assert summary.alerts_per_month == pytest.approx(d.point.alert_rate * 600_000, rel=1e-12)
-    assert summary.alerts_per_month <= summary.capacity_per_month == s.constraints["max_alerts"]
+    assert summary.capacity_per_month == s.constraints["max_alerts"]
+    assert summary.alerts_per_month == pytest.approx(summary.capacity_per_month, rel=1e-9)  # the queue is full
+    assert summary.alerts_per_month <= summary.capacity_per_month * (1 + 1e-12)
     assert (summary.recall, summary.precision) == (d.point.recall, d.point.precision)
     assert summary.value_per_month == d.value and summary.nothing_value_per_month == s.nothing_value()
     assert summary.uplift_over_nothing_per_month == pytest.approx(d.value - s.nothing_value(), rel=1e-12)
