@@ -59,6 +59,8 @@ from .scores import ScoreSet, read_table
 from .value import ValueModel
 
 MSG_UNKNOWN_SCENARIO = "unknown scenario {!r}; valid scenarios are: {}"
+MSG_SCENARIO_SUFFIX = ("unknown scenario {!r}: a file {!r} exists, but a scenario file must be a path ending in "
+                       ".toml; valid preset names are: {}")
 MSG_UNKNOWN_PARAMETER = "unknown parameter {!r} for scenario {!r}; valid parameters are: {}"
 MSG_PARAMETER_RANGE = "parameter {!r} must be in {} ({}); found {!r}"
 MSG_PARAMETER_NUMBER = "parameter {!r} must be a number; found {!r}"
@@ -73,6 +75,8 @@ MSG_BOUNDS = ("scenario file {!r}: parameters.{} needs min <= low <= value <= hi
               "found min={:g}, low={:g}, value={:g}, high={:g}, max={:g}")
 MSG_EXPRESSION = ("scenario file {!r}: {} = {!r} is not allowed: only numbers, parameter names, "
                   "+ - * / and parentheses are")
+MSG_EXPRESSION_DEPTH = "scenario file {!r}: {} is nested too deeply (more than {} levels of operators)"
+MSG_PARAMETER_NOT_FINITE = "scenario file {!r}: parameters.{}.{} must be a finite number; found {!r}"
 MSG_UNKNOWN_NAME = "scenario file {!r}: {} = {!r} uses unknown name {!r}; parameters are: {}"
 MSG_DIVISION = "scenario {!r}: {} = {!r} divides by zero with the current parameter values"
 MSG_NO_RULE = "scenario {!r} has no [rule]; only scenarios with a rule can be compared with one"
@@ -171,6 +175,9 @@ class Parameter:
 _BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
            ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b}
 
+#: Deepest nesting of operators an expression may have (evaluation recurses once per level).
+MAX_EXPRESSION_DEPTH = 100
+
 
 def _parse_expression(text, field, label, names):
     """Parse ``text`` (a number or an arithmetic expression over ``names``) into an AST, or raise."""
@@ -182,6 +189,15 @@ def _parse_expression(text, field, label, names):
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError:
         raise ScenarioError(MSG_EXPRESSION.format(label, field, text)) from None
+    except (RecursionError, MemoryError):  # Python's parser gives up on very deep nesting
+        raise ScenarioError(MSG_EXPRESSION_DEPTH.format(label, field, MAX_EXPRESSION_DEPTH)) from None
+    # Depth, without recursion: evaluating deeper trees would exhaust Python's stack.
+    level, depth = [tree.body], 0
+    while level:
+        depth += 1
+        if depth > MAX_EXPRESSION_DEPTH:
+            raise ScenarioError(MSG_EXPRESSION_DEPTH.format(label, field, MAX_EXPRESSION_DEPTH))
+        level = [child for node in level for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr)]
     for node in ast.walk(tree):
         if isinstance(node, (ast.Expression, ast.operator, ast.unaryop, ast.Load)):
             continue
@@ -916,6 +932,8 @@ def load_scenario(name_or_path, **overrides):
     else:
         path = _scenario_folder() / f"{text}.toml"
         if not path.is_file():
+            if Path(text).is_file():  # e.g. "mine.txt": a file, but not a .toml path
+                raise ScenarioError(MSG_SCENARIO_SUFFIX.format(text, text, ", ".join(list_scenarios())))
             raise ScenarioError(MSG_UNKNOWN_SCENARIO.format(text, ", ".join(list_scenarios())))
     scenario = _load_file(path)
     return scenario.replace(**overrides) if overrides else scenario
@@ -1104,6 +1122,8 @@ def _parse_parameters(raw, label):
             v = entry[key]
             if isinstance(v, bool) or not isinstance(v, (int, float)) or math.isnan(v):
                 raise ScenarioError(MSG_TYPE.format(label, f"{where}.{key}", "a number", v))
+            if key in ("value", "low", "high") and not math.isfinite(v):  # min/max may be open (+-inf)
+                raise ScenarioError(MSG_PARAMETER_NOT_FINITE.format(label, name, key, v))
             nums[key] = float(v)
         if not (nums["min"] <= nums["low"] <= nums["value"] <= nums["high"] <= nums["max"]):
             raise ScenarioError(MSG_BOUNDS.format(label, name, nums["min"], nums["low"], nums["value"],

@@ -321,9 +321,15 @@ def test_bad_overrides(overrides, message):
         am.load_scenario("fraud_detection", **overrides)
 
 
-def test_unknown_scenario_lists_the_valid_ones():
+def test_unknown_scenario_lists_the_valid_ones(tmp_path, monkeypatch):
     with pytest.raises(ScenarioError, match=exactly(sc.MSG_UNKNOWN_SCENARIO.format("fraud", ", ".join(PRESETS)))):
         am.load_scenario("fraud")
+    # An existing file that is not a .toml path: the message says what a file must look like.
+    monkeypatch.chdir(tmp_path)
+    am.load_scenario("churn_retention").save(tmp_path / "mine.txt")
+    with pytest.raises(ScenarioError, match=exactly(sc.MSG_SCENARIO_SUFFIX.format("mine.txt", "mine.txt",
+                                                                                ", ".join(PRESETS)))):
+        am.load_scenario("mine.txt")
 
 
 def test_missing_and_unreadable_files(tmp_path):
@@ -400,6 +406,10 @@ BAD_FILES = [
     ("parameters.rate.low", DELETE, sc.MSG_MISSING.format(LABEL, "parameters.rate.low")),
     ("parameters.rate.value", "x", sc.MSG_TYPE.format(LABEL, "parameters.rate.value", "a number", "x")),
     ("parameters.rate.value", True, sc.MSG_TYPE.format(LABEL, "parameters.rate.value", "a number", True)),
+    # Infinite value or plausible bounds: the sensitivity analysis would try them; open min/max are fine.
+    ("parameters.rate.high", math.inf, sc.MSG_PARAMETER_NOT_FINITE.format(LABEL, "rate", "high", math.inf)),
+    ("parameters.rate.low", -math.inf, sc.MSG_PARAMETER_NOT_FINITE.format(LABEL, "rate", "low", -math.inf)),
+    ("parameters.cost.value", math.inf, sc.MSG_PARAMETER_NOT_FINITE.format(LABEL, "cost", "value", math.inf)),
     ("parameters.rate.value", 0.3, sc.MSG_BOUNDS.format(LABEL, "rate", 0.001, 0.05, 0.3, 0.2, 0.999)),
     ("parameters.rate.min", 0.06, sc.MSG_BOUNDS.format(LABEL, "rate", 0.06, 0.05, 0.1, 0.2, 0.999)),
     ("parameters.rate.sauce", 1, sc.MSG_UNKNOWN_KEY.format(LABEL, "sauce", "parameters.rate",
@@ -415,6 +425,10 @@ BAD_FILES = [
     ("value.fp", "__import__('os').system('true')", sc.MSG_EXPRESSION.format(
         LABEL, "value.fp", "__import__('os').system('true')")),
     ("value.fp", "-(cost", sc.MSG_EXPRESSION.format(LABEL, "value.fp", "-(cost")),
+    # Too deep to evaluate (150 levels), and too deep for Python's parser itself (5,000: RecursionError).
+    ("value.fp", "-" * 150 + "cost", sc.MSG_EXPRESSION_DEPTH.format(LABEL, "value.fp", sc.MAX_EXPRESSION_DEPTH)),
+    ("value.fp", "-" * 5000 + "cost", sc.MSG_EXPRESSION_DEPTH.format(LABEL, "value.fp", sc.MAX_EXPRESSION_DEPTH)),
+    ("value.fp", "1 + " * 120 + "cost", sc.MSG_EXPRESSION_DEPTH.format(LABEL, "value.fp", sc.MAX_EXPRESSION_DEPTH)),
     ("value.fp", "cost ** 2", sc.MSG_EXPRESSION.format(LABEL, "value.fp", "cost ** 2")),
     ("value.fp", "cost.real", sc.MSG_EXPRESSION.format(LABEL, "value.fp", "cost.real")),
     ("value.fp", "cost if rate else 1", sc.MSG_EXPRESSION.format(LABEL, "value.fp", "cost if rate else 1")),
