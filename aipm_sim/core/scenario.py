@@ -129,6 +129,7 @@ _OPPORTUNITY_KEYS = ("build_cost", "cost_per_1000_predictions", "running_cost_pe
                      "latency_budget_ms", "against")
 _OPPORTUNITY_REQUIRED = ("build_cost", "cost_per_1000_predictions", "running_cost_per_month", "horizon_months")
 _VARIANT_KEYS = ("name", "auc", "cost_per_1000_predictions", "p95_latency_ms", "description", "source")
+_VARIANT_NUMBERS = ("auc", "cost_per_1000_predictions", "p95_latency_ms")
 
 
 # -- parameters ----------------------------------------------------------------------
@@ -388,6 +389,9 @@ class Scenario:
         The file's tables (numbers or expression strings); read-only.
         ``rule`` and ``opportunity`` may be None.
     variants : tuple of ModelVariant
+        Evaluated with the current parameter values: a variant's AUC, cost
+        or latency may be an expression (the base case's ``auc =
+        "model_auc"`` follows ``replace(model_auc=…)``).
     path : pathlib.Path or None
         File the scenario was read from.
     """
@@ -408,6 +412,7 @@ class Scenario:
     variants: tuple
     path: Path | None = None
     _expressions: types.MappingProxyType | None = None
+    _variant_tables: tuple = ()
 
     def __eq__(self, other):
         if not isinstance(other, Scenario):
@@ -449,7 +454,14 @@ class Scenario:
             if not p.allows(x):
                 raise ParameterError(MSG_PARAMETER_RANGE.format(name, p.interval, p.unit or "no unit", raw))
             params[name] = replace(p, value=x)
-        return replace(self, parameters=types.MappingProxyType(params))
+        variants = self.variants
+        if self._variant_tables:  # a variant's numbers may follow parameters (e.g. the base case's AUC)
+            values = {n: p.value for n, p in params.items()}
+            try:
+                variants = _variants(self._variant_tables, self._expressions, values)
+            except ZeroDivisionError:
+                raise ParameterError(f"scenario {self.name!r}: a variant's number divides by zero") from None
+        return replace(self, parameters=types.MappingProxyType(params), variants=variants)
 
     def evaluate(self, field):
         """The number of a file field (e.g. ``"value.fp"``) with the current parameter values."""
@@ -560,8 +572,10 @@ class Scenario:
         A binormal curve also has a row exactly where each constraint
         (``max_alerts``, ``max_alert_rate``, ``min_recall``, ``max_fpr``,
         ``min_precision``) binds, so that a binding constraint is met on the
-        bound itself, not at the nearest grid point inside it: the best value
-        is then a smooth function of the parameters.
+        bound itself, not at the nearest grid point inside it, and one at the
+        best threshold without constraints (Elkan's: where flagging one more
+        case adds nothing). The best value is then exact and a smooth
+        function of the parameters.
         """
         source = self.scores["source"]
         if source == "binormal":
@@ -574,11 +588,26 @@ class Scenario:
         return _ranking_curve(m, self.scores["n_sessions"], self.scores["seed"], self.decision["k_max"], False)
 
     def _binding_thresholds(self, model):
-        """Probability thresholds of ``model`` (a BinormalModel) where each constraint binds (maybe none)."""
+        """Probability thresholds of ``model`` (a BinormalModel) where each constraint binds, and the
+        unconstrained optimum (Elkan's threshold), where they exist.
+
+        Scores are calibrated and amounts independent of the score within a class, so flagging a case of
+        score p adds ``p * gain_pos + (1 - p) * gain_neg`` per case, linear in p: the best threshold without
+        constraints is where that is 0, and the value falls away from it on both sides, so the constrained
+        optimum is there or on a bound.
+        """
         if model.separation == 0:
             return np.array([])
         cuts = _binding_cuts(model.prevalence, model.separation, self.constraints, self.volume)
-        return model.probability(np.asarray(cuts, dtype=np.float64))
+        probs = list(model.probability(np.asarray(cuts, dtype=np.float64)))
+        vm = self.value_model()
+        m0 = model.amount_mean or 0.0
+        m1 = model.positive_amount_mean or 0.0
+        gain_pos = vm.tp - vm.fn + m1 * (vm.tp_amount - vm.fn_amount)
+        gain_neg = vm.fp - vm.tn + m0 * (vm.fp_amount - vm.tn_amount)
+        if gain_pos > 0 > gain_neg:
+            probs.append(-gain_neg / (gain_pos - gain_neg))
+        return np.asarray(probs, dtype=np.float64)
 
     def optimize(self, *, tolerance=0.01):
         """The best decision: a :class:`Decision` (threshold) or :class:`RankingDecision` (k, min score).
@@ -858,7 +887,9 @@ class Scenario:
             table = getattr(self, key)
             if table is not None:
                 out[key] = _thaw(table)
-        if self.variants:
+        if self._variant_tables:
+            out["variants"] = [_thaw(t) for t in self._variant_tables]
+        elif self.variants:
             out["variants"] = [
                 {k: getattr(v, k) for k in _VARIANT_KEYS if not (k in ("description", "source") and not getattr(v, k))}
                 for v in self.variants
@@ -1062,7 +1093,7 @@ def parse_scenario(doc, *, label="<dict>", base=None, path=None):
             raise ScenarioError(MSG_CHOICE.format(
                 label, "opportunity.against", "rule, nothing" if rule is not None else "nothing", against))
 
-    variants = []
+    variant_tables = []
     raw_variants = doc.get("variants", [])
     if not isinstance(raw_variants, list):
         raise ScenarioError(MSG_TYPE.format(label, "variants", "an array of tables ([[variants]])", raw_variants))
@@ -1073,10 +1104,15 @@ def parse_scenario(doc, *, label="<dict>", base=None, path=None):
         for key in ("name", "auc", "cost_per_1000_predictions", "p95_latency_ms"):
             if key not in raw:
                 raise ScenarioError(MSG_MISSING.format(label, f"{where}.{key}"))
-        try:
-            variants.append(ModelVariant(**raw))
-        except (ParameterError, TypeError) as exc:
-            raise ScenarioError(f"scenario file {label!r}: {where}: {exc}") from None
+        for key in _VARIANT_NUMBERS:  # numbers or expressions, e.g. auc = "model_auc" for the base case
+            expr(where, raw, key)
+        variant_tables.append(raw)
+    try:
+        variants = _variants(variant_tables, expressions, {n: p.value for n, p in parameters.items()})
+    except (ParameterError, TypeError) as exc:
+        raise ScenarioError(f"scenario file {label!r}: {exc}") from None
+    except ZeroDivisionError:
+        raise ScenarioError(f"scenario file {label!r}: a variant's number divides by zero") from None
     if len({v.name for v in variants}) != len(variants):
         raise ScenarioError(f"scenario file {label!r}: variant names must be unique")
 
@@ -1094,11 +1130,24 @@ def parse_scenario(doc, *, label="<dict>", base=None, path=None):
         decision=_freeze(decision),
         rule=None if rule is None else _freeze(rule),
         opportunity=None if opportunity is None else _freeze(opportunity),
-        variants=tuple(variants),
+        variants=variants,
         path=path,
         _expressions=types.MappingProxyType(expressions),
+        _variant_tables=tuple(_freeze(t) for t in variant_tables),
     )
     return scenario
+
+
+def _variants(tables, expressions, values):
+    """The :class:`ModelVariant` of each ``[[variants]]`` table, its numbers evaluated with ``values``."""
+    out = []
+    for i, table in enumerate(tables):
+        numbers = {key: float(_evaluate(expressions[f"variants[{i}].{key}"], values)) for key in _VARIANT_NUMBERS}
+        try:
+            out.append(ModelVariant(**{**dict(table), **numbers}))
+        except ParameterError as exc:
+            raise ParameterError(f"variants[{i}]: {exc}") from None
+    return tuple(out)
 
 
 def _parse_parameters(raw, label):

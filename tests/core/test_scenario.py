@@ -153,6 +153,15 @@ def test_a_binding_constraint_is_met_on_the_bound_not_at_a_grid_point(name, chan
     assert d.value == pytest.approx(closed_form_best(s), rel=1e-8)
 
 
+def test_the_unconstrained_optimum_is_elkan_s_threshold_exactly():
+    # Without a binding budget the churn optimum offers to every customer whose churn probability p makes
+    # p (save_rate LTV - offer_cost) >= (1 - p) offer_cost: p >= 20 / 150, on the curve exactly.
+    s = am.load_scenario("churn_retention", offer_budget_per_month=1e9)
+    d = s.optimize()
+    assert d.binding == () and d.threshold == pytest.approx(2 / 15, rel=1e-12)
+    assert d.value == pytest.approx(closed_form_best(s), rel=1e-9)
+
+
 @pytest.mark.parametrize("constraint, bound, metric, fp", [
     ("min_recall", 0.9, "recall", -5.0),        # reviews cost: the optimum flags less than 90 % recall needs
     ("min_precision", 0.6, "precision", -0.5),  # false alarms cheap: the optimum flags more than 60 % precision allows
@@ -233,11 +242,14 @@ def test_rules_are_evaluated_on_the_same_cases():
     churn = am.load_scenario("churn_retention")
     rule, plain = churn.rule_curve(), am.BinormalModel(0.04, 0.65).curve()
     assert rule.positives == churn.curve().positives  # same population
-    assert len(rule) == len(plain) + 1
+    assert len(rule) == len(plain) + 2
     assert rule.tp[np.isin(rule.thresholds, plain.thresholds)].tolist() == plain.tp.tolist()
-    # The extra row is where the rule's offers use the whole budget.
+    # The extra rows: where the rule's offers use the whole budget, and Elkan's threshold, where an offer
+    # breaks even: p (save_rate LTV - offer_cost) = (1 - p) offer_cost, p = 20 / (0.3 * 500) = 2 / 15.
     extra = rule.thresholds[~np.isin(rule.thresholds, plain.thresholds)]
-    assert rule.at(extra[0]).alerts * churn.volume == pytest.approx(churn.constraints["max_alerts"], rel=1e-9)
+    elkan = int(np.argmin(abs(extra - 2 / 15)))
+    assert extra[elkan] == pytest.approx(2 / 15, rel=1e-12)
+    assert rule.at(extra[1 - elkan]).alerts * churn.volume == pytest.approx(churn.constraints["max_alerts"], rel=1e-9)
     med = am.load_scenario("medical_screening")
     frame = pd.read_csv(Path(am.__file__).parent / "data" / "breast_cancer_scores.csv")
     by_radius = med.rule_curve()
@@ -278,6 +290,43 @@ def test_variants_equal_replacing_the_model_auc():
     assert c.best == within.loc[within["net_value_per_month"].idxmax(), "variant"]
 
 
+@pytest.mark.parametrize("name", ["fraud_detection", "churn_retention"])
+def test_the_base_case_variant_is_the_scenario_s_own_model(name):
+    # Before: the gradient-boosting variant hard-coded the base AUC, so --set model_auc=0.9 left it at 0.95.
+    s = am.load_scenario(name)
+    base = {v.name: v for v in s.variants}["gradient boosting"]
+    assert (base.auc, base.cost_per_1000_predictions) == (s.values["model_auc"], s.values["cost_per_1000_predictions"])
+    auc = s.parameters["model_auc"].low
+    changed = s.replace(model_auc=auc, cost_per_1000_predictions=0.07)
+    moved = {v.name: v for v in changed.variants}
+    assert (moved["gradient boosting"].auc, moved["gradient boosting"].cost_per_1000_predictions) == (auc, 0.07)
+    assert moved["logistic regression"] == {v.name: v for v in s.variants}["logistic regression"]  # literals stay
+    row = changed.compare_variants().table.set_index("variant").loc["gradient boosting"]
+    assert row["value_per_month"] == changed.optimize().value and row["auc"] == auc
+    # The file keeps the expression, and reads back equal.
+    assert changed.to_dict()["variants"][1]["auc"] == "model_auc"
+    assert sc.parse_scenario(changed.to_dict()) == changed
+
+
+def test_a_variant_number_that_leaves_its_range_names_the_variant():
+    from aipm_sim.core.binormal import MSG_AUC
+
+    doc = toy()
+    doc["variants"] = [{"name": "a", "auc": "rate * 8", "cost_per_1000_predictions": "cost / 10",
+                        "p95_latency_ms": 1}]
+    s = parse(doc)
+    assert (s.variants[0].auc, s.variants[0].cost_per_1000_predictions) == (pytest.approx(0.8), 0.5)
+    with pytest.raises(ParameterError, match=exactly("variants[0]: " + MSG_AUC.format(1.6))):
+        s.replace(rate=0.2)
+    doc["variants"][0]["auc"] = "rate * 10"
+    with pytest.raises(ScenarioError, match=exactly(f"scenario file {LABEL!r}: variants[0]: " + MSG_AUC.format(1.0))):
+        parse(doc)
+    doc["variants"][0]["auc"] = "rate + ghost"
+    with pytest.raises(ScenarioError, match=exactly(sc.MSG_UNKNOWN_NAME.format(LABEL, "variants[0].auc", "rate + ghost",
+                                                                               "ghost", NAMES))):
+        parse(doc)
+
+
 def test_override_changes_only_that_parameter():
     s = am.load_scenario("fraud_detection")
     t = am.load_scenario("fraud_detection", fraud_rate="0.004")  # text, as from the command line
@@ -304,7 +353,7 @@ FRAUD_NAMES = ", ".join(am.load_scenario("fraud_detection").parameters)
     ({"fraud_rate": 2}, sc.MSG_PARAMETER_RANGE.format("fraud_rate", "[1e-05, 0.5]", "fraction of orders", 2)),
     ({"recovery_fraction": -0.1},
      sc.MSG_PARAMETER_RANGE.format("recovery_fraction", "[0, 1]", "fraction of the order amount", -0.1)),
-    ({"analysts": -1}, sc.MSG_PARAMETER_RANGE.format("analysts", "[0, inf)", "full-time analysts", -1)),
+    ({"analysts": -1}, sc.MSG_PARAMETER_RANGE.format("analysts", "[0, inf)", "analysts on shift each day", -1)),
     ({"chargeback_fee": "lots"}, sc.MSG_PARAMETER_NUMBER.format("chargeback_fee", "lots")),
     ({"chargeback_fee": True}, sc.MSG_PARAMETER_NUMBER.format("chargeback_fee", True)),
     ({"chargeback_fee": None}, sc.MSG_PARAMETER_NUMBER.format("chargeback_fee", None)),
