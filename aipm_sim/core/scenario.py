@@ -217,6 +217,44 @@ def _parse_expression(text, field, label, names):
     return tree
 
 
+def decision_thresholds(model, value_model, *, constraints=None, volume=1.0):
+    """Probability thresholds where a binormal model's best decision can lie, to include in its curve exactly.
+
+    Each rate constraint (``max_alerts`` per ``volume`` cases, ``max_alert_rate``, ``min_recall``,
+    ``max_fpr``, ``min_precision``) at the threshold where it binds, and the unconstrained optimum
+    (Elkan's threshold). Scores are calibrated and amounts independent of the score within a class, so
+    flagging a case of score p adds ``p * gain_pos + (1 - p) * gain_neg`` per case, linear in p: the best
+    threshold without constraints is where that is 0, the value falls away from it on both sides, and the
+    constrained optimum is there or on a bound. Pass the result to ``model.curve(thresholds=...)``.
+
+    Parameters
+    ----------
+    model : BinormalModel
+    value_model : ValueModel
+    constraints : mapping of str to float, optional
+        As for :func:`optimize`.
+    volume : float
+        Cases per period that ``max_alerts`` counts in.
+
+    Returns
+    -------
+    ndarray of float
+        Probabilities in [0, 1], in no particular order (possibly empty).
+    """
+    if model.separation == 0:
+        return np.array([])
+    cuts = _binding_cuts(model.prevalence, model.separation, dict(constraints or {}), volume)
+    probs = list(model.probability(np.asarray(cuts, dtype=np.float64)))
+    vm = value_model
+    m0 = model.amount_mean or 0.0
+    m1 = model.positive_amount_mean or 0.0
+    gain_pos = vm.tp - vm.fn + m1 * (vm.tp_amount - vm.fn_amount)
+    gain_neg = vm.fp - vm.tn + m0 * (vm.fp_amount - vm.tn_amount)
+    if gain_pos > 0 > gain_neg:
+        probs.append(-gain_neg / (gain_pos - gain_neg))
+    return np.asarray(probs, dtype=np.float64)
+
+
 def _binding_cuts(prevalence, d, constraints, volume):
     """Latent cut-offs x of a binormal classifier (negatives N(0, 1), positives N(d, 1), flag x >= cut)
     at which each rate constraint holds with equality; constraints that bind nowhere are left out.
@@ -588,26 +626,8 @@ class Scenario:
         return _ranking_curve(m, self.scores["n_sessions"], self.scores["seed"], self.decision["k_max"], False)
 
     def _binding_thresholds(self, model):
-        """Probability thresholds of ``model`` (a BinormalModel) where each constraint binds, and the
-        unconstrained optimum (Elkan's threshold), where they exist.
-
-        Scores are calibrated and amounts independent of the score within a class, so flagging a case of
-        score p adds ``p * gain_pos + (1 - p) * gain_neg`` per case, linear in p: the best threshold without
-        constraints is where that is 0, and the value falls away from it on both sides, so the constrained
-        optimum is there or on a bound.
-        """
-        if model.separation == 0:
-            return np.array([])
-        cuts = _binding_cuts(model.prevalence, model.separation, self.constraints, self.volume)
-        probs = list(model.probability(np.asarray(cuts, dtype=np.float64)))
-        vm = self.value_model()
-        m0 = model.amount_mean or 0.0
-        m1 = model.positive_amount_mean or 0.0
-        gain_pos = vm.tp - vm.fn + m1 * (vm.tp_amount - vm.fn_amount)
-        gain_neg = vm.fp - vm.tn + m0 * (vm.fp_amount - vm.tn_amount)
-        if gain_pos > 0 > gain_neg:
-            probs.append(-gain_neg / (gain_pos - gain_neg))
-        return np.asarray(probs, dtype=np.float64)
+        """Exact rows for ``model``'s curve under this scenario's money and constraints: see :func:`decision_thresholds`."""
+        return decision_thresholds(model, self.value_model(), constraints=self.constraints, volume=self.volume)
 
     def optimize(self, *, tolerance=0.01):
         """The best decision: a :class:`Decision` (threshold) or :class:`RankingDecision` (k, min score).
