@@ -197,10 +197,20 @@ def _add_scenario_arguments(p, *, required):
                    help="change a scenario parameter (repeatable)")
 
 
+def _scenario_overrides(pairs):
+    """The ``--set`` pairs as a dict; a parameter set twice is refused (MSG_SET_TWICE), not silently the last."""
+    overrides = {}
+    for name, raw in pairs:
+        if name in overrides:
+            raise ValueError(MSG_SET_TWICE.format(name))
+        overrides[name] = raw
+    return overrides
+
+
 def _load_scenario(args):
     from .core import load_scenario
 
-    return load_scenario(args.scenario, **dict(args.overrides))
+    return load_scenario(args.scenario, **_scenario_overrides(args.overrides))
 
 
 def _run_scenarios(args):

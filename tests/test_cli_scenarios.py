@@ -124,6 +124,70 @@ def test_bad_input_is_one_line_and_status_2(argv, message, capsys):
     assert err == f"aipm-sim: error: {message}\n"
 
 
+@pytest.mark.parametrize("command", ["optimize", "sensitivity"])
+def test_a_parameter_set_twice_is_refused_as_report_does(command, capsys):
+    # Before: the last --set won silently (analysts=3 here), while report refused the same command line.
+    status, out, err = run([command, "--scenario", "fraud_detection", "--set", "analysts=1", "--set", "fraud_rate=0.004",
+                            "--set", "analysts=3"], capsys)
+    assert status == 2 and out == ""
+    assert err == f"aipm-sim: error: {cli.MSG_SET_TWICE.format('analysts')}\n"
+
+
+def test_malformed_scenario_files_are_one_line_and_status_2(tmp_path, capsys):
+    broken = tmp_path / "broken.toml"
+    broken.write_text('name = "x"\n[parameters\n')
+    status, out, err = run(["optimize", "--scenario", str(broken)], capsys)
+    assert status == 2 and out == ""
+    assert err.startswith(f"aipm-sim: error: {sc.MSG_NOT_TOML.format(str(broken), '')}") and err.count("\n") == 1
+    partial = tmp_path / "partial.toml"
+    partial.write_text('name = "x"\n')
+    status, out, err = run(["sensitivity", "--scenario", str(partial)], capsys)
+    assert (status, out) == (2, "") and err == f"aipm-sim: error: {sc.MSG_MISSING.format(str(partial), 'title')}\n"
+    # 5,000 unary minus signs: Python's parser runs out of stack; still bad input, not an internal error.
+    doc = am.load_scenario("churn_retention").to_dict()
+    doc["value"]["fp"] = "-" * 5000 + "offer_cost"
+    deep = tmp_path / "deep.toml"
+    deep.write_text(sc._dump_toml(doc))
+    status, out, err = run(["optimize", "--scenario", str(deep)], capsys)
+    assert (status, out) == (2, "")
+    assert err == f"aipm-sim: error: {sc.MSG_EXPRESSION_DEPTH.format(str(deep), 'value.fp', sc.MAX_EXPRESSION_DEPTH)}\n"
+    # high = inf: refused when the file is read, naming the key (not later, as an override nobody gave).
+    doc = am.load_scenario("churn_retention").to_dict()
+    doc["parameters"]["offer_budget_per_month"]["high"] = math.inf
+    infinite = tmp_path / "inf.toml"
+    infinite.write_text(sc._dump_toml(doc))
+    status, out, err = run(["sensitivity", "--scenario", str(infinite)], capsys)
+    assert (status, out) == (2, "")
+    assert err == ("aipm-sim: error: "
+                   f"{sc.MSG_PARAMETER_NOT_FINITE.format(str(infinite), 'offer_budget_per_month', 'high', math.inf)}\n")
+
+
+def test_a_scenario_file_without_toml_suffix_says_so(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    am.load_scenario("churn_retention").save(tmp_path / "mine.txt")
+    status, out, err = run(["optimize", "--scenario", "mine.txt"], capsys)
+    assert (status, out) == (2, "")
+    assert err == f"aipm-sim: error: {sc.MSG_SCENARIO_SUFFIX.format('mine.txt', 'mine.txt', ', '.join(am.list_scenarios()))}\n"
+
+
+def test_constraints_that_cannot_hold_are_bad_input(tmp_path, capsys):
+    # Recall of 99 % while flagging at most 10 % of cases: impossible at AUC 0.8 (a ConstraintError).
+    doc = {"name": "toy", "title": "t", "summary": "s", "narrative": "n", "kind": "threshold", "currency": "EUR",
+           "parameters": {"floor": {"value": 0.99, "low": 0.9, "high": 0.99, "min": 0, "max": 1,
+                                    "unit": "fraction", "description": "d", "source": "s"}},
+           "scores": {"source": "binormal", "prevalence": 0.1, "auc": 0.8},
+           "value": {"tp": 10, "fp": -1},
+           "decision": {"volume": 100, "constraints": {"min_recall": "floor", "max_alert_rate": 0.1}}}
+    path = tmp_path / "impossible.toml"
+    path.write_text(sc._dump_toml(doc))
+    with pytest.raises(am.ConstraintError) as info:
+        am.load_scenario(path).optimize()
+    status, out, err = run(["optimize", "--scenario", str(path)], capsys)
+    assert (status, out) == (2, "") and err == f"aipm-sim: error: {info.value}\n"
+    status, out, err = run(["optimize", "--scenario", str(path), "--set", "floor=0.3"], capsys)
+    assert status == 0 and json.loads(out)["binding"]
+
+
 def test_value_options_have_the_same_meaning_for_optimize_and_report():
     # Not given: None for both commands (a cell not given is worth 0 in the value model).
     cells = ("tp", "fp", "fn", "tn", "tp_amount", "fp_amount", "fn_amount", "tn_amount")

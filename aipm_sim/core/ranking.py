@@ -19,6 +19,11 @@ Metrics at ``(k, min_score)``, over ``S`` sessions:
   of (relevant shown / relevant candidates).
 * ``hit_rate`` – share of sessions with at least one relevant item shown.
 * ``clicks_per_1000_sessions`` – 1000 · relevant shown / S.
+* ``sessions_displaying`` – sessions in which at least one item is shown
+  (the carousel appears); a count in [0, S].
+
+Money (:class:`RankingValueModel`) adds the value and the revenue per 1,000
+sessions (:attr:`RankingDecision.revenue_per_1000_sessions`).
 """
 
 from __future__ import annotations
@@ -240,15 +245,18 @@ class RankingValueModel:
         Currency per irrelevant item shown, e.g. the cost of annoyance and
         lost trust (< 0).
     per_slot : float
-        Currency per slot per session, whether or not the slot is filled
-        (< 0): the page space the k slots take from other content. This is
-        what makes a smaller k worth choosing.
+        Currency per slot per session that displays the carousel, whether
+        or not each of its k slots is filled (< 0): the page space the
+        carousel takes from other content. This is what makes a smaller k
+        worth choosing.
 
     Items not shown are worth 0. Value of showing the top k with a minimum
     score, over S sessions: ``relevant * relevant_shown + irrelevant *
-    irrelevant_shown + per_slot * k * S``. When the minimum score leaves
-    nothing to show in any session (e.g. +inf), the carousel is not shown
-    at all: no slots are used and the value is 0 (see :func:`slots_used`).
+    irrelevant_shown + per_slot * k * sessions_displaying``, where
+    ``sessions_displaying`` counts the sessions with at least one item at
+    or above the minimum score. A session that shows nothing has no
+    carousel: it uses no slots (see :func:`slots_used`), so a minimum score
+    that shows nothing anywhere (e.g. +inf) is worth 0.
     """
 
     relevant: float = 0.0
@@ -262,23 +270,31 @@ class RankingValueModel:
     def point_value(self, point, *, sessions=None):
         """Value of a :class:`RankingPoint`: total over its sessions, or for ``sessions`` sessions."""
         total = self.relevant * point.relevant_shown + self.irrelevant * point.irrelevant_shown
-        total += self.per_slot * slots_used(point.k, point.sessions, point.shown)
+        total += self.per_slot * slots_used(point.k, point.sessions_displaying)
+        if sessions is None:
+            return float(total)
+        return float(total) * require_real(sessions, "sessions", low=0.0) / point.sessions
+
+    def revenue(self, point, *, sessions=None):
+        """Revenue of the clicks of a :class:`RankingPoint` (``relevant * relevant_shown``), before any cost.
+
+        Total over its sessions, or for ``sessions`` sessions (e.g. 1,000).
+        """
+        total = self.relevant * point.relevant_shown
         if sessions is None:
             return float(total)
         return float(total) * require_real(sessions, "sessions", low=0.0) / point.sessions
 
 
-def slots_used(k, sessions, shown):
-    """Slots the carousel takes: ``k`` in each of ``sessions`` sessions when anything is shown, else 0.
+def slots_used(k, sessions_displaying):
+    """Slots the carousel takes: ``k`` in each session that displays it (shows at least one item).
 
-    ``shown`` (items shown over all sessions) may be a number or an array
-    (one per minimum-score row); the result has its shape. The one rule for
+    ``sessions_displaying`` may be a number or an array (one per
+    minimum-score row); the result has its shape. The one rule for
     charging :attr:`RankingValueModel.per_slot`.
     """
-    slots = float(k) * float(sessions)
-    if np.ndim(shown):
-        return np.where(np.asarray(shown) > 0, slots, 0.0)
-    return slots if shown > 0 else 0.0
+    return float(k) * np.asarray(sessions_displaying, dtype=np.float64) if np.ndim(sessions_displaying) \
+        else float(k) * float(sessions_displaying)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -301,6 +317,9 @@ class RankingPoint:
         Items shown per session (<= k).
     clicks_per_1000_sessions : float
         Relevant items shown per 1,000 sessions.
+    sessions_displaying : float
+        Sessions with at least one item shown (the carousel appears), a
+        count in [0, sessions]; the slot cost is charged in these only.
     """
 
     k: int
@@ -315,6 +334,7 @@ class RankingPoint:
     hit_rate: float
     shown_per_session: float
     clicks_per_1000_sessions: float
+    sessions_displaying: float
 
     def to_dict(self):
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -327,6 +347,8 @@ class _KCurve:
     relevant: np.ndarray
     recall_sum: np.ndarray
     hits: np.ndarray
+    displaying: np.ndarray  # sessions whose best-ranked candidate is shown
+    displaying_relevant: np.ndarray  # ... and that candidate is relevant
     view: ThresholdCurve  # the same rows as a threshold curve (tp = relevant shown, fp = irrelevant shown)
 
 
@@ -384,6 +406,8 @@ class RankingCurve:
         best_rel_rank = np.full(S, big)
         np.minimum.at(best_rel_rank, codes[labels], rank[labels])
         is_hit = labels & (rank == best_rel_rank[codes])
+        # A session displays the carousel when its best-ranked candidate is shown.
+        is_first = rank == 0
         curves = []
         for k in range(1, k_max + 1):
             top = rank < k
@@ -391,7 +415,8 @@ class RankingCurve:
             o = np.argsort(-s, kind="stable")
             s = s[o]
             cols = [np.ones(len(s)), labels[top][o].astype(np.float64), recall_weight[top][o],
-                    is_hit[top][o].astype(np.float64)]
+                    is_hit[top][o].astype(np.float64), is_first[top][o].astype(np.float64),
+                    (is_first & labels)[top][o].astype(np.float64)]
             last = np.flatnonzero(np.r_[s[1:] != s[:-1], True]) if len(s) else np.array([], dtype=np.int64)
             sums = [np.r_[0.0, np.cumsum(c)[last]] for c in cols]
             thresholds = np.r_[np.inf, s[last]]
@@ -399,7 +424,8 @@ class RankingCurve:
                                   positives=float(sums[1][-1]), negatives=float(sums[0][-1] - sums[1][-1]))
             curves.append(_KCurve(
                 thresholds=view.thresholds, shown=readonly(sums[0]), relevant=view.tp,
-                recall_sum=readonly(sums[2]), hits=readonly(sums[3]), view=view,
+                recall_sum=readonly(sums[2]), hits=readonly(sums[3]), displaying=readonly(sums[4]),
+                displaying_relevant=readonly(sums[5]), view=view,
             ))
         return cls(k_max, S, int((rel_per_session > 0).sum()), tuple(curves))
 
@@ -439,6 +465,7 @@ class RankingCurve:
             hit_rate=float(c.hits[i]) / S,
             shown_per_session=shown / S,
             clicks_per_1000_sessions=1000.0 * rel / S,
+            sessions_displaying=float(c.displaying[i]),
         )
 
     def metric(self, k, name):
@@ -456,12 +483,13 @@ class RankingCurve:
                 "hit_rate": c.hits / S,
                 "shown_per_session": c.shown / S,
                 "clicks_per_1000_sessions": 1000.0 * c.relevant / S,
+                "sessions_displaying": c.displaying,
             }
         if name not in table:
             raise ParameterError(f"metric must be one of {', '.join(table)}; found {name!r}")
         return np.asarray(table[name], dtype=np.float64)
 
-    def threshold_curve(self, k):
+    def threshold_curve(self, k, *, with_slots=False):
         """The minimum-score choice at fixed ``k`` as a :class:`ThresholdCurve`.
 
         Cases are the top-k candidates of every session: ``tp`` = relevant
@@ -469,8 +497,27 @@ class RankingCurve:
         (optimize, the explorer) apply to the minimum score. Recall on this
         curve is the share of relevant top-k candidates shown (not recall@k).
         The curve is built once per k and shared (it is immutable).
+
+        Parameters
+        ----------
+        k : int
+        with_slots : bool
+            False (default): no amounts. True: each session's best-ranked
+            candidate has amount ``k`` and every other candidate 0, so the
+            flagged amount at a row is the slots the carousel takes there
+            (``k`` × sessions displaying); a value model with ``tp_amount =
+            fp_amount = per_slot`` then charges the slot cost exactly as
+            :class:`RankingValueModel` does.
         """
-        return self._curve(k).view
+        c = self._curve(k)
+        if not with_slots:
+            return c.view
+        k = int(k)
+        rel, irr = c.displaying_relevant, c.displaying - c.displaying_relevant
+        return ThresholdCurve(thresholds=c.view.thresholds, tp=c.view.tp, fp=c.view.fp,
+                              positives=c.view.positives, negatives=c.view.negatives,
+                              tp_amount=k * rel, fp_amount=k * irr,
+                              positive_amount=float(k * rel[-1]), negative_amount=float(k * irr[-1]))
 
     def to_frame(self):
         """Every (k, minimum score) row as a DataFrame, with every metric."""
@@ -503,6 +550,10 @@ class RankingDecision:
         otherwise in total over the curve's sessions.
     value_per_1000_sessions : float
         Currency per 1,000 sessions.
+    revenue_per_1000_sessions : float
+        Revenue of the clicks per 1,000 sessions (``relevant`` × clicks),
+        before annoyance and slot costs: currency per 1,000 sessions, >= 0
+        when clicks are worth money.
     unconstrained_value : float
         Best value without constraints (same units as ``value``).
     constraints : mapping
@@ -511,7 +562,8 @@ class RankingDecision:
         Constraints without which a better choice exists.
     by_k : pandas.DataFrame
         The best feasible minimum score for each k: k, min_score, value,
-        value_per_1000_sessions and every metric (NaN row when infeasible).
+        value_per_1000_sessions, revenue_per_1000_sessions and every metric
+        (NaN row when infeasible).
     sessions : float or None
         Sessions per period used to scale ``value``.
     curve, value_model
@@ -535,6 +587,7 @@ class RankingDecision:
     value_model: RankingValueModel
     period: str | None = None
     currency: str | None = None
+    revenue_per_1000_sessions: float = math.nan
 
     @property
     def threshold(self):
@@ -544,7 +597,8 @@ class RankingDecision:
     def to_dict(self):
         """Plain-Python summary (for JSON): k, min_score, value and the metrics."""
         out = {"k": self.k, "min_score": self.min_score, "value": self.value,
-               "value_per_1000_sessions": self.value_per_1000_sessions}
+               "value_per_1000_sessions": self.value_per_1000_sessions,
+               "revenue_per_1000_sessions": self.revenue_per_1000_sessions}
         out.update({k: v for k, v in self.point.to_dict().items() if k not in ("k", "min_score")})
         out["volume"] = self.sessions
         for label in ("period", "currency"):
@@ -561,7 +615,7 @@ def ranking_values(curve, value_model, k, *, sessions=None):
     rel = curve.metric(k, "relevant_shown")
     irr = curve.metric(k, "irrelevant_shown")
     total = value_model.relevant * rel + value_model.irrelevant * irr
-    total += value_model.per_slot * slots_used(int(k), curve.sessions, curve.metric(k, "shown"))
+    total += value_model.per_slot * slots_used(int(k), curve.metric(k, "sessions_displaying"))
     scale = 1.0 if sessions is None else sessions / curve.sessions
     return total * scale
 
@@ -666,12 +720,13 @@ def optimize_ranking(curve, value_model, *, min_precision=None, min_hit_rate=Non
     by_k = pd.DataFrame(rows)
     point = curve._point(k, float(curve.thresholds(k)[i]), curve._curve(k), i)
     per_1000 = value_model.point_value(point, sessions=1000.0)
-    by_k["value_per_1000_sessions"] = [
-        math.nan if math.isnan(r["value"]) else value_model.point_value(RankingPoint(**{
-            f: r[f] for f in RankingPoint.__dataclass_fields__}), sessions=1000.0)
-        for r in rows
-    ]
-    first = ["k", "min_score", "value", "value_per_1000_sessions"]
+    points = [None if math.isnan(r["value"]) else RankingPoint(**{f: r[f] for f in RankingPoint.__dataclass_fields__})
+              for r in rows]
+    by_k["value_per_1000_sessions"] = [math.nan if q is None else value_model.point_value(q, sessions=1000.0)
+                                       for q in points]
+    by_k["revenue_per_1000_sessions"] = [math.nan if q is None else value_model.revenue(q, sessions=1000.0)
+                                         for q in points]
+    first = ["k", "min_score", "value", "value_per_1000_sessions", "revenue_per_1000_sessions"]
     by_k = by_k[first + [c for c in by_k.columns if c not in first]]
     return RankingDecision(
         k=k,
@@ -688,6 +743,7 @@ def optimize_ranking(curve, value_model, *, min_precision=None, min_hit_rate=Non
         value_model=value_model,
         period=period,
         currency=currency,
+        revenue_per_1000_sessions=value_model.revenue(point, sessions=1000.0),
     )
 
 

@@ -47,7 +47,7 @@ MSG_VARIANT_LENGTHS = "variants and decisions must have the same length; found {
 MSG_VARIANT_NAMES = "variant names must be unique; {!r} appears more than once"
 
 
-def amount_rule_curve(model, *, n_cases=1.0, n_thresholds=2001):
+def amount_rule_curve(model, *, n_cases=1.0, n_thresholds=2001, thresholds=None):
     """Exact curve of "flag every case with amount >= A" on ``model``'s cases.
 
     The model's amounts are lognormal in each class with the same log-scale
@@ -66,6 +66,9 @@ def amount_rule_curve(model, *, n_cases=1.0, n_thresholds=2001):
     n_thresholds : int
         Amount cut-offs, spaced evenly in log(amount) across both classes'
         ranges (±8 spreads), plus 0 (flag everything).
+    thresholds : array-like of float, optional
+        Amount cut-offs (> 0, finite) to include exactly, besides the grid
+        (e.g. where a capacity constraint binds).
 
     Returns
     -------
@@ -88,7 +91,11 @@ def amount_rule_curve(model, *, n_cases=1.0, n_thresholds=2001):
     if not means:
         raise ParameterError(MSG_RULE_NEEDS_AMOUNTS)
     mus = [math.log(m) - s * s / 2 for m in means]
-    grid = np.exp(np.linspace(min(mus) - 8 * s, max(mus) + 8 * s, n_thresholds))[::-1]
+    grid = np.exp(np.linspace(min(mus) - 8 * s, max(mus) + 8 * s, n_thresholds))
+    extra = np.asarray([] if thresholds is None else thresholds, dtype=np.float64).ravel()
+    if not (np.isfinite(extra) & (extra > 0)).all():
+        raise ParameterError(f"thresholds must be amounts > 0 and finite; found {extra.tolist()}")
+    grid = np.unique(np.concatenate([grid, extra]))[::-1]
     thresholds = np.concatenate([[np.inf], grid, [0.0]])
     log_a = np.log(np.maximum(thresholds, np.finfo(float).tiny))
     log_a[0], log_a[-1] = np.inf, -np.inf

@@ -45,18 +45,22 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import optimize as sp_optimize
+from scipy import stats
 
 from .binormal import BinormalModel
 from .curve import ThresholdCurve
 from .errors import ConstraintError, ParameterError, ScenarioError
 from .optimize import CONSTRAINTS, compute_feasibility, optimize
 from .ranking import (RANKING_CONSTRAINTS, RankingCurve, RankingModel, RankingValueModel,
-                      optimize_ranking, slots_used)
+                      optimize_ranking)
 from .roi import ModelVariant, amount_rule_curve, compare_rule, compare_variants, compute_opportunity
 from .scores import ScoreSet, read_table
 from .value import ValueModel
 
 MSG_UNKNOWN_SCENARIO = "unknown scenario {!r}; valid scenarios are: {}"
+MSG_SCENARIO_SUFFIX = ("unknown scenario {!r}: a file {!r} exists, but a scenario file must be a path ending in "
+                       ".toml; valid preset names are: {}")
 MSG_UNKNOWN_PARAMETER = "unknown parameter {!r} for scenario {!r}; valid parameters are: {}"
 MSG_PARAMETER_RANGE = "parameter {!r} must be in {} ({}); found {!r}"
 MSG_PARAMETER_NUMBER = "parameter {!r} must be a number; found {!r}"
@@ -71,6 +75,8 @@ MSG_BOUNDS = ("scenario file {!r}: parameters.{} needs min <= low <= value <= hi
               "found min={:g}, low={:g}, value={:g}, high={:g}, max={:g}")
 MSG_EXPRESSION = ("scenario file {!r}: {} = {!r} is not allowed: only numbers, parameter names, "
                   "+ - * / and parentheses are")
+MSG_EXPRESSION_DEPTH = "scenario file {!r}: {} is nested too deeply (more than {} levels of operators)"
+MSG_PARAMETER_NOT_FINITE = "scenario file {!r}: parameters.{}.{} must be a finite number; found {!r}"
 MSG_UNKNOWN_NAME = "scenario file {!r}: {} = {!r} uses unknown name {!r}; parameters are: {}"
 MSG_DIVISION = "scenario {!r}: {} = {!r} divides by zero with the current parameter values"
 MSG_NO_RULE = "scenario {!r} has no [rule]; only scenarios with a rule can be compared with one"
@@ -123,6 +129,7 @@ _OPPORTUNITY_KEYS = ("build_cost", "cost_per_1000_predictions", "running_cost_pe
                      "latency_budget_ms", "against")
 _OPPORTUNITY_REQUIRED = ("build_cost", "cost_per_1000_predictions", "running_cost_per_month", "horizon_months")
 _VARIANT_KEYS = ("name", "auc", "cost_per_1000_predictions", "p95_latency_ms", "description", "source")
+_VARIANT_NUMBERS = ("auc", "cost_per_1000_predictions", "p95_latency_ms")
 
 
 # -- parameters ----------------------------------------------------------------------
@@ -169,6 +176,9 @@ class Parameter:
 _BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
            ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b}
 
+#: Deepest nesting of operators an expression may have (evaluation recurses once per level).
+MAX_EXPRESSION_DEPTH = 100
+
 
 def _parse_expression(text, field, label, names):
     """Parse ``text`` (a number or an arithmetic expression over ``names``) into an AST, or raise."""
@@ -180,6 +190,15 @@ def _parse_expression(text, field, label, names):
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError:
         raise ScenarioError(MSG_EXPRESSION.format(label, field, text)) from None
+    except (RecursionError, MemoryError):  # Python's parser gives up on very deep nesting
+        raise ScenarioError(MSG_EXPRESSION_DEPTH.format(label, field, MAX_EXPRESSION_DEPTH)) from None
+    # Depth, without recursion: evaluating deeper trees would exhaust Python's stack.
+    level, depth = [tree.body], 0
+    while level:
+        depth += 1
+        if depth > MAX_EXPRESSION_DEPTH:
+            raise ScenarioError(MSG_EXPRESSION_DEPTH.format(label, field, MAX_EXPRESSION_DEPTH))
+        level = [child for node in level for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr)]
     for node in ast.walk(tree):
         if isinstance(node, (ast.Expression, ast.operator, ast.unaryop, ast.Load)):
             continue
@@ -196,6 +215,86 @@ def _parse_expression(text, field, label, names):
             continue
         raise ScenarioError(MSG_EXPRESSION.format(label, field, text))
     return tree
+
+
+def decision_thresholds(model, value_model, *, constraints=None, volume=1.0):
+    """Probability thresholds where a binormal model's best decision can lie, to include in its curve exactly.
+
+    Each rate constraint (``max_alerts`` per ``volume`` cases, ``max_alert_rate``, ``min_recall``,
+    ``max_fpr``, ``min_precision``) at the threshold where it binds, and the unconstrained optimum
+    (Elkan's threshold). Scores are calibrated and amounts independent of the score within a class, so
+    flagging a case of score p adds ``p * gain_pos + (1 - p) * gain_neg`` per case, linear in p: the best
+    threshold without constraints is where that is 0, the value falls away from it on both sides, and the
+    constrained optimum is there or on a bound. Pass the result to ``model.curve(thresholds=...)``.
+
+    Parameters
+    ----------
+    model : BinormalModel
+    value_model : ValueModel
+    constraints : mapping of str to float, optional
+        As for :func:`optimize`.
+    volume : float
+        Cases per period that ``max_alerts`` counts in.
+
+    Returns
+    -------
+    ndarray of float
+        Probabilities in [0, 1], in no particular order (possibly empty).
+    """
+    if model.separation == 0:
+        return np.array([])
+    cuts = _binding_cuts(model.prevalence, model.separation, dict(constraints or {}), volume)
+    probs = list(model.probability(np.asarray(cuts, dtype=np.float64)))
+    vm = value_model
+    m0 = model.amount_mean or 0.0
+    m1 = model.positive_amount_mean or 0.0
+    gain_pos = vm.tp - vm.fn + m1 * (vm.tp_amount - vm.fn_amount)
+    gain_neg = vm.fp - vm.tn + m0 * (vm.fp_amount - vm.tn_amount)
+    if gain_pos > 0 > gain_neg:
+        probs.append(-gain_neg / (gain_pos - gain_neg))
+    return np.asarray(probs, dtype=np.float64)
+
+
+def _binding_cuts(prevalence, d, constraints, volume):
+    """Latent cut-offs x of a binormal classifier (negatives N(0, 1), positives N(d, 1), flag x >= cut)
+    at which each rate constraint holds with equality; constraints that bind nowhere are left out.
+
+    recall = sf(x - d) and fpr = sf(x) invert in closed form (isf); the alert rate
+    pi sf(x - d) + (1 - pi) sf(x) and the precision are monotone in x and are solved with brentq,
+    on log scales so that tiny rates keep their precision.
+    """
+    pi = prevalence
+    lo, hi = -40.0 - abs(d), 40.0 + abs(d)
+    cuts = []
+
+    def solve(g):
+        a, b = g(lo), g(hi)
+        if np.isfinite(a) and np.isfinite(b) and (a < 0) != (b < 0):
+            cuts.append(sp_optimize.brentq(g, lo, hi, xtol=1e-14, rtol=4 * np.finfo(float).eps, maxiter=200))
+
+    def log_alert_rate(x):
+        return np.logaddexp(math.log(pi) + stats.norm.logsf(x - d), math.log1p(-pi) + stats.norm.logsf(x))
+
+    rates = []
+    if "max_alerts" in constraints and volume > 0:
+        rates.append(constraints["max_alerts"] / volume)
+    if "max_alert_rate" in constraints:
+        rates.append(constraints["max_alert_rate"])
+    for r in rates:
+        if 0 < r < 1:
+            solve(lambda x, r=r: log_alert_rate(x) - math.log(r))
+    r = constraints.get("min_recall")
+    if r is not None and 0 < r < 1:
+        cuts.append(d + float(stats.norm.isf(r)))
+    r = constraints.get("max_fpr")
+    if r is not None and 0 < r < 1:
+        cuts.append(float(stats.norm.isf(r)))
+    r = constraints.get("min_precision")
+    if r is not None and 0 < r < 1:
+        # precision = 1 / (1 + (1 - pi) sf(x) / (pi sf(x - d))) = r
+        target = math.log((1 - r) / r) + math.log(pi) - math.log1p(-pi)
+        solve(lambda x: stats.norm.logsf(x) - stats.norm.logsf(x - d) - target)
+    return [float(c) for c in cuts if np.isfinite(c)]
 
 
 def _evaluate(node, values):
@@ -220,12 +319,15 @@ class ThresholdView:
     ----------
     curve : ThresholdCurve
         Threshold scenario: its curve. Ranking: the minimum-score choice at
-        ``k`` (:meth:`RankingCurve.threshold_curve`); its cases are the top-k
-        candidates of every session, a positive is a relevant item, flagged
-        means shown.
+        ``k`` (:meth:`RankingCurve.threshold_curve` with ``with_slots=True``);
+        its cases are the top-k candidates of every session, a positive is a
+        relevant item, flagged means shown; a session's best-ranked candidate
+        has amount ``k`` (the slots its carousel takes when it is shown: a
+        session displays exactly when that candidate is shown), the others 0.
     value_model : ValueModel
         Currency per case. Ranking: ``tp`` is the value of a relevant item
-        shown, ``fp`` of an irrelevant one.
+        shown, ``fp`` of an irrelevant one, and ``tp_amount = fp_amount =
+        per_slot``: the slot cost, per slot of each session that displays.
     volume : float
         Cases per month (ranking: top-k candidates per month).
     constraints : mapping
@@ -234,11 +336,10 @@ class ThresholdView:
     k : int or None
         Slots per session (rankings only).
     fixed_value : float
-        Currency per month that the view's values leave out because it is the
-        same for every threshold that shows anything: the slot cost
-        ``per_slot * k * sessions per month`` (<= 0) of a ranking; 0 for a
-        threshold scenario. The ranking decision's value at a minimum score
-        is the view's value there plus ``fixed_value``.
+        Currency per month that the view's values leave out; 0: the view's
+        value at a minimum score is the ranking decision's value there, slot
+        cost included (the slot cost depends on the minimum score, since a
+        session that shows nothing uses no slots, so it is in the values).
     """
 
     curve: ThresholdCurve
@@ -326,6 +427,9 @@ class Scenario:
         The file's tables (numbers or expression strings); read-only.
         ``rule`` and ``opportunity`` may be None.
     variants : tuple of ModelVariant
+        Evaluated with the current parameter values: a variant's AUC, cost
+        or latency may be an expression (the base case's ``auc =
+        "model_auc"`` follows ``replace(model_auc=…)``).
     path : pathlib.Path or None
         File the scenario was read from.
     """
@@ -346,6 +450,7 @@ class Scenario:
     variants: tuple
     path: Path | None = None
     _expressions: types.MappingProxyType | None = None
+    _variant_tables: tuple = ()
 
     def __eq__(self, other):
         if not isinstance(other, Scenario):
@@ -387,7 +492,14 @@ class Scenario:
             if not p.allows(x):
                 raise ParameterError(MSG_PARAMETER_RANGE.format(name, p.interval, p.unit or "no unit", raw))
             params[name] = replace(p, value=x)
-        return replace(self, parameters=types.MappingProxyType(params))
+        variants = self.variants
+        if self._variant_tables:  # a variant's numbers may follow parameters (e.g. the base case's AUC)
+            values = {n: p.value for n, p in params.items()}
+            try:
+                variants = _variants(self._variant_tables, self._expressions, values)
+            except ZeroDivisionError:
+                raise ParameterError(f"scenario {self.name!r}: a variant's number divides by zero") from None
+        return replace(self, parameters=types.MappingProxyType(params), variants=variants)
 
     def evaluate(self, field):
         """The number of a file field (e.g. ``"value.fp"``) with the current parameter values."""
@@ -494,14 +606,28 @@ class Scenario:
             the grid (e.g. a threshold kept from another decision). Data files
             and rankings already have a row at every threshold that changes
             anything, so they ignore it.
+
+        A binormal curve also has a row exactly where each constraint
+        (``max_alerts``, ``max_alert_rate``, ``min_recall``, ``max_fpr``,
+        ``min_precision``) binds, so that a binding constraint is met on the
+        bound itself, not at the nearest grid point inside it, and one at the
+        best threshold without constraints (Elkan's: where flagging one more
+        case adds nothing). The best value is then exact and a smooth
+        function of the parameters.
         """
         source = self.scores["source"]
         if source == "binormal":
-            return self.score_model(auc=auc).curve(thresholds=thresholds)
+            model = self.score_model(auc=auc)
+            extra = np.asarray([] if thresholds is None else thresholds, dtype=np.float64).ravel()
+            return model.curve(thresholds=np.concatenate([extra, self._binding_thresholds(model)]))
         if source == "file":
             return ThresholdCurve.from_scores(self.score_set())
         m = self._ranking_model(auc=auc)
         return _ranking_curve(m, self.scores["n_sessions"], self.scores["seed"], self.decision["k_max"], False)
+
+    def _binding_thresholds(self, model):
+        """Exact rows for ``model``'s curve under this scenario's money and constraints: see :func:`decision_thresholds`."""
+        return decision_thresholds(model, self.value_model(), constraints=self.constraints, volume=self.volume)
 
     def optimize(self, *, tolerance=0.01):
         """The best decision: a :class:`Decision` (threshold) or :class:`RankingDecision` (k, min score).
@@ -615,17 +741,17 @@ class Scenario:
             raise ParameterError(MSG_RANKING_CONSTRAINT.format(self.name, ", ".join(other)))
         ranking = self.curve()
         k = self.optimize().k if k is None else k
-        slots = ranking.threshold_curve(k)  # validates k
+        slots = ranking.threshold_curve(k, with_slots=True)  # validates k
         vm = self.value_model()
         sessions = self.volume
         # The cases are the top-k candidates of each session: slots.n_cases of them in curve.sessions sessions.
         return ThresholdView(
             curve=slots,
-            value_model=ValueModel(tp=vm.relevant, fp=vm.irrelevant),
+            value_model=ValueModel(tp=vm.relevant, fp=vm.irrelevant, tp_amount=vm.per_slot, fp_amount=vm.per_slot),
             volume=sessions * slots.n_cases / ranking.sessions,
             constraints=types.MappingProxyType(constraints),
             k=int(k),
-            fixed_value=vm.per_slot * slots_used(int(k), sessions, 1.0),
+            fixed_value=0.0,
         )
 
     # -- rule, ROI, variants ---------------------------------------------------------------
@@ -636,14 +762,28 @@ class Scenario:
         kind = self.rule["kind"]
         if kind == "amount":
             if self.scores["source"] == "binormal":
-                return amount_rule_curve(self.score_model())
+                model = self.score_model()
+                return amount_rule_curve(model, thresholds=self._binding_amounts(model))
             return ThresholdCurve.from_scores(_file_score_set(self, score_column=self.scores["amount"]))
         if kind == "auc":
-            return self.score_model(auc=self.evaluate("rule.auc")).curve()
+            return self.curve(auc=self.evaluate("rule.auc"))
         if kind == "column":
             return ThresholdCurve.from_scores(_file_score_set(self, score_column=self.rule["column"]))
         m = self._ranking_model()
         return _ranking_curve(m, self.scores["n_sessions"], self.scores["seed"], self.decision["k_max"], True)
+
+    def _binding_amounts(self, model):
+        """Amount cut-offs of the amount rule on ``model`` where each constraint binds (maybe none).
+
+        log(amount) is normal with spread s in each class, means mu0 < or > mu1: in z = (log A - mu0) / s
+        the rule is a binormal classifier with separation (mu1 - mu0) / s.
+        """
+        s, m0, m1 = model.amount_sigma, model.amount_mean, model.positive_amount_mean
+        if model.amount_mean is None or s <= 0 or m0 <= 0 or m1 <= 0:
+            return None
+        mu0, mu1 = math.log(m0) - s * s / 2, math.log(m1) - s * s / 2
+        cuts = _binding_cuts(model.prevalence, (mu1 - mu0) / s, self.constraints, self.volume)
+        return np.exp(mu0 + s * np.asarray(cuts, dtype=np.float64))
 
     def rule_decision(self):
         """The rule's best decision with the same money, volume and constraints.
@@ -767,7 +907,9 @@ class Scenario:
             table = getattr(self, key)
             if table is not None:
                 out[key] = _thaw(table)
-        if self.variants:
+        if self._variant_tables:
+            out["variants"] = [_thaw(t) for t in self._variant_tables]
+        elif self.variants:
             out["variants"] = [
                 {k: getattr(v, k) for k in _VARIANT_KEYS if not (k in ("description", "source") and not getattr(v, k))}
                 for v in self.variants
@@ -841,6 +983,8 @@ def load_scenario(name_or_path, **overrides):
     else:
         path = _scenario_folder() / f"{text}.toml"
         if not path.is_file():
+            if Path(text).is_file():  # e.g. "mine.txt": a file, but not a .toml path
+                raise ScenarioError(MSG_SCENARIO_SUFFIX.format(text, text, ", ".join(list_scenarios())))
             raise ScenarioError(MSG_UNKNOWN_SCENARIO.format(text, ", ".join(list_scenarios())))
     scenario = _load_file(path)
     return scenario.replace(**overrides) if overrides else scenario
@@ -969,7 +1113,7 @@ def parse_scenario(doc, *, label="<dict>", base=None, path=None):
             raise ScenarioError(MSG_CHOICE.format(
                 label, "opportunity.against", "rule, nothing" if rule is not None else "nothing", against))
 
-    variants = []
+    variant_tables = []
     raw_variants = doc.get("variants", [])
     if not isinstance(raw_variants, list):
         raise ScenarioError(MSG_TYPE.format(label, "variants", "an array of tables ([[variants]])", raw_variants))
@@ -980,10 +1124,15 @@ def parse_scenario(doc, *, label="<dict>", base=None, path=None):
         for key in ("name", "auc", "cost_per_1000_predictions", "p95_latency_ms"):
             if key not in raw:
                 raise ScenarioError(MSG_MISSING.format(label, f"{where}.{key}"))
-        try:
-            variants.append(ModelVariant(**raw))
-        except (ParameterError, TypeError) as exc:
-            raise ScenarioError(f"scenario file {label!r}: {where}: {exc}") from None
+        for key in _VARIANT_NUMBERS:  # numbers or expressions, e.g. auc = "model_auc" for the base case
+            expr(where, raw, key)
+        variant_tables.append(raw)
+    try:
+        variants = _variants(variant_tables, expressions, {n: p.value for n, p in parameters.items()})
+    except (ParameterError, TypeError) as exc:
+        raise ScenarioError(f"scenario file {label!r}: {exc}") from None
+    except ZeroDivisionError:
+        raise ScenarioError(f"scenario file {label!r}: a variant's number divides by zero") from None
     if len({v.name for v in variants}) != len(variants):
         raise ScenarioError(f"scenario file {label!r}: variant names must be unique")
 
@@ -1001,11 +1150,24 @@ def parse_scenario(doc, *, label="<dict>", base=None, path=None):
         decision=_freeze(decision),
         rule=None if rule is None else _freeze(rule),
         opportunity=None if opportunity is None else _freeze(opportunity),
-        variants=tuple(variants),
+        variants=variants,
         path=path,
         _expressions=types.MappingProxyType(expressions),
+        _variant_tables=tuple(_freeze(t) for t in variant_tables),
     )
     return scenario
+
+
+def _variants(tables, expressions, values):
+    """The :class:`ModelVariant` of each ``[[variants]]`` table, its numbers evaluated with ``values``."""
+    out = []
+    for i, table in enumerate(tables):
+        numbers = {key: float(_evaluate(expressions[f"variants[{i}].{key}"], values)) for key in _VARIANT_NUMBERS}
+        try:
+            out.append(ModelVariant(**{**dict(table), **numbers}))
+        except ParameterError as exc:
+            raise ParameterError(f"variants[{i}]: {exc}") from None
+    return tuple(out)
 
 
 def _parse_parameters(raw, label):
@@ -1029,6 +1191,8 @@ def _parse_parameters(raw, label):
             v = entry[key]
             if isinstance(v, bool) or not isinstance(v, (int, float)) or math.isnan(v):
                 raise ScenarioError(MSG_TYPE.format(label, f"{where}.{key}", "a number", v))
+            if key in ("value", "low", "high") and not math.isfinite(v):  # min/max may be open (+-inf)
+                raise ScenarioError(MSG_PARAMETER_NOT_FINITE.format(label, name, key, v))
             nums[key] = float(v)
         if not (nums["min"] <= nums["low"] <= nums["value"] <= nums["high"] <= nums["max"]):
             raise ScenarioError(MSG_BOUNDS.format(label, name, nums["min"], nums["low"], nums["value"],

@@ -298,9 +298,10 @@ class BreakEven:
         (the best value itself).
     break_even : float
         Parameter value where the quantity crosses 0 (of several crossings,
-        the one nearest to the base value); NaN if it does not cross within
-        the range, which can mean "always pays" or "never pays": read
-        ``quantity_at_low`` and ``quantity_at_high``.
+        the one nearest to the base value; every one is in ``crossings_at``);
+        NaN if it does not cross within the range, which can mean "always
+        pays" or "never pays": read ``quantity_at_low`` and
+        ``quantity_at_high``.
     base : float
         The parameter's current value.
     ratio_to_base : float
@@ -319,8 +320,20 @@ class BreakEven:
         looked for only between neighbouring values where it is defined.
         Empty when every value was feasible.
     crossings : int
-        Sign changes seen between neighbouring scan points (0: none; more
+        Changes of sign seen between neighbouring scan points (0: none; more
         than 1: ``break_even`` is only the one nearest to the base value).
+        The quantity has three signs: negative, exactly 0 (e.g. neither the
+        model nor the baseline acts on anyone) and positive, so a run of
+        exact zeros is a state of its own: leaving it is a crossing.
+    crossings_at : tuple of float
+        Every crossing, increasing, each bisected to ``rtol`` (a crossing
+        whose bracket holds values where the constraints cannot hold is
+        left out: it has no single location).
+    positive_between : tuple of (float, float)
+        The parameter intervals, increasing, where the quantity is positive
+        (> 0), bounded by crossings or the ends of the range searched.
+        Empty when it is positive nowhere, or when values where the
+        constraints cannot hold leave the intervals unknown.
     """
 
     parameter: str
@@ -335,19 +348,34 @@ class BreakEven:
     quantity_at_high: float
     infeasible_values: tuple = ()
     crossings: int = 0
+    crossings_at: tuple = ()
+    positive_between: tuple = ()
 
     def describe(self):
         """The result in one sentence for a PM, read from the fields (no new computation).
 
         E.g. "the model earns more per month than it costs to run when
-        save_rate is above 0.1459 (today 0.3)"; with several crossings it
-        adds that this is the one nearest to today; without a crossing it
-        says whether the quantity is positive or negative across the whole
-        range searched, or that no single break-even was found.
+        save_rate is above 0.1459 (today 0.3)", or with two crossings "…
+        when offer_cost is between 0.8252 and 50.7 (today 20)": the
+        intervals of ``positive_between``. When those are unknown (values
+        where the constraints cannot hold), it names the crossing nearest
+        to today and says how many there are; without a crossing it says
+        whether the quantity is positive or negative across the whole range
+        searched, or that no single break-even was found.
         """
         good, bad = QUANTITY_WORDS[self.quantity]
         today = f"(today {_num(self.base)})"
         span = f"{self.parameter} from {_num(self.search_low)} to {_num(self.search_high)}"
+        if self.crossings_at and self.positive_between:
+            parts = []
+            for a, b in self.positive_between:
+                if a <= self.search_low:
+                    parts.append(f"below {_num(b)}")
+                elif b >= self.search_high:
+                    parts.append(f"above {_num(a)}")
+                else:
+                    parts.append(f"between {_num(a)} and {_num(b)}")
+            return f"{good} when {self.parameter} is {' or '.join(parts)} {today}"
         if not math.isnan(self.break_even):
             if self.positive_above is None:
                 return f"the break-even of {self.parameter} is {_num(self.break_even)} {today}"
@@ -383,10 +411,13 @@ def decision_quantity(scenario, quantity):
 def compute_break_even(scenario, parameter, *, quantity=None, search=None, n_grid=41, rtol=1e-9):
     """The value of ``parameter`` at which the decision flips.
 
-    Scans ``n_grid`` evenly spaced values of the search range for sign
-    changes of the quantity and bisects the one nearest to the parameter's
-    base value to ``rtol`` of the range. A crossing between two scan points
-    that cross back is not seen: refine ``n_grid`` or ``search`` for those.
+    Scans ``n_grid`` evenly spaced values of the search range for changes
+    of the quantity's sign (negative, exactly 0, positive) and bisects
+    every one to ``rtol`` of the range; ``break_even`` is the one nearest
+    to the parameter's base value, ``crossings_at`` holds them all and
+    ``positive_between`` the intervals where the quantity is positive. A
+    crossing between two scan points that cross back is not seen: refine
+    ``n_grid`` or ``search`` for those.
 
     Parameters
     ----------
@@ -431,40 +462,63 @@ def compute_break_even(scenario, parameter, *, quantity=None, search=None, n_gri
             infeasible.append(v)
             return math.nan
 
-    grid = np.linspace(lo, hi, n_grid)
-    vals = [f(float(v)) for v in grid]
-    # Every scan interval with defined ends where the sign changes; bisect the one nearest to the base value.
-    brackets = [(float(a), float(b), fa, fb) for a, b, fa, fb in zip(grid[:-1], grid[1:], vals[:-1], vals[1:])
-                if math.isfinite(fa) and math.isfinite(fb) and ((fa < 0) != (fb < 0) or fa == 0)]
-    if vals[-1] == 0:
-        brackets.append((float(grid[-1]), float(grid[-1]), vals[-1], vals[-1]))
+    grid = [float(v) for v in np.linspace(lo, hi, n_grid)]
+    vals = [f(v) for v in grid]
+    signs = [_sign(v) for v in vals]
+    # A bracket is a scan interval with defined ends whose signs (-, 0, +) differ: a run of exact zeros is a
+    # state of its own, so leaving it (0 -> +) is bisected to where the quantity stops being 0.
+    brackets = [i for i in range(n_grid - 1)
+                if signs[i] is not None and signs[i + 1] is not None and signs[i] != signs[i + 1]]
+
+    def bisect(i):
+        a, b, sa = grid[i], grid[i + 1], signs[i]
+        while b - a > rtol * (hi - lo):
+            mid = 0.5 * (a + b)
+            sm = _sign(f(mid))
+            if sm is None:  # the constraints fail inside the bracket: no single crossing to report
+                return math.nan
+            if sm == sa:
+                a = mid
+            else:
+                b = mid
+        return 0.5 * (a + b)
+
+    located = {i: bisect(i) for i in brackets}
     crossing = math.nan
     positive_above = None
     if brackets:
-        a, b, fa, fb = min(brackets, key=lambda t: min(abs(t[0] - p.value), abs(t[1] - p.value)))
-        positive_above = bool(fb > fa) if fb != fa else None
-        if fa == 0:
-            crossing = a
-        else:
-            while b - a > rtol * (hi - lo):
-                mid = 0.5 * (a + b)
-                fm = f(mid)
-                if math.isnan(fm):  # the constraints fail inside the bracket: no single crossing to report
-                    a = b = math.nan
-                    positive_above = None
-                    break
-                if (fm < 0) == (fa < 0):
-                    a = mid
-                else:
-                    b = mid
-            crossing = 0.5 * (a + b)
+        i = min(brackets, key=lambda j: min(abs(grid[j] - p.value), abs(grid[j + 1] - p.value)))
+        crossing = located[i]
+        if not math.isnan(crossing):
+            positive_above = True if signs[i + 1] == 1 else False if signs[i] == 1 else None
+    crossings_at = tuple(located[i] for i in brackets if not math.isnan(located[i]))
+    positive_between = ()
+    if not infeasible and len(crossings_at) == len(brackets):
+        # Runs of positive scan points, bounded by the crossings next to them or the ends of the range.
+        edges = {i: located[i] for i in brackets}
+        runs, start = [], None
+        for j, sj in enumerate(signs):
+            if sj == 1 and start is None:
+                start = lo if j == 0 else edges[j - 1]
+            if sj == 1 and (j == n_grid - 1 or signs[j + 1] != 1):
+                runs.append((float(start), float(hi if j == n_grid - 1 else edges[j])))
+                start = None
+        positive_between = tuple(runs)
     ratio = crossing / p.value if (p.value != 0 and not math.isnan(crossing)) else math.nan
     return BreakEven(
         parameter=parameter, quantity=quantity, break_even=crossing, base=p.value, ratio_to_base=ratio,
         positive_above=positive_above, search_low=float(lo), search_high=float(hi),
         quantity_at_low=float(vals[0]), quantity_at_high=float(vals[-1]),
-        infeasible_values=tuple(sorted(infeasible)), crossings=sum(1 for t in brackets if t[2] != 0),
+        infeasible_values=tuple(sorted(infeasible)), crossings=len(brackets), crossings_at=crossings_at,
+        positive_between=positive_between,
     )
+
+
+def _sign(x):
+    """-1, 0 or 1; None for NaN (the constraints cannot hold there)."""
+    if math.isnan(x):
+        return None
+    return (x > 0) - (x < 0)
 
 
 def compute_break_even_table(scenario, *, parameters=None, quantity=None, n_grid=21):

@@ -32,7 +32,7 @@ def brute_metrics(sessions, scores, labels, k, m):
     for i, s in enumerate(sessions):
         groups.setdefault(s, []).append(i)
     S = len(groups)
-    shown = rel = hits = 0
+    shown = rel = hits = displaying = 0
     recalls = []
     for rows in groups.values():
         ranked = sorted(rows, key=lambda i: (-scores[i], i))  # ties: earlier row first
@@ -41,6 +41,7 @@ def brute_metrics(sessions, scores, labels, k, m):
         shown += len(top)
         rel += r
         hits += r > 0
+        displaying += len(top) > 0
         n_rel = sum(bool(labels[i]) for i in rows)
         if n_rel:
             recalls.append(r / n_rel)
@@ -54,6 +55,7 @@ def brute_metrics(sessions, scores, labels, k, m):
         "hit_rate": hits / S,
         "shown_per_session": shown / S,
         "clicks_per_1000_sessions": 1000 * rel / S,
+        "sessions_displaying": float(displaying),
     }
 
 
@@ -124,17 +126,38 @@ def test_threshold_curve_is_the_min_score_choice_at_fixed_k():
 
 
 # -- value and optimum ------------------------------------------------------------------------------
-def brute_optimum(sessions, scores, labels, vm, k_max, min_precision=None):
-    best = None
+def brute_value(sessions, scores, labels, vm, k, m):
+    """Value of showing the top k with score >= m, session by session: a session pays for k slots
+    only when it shows at least one item (no carousel otherwise)."""
+    groups = {}
+    for i, s in enumerate(sessions):
+        groups.setdefault(s, []).append(i)
+    total = 0.0
+    for rows in groups.values():
+        top = [i for i in sorted(rows, key=lambda i: (-scores[i], i))[:k] if scores[i] >= m]
+        r = sum(bool(labels[i]) for i in top)
+        total += vm.relevant * r + vm.irrelevant * (len(top) - r) + (vm.per_slot * k if top else 0.0)
+    return total
+
+
+def brute_options(sessions, scores, labels, vm, k_max, min_precision=None):
+    """Every feasible (value, k, min score), in the documented tie order: smallest k, then highest min score."""
+    out = []
     for k in range(1, k_max + 1):
         for m in [inf, *sorted(set(scores), reverse=True)]:
             e = brute_metrics(sessions, scores, labels, k, m)
             if min_precision is not None and not (e["precision_shown"] >= min_precision):
-                continue
-            slots = k * len(set(sessions)) if e["shown"] > 0 else 0  # no carousel when nothing is shown
-            v = vm.relevant * e["relevant_shown"] + vm.irrelevant * e["irrelevant_shown"] + vm.per_slot * slots
-            if best is None or v > best[0] + 1e-12:
-                best = (v, k, m)
+                continue  # NaN (nothing shown) never meets a constraint
+            out.append((brute_value(sessions, scores, labels, vm, k, m), k, m))
+    return out
+
+
+def brute_optimum(sessions, scores, labels, vm, k_max, min_precision=None):
+    """The best (value, k, min score): the first of the tie order among the highest values."""
+    best = None
+    for option in brute_options(sessions, scores, labels, vm, k_max, min_precision):
+        if best is None or option[0] > best[0]:
+            best = option
     return best
 
 
@@ -151,21 +174,68 @@ def test_optimize_ranking_matches_brute_force(data, rel, irr, slot, min_precisio
         return
     d = am.optimize_ranking(curve, vm, min_precision=min_precision)
     assert d.value == pytest.approx(best[0], abs=1e-9)
-    # The chosen (k, min score) is worth what the decision says.
+    # The chosen (k, min score) is feasible, worth what the decision says, and no option earlier in the
+    # tie order (smaller k, or the same k with a higher minimum score) is worth clearly more or as much.
+    options = brute_options(sessions, scores, labels, vm, 5, min_precision)
+    assert (d.value, d.k, d.min_score) in [(pytest.approx(v, abs=1e-9), k, m) for v, k, m in options]
     assert vm.point_value(curve.point(d.k, d.min_score)) == pytest.approx(d.value, abs=1e-9)
+    earlier = [v for v, k, m in options if (k, -m) < (d.k, -d.min_score)]
+    assert all(v < d.value + 1e-9 for v in earlier)
+
+
+@given(rankings(), st.integers(0, 12), st.integers(-8, 0), st.integers(-4, 0),
+       st.sampled_from([None, 0.2, 0.5, 0.8]))
+def test_optimize_ranking_choice_follows_the_tie_rule(data, rel, irr, slot, min_precision):
+    # Money in quarters: every value is exact in binary floating point, so ties are exact ties, and the
+    # decision must be the brute force's first best option: the smallest k, then the highest minimum score.
+    sessions, scores, labels = data
+    vm = am.RankingValueModel(relevant=rel / 4, irrelevant=irr / 4, per_slot=slot / 4)
+    curve = am.RankingCurve.from_ranking(am.RankingSet(sessions, scores, labels), k_max=5)
+    best = brute_optimum(sessions, scores, labels, vm, 5, min_precision)
+    if best is None:
+        with pytest.raises(ConstraintError):
+            am.optimize_ranking(curve, vm, min_precision=min_precision)
+        return
+    d = am.optimize_ranking(curve, vm, min_precision=min_precision)
+    assert (d.value, d.k, d.min_score) == best
+
+
+def test_nothing_shown_is_not_precise_enough():
+    # Precision of nothing shown is NaN, and NaN never meets a constraint: with a precision floor that no
+    # item reaches, showing nothing is not a feasible choice either.
+    rs = am.RankingSet([0, 0, 1], [0.9, 0.4, 0.8], [0, 1, 0])
+    curve = am.RankingCurve.from_ranking(rs, k_max=2)
+    assert math.isnan(curve.point(1, inf).precision_shown)
+    with pytest.raises(ConstraintError):
+        am.optimize_ranking(curve, am.RankingValueModel(relevant=1.0), min_precision=0.9)
+
+
+def test_slot_cost_only_in_sessions_that_display():
+    # Session a shows 0.9 at min score 0.85; session b (best 0.6) shows nothing and pays no slots.
+    rs = am.RankingSet(["a", "a", "b", "b"], [0.9, 0.3, 0.6, 0.2], [1, 0, 0, 0])
+    curve = am.RankingCurve.from_ranking(rs, k_max=2)
+    vm = am.RankingValueModel(relevant=1.0, irrelevant=-0.1, per_slot=-0.2)
+    p = curve.point(2, 0.85)
+    assert (p.shown, p.sessions_displaying) == (1.0, 1.0)
+    assert vm.point_value(p) == pytest.approx(1.0 - 0.2 * 2 * 1)  # one session's two slots, not both sessions'
+    assert vm.point_value(curve.point(2, 0.5)) == pytest.approx(1.0 - 0.1 - 0.2 * 2 * 2)
+    d = am.optimize_ranking(curve, vm)
+    assert (d.k, d.min_score, d.value) == (1, 0.9, pytest.approx(1.0 - 0.2))
+    assert d.point.sessions_displaying == 1.0
 
 
 @given(rankings(), st.integers(1, 5), st.floats(0, 5), st.floats(-3, 0), st.floats(-0.5, 0))
 def test_slot_cost_is_charged_only_when_something_is_shown(data, k, rel, irr, slot):
-    # One rule for the array of values and for a single point: k slots per session iff anything is shown.
+    # One rule for the array of values and for a single point: k slots in each session that shows anything.
     sessions, scores, labels = data
     vm = am.RankingValueModel(relevant=rel, irrelevant=irr, per_slot=slot)
     curve = am.RankingCurve.from_ranking(am.RankingSet(sessions, scores, labels), k_max=5)
     values = ranking_values(curve, vm, k)
-    S = len(set(sessions))
     for i, m in enumerate(curve.thresholds(k)):
         e = brute_metrics(sessions, scores, labels, k, m)
-        by_hand = rel * e["relevant_shown"] + irr * e["irrelevant_shown"] + (slot * k * S if e["shown"] else 0.0)
+        by_hand = brute_value(sessions, scores, labels, vm, k, m)
+        assert by_hand == pytest.approx(
+            rel * e["relevant_shown"] + irr * e["irrelevant_shown"] + slot * k * e["sessions_displaying"], abs=1e-9)
         assert values[i] == pytest.approx(by_hand, abs=1e-9)
         assert vm.point_value(curve.point(k, m)) == pytest.approx(by_hand, abs=1e-9)
     # A finite minimum score above every score shows nothing: no carousel, no slot cost.
@@ -183,10 +253,19 @@ def test_value_per_period_and_per_1000_sessions():
     assert monthly.value == pytest.approx(total.value * 1e6 / 200)
     p = total.point
     assert total.value_per_1000_sessions == pytest.approx(
-        1000 * (p.relevant_shown - 0.05 * p.irrelevant_shown) / 200 - 0.01 * 1000 * total.k)
+        1000 * (p.relevant_shown - 0.05 * p.irrelevant_shown - 0.01 * total.k * p.sessions_displaying) / 200)
+    # Revenue: the clicks' worth (1.0 each), before annoyance and slot costs.
+    assert total.revenue_per_1000_sessions == pytest.approx(1000 * p.relevant_shown / 200)
+    assert total.revenue_per_1000_sessions == pytest.approx(p.clicks_per_1000_sessions * 1.0)
+    assert monthly.revenue_per_1000_sessions == pytest.approx(total.revenue_per_1000_sessions)
+    assert total.to_dict()["revenue_per_1000_sessions"] == total.revenue_per_1000_sessions
     by_k = total.by_k.set_index("k")
     assert by_k.loc[total.k, "value"] == pytest.approx(total.value)
     assert by_k["value"].max() == pytest.approx(total.value)
+    assert by_k.loc[total.k, "revenue_per_1000_sessions"] == pytest.approx(total.revenue_per_1000_sessions)
+    for kk, row in by_k.iterrows():
+        q = curve.point(kk, row["min_score"])
+        assert row["revenue_per_1000_sessions"] == pytest.approx(1000 * q.relevant_shown / 200)
 
 
 def test_decision_carries_period_and_currency_labels():
@@ -311,7 +390,8 @@ def test_from_frame_and_read(tmp_path):
      MSG_MIN_SCORE.format("high")),
     (lambda: am.RankingCurve.from_ranking(am.RankingSet([0], [0.5], [1]), k_max=2).metric(1, "nope"),
      ParameterError, "metric must be one of shown, relevant_shown, irrelevant_shown, precision_at_k, "
-     "precision_shown, recall_at_k, hit_rate, shown_per_session, clicks_per_1000_sessions; found 'nope'"),
+     "precision_shown, recall_at_k, hit_rate, shown_per_session, clicks_per_1000_sessions, "
+     "sessions_displaying; found 'nope'"),
     (lambda: am.RankingModel(relevance_rate=0.1, auc=0.8, n_candidates=2.5), ParameterError,
      MSG_N_CANDIDATES.format(2.5)),
     (lambda: am.RankingModel(relevance_rate=1.5, auc=0.8, n_candidates=2), ParameterError,

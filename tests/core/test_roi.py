@@ -98,6 +98,30 @@ def test_opportunity_that_never_pays_back():
     assert o.net_value_per_month == 0 and o.payback_months == inf and o.roi == -1.0
 
 
+def test_opportunity_that_loses_money_every_month():
+    # The model earns less than the rule it replaces: a negative net value, so the build cost is lost and more:
+    # ROI below -1, never paid back.
+    o = am.compute_opportunity(model_value_per_month=-130_000, baseline_value_per_month=-125_000,
+                               predictions_per_month=1_000_000, build_cost=50_000, cost_per_1000_predictions=1.0,
+                               running_cost_per_month=2_000, horizon_months=12)
+    # gross -5,000; inference 1,000; net -5,000 - 1,000 - 2,000 = -8,000; over 12 months -96,000 - 50,000
+    assert o.gross_uplift_per_month == -5_000 and o.inference_cost_per_month == 1_000
+    assert o.net_value_per_month == -8_000
+    assert o.net_value_over_horizon == -8_000 * 12 - 50_000 == -146_000
+    assert o.roi == -146_000 / 50_000 == -2.92 and o.roi < -1
+    assert o.payback_months == inf
+
+
+def test_a_scenario_whose_model_does_not_pay():
+    # Fraud with a running cost far above what the model adds over the amount rule: a negative net value.
+    s = am.load_scenario("fraud_detection", running_cost_per_month=200_000)
+    o = s.opportunity_summary()
+    assert o.net_value_per_month < 0 and o.roi < -1 and o.payback_months == inf
+    assert o.net_value_per_month == pytest.approx(
+        s.optimize().value - s.rule_decision().value - o.inference_cost_per_month - 200_000, rel=1e-12)
+    assert o.roi == pytest.approx((o.net_value_per_month * 24 - 150_000) / 150_000, rel=1e-12)
+
+
 @pytest.mark.parametrize("kwargs, message", [
     (dict(build_cost=0), MSG_BUILD_COST.format(0)),
     (dict(build_cost="x"), MSG_BUILD_COST.format("x")),

@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import optimize as sopt
+from scipy import stats
 
 import aipm_sim as am
 from aipm_sim.core import scenario as sc
@@ -86,14 +88,108 @@ def test_fraud_decision_equals_the_pieces_assembled_by_hand():
     capacity = v["analysts"] * v["review_hours_per_analyst_day"] * 60 / v["minutes_per_review"] * 30
     assert s.constraints == {"max_alerts": capacity}
     assert s.volume == v["orders_per_day"] * 30
-    expected = am.optimize(model.curve(), vm, volume=v["orders_per_day"] * 30, max_alerts=capacity)
+    # Where capacity binds, by hand: the latent cut c at which the expected share held equals capacity / volume.
+    dsep = math.sqrt(2) * stats.norm.ppf(v["model_auc"])
+    pi = v["fraud_rate"]
+    c = sopt.brentq(lambda x: pi * stats.norm.sf(x - dsep) + (1 - pi) * stats.norm.sf(x) - capacity / s.volume,
+                    -10, 20, xtol=1e-14)
+    at_capacity = float(model.probability(c))
+    expected = am.optimize(model.curve(thresholds=[at_capacity]), vm, volume=v["orders_per_day"] * 30,
+                           max_alerts=capacity)
     d = s.optimize()
-    assert (d.threshold, d.value) == (expected.threshold, expected.value)
-    # Capacity: never more held orders than the team can review, and with 2 analysts it binds.
+    assert d.threshold == pytest.approx(at_capacity, rel=1e-9) == expected.threshold
+    assert d.value == pytest.approx(expected.value, rel=1e-12)
+    # Capacity: never more held orders than the team can review, and with 2 analysts it binds: exactly full.
+    assert d.point.alerts * s.volume == pytest.approx(capacity, rel=1e-9)
     assert d.point.alerts * s.volume <= capacity * (1 + 1e-12)
     assert d.binding == ("max_alerts",)
     assert s.nothing_value() == pytest.approx(-(v["chargeback_fee"] + v["fraud_amount_mean"]) * v["fraud_rate"]
                                               * s.volume)
+
+
+def closed_form_best(s):
+    """Best value per month of a binormal scenario, independently: the binormal cells in closed form on a
+    fine latent grid (2,000,001 cut-offs), plus the exact cut-offs where a rate constraint binds (brentq on the
+    expected shares themselves). Negatives N(0, 1), positives N(d, 1), flag latent >= c."""
+    pi, auc = s.evaluate("scores.prevalence"), s.evaluate("scores.auc")
+    d = math.sqrt(2) * stats.norm.ppf(auc)
+    cell = {c: (s.evaluate(f"value.{c}") if c in s.value else 0.0)
+            for c in ("tp", "fp", "fn", "tn", "tp_amount", "fp_amount", "fn_amount", "tn_amount")}
+    m0 = s.evaluate("scores.amount_mean") if "amount_mean" in s.scores else 0.0
+    m1 = s.evaluate("scores.positive_amount_mean") if "positive_amount_mean" in s.scores else m0
+    volume, cons = s.volume, s.constraints
+    share = lambda c: pi * stats.norm.sf(c - d) + (1 - pi) * stats.norm.sf(c)
+    cuts = [np.linspace(-12, 12, 2_000_001)]
+    limits = [1.0]
+    if "max_alerts" in cons:
+        limits.append(cons["max_alerts"] / volume)
+    if "max_alert_rate" in cons:
+        limits.append(cons["max_alert_rate"])
+    limit = min(limits)
+    if limit < 1:
+        cuts.append([sopt.brentq(lambda c: share(c) - limit, -20, 20, xtol=1e-15)])
+    c = np.concatenate(cuts)
+    tp, fp = pi * stats.norm.sf(c - d), (1 - pi) * stats.norm.sf(c)
+    fn, tn = pi - tp, 1 - pi - fp
+    value = volume * (cell["tp"] * tp + cell["fp"] * fp + cell["fn"] * fn + cell["tn"] * tn
+                      + m1 * (cell["tp_amount"] * tp + cell["fn_amount"] * fn)
+                      + m0 * (cell["fp_amount"] * fp + cell["tn_amount"] * tn))
+    feasible = tp + fp <= limit * (1 + 1e-9)
+    return float(np.max(np.where(feasible, value, -np.inf)))
+
+
+@pytest.mark.parametrize("name, change, constraint", [
+    ("credit_approval", {"default_rate": 0.12}, "max_alert_rate"),
+    ("fraud_detection", {"analysts": 1}, "max_alerts"),
+    ("churn_retention", {"churn_rate": 0.07}, "max_alerts"),
+    ("fraud_detection", {}, "max_alerts"),
+])
+def test_a_binding_constraint_is_met_on_the_bound_not_at_a_grid_point(name, change, constraint):
+    # The review's cases: on the 2001-point grid alone the optimum sat at the grid point inside the bound,
+    # up to 0.4 % of the value away (credit 614,161 instead of 615,156 EUR per month).
+    s = am.load_scenario(name, **change)
+    d = s.optimize()
+    assert constraint in d.binding
+    assert d.value == pytest.approx(closed_form_best(s), rel=1e-8)
+
+
+def test_the_unconstrained_optimum_is_elkan_s_threshold_exactly():
+    # Without a binding budget the churn optimum offers to every customer whose churn probability p makes
+    # p (save_rate LTV - offer_cost) >= (1 - p) offer_cost: p >= 20 / 150, on the curve exactly.
+    s = am.load_scenario("churn_retention", offer_budget_per_month=1e9)
+    d = s.optimize()
+    assert d.binding == () and d.threshold == pytest.approx(2 / 15, rel=1e-12)
+    assert d.value == pytest.approx(closed_form_best(s), rel=1e-9)
+
+
+@pytest.mark.parametrize("constraint, bound, metric, fp", [
+    ("min_recall", 0.9, "recall", -5.0),        # reviews cost: the optimum flags less than 90 % recall needs
+    ("min_precision", 0.6, "precision", -0.5),  # false alarms cheap: the optimum flags more than 60 % precision allows
+    ("max_fpr", 0.01, "fpr", -0.5),
+    ("max_alert_rate", 0.02, "alert_rate", -0.5),
+])
+def test_every_rate_constraint_binds_exactly(constraint, bound, metric, fp):
+    doc = {"name": "toy", "title": "t", "summary": "s", "narrative": "n", "kind": "threshold", "currency": "EUR",
+           "parameters": {"fee": {"value": 1.0, "low": 0.5, "high": 2.0}},
+           "scores": {"source": "binormal", "prevalence": 0.05, "auc": 0.85},
+           "value": {"tp": 10, "fp": fp, "fn": -1}, "decision": {"volume": 1000, "constraints": {constraint: bound}}}
+    s = sc.parse_scenario(doc)
+    d = s.optimize()
+    assert d.binding == (constraint,)
+    assert getattr(d.point, metric) == pytest.approx(bound, rel=1e-9)
+    # The same optimum as an independent fine search over latent cut-offs around the bound.
+    dsep, pi = math.sqrt(2) * stats.norm.ppf(0.85), 0.05
+    def rates(c):
+        tp, fpr = stats.norm.sf(c - dsep), stats.norm.sf(c)
+        return {"recall": tp, "fpr": fpr, "alert_rate": pi * tp + (1 - pi) * fpr,
+                "precision": pi * tp / (pi * tp + (1 - pi) * fpr)}, tp, fpr
+
+    on_bound = sopt.brentq(lambda x: rates(x)[0][metric] - bound, -6, 8, xtol=1e-15)
+    c = np.r_[np.linspace(-6, 8, 1_400_001), on_bound]
+    r, tp, fpr = rates(c)
+    ok = r[metric] >= bound * (1 - 1e-12) if constraint.startswith("min") else r[metric] <= bound * (1 + 1e-12)
+    value = 1000 * (10 * pi * tp + fp * (1 - pi) * fpr - 1 * pi * (1 - tp))
+    assert d.value == pytest.approx(np.max(value[ok]), rel=1e-9)
 
 
 def test_credit_and_churn_constraints_come_from_expressions():
@@ -139,11 +235,21 @@ def test_medical_screening_reads_the_shipped_scores_and_reweights_prevalence():
 
 def test_rules_are_evaluated_on_the_same_cases():
     fraud = am.load_scenario("fraud_detection")
-    np.testing.assert_array_equal(fraud.rule_curve().tp, am.amount_rule_curve(fraud.score_model()).tp)
+    # The rules' curves are the plain curves plus exact rows where the constraints bind.
+    rule, plain = fraud.rule_curve(), am.amount_rule_curve(fraud.score_model())
+    assert len(rule) == len(plain) + 1
+    np.testing.assert_array_equal(rule.tp[np.isin(rule.thresholds, plain.thresholds)], plain.tp)
     churn = am.load_scenario("churn_retention")
-    rule = churn.rule_curve()
+    rule, plain = churn.rule_curve(), am.BinormalModel(0.04, 0.65).curve()
     assert rule.positives == churn.curve().positives  # same population
-    assert rule.tp.tolist() == am.BinormalModel(0.04, 0.65).curve().tp.tolist()
+    assert len(rule) == len(plain) + 2
+    assert rule.tp[np.isin(rule.thresholds, plain.thresholds)].tolist() == plain.tp.tolist()
+    # The extra rows: where the rule's offers use the whole budget, and Elkan's threshold, where an offer
+    # breaks even: p (save_rate LTV - offer_cost) = (1 - p) offer_cost, p = 20 / (0.3 * 500) = 2 / 15.
+    extra = rule.thresholds[~np.isin(rule.thresholds, plain.thresholds)]
+    elkan = int(np.argmin(abs(extra - 2 / 15)))
+    assert extra[elkan] == pytest.approx(2 / 15, rel=1e-12)
+    assert rule.at(extra[1 - elkan]).alerts * churn.volume == pytest.approx(churn.constraints["max_alerts"], rel=1e-9)
     med = am.load_scenario("medical_screening")
     frame = pd.read_csv(Path(am.__file__).parent / "data" / "breast_cancer_scores.csv")
     by_radius = med.rule_curve()
@@ -184,6 +290,43 @@ def test_variants_equal_replacing_the_model_auc():
     assert c.best == within.loc[within["net_value_per_month"].idxmax(), "variant"]
 
 
+@pytest.mark.parametrize("name", ["fraud_detection", "churn_retention"])
+def test_the_base_case_variant_is_the_scenario_s_own_model(name):
+    # Before: the gradient-boosting variant hard-coded the base AUC, so --set model_auc=0.9 left it at 0.95.
+    s = am.load_scenario(name)
+    base = {v.name: v for v in s.variants}["gradient boosting"]
+    assert (base.auc, base.cost_per_1000_predictions) == (s.values["model_auc"], s.values["cost_per_1000_predictions"])
+    auc = s.parameters["model_auc"].low
+    changed = s.replace(model_auc=auc, cost_per_1000_predictions=0.07)
+    moved = {v.name: v for v in changed.variants}
+    assert (moved["gradient boosting"].auc, moved["gradient boosting"].cost_per_1000_predictions) == (auc, 0.07)
+    assert moved["logistic regression"] == {v.name: v for v in s.variants}["logistic regression"]  # literals stay
+    row = changed.compare_variants().table.set_index("variant").loc["gradient boosting"]
+    assert row["value_per_month"] == changed.optimize().value and row["auc"] == auc
+    # The file keeps the expression, and reads back equal.
+    assert changed.to_dict()["variants"][1]["auc"] == "model_auc"
+    assert sc.parse_scenario(changed.to_dict()) == changed
+
+
+def test_a_variant_number_that_leaves_its_range_names_the_variant():
+    from aipm_sim.core.binormal import MSG_AUC
+
+    doc = toy()
+    doc["variants"] = [{"name": "a", "auc": "rate * 8", "cost_per_1000_predictions": "cost / 10",
+                        "p95_latency_ms": 1}]
+    s = parse(doc)
+    assert (s.variants[0].auc, s.variants[0].cost_per_1000_predictions) == (pytest.approx(0.8), 0.5)
+    with pytest.raises(ParameterError, match=exactly("variants[0]: " + MSG_AUC.format(1.6))):
+        s.replace(rate=0.2)
+    doc["variants"][0]["auc"] = "rate * 10"
+    with pytest.raises(ScenarioError, match=exactly(f"scenario file {LABEL!r}: variants[0]: " + MSG_AUC.format(1.0))):
+        parse(doc)
+    doc["variants"][0]["auc"] = "rate + ghost"
+    with pytest.raises(ScenarioError, match=exactly(sc.MSG_UNKNOWN_NAME.format(LABEL, "variants[0].auc", "rate + ghost",
+                                                                               "ghost", NAMES))):
+        parse(doc)
+
+
 def test_override_changes_only_that_parameter():
     s = am.load_scenario("fraud_detection")
     t = am.load_scenario("fraud_detection", fraud_rate="0.004")  # text, as from the command line
@@ -210,7 +353,7 @@ FRAUD_NAMES = ", ".join(am.load_scenario("fraud_detection").parameters)
     ({"fraud_rate": 2}, sc.MSG_PARAMETER_RANGE.format("fraud_rate", "[1e-05, 0.5]", "fraction of orders", 2)),
     ({"recovery_fraction": -0.1},
      sc.MSG_PARAMETER_RANGE.format("recovery_fraction", "[0, 1]", "fraction of the order amount", -0.1)),
-    ({"analysts": -1}, sc.MSG_PARAMETER_RANGE.format("analysts", "[0, inf)", "full-time analysts", -1)),
+    ({"analysts": -1}, sc.MSG_PARAMETER_RANGE.format("analysts", "[0, inf)", "analysts on shift each day", -1)),
     ({"chargeback_fee": "lots"}, sc.MSG_PARAMETER_NUMBER.format("chargeback_fee", "lots")),
     ({"chargeback_fee": True}, sc.MSG_PARAMETER_NUMBER.format("chargeback_fee", True)),
     ({"chargeback_fee": None}, sc.MSG_PARAMETER_NUMBER.format("chargeback_fee", None)),
@@ -227,9 +370,15 @@ def test_bad_overrides(overrides, message):
         am.load_scenario("fraud_detection", **overrides)
 
 
-def test_unknown_scenario_lists_the_valid_ones():
+def test_unknown_scenario_lists_the_valid_ones(tmp_path, monkeypatch):
     with pytest.raises(ScenarioError, match=exactly(sc.MSG_UNKNOWN_SCENARIO.format("fraud", ", ".join(PRESETS)))):
         am.load_scenario("fraud")
+    # An existing file that is not a .toml path: the message says what a file must look like.
+    monkeypatch.chdir(tmp_path)
+    am.load_scenario("churn_retention").save(tmp_path / "mine.txt")
+    with pytest.raises(ScenarioError, match=exactly(sc.MSG_SCENARIO_SUFFIX.format("mine.txt", "mine.txt",
+                                                                                ", ".join(PRESETS)))):
+        am.load_scenario("mine.txt")
 
 
 def test_missing_and_unreadable_files(tmp_path):
@@ -306,6 +455,10 @@ BAD_FILES = [
     ("parameters.rate.low", DELETE, sc.MSG_MISSING.format(LABEL, "parameters.rate.low")),
     ("parameters.rate.value", "x", sc.MSG_TYPE.format(LABEL, "parameters.rate.value", "a number", "x")),
     ("parameters.rate.value", True, sc.MSG_TYPE.format(LABEL, "parameters.rate.value", "a number", True)),
+    # Infinite value or plausible bounds: the sensitivity analysis would try them; open min/max are fine.
+    ("parameters.rate.high", math.inf, sc.MSG_PARAMETER_NOT_FINITE.format(LABEL, "rate", "high", math.inf)),
+    ("parameters.rate.low", -math.inf, sc.MSG_PARAMETER_NOT_FINITE.format(LABEL, "rate", "low", -math.inf)),
+    ("parameters.cost.value", math.inf, sc.MSG_PARAMETER_NOT_FINITE.format(LABEL, "cost", "value", math.inf)),
     ("parameters.rate.value", 0.3, sc.MSG_BOUNDS.format(LABEL, "rate", 0.001, 0.05, 0.3, 0.2, 0.999)),
     ("parameters.rate.min", 0.06, sc.MSG_BOUNDS.format(LABEL, "rate", 0.06, 0.05, 0.1, 0.2, 0.999)),
     ("parameters.rate.sauce", 1, sc.MSG_UNKNOWN_KEY.format(LABEL, "sauce", "parameters.rate",
@@ -321,6 +474,10 @@ BAD_FILES = [
     ("value.fp", "__import__('os').system('true')", sc.MSG_EXPRESSION.format(
         LABEL, "value.fp", "__import__('os').system('true')")),
     ("value.fp", "-(cost", sc.MSG_EXPRESSION.format(LABEL, "value.fp", "-(cost")),
+    # Too deep to evaluate (150 levels), and too deep for Python's parser itself (5,000: RecursionError).
+    ("value.fp", "-" * 150 + "cost", sc.MSG_EXPRESSION_DEPTH.format(LABEL, "value.fp", sc.MAX_EXPRESSION_DEPTH)),
+    ("value.fp", "-" * 5000 + "cost", sc.MSG_EXPRESSION_DEPTH.format(LABEL, "value.fp", sc.MAX_EXPRESSION_DEPTH)),
+    ("value.fp", "1 + " * 120 + "cost", sc.MSG_EXPRESSION_DEPTH.format(LABEL, "value.fp", sc.MAX_EXPRESSION_DEPTH)),
     ("value.fp", "cost ** 2", sc.MSG_EXPRESSION.format(LABEL, "value.fp", "cost ** 2")),
     ("value.fp", "cost.real", sc.MSG_EXPRESSION.format(LABEL, "value.fp", "cost.real")),
     ("value.fp", "cost if rate else 1", sc.MSG_EXPRESSION.format(LABEL, "value.fp", "cost if rate else 1")),
@@ -495,12 +652,21 @@ def test_threshold_view_of_a_ranking_counts_the_top_k_by_hand():
     assert view.volume == pytest.approx(s.volume * len(top) / S, rel=1e-12)
     vm = s.value_model()
     assert (view.value_model.tp, view.value_model.fp) == (vm.relevant, vm.irrelevant)
-    assert view.fixed_value == pytest.approx(vm.per_slot * d.k * s.volume, rel=1e-12)
-    shown = top[top["score"] >= d.min_score]
-    by_hand = (vm.relevant * shown["label"].sum() + vm.irrelevant * (~shown["label"]).sum()) * s.volume / S
-    row = view.curve.index_at(d.min_score)
-    assert view.value_model.value(view.curve, volume=view.volume)[row] == pytest.approx(by_hand, rel=1e-12)
-    assert by_hand + view.fixed_value == pytest.approx(d.value, rel=1e-12)
+    assert (view.value_model.tp_amount, view.value_model.fp_amount) == (vm.per_slot, vm.per_slot)
+    assert view.fixed_value == 0.0
+    values = view.value_model.value(view.curve, volume=view.volume)
+    for m in (d.min_score, 0.2, 0.5, float(top["score"].min())):
+        # By hand: clicks and annoyance of what is shown, and k slots in each visit that shows anything.
+        shown = top[top["score"] >= m]
+        displaying = shown["session"].nunique()
+        by_hand = (vm.relevant * shown["label"].sum() + vm.irrelevant * (~shown["label"]).sum()
+                   + vm.per_slot * d.k * displaying) * s.volume / S
+        assert values[view.curve.index_at(m)] == pytest.approx(by_hand, rel=1e-12)
+        if m == d.min_score:
+            assert by_hand == pytest.approx(d.value, rel=1e-12)
+            assert displaying < S  # some visits show nothing at the best minimum score: no slots there
+    # The view's best minimum score is the ranking decision's.
+    assert am.optimize(view.curve, view.value_model, volume=view.volume, **view.constraints).threshold == d.min_score
     assert s.threshold_view(k=3).curve.n_cases == len(
         frame.sort_values(["session", "score"], ascending=[True, False]).groupby("session").head(3))
 
@@ -528,7 +694,9 @@ def test_decision_summary_by_hand():
     free = am.optimize(curve, vm, volume=s.volume)  # the same money without the capacity limit
     assert summary.threshold == d.threshold and summary.cases_per_month == 30 * 20_000
     assert summary.alerts_per_month == pytest.approx(d.point.alert_rate * 600_000, rel=1e-12)
-    assert summary.alerts_per_month <= summary.capacity_per_month == s.constraints["max_alerts"]
+    assert summary.capacity_per_month == s.constraints["max_alerts"]
+    assert summary.alerts_per_month == pytest.approx(summary.capacity_per_month, rel=1e-9)  # the queue is full
+    assert summary.alerts_per_month <= summary.capacity_per_month * (1 + 1e-12)
     assert (summary.recall, summary.precision) == (d.point.recall, d.point.precision)
     assert summary.value_per_month == d.value and summary.nothing_value_per_month == s.nothing_value()
     assert summary.uplift_over_nothing_per_month == pytest.approx(d.value - s.nothing_value(), rel=1e-12)

@@ -5,6 +5,7 @@ import re
 
 import numpy as np
 import pytest
+from scipy import optimize as sopt
 from scipy import stats
 
 import aipm_sim as am
@@ -346,6 +347,13 @@ def break_even(**changes):
     (dict(break_even=0.5, positive_above=False, quantity="uplift"),
      "the model beats the baseline when save_rate is below 0.5 (today 0.3)"),
     (dict(break_even=0.5, positive_above=None), "the break-even of save_rate is 0.5 (today 0.3)"),
+    (dict(break_even=0.2, positive_above=False, crossings=3, crossings_at=(0.2, 0.5, 0.7),
+          positive_between=((0.0, 0.2), (0.5, 0.7))),
+     "the model earns more per month than it costs to run when save_rate is below 0.2 or between 0.5 and 0.7 "
+     "(today 0.3)"),
+    (dict(break_even=0.2, positive_above=False, crossings=2, crossings_at=(0.2,), infeasible_values=(0.9,)),
+     "the model earns more per month than it costs to run when save_rate is below 0.2 (today 0.3); "
+     "this is the nearest of 2 crossings between 0 and 1"),
     ({}, "the model earns more per month than it costs to run across the whole range searched "
          "(save_rate from 0 to 1): no break-even (today 0.3)"),
     (dict(quantity_at_low=-1.0, quantity_at_high=-2.0, quantity="value", search_high=2500.0, base=1200.0),
@@ -361,16 +369,91 @@ def test_break_even_in_one_sentence(changes, sentence):
     assert break_even(**changes).describe() == sentence
 
 
-def test_two_crossings_are_counted_and_the_nearest_is_reported():
+def churn_best_value(s, auc):
+    """Best value per month of the churn scenario for a binormal model of ``auc``, in closed form.
+
+    An offer pays for a customer of churn probability p when p (save_rate LTV) > offer_cost, so without a
+    budget the best latent cut is where the calibrated score equals offer_cost / (save_rate LTV); the budget
+    caps the share offered at budget / (offer_cost customers). The value falls on both sides of the best cut,
+    so the constrained best is the higher of the two cuts."""
+    v = s.values
+    pi, n = v["churn_rate"], v["customers_per_month"]
+    d = math.sqrt(2) * stats.norm.ppf(auc)
+    gain, cost = v["save_rate"] * v["customer_lifetime_value"] - v["offer_cost"], v["offer_cost"]
+    p_star = cost / (gain + cost)
+    if p_star >= 1:
+        return 0.0  # no offer pays
+    # calibrated score p(x) = expit(logit(pi) + d x - d^2 / 2), solved for x
+    x_star = (math.log(p_star / (1 - p_star)) - math.log(pi / (1 - pi)) + d * d / 2) / d
+    cap = v["offer_budget_per_month"] / cost / n
+    x_cap = sopt.brentq(lambda x: pi * stats.norm.sf(x - d) + (1 - pi) * stats.norm.sf(x) - cap, -40, 40,
+                        xtol=1e-14) if cap < 1 else -math.inf
+    x = max(x_star, x_cap)
+    return n * (gain * pi * stats.norm.sf(x - d) - cost * (1 - pi) * stats.norm.sf(x))
+
+
+def churn_net_value(s):
+    v = s.values
+    return (churn_best_value(s, v["model_auc"]) - churn_best_value(s, v["rule_auc"])
+            - v["customers_per_month"] / 1000 * v["cost_per_1000_predictions"] - v["running_cost_per_month"])
+
+
+def test_two_crossings_are_all_reported_against_brentq():
     # Offers almost free: both the model and the rule offer to everyone (no uplift); offers very dear: neither
-    # offers to anyone. The model pays only in between, so the net value crosses zero twice.
+    # offers to anyone. The model pays only in between, so the net value crosses zero twice, and above the
+    # second crossing (about 50.7) it loses again: the sentence says "between".
     s = am.load_scenario("churn_retention")
     b = am.compute_break_even(s, "offer_cost")
-    net = [s.replace(offer_cost=v).opportunity_summary().net_value_per_month for v in (b.search_low, 20, b.search_high)]
-    assert net[0] < 0 < net[1] and net[2] < 0
-    assert b.crossings == 2 and b.search_low < b.break_even < 20 and b.positive_above is True
-    assert b.describe().endswith(f"; this is the nearest of 2 crossings between 0.01 and 285")
-    assert am.compute_break_even(s, "save_rate").crossings == 1
+    net = lambda c: churn_net_value(s.replace(offer_cost=c))
+    roots = (sopt.brentq(net, b.search_low, 20, xtol=1e-12), sopt.brentq(net, 20, b.search_high, xtol=1e-12))
+    assert roots == pytest.approx((0.8252, 50.70), rel=1e-3)  # the review's independent numbers
+    assert b.crossings == 2 and b.crossings_at == pytest.approx(roots, rel=1e-4)
+    assert b.break_even == b.crossings_at[0] and b.positive_above is True  # the nearer to today's 20
+    assert len(b.positive_between) == 1 and b.positive_between[0] == pytest.approx(roots, rel=1e-4)
+    assert b.describe() == (f"{QUANTITY_WORDS['net_value'][0]} when offer_cost is between "
+                            f"{b.crossings_at[0]:.4g} and {b.crossings_at[1]:.4g} (today 20)")
+    one = am.compute_break_even(s, "save_rate")
+    assert one.crossings == 1 and one.crossings_at == (one.break_even,)
+    assert one.positive_between == ((one.break_even, one.search_high),)
+
+
+def test_the_closed_form_net_value_is_the_package_s():
+    # The oracle above, checked where nothing is approximated away: the package's net value at a few offer costs.
+    s = am.load_scenario("churn_retention")
+    for c in (0.5, 5, 20, 60):
+        varied = s.replace(offer_cost=c)
+        assert varied.opportunity_summary().net_value_per_month == pytest.approx(churn_net_value(varied),
+                                                                                 rel=1e-4, abs=1.0)
+
+
+def test_a_run_of_exact_zeros_is_its_own_state():
+    # Below save_rate = offer_cost / LTV = 20 / 500 = 0.04 no offer can pay: the model and the rule both offer
+    # to no one and the uplift is exactly 0 (not negative). It turns positive just above 0.04, and that is the
+    # break-even, not the last scan point where it is still 0 (0.025 before the fix).
+    s = am.load_scenario("churn_retention")
+    zero = [s.replace(save_rate=x) for x in (0.0, 0.025, 0.039)]
+    assert all(z.optimize().value - z.baseline()[1] == 0.0 for z in zero)
+    b = am.compute_break_even(s, "save_rate", quantity="uplift")
+    closed_form = s.values["offer_cost"] / s.values["customer_lifetime_value"]
+    assert b.break_even == pytest.approx(closed_form, rel=2e-3)  # the grid's top score is just below 1
+    assert b.crossings == 1 and b.positive_above is True
+    assert b.positive_between == ((b.break_even, b.search_high),)
+    above = s.replace(save_rate=b.break_even * (1 + 1e-6))
+    assert above.optimize().value - above.baseline()[1] > 0
+    assert b.describe() == f"{QUANTITY_WORDS['uplift'][0]} when save_rate is above {b.break_even:.4g} (today 0.3)"
+
+
+def test_a_zero_run_at_the_lower_end_of_the_range():
+    # A toy whose best value is exactly 0 (flag nothing) while a catch is worth at most what a review costs.
+    doc = {"name": "toy", "title": "t", "summary": "s", "narrative": "n", "kind": "threshold", "currency": "EUR",
+           "parameters": {"gain": {"value": 5.0, "low": 0.0, "high": 10.0, "min": 0.0, "max": 10.0}},
+           "scores": {"source": "binormal", "prevalence": 0.1, "auc": 0.8},
+           "value": {"tp": "gain - 1", "fp": -1}, "decision": {"volume": 100}}
+    s = sc.parse_scenario(doc)
+    b = am.compute_break_even(s, "gain", quantity="value", search=(0.0, 10.0), n_grid=11)
+    # 0 while gain <= 1 (no flag pays), positive above: one crossing, at 1 up to the grid's top score.
+    assert b.crossings == 1 and b.break_even == pytest.approx(1.0, rel=1e-3)
+    assert b.positive_between == ((b.break_even, 10.0),)
 
 
 def test_break_even_sentence_of_a_computed_result():
