@@ -16,6 +16,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import optimize as sp_optimize
 from scipy import special, stats
 
 from ._checks import require_real, require_whole
@@ -99,6 +100,44 @@ class BinormalModel:
         with np.errstate(divide="ignore"):
             lo = special.logit(np.asarray(probability, dtype=np.float64))
         return (lo - special.logit(self.prevalence) + d * d / 2) / d
+
+    # -- exact decisions -------------------------------------------------------------
+    def decision_thresholds(self, value_model, *, constraints=None, volume=1.0):
+        """Probability thresholds where this model's best decision can lie, to include in its curve exactly.
+
+        Each rate constraint (``max_alerts`` per ``volume`` cases, ``max_alert_rate``, ``min_recall``,
+        ``max_fpr``, ``min_precision``) at the threshold where it binds, and the unconstrained optimum
+        (Elkan's threshold). Scores are calibrated and amounts independent of the score within a class, so
+        flagging a case of score p adds ``p * gain_pos + (1 - p) * gain_neg`` per case, linear in p: the best
+        threshold without constraints is where that is 0, the value falls away from it on both sides, and the
+        constrained optimum is there or on a bound. Pass the result to ``curve(thresholds=...)``.
+
+        Parameters
+        ----------
+        value_model : ValueModel
+        constraints : mapping of str to float, optional
+            As for :func:`optimize`.
+        volume : float
+            Cases per period that ``max_alerts`` counts in.
+
+        Returns
+        -------
+        ndarray of float
+            Probabilities in [0, 1], in no particular order (possibly empty).
+        """
+        model = self
+        if model.separation == 0:
+            return np.array([])
+        cuts = binding_cuts(model.prevalence, model.separation, dict(constraints or {}), volume)
+        probs = list(model.probability(np.asarray(cuts, dtype=np.float64)))
+        vm = value_model
+        m0 = model.amount_mean or 0.0
+        m1 = model.positive_amount_mean or 0.0
+        gain_pos = vm.tp - vm.fn + m1 * (vm.tp_amount - vm.fn_amount)
+        gain_neg = vm.fp - vm.tn + m0 * (vm.fp_amount - vm.tn_amount)
+        if gain_pos > 0 > gain_neg:
+            probs.append(-gain_neg / (gain_pos - gain_neg))
+        return np.asarray(probs, dtype=np.float64)
 
     # -- sampling ----------------------------------------------------------------
     def sample(self, n, *, seed):
@@ -243,3 +282,45 @@ class BinormalModel:
         fp = np.concatenate([[0.0], fp])
         return ThresholdCurve(thresholds=probs, tp=tp, fp=fp, positives=P, negatives=N,
                               **self._amounts(tp, fp, P, N))
+
+
+def binding_cuts(prevalence, d, constraints, volume):
+    """Latent cut-offs x of a binormal classifier (negatives N(0, 1), positives N(d, 1), flag x >= cut)
+    at which each rate constraint holds with equality; constraints that bind nowhere are left out.
+
+    recall = sf(x - d) and fpr = sf(x) invert in closed form (isf); the alert rate
+    pi sf(x - d) + (1 - pi) sf(x) and the precision are monotone in x and are solved with brentq,
+    on log scales so that tiny rates keep their precision.
+    """
+    pi = prevalence
+    lo, hi = -40.0 - abs(d), 40.0 + abs(d)
+    cuts = []
+
+    def solve(g):
+        a, b = g(lo), g(hi)
+        if np.isfinite(a) and np.isfinite(b) and (a < 0) != (b < 0):
+            cuts.append(sp_optimize.brentq(g, lo, hi, xtol=1e-14, rtol=4 * np.finfo(float).eps, maxiter=200))
+
+    def log_alert_rate(x):
+        return np.logaddexp(math.log(pi) + stats.norm.logsf(x - d), math.log1p(-pi) + stats.norm.logsf(x))
+
+    rates = []
+    if "max_alerts" in constraints and volume > 0:
+        rates.append(constraints["max_alerts"] / volume)
+    if "max_alert_rate" in constraints:
+        rates.append(constraints["max_alert_rate"])
+    for r in rates:
+        if 0 < r < 1:
+            solve(lambda x, r=r: log_alert_rate(x) - math.log(r))
+    r = constraints.get("min_recall")
+    if r is not None and 0 < r < 1:
+        cuts.append(d + float(stats.norm.isf(r)))
+    r = constraints.get("max_fpr")
+    if r is not None and 0 < r < 1:
+        cuts.append(float(stats.norm.isf(r)))
+    r = constraints.get("min_precision")
+    if r is not None and 0 < r < 1:
+        # precision = 1 / (1 + (1 - pi) sf(x) / (pi sf(x - d))) = r
+        target = math.log((1 - r) / r) + math.log(pi) - math.log1p(-pi)
+        solve(lambda x: stats.norm.logsf(x) - stats.norm.logsf(x - d) - target)
+    return [float(c) for c in cuts if np.isfinite(c)]

@@ -364,7 +364,11 @@ class ThresholdExplorer:
             if self._sample_size:
                 self.curve = ThresholdCurve.from_scores(self.model.sample(self._sample_size, seed=self.seed))
             else:
-                self.curve = self.model.curve(n_cases=self.volume)
+                # Exact rows where the money's optimum and each constraint's bound lie, so that the
+                # optimum is the model's own, not the nearest grid point (as Scenario.optimize does).
+                exact = self.model.decision_thresholds(self.value_model, constraints=self.constraints,
+                                                       volume=self.volume)
+                self.curve = self.model.curve(n_cases=self.volume, thresholds=exact)
         elif isinstance(source, ScoreSet):
             self.curve = ThresholdCurve.from_scores(source)
         else:

@@ -17,10 +17,9 @@ score. The explorer shows the minimum-score choice at one k (default: the
 best k), as core's :meth:`~aipm_sim.Scenario.threshold_view` describes it:
 its cases are the top-k candidates of every visit, a "caught" case is a
 relevant item shown and a "false alarm" an irrelevant item shown. The slot
-cost of the scenario (``per_slot`` × k per visit, the view's
-``fixed_value``) is the same for every minimum score above "show nothing",
-so it is left out of the explorer's values: they are the clicks' value minus
-the annoyance, per month.
+cost (``per_slot`` × k in every visit that shows at least one item) rides on
+each visit's top candidate as its amount, so the explorer's values are the
+scenario's own: clicks' value minus annoyance and page space, per month.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 import pytest
+from scipy import stats
 from numpy.testing import assert_array_equal
 
 import aipm_sim as am
@@ -216,7 +217,8 @@ def test_model_controls_rebuild_the_analytic_curve():
     ex = explorer(am.BinormalModel(prevalence=0.01, auc=0.8), volume=5000)
     ex.auc.value = 0.9
     ex.prevalence.value = 0.02
-    want = am.BinormalModel(prevalence=ex.prevalence.value, auc=0.9).curve(n_cases=5000)
+    model = am.BinormalModel(prevalence=ex.prevalence.value, auc=0.9)
+    want = model.curve(n_cases=5000, thresholds=model.decision_thresholds(MONEY, volume=5000))
     assert ex.model == am.BinormalModel(prevalence=ex.prevalence.value, auc=0.9)
     assert_array_equal(ex.curve.thresholds, want.thresholds)
     assert_array_equal(ex.curve.tp, want.tp)
@@ -232,7 +234,26 @@ def test_sample_size_draws_a_seeded_sample():
     assert_array_equal(ex.curve.thresholds, want.thresholds)
     assert_array_equal(ex.curve.tp, want.tp)
     ex.sample_size.value = 0
-    assert len(ex.curve) == len(am.BinormalModel(prevalence=0.05, auc=0.8).curve())
+    model = am.BinormalModel(prevalence=0.05, auc=0.8)
+    exact = model.decision_thresholds(MONEY, volume=ex.volume)
+    assert_array_equal(ex.curve.thresholds, model.curve(n_cases=ex.volume, thresholds=exact).thresholds)
+
+
+def test_analytic_optimum_is_exact_where_a_constraint_binds():
+    # The optimum lies on the bound itself (recall exactly 0.5), not at a grid point inside it;
+    # independent check: the closed-form recall of a binormal model, sf(x - d), at the chosen threshold.
+    model = am.BinormalModel(prevalence=0.01, auc=0.8)
+    money = am.ValueModel(tp=50, fp=-5)
+    ex = explorer(model, money, volume=10_000, min_recall=0.5)
+    r = ex.result
+    d = math.sqrt(2) * stats.norm.ppf(0.8)
+    assert stats.norm.sf(model.latent(r.threshold) - d) == pytest.approx(0.5, rel=1e-9)
+    assert r.point.recall == pytest.approx(0.5, rel=1e-9)
+    # ... and it is the best among the grid's thresholds too (a brute force over a fine grid).
+    fine = model.curve(n_cases=10_000, n_thresholds=200_001)
+    values = money.value(fine)
+    ok = fine.recall >= 0.5
+    assert r.best_value >= values[ok].max() - 1e-9 * abs(values[ok].max())
 
 
 # -------------------------------------------------------------------------- extremes
