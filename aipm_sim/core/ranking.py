@@ -35,10 +35,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._checks import as_float_array, plain, readonly, require_finite, require_real, require_whole
+from ._checks import as_float_array, data_row, plain, readonly, require_finite, require_real, require_whole
 from .binormal import MSG_AUC, BinormalModel
 from .curve import ThresholdCurve
 from .errors import ConstraintError, DataError, ParameterError
+from .optimize import binding_constraints
 from .optimize import _label
 from .scores import MSG_COLUMN, MSG_LENGTHS, _as_labels, _column_array, _numeric_column, read_table
 
@@ -49,7 +50,7 @@ MSG_K_MAX = "k_max must be a whole number >= 1; found {!r}"
 MSG_N_SESSIONS = "n_sessions must be a whole number >= 1; found {!r}"
 MSG_N_CANDIDATES = "n_candidates must be a whole number >= 1; found {!r}"
 MSG_MIN_SCORE = "min_score must be a number; found {!r}"
-MSG_SESSION_MISSING = "{} must name a session in every row; found {!r} in {} row(s), first at row {}"
+MSG_SESSION_MISSING = "{} must name a session in every row; found {!r} in {} row(s), first at {}"
 MSG_POPULARITY_AUC = ("popularity_auc must be in [0.5, 1) (below 0.5 popularity ranks worse than chance); "
                       "found {!r}")
 MSG_RANKING_INFEASIBLE = "{} is unreachable: the highest {} on this ranking, over every k and minimum score, is {}"
@@ -699,11 +700,11 @@ def optimize_ranking(curve, value_model, *, min_precision=None, min_hit_rate=Non
         said = ", ".join(f"{n}={b:g}" for n, b in bounds.items())
         raise ConstraintError(MSG_RANKING_JOINT.format(said))
     k, i, value = best
-    binding = []
-    for name in bounds:
-        other = best_over([n for n in bounds if n != name])
-        if other[2] > value + 1e-12 * max(1.0, abs(value)):
-            binding.append(name)
+    # Every (k, min score) row at once, so that binding means what it means for thresholds
+    # (optimize.binding_constraints): two constraints that bind together are both listed.
+    all_values = np.concatenate([ranking_values(curve, value_model, kk, sessions=sessions) for kk in ks])
+    masks = {name: np.concatenate([feasible_mask(kk, [name]) for kk in ks]) for name in bounds}
+    binding = binding_constraints(all_values, masks, value)
     unconstrained = best_over([])[2]
     rows = []
     for kk in ks:
@@ -763,4 +764,4 @@ def _require_sessions(sessions, name):
     missing = np.asarray(pd.isna(sessions), dtype=bool)
     if missing.any():
         idx = np.flatnonzero(missing)
-        raise DataError(MSG_SESSION_MISSING.format(name, plain(sessions[idx[0]]), idx.size, idx[0]))
+        raise DataError(MSG_SESSION_MISSING.format(name, plain(sessions[idx[0]]), idx.size, data_row(idx[0])))

@@ -1,5 +1,6 @@
 """Recommendations: ranking metrics against a brute-force per-session loop; the (k, min score) optimum."""
 
+import itertools
 import math
 import re
 
@@ -354,27 +355,27 @@ def test_from_frame_and_read(tmp_path):
 @pytest.mark.parametrize("call, error, message", [
     (lambda: am.RankingSet([0, 1], [0.5], [1, 0]), DataError, MSG_LENGTHS.format([2, 1, 2])),
     (lambda: am.RankingSet(["a", None, None], [0.5, 0.4, 0.3], [1, 0, 0]), DataError,
-     MSG_SESSION_MISSING.format("sessions", None, 2, 1)),
-    (lambda: am.RankingSet([1.0, nan], [0.5, 0.4], [1, 0]), DataError, MSG_SESSION_MISSING.format("sessions", nan, 1, 1)),
+     MSG_SESSION_MISSING.format("sessions", None, 2, "data row 2 (counting from 1)")),
+    (lambda: am.RankingSet([1.0, nan], [0.5, 0.4], [1, 0]), DataError, MSG_SESSION_MISSING.format("sessions", nan, 1, "data row 2 (counting from 1)")),
     (lambda: am.RankingSet.from_frame(pd.DataFrame({"s": [1, None, 3], "p": [0.1, 0.2, 0.3], "y": [0, 1, 0]}),
                                       session="s", score="p", label="y"), DataError,
-     MSG_SESSION_MISSING.format("column 's'", nan, 1, 1)),
+     MSG_SESSION_MISSING.format("column 's'", nan, 1, "data row 2 (counting from 1)")),
     (lambda: am.RankingSet.from_frame(pd.DataFrame({"s": [1, 1], "p": [0.1, "abc"], "y": [0, 1]}),
                                       session="s", score="p", label="y"), DataError,
-     "column 'p' must be numeric; found text 'abc' in 1 row(s), first at row 1"),
+     "column 'p' must be numeric; found text 'abc' in 1 row(s), first at data row 2 (counting from 1)"),
     (lambda: am.RankingSet.from_frame(pd.DataFrame({"s": [1, 1], "p": [0.1, inf], "y": [0, 1]}),
                                       session="s", score="p", label="y"), DataError,
-     "column 'p' must be finite numbers; found inf in 1 row(s), first at row 1"),
+     "column 'p' must be finite numbers; found inf in 1 row(s), first at data row 2 (counting from 1)"),
     (lambda: am.RankingSet.from_frame(pd.DataFrame({"s": [1, 1], "p": [0.1, 0.2], "y": [0, 1], "n": ["x", 2]}),
                                       session="s", score="p", label="y", popularity="n"), DataError,
-     "column 'n' must be numeric; found text 'x' in 1 row(s), first at row 0"),
+     "column 'n' must be numeric; found text 'x' in 1 row(s), first at data row 1 (counting from 1)"),
     (lambda: am.RankingSet.from_frame(pd.DataFrame({"s": [1, 1], "p": [0.1, 0.2], "y": [0, 3]}),
                                       session="s", score="p", label="y"), DataError,
-     "column 'y' must be 0/1 or bool; found 3 in 1 row(s), first at row 1"),
+     "column 'y' must be 0/1 or bool; found 3 in 1 row(s), first at data row 2 (counting from 1)"),
     (lambda: am.RankingSet([], [], []), DataError, MSG_RANKING_EMPTY),
     (lambda: am.RankingSet([0], [nan], [1]), DataError,
-     "scores must be finite numbers; found nan in 1 row(s), first at row 0"),
-    (lambda: am.RankingSet([0], [0.5], [2]), DataError, "labels must be 0/1 or bool; found 2 in 1 row(s), first at row 0"),
+     "scores must be finite numbers; found nan in 1 row(s), first at data row 1 (counting from 1)"),
+    (lambda: am.RankingSet([0], [0.5], [2]), DataError, "labels must be 0/1 or bool; found 2 in 1 row(s), first at data row 1 (counting from 1)"),
     (lambda: am.RankingSet([0], [0.5], [1]).by_popularity(), DataError, MSG_NO_POPULARITY),
     (lambda: am.RankingSet.from_frame(pd.DataFrame({"s": [1]}), session="s", score="x", label="y"), DataError,
      "column 'x' (score) not found in the data; columns are: s"),
@@ -416,3 +417,50 @@ def test_from_frame_and_read(tmp_path):
 def test_errors(call, error, message):
     with pytest.raises(error, match=exactly(message)):
         call()
+
+
+RANKING_METRICS = {"min_precision": "precision_shown", "min_hit_rate": "hit_rate", "min_recall": "recall_at_k"}
+
+
+def brute_binding(sessions, scores, labels, vm, k_max, bounds):
+    """Binding constraints by their definition: each one in a smallest set whose removal raises the best value."""
+    rows = [(brute_value(sessions, scores, labels, vm, k, m), brute_metrics(sessions, scores, labels, k, m))
+            for k in range(1, k_max + 1) for m in [inf, *sorted(set(scores), reverse=True)]]
+
+    def best(kept):
+        ok = [v for v, e in rows if all(e[RANKING_METRICS[n]] >= bounds[n] - 1e-12 for n in kept)]
+        return max(ok) if ok else -inf
+
+    value = best(bounds)
+    helps = [set(drop) for r in range(1, len(bounds) + 1) for drop in itertools.combinations(bounds, r)
+             if best([n for n in bounds if n not in drop]) > value + 1e-12 * max(1.0, abs(value))]
+    minimal = [s for s in helps if not any(o < s for o in helps)]
+    return tuple(n for n in RANKING_METRICS if any(n in s for s in minimal)), value
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_binding_matches_its_definition_by_brute_force(seed):
+    # Seed 20 has two constraints that bind only together (min_hit_rate and min_recall): dropping
+    # either alone changes nothing, dropping both helps.
+    rng = np.random.default_rng(seed)
+    sessions = np.repeat(np.arange(6), 4).tolist()
+    scores = np.round(rng.uniform(0, 1, 24), 1).tolist()  # ties
+    labels = (rng.uniform(0, 1, 24) < np.array(scores) * 0.8).astype(int).tolist()
+    vm = am.RankingValueModel(relevant=1.0, irrelevant=-0.3, per_slot=-0.05)
+    curve = am.RankingCurve.from_ranking(am.RankingSet(sessions, scores, labels), k_max=3)
+    # Each bound is a value the metric takes at some (k, min score): bounds that can hold and bind.
+    reached = [brute_metrics(sessions, scores, labels, k, m)
+               for k in range(1, 4) for m in [inf, *sorted(set(scores), reverse=True)]]
+    bounds = {}
+    for name, metric in RANKING_METRICS.items():
+        values = sorted({e[metric] for e in reached if not math.isnan(e[metric])})
+        bounds[name] = float(values[int(rng.integers(0, len(values)))])
+    want, value = brute_binding(sessions, scores, labels, vm, 3, bounds)
+    if value == -inf:
+        with pytest.raises(ConstraintError):
+            am.optimize_ranking(curve, vm, **bounds)
+        return
+    d = am.optimize_ranking(curve, vm, **bounds)
+    assert d.value == pytest.approx(value, abs=1e-9)
+    assert d.binding == want
+    assert bool(d.binding) == (d.unconstrained_value > d.value + 1e-9)
