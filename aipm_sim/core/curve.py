@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ._checks import readonly, require_real
-from ._sweep import first_not_cumulative, first_not_decreasing, sweep
+from ._sweep import first_not_cumulative, first_not_decreasing, row_at, rows_at, sweep
 from .errors import DegenerateWarning, ParameterError
 from .scores import ScoreSet
 
@@ -259,10 +259,23 @@ class ThresholdCurve:
     fp_amount: np.ndarray | None = None
     positive_amount: float = 0.0
     negative_amount: float = 0.0
-    _ascending: np.ndarray = field(init=False, repr=False)
-    _alerts: np.ndarray = field(init=False, repr=False)
+    _alerts: np.ndarray | None = field(init=False, repr=False, default=None)  # tp + fp, made on first use
 
     def __post_init__(self):
+        self._prepare(validate=True)
+
+    @classmethod
+    def _trusted(cls, **fields):
+        """A curve from arrays the sweep made, valid by construction: the checks of :meth:`_validate`
+        (several passes over every column) are skipped, the conversions are not."""
+        self = object.__new__(cls)
+        for f in dataclasses.fields(cls):
+            default = None if f.default is dataclasses.MISSING else f.default
+            object.__setattr__(self, f.name, fields.get(f.name, default))
+        self._prepare(validate=False)
+        return self
+
+    def _prepare(self, *, validate):
         for name in ("thresholds", "tp", "fp", "tp_amount", "fp_amount"):
             arr = getattr(self, name)
             if arr is not None:
@@ -275,10 +288,8 @@ class ThresholdCurve:
                 object.__setattr__(self, name, readonly(arr))
         for name in ("positives", "negatives", "positive_amount", "negative_amount"):
             object.__setattr__(self, name, require_real(getattr(self, name), name, low=0.0))
-        self._validate()
-        # Precomputed once so that each query is a binary search (O(log n)).
-        object.__setattr__(self, "_ascending", readonly(self.thresholds[::-1].copy()))
-        object.__setattr__(self, "_alerts", readonly(self.tp + self.fp))
+        if validate:
+            self._validate()
 
     def _validate(self):
         """The rules of a curve; each error names the argument, the rule and the first row breaking it."""
@@ -321,7 +332,7 @@ class ThresholdCurve:
             raise TypeError(f"score_set must be a ScoreSet; found {type(score_set).__name__}")
         s = score_set
         thresholds, tp, fp, tpa, fpa = sweep(s.scores, s.labels, s.weights, s.amounts)
-        curve = cls(
+        curve = cls._trusted(
             thresholds=thresholds,
             tp=tp,
             fp=fp,
@@ -387,14 +398,16 @@ class ThresholdCurve:
 
     @property
     def alerts(self):
-        """Flagged cases at each threshold, ``tp + fp`` (increasing)."""
+        """Flagged cases at each threshold, ``tp + fp`` (increasing); computed on first use."""
+        if self._alerts is None:
+            object.__setattr__(self, "_alerts", readonly(self.tp + self.fp))
         return self._alerts
 
     # -- derived metrics (arrays aligned with thresholds) ----------------------------
     @property
     def precision(self):
         """``tp / (tp + fp)``; NaN in row 0, where nothing is flagged."""
-        return _div(self.tp, self._alerts)
+        return _div(self.tp, self.alerts)
 
     @property
     def recall(self):
@@ -436,7 +449,7 @@ class ThresholdCurve:
     @property
     def alert_rate(self):
         """Share of all cases flagged, a fraction in [0, 1]."""
-        return _div(self._alerts, np.full_like(self.tp, self.n_cases))
+        return _div(self.alerts, np.full_like(self.tp, self.n_cases))
 
     @property
     def lift(self):
@@ -461,8 +474,9 @@ class ThresholdCurve:
         if (t != t) if scalar else np.isnan(t).any():
             raise ParameterError(MSG_THRESHOLD.format(threshold if scalar else math.nan))
         # Rows whose threshold is >= t (row 0, +inf, always is); the last of them is the answer.
-        rows = len(self._ascending) - 1 - self._ascending.searchsorted(t, side="left")
-        return int(rows) if scalar else rows
+        if scalar:
+            return int(row_at(self.thresholds, t))
+        return rows_at(self.thresholds, t.ravel()).reshape(t.shape)
 
     def at(self, threshold):
         """The :class:`OperatingPoint` of flagging every case with ``score >= threshold``.
@@ -495,16 +509,17 @@ class ThresholdCurve:
         if volume is not None:
             k = k / self.per_period_factor(require_real(volume, "volume", low=0.0, low_open=True))
         # Guard against the float rounding of rate * n_cases just below an exact count.
-        i = int(self._alerts.searchsorted(k * (1 + 1e-12), side="right")) - 1
+        i = int(self.alerts.searchsorted(k * (1 + 1e-12), side="right")) - 1
         return self.point(max(i, 0), warn=True)
 
     def point(self, index, *, warn=False):
         """The :class:`OperatingPoint` of row ``index``."""
         i = int(index)
-        if warn and self._alerts[i] == 0:
+        tp, fp = float(self.tp[i]), float(self.fp[i])
+        if warn and tp + fp == 0:
             warnings.warn(MSG_NOTHING_FLAGGED.format(self.thresholds[i]), DegenerateWarning, stacklevel=3)
         return operating_point(
-            threshold=float(self.thresholds[i]), index=i, tp=float(self.tp[i]), fp=float(self.fp[i]),
+            threshold=float(self.thresholds[i]), index=i, tp=tp, fp=fp,
             positives=self.positives, negatives=self.negatives,
             tp_amount=None if self.tp_amount is None else float(self.tp_amount[i]),
             fp_amount=None if self.fp_amount is None else float(self.fp_amount[i]),
