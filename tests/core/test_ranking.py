@@ -162,18 +162,27 @@ def brute_optimum(sessions, scores, labels, vm, k_max, min_precision=None):
     return best
 
 
-@given(rankings(), st.floats(0, 5), st.floats(-3, 0), st.floats(-0.5, 0),
-       st.sampled_from([None, 0.2, 0.5, 0.8]))
-def test_optimize_ranking_matches_brute_force(data, rel, irr, slot, min_precision):
+def decide_or_infeasible(data, vm, min_precision):
+    """(decision, brute-force best, curve) for k <= 5; None after checking a ConstraintError when nothing is feasible."""
     sessions, scores, labels = data
-    vm = am.RankingValueModel(relevant=rel, irrelevant=irr, per_slot=slot)
     curve = am.RankingCurve.from_ranking(am.RankingSet(sessions, scores, labels), k_max=5)
     best = brute_optimum(sessions, scores, labels, vm, 5, min_precision)
     if best is None:
         with pytest.raises(ConstraintError):
             am.optimize_ranking(curve, vm, min_precision=min_precision)
+        return None
+    return am.optimize_ranking(curve, vm, min_precision=min_precision), best, curve
+
+
+@given(rankings(), st.floats(0, 5), st.floats(-3, 0), st.floats(-0.5, 0),
+       st.sampled_from([None, 0.2, 0.5, 0.8]))
+def test_optimize_ranking_matches_brute_force(data, rel, irr, slot, min_precision):
+    sessions, scores, labels = data
+    vm = am.RankingValueModel(relevant=rel, irrelevant=irr, per_slot=slot)
+    decided = decide_or_infeasible(data, vm, min_precision)
+    if decided is None:
         return
-    d = am.optimize_ranking(curve, vm, min_precision=min_precision)
+    d, best, curve = decided
     assert d.value == pytest.approx(best[0], abs=1e-9)
     # The chosen (k, min score) is feasible, worth what the decision says, and no option earlier in the
     # tie order (smaller k, or the same k with a higher minimum score) is worth clearly more or as much.
@@ -189,16 +198,11 @@ def test_optimize_ranking_matches_brute_force(data, rel, irr, slot, min_precisio
 def test_optimize_ranking_choice_follows_the_tie_rule(data, rel, irr, slot, min_precision):
     # Money in quarters: every value is exact in binary floating point, so ties are exact ties, and the
     # decision must be the brute force's first best option: the smallest k, then the highest minimum score.
-    sessions, scores, labels = data
     vm = am.RankingValueModel(relevant=rel / 4, irrelevant=irr / 4, per_slot=slot / 4)
-    curve = am.RankingCurve.from_ranking(am.RankingSet(sessions, scores, labels), k_max=5)
-    best = brute_optimum(sessions, scores, labels, vm, 5, min_precision)
-    if best is None:
-        with pytest.raises(ConstraintError):
-            am.optimize_ranking(curve, vm, min_precision=min_precision)
-        return
-    d = am.optimize_ranking(curve, vm, min_precision=min_precision)
-    assert (d.value, d.k, d.min_score) == best
+    decided = decide_or_infeasible(data, vm, min_precision)
+    if decided is not None:
+        d, best, _ = decided
+        assert (d.value, d.k, d.min_score) == best
 
 
 def test_nothing_shown_is_not_precise_enough():
