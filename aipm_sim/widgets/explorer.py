@@ -40,7 +40,7 @@ from ..core import (
 )
 from ..core.curve import MSG_NO_NEGATIVES, MSG_NO_POSITIVES, MSG_NOTHING_FLAGGED
 from ..core.errors import ParameterError
-from ..core.optimize import MSG_UNKNOWN_CONSTRAINT, constraint_metric
+from ..core.optimize import constraint_metric
 from ..plotting import (
     ConfusionMatrixDisplay,
     MetricsCurveDisplay,
@@ -64,7 +64,6 @@ MSG_SOURCE = (
     "source must be a ThresholdCurve, a ScoreSet or a BinormalModel; found {}"
 )
 MSG_VALUE_MODEL = "value_model must be a ValueModel; found {}"
-MSG_CONSTRAINT = MSG_UNKNOWN_CONSTRAINT  # raised (TypeError) by aipm_sim.check_constraints
 MSG_SAMPLE_SIZE = "sample_size must be one of {}; found {!r}"
 MSG_SCALE = "threshold_scale must be 'auto', 'linear' or 'log'; found {!r}"
 MSG_VOLUME = "volume must be a positive number of cases per {}; found {!r}"
@@ -380,13 +379,11 @@ class ThresholdExplorer:
         try:
             self.decision = optimize(curve, vm, volume=vol, period=self.period, currency=self.currency,
                                      **self.constraints)
-        except ConstraintError as exc:
-            self.decision = None
-            self._infeasible_reason = str(exc)
+        except ConstraintError:
+            self.decision = None  # the readout says why, in words (_infeasible_words)
             self.feasibility = compute_feasibility(curve, volume=vol, **self.constraints)
             self._values = vm.value(curve, volume=vol)
         else:
-            self._infeasible_reason = None
             self.feasibility = self.decision.feasibility
             self._values = self.decision.values
         values = self._values
@@ -816,13 +813,13 @@ class ThresholdExplorer:
 
     def _set_value_model(self, name, value):
         self.value_model = dataclasses.replace(self.value_model, **{name: value})
-        self._after_decision_inputs()
+        self._after_money_or_rules()
 
     def _set_constraints(self):
         self.constraints = dict(check_constraints(**{
             name: self._bound_in_box(name) for name in CONSTRAINTS if self.constraint_switches[name].value
         }))
-        self._after_decision_inputs()
+        self._after_money_or_rules()
 
     def _bound_in_box(self, name):
         """The bound a constraint box stands for: the exact one in force while the box shows it rounded."""
@@ -835,6 +832,11 @@ class ThresholdExplorer:
             self._sample_size = value
         else:
             self.model = dataclasses.replace(self.model, **{name: value})
+        self._refresh_curve()
+        self._after_decision_inputs()
+
+    def _refresh_curve(self):
+        """Build the curve anew and fit the slider and the alerts box to it."""
         self._build_curve(None)
         self._busy = True
         try:
@@ -842,6 +844,11 @@ class ThresholdExplorer:
             self.alerts.max = self._alerts_max()
         finally:
             self._busy = False
+
+    def _after_money_or_rules(self):
+        """Money and rules move an analytic curve's exact rows (its optimum, its bounds): rebuild it first."""
+        if self.model is not None and not self._sample_size:
+            self._refresh_curve()
         self._after_decision_inputs()
 
     def _after_decision_inputs(self):

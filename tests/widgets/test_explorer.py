@@ -255,6 +255,14 @@ def test_analytic_optimum_is_exact_where_a_constraint_binds():
     ok = fine.recall >= 0.5
     assert r.best_value >= values[ok].max() - 1e-9 * abs(values[ok].max())
 
+    # Rules and money move the exact rows with them: a new bound is met exactly, and without
+    # rules the optimum is Elkan's threshold c_fp / (c_fp + gain of a caught positive), exactly.
+    ex.constraint_inputs["min_recall"].value = 0.6
+    assert ex.result.decision.point.recall == pytest.approx(0.6, rel=1e-9)  # the optimum; the slider stays
+    ex.constraint_switches["min_recall"].value = False
+    ex.value_inputs["fp"].value = -8.0
+    assert ex.result.best_threshold == pytest.approx(8.0 / (8.0 + 50.0), rel=1e-12)
+
 
 # -------------------------------------------------------------------------- extremes
 EXTREMES = [
