@@ -125,16 +125,14 @@ class BinormalModel:
         ndarray of float
             Probabilities in [0, 1], in no particular order (possibly empty).
         """
-        model = self
-        if model.separation == 0:
+        if self.separation == 0:
             return np.array([])
-        cuts = binding_cuts(model.prevalence, model.separation, dict(constraints or {}), volume)
-        probs = list(model.probability(np.asarray(cuts, dtype=np.float64)))
-        vm = value_model
-        m0 = model.amount_mean or 0.0
-        m1 = model.positive_amount_mean or 0.0
-        gain_pos = vm.tp - vm.fn + m1 * (vm.tp_amount - vm.fn_amount)
-        gain_neg = vm.fp - vm.tn + m0 * (vm.fp_amount - vm.tn_amount)
+        cuts = binding_cuts(self.prevalence, self.separation, dict(constraints or {}), volume)
+        probs = list(self.probability(np.asarray(cuts, dtype=np.float64)))
+        m0 = self.amount_mean or 0.0
+        m1 = self.positive_amount_mean or 0.0
+        gain_pos = value_model.tp - value_model.fn + m1 * (value_model.tp_amount - value_model.fn_amount)
+        gain_neg = value_model.fp - value_model.tn + m0 * (value_model.fp_amount - value_model.tn_amount)
         if gain_pos > 0 > gain_neg:
             probs.append(-gain_neg / (gain_pos - gain_neg))
         return np.asarray(probs, dtype=np.float64)
@@ -275,7 +273,6 @@ class BinormalModel:
         else:
             grid = np.concatenate([self.probability(np.linspace(-8.5, self.separation + 8.5, n_thresholds)), [0.0]])
         probs = np.unique(np.concatenate([grid, extra]))[::-1]
-        probs = probs[probs <= 1.0]
         tp, fp = self._flagged(probs, P, N)
         probs = np.concatenate([[np.inf], probs])
         tp = np.concatenate([[0.0], tp])

@@ -267,7 +267,7 @@ class ThresholdCurve:
     @classmethod
     def _trusted(cls, **fields):
         """A curve from arrays the sweep made, valid by construction: the checks of :meth:`_validate`
-        (several passes over every column) are skipped, the conversions are not."""
+        (a pass over every column) are skipped, the conversions are not."""
         self = object.__new__(cls)
         for f in dataclasses.fields(cls):
             default = None if f.default is dataclasses.MISSING else f.default

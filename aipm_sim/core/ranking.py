@@ -39,8 +39,7 @@ from ._checks import as_float_array, data_row, plain, readonly, require_finite, 
 from .binormal import MSG_AUC, BinormalModel
 from .curve import ThresholdCurve
 from .errors import ConstraintError, DataError, ParameterError
-from .optimize import binding_constraints
-from .optimize import _label
+from .optimize import _label, binding_constraints
 from .scores import MSG_COLUMN, MSG_LENGTHS, _as_labels, _column_array, _numeric_column, read_table
 
 MSG_RANKING_EMPTY = "the ranking data is empty: at least one scored candidate is needed"

@@ -40,6 +40,7 @@ from .binormal import BinormalModel
 from .curve import ThresholdCurve
 from .errors import ParameterError
 
+MSG_RULE_THRESHOLDS = "thresholds must be amounts > 0 and finite; found {}"
 MSG_RULE_NEEDS_AMOUNTS = "the amount rule needs a model with amounts (amount_mean); this model has none"
 MSG_RULE_SIGMA = "the amount rule needs amount_sigma > 0 (with 0 every case of a class has the same amount); found {!r}"
 MSG_BUILD_COST = "build_cost must be > 0 (ROI divides by it); found {!r}"
@@ -94,7 +95,7 @@ def amount_rule_curve(model, *, n_cases=1.0, n_thresholds=2001, thresholds=None)
     grid = np.exp(np.linspace(min(mus) - 8 * s, max(mus) + 8 * s, n_thresholds))
     extra = np.asarray([] if thresholds is None else thresholds, dtype=np.float64).ravel()
     if not (np.isfinite(extra) & (extra > 0)).all():
-        raise ParameterError(f"thresholds must be amounts > 0 and finite; found {extra.tolist()}")
+        raise ParameterError(MSG_RULE_THRESHOLDS.format(extra.tolist()))
     grid = np.unique(np.concatenate([grid, extra]))[::-1]
     thresholds = np.concatenate([[np.inf], grid, [0.0]])
     log_a = np.log(np.maximum(thresholds, np.finfo(float).tiny))

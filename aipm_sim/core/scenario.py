@@ -77,6 +77,7 @@ MSG_EXPRESSION_DEPTH = "scenario file {!r}: {} is nested too deeply (more than {
 MSG_PARAMETER_NOT_FINITE = "scenario file {!r}: parameters.{}.{} must be a finite number; found {!r}"
 MSG_UNKNOWN_NAME = "scenario file {!r}: {} = {!r} uses unknown name {!r}; parameters are: {}"
 MSG_DIVISION = "scenario {!r}: {} = {!r} divides by zero with the current parameter values"
+MSG_VARIANT_DIVISION = "{} {!r}: a variant's number divides by zero"
 MSG_NO_RULE = "scenario {!r} has no [rule]; only scenarios with a rule can be compared with one"
 MSG_NO_OPPORTUNITY = "scenario {!r} has no [opportunity] costs; ROI needs build, inference and running costs"
 MSG_NO_VARIANTS = "scenario {!r} has no [[variants]] to compare"
@@ -416,7 +417,7 @@ class Scenario:
             try:
                 variants = _variants(self._variant_tables, self._expressions, values)
             except ZeroDivisionError:
-                raise ParameterError(f"scenario {self.name!r}: a variant's number divides by zero") from None
+                raise ParameterError(MSG_VARIANT_DIVISION.format("scenario", self.name)) from None
         return replace(self, parameters=types.MappingProxyType(params), variants=variants)
 
     def evaluate(self, field):
@@ -1050,7 +1051,7 @@ def parse_scenario(doc, *, label="<dict>", base=None, path=None):
     except (ParameterError, TypeError) as exc:
         raise ScenarioError(f"scenario file {label!r}: {exc}") from None
     except ZeroDivisionError:
-        raise ScenarioError(f"scenario file {label!r}: a variant's number divides by zero") from None
+        raise ScenarioError(MSG_VARIANT_DIVISION.format("scenario file", label)) from None
     if len({v.name for v in variants}) != len(variants):
         raise ScenarioError(f"scenario file {label!r}: variant names must be unique")
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from ._checks import require_real
-from .curve import per_period_factor
 from .errors import ParameterError
 
 _CELLS = ("tp", "fp", "fn", "tn")

@@ -56,7 +56,7 @@ def test_reference_case_exact_via_point():
     assert three_significant(p.fpr) == 0.00585
     assert three_significant(p.precision) == 0.137
     grid = model.curve().at(1 / 11)
-    assert grid.threshold > 1 / 11 and three_significant(grid.recall) != 0.0916  # the reviewer's 0.09126
+    assert grid.threshold > 1 / 11 and three_significant(grid.recall) != 0.0916  # the grid's 0.09126: at() snaps, point() is exact
     # The grid point is exact at its own threshold.
     exact_there = model.point(grid.threshold)
     assert exact_there.recall == pytest.approx(grid.recall, rel=1e-12)

@@ -205,7 +205,7 @@ def test_binding_constraint_and_band():
 
 
 def test_two_identical_caps_are_both_binding():
-    # The reviewer's case: 100 alerts a day and 1 % of 10,000 cases a day are the same cap.
+    # 100 alerts a day and 1 % of 10,000 cases a day are the same cap: together they bind, alone neither does.
     curve = am.BinormalModel(0.01, 0.8).curve()
     vm = am.ValueModel(tp=-5, fp=-5, fn=-200)
     d = am.optimize(curve, vm, max_alerts=100, max_alert_rate=0.01, volume=10_000)

@@ -180,7 +180,7 @@ def test_capacity_answers_below_the_threshold_never_count():
     curve = s.curve()
     per_month = s.volume / curve.n_cases
     answer = sc.capacity_threshold()
-    # The reviewer's case: 4 % below the answer is within a two-sided 5 %, but the queue overflows.
+    # 4 % below the answer: within a two-sided 5 %, yet the queue overflows, so it must not count.
     assert curve.at(0.06281).alerts * per_month == pytest.approx(4420.9, abs=0.1) and capacity == 4320
     verdict = sc.check("capacity_threshold", "0.06281")
     assert not verdict.correct
