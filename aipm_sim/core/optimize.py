@@ -480,35 +480,61 @@ def _reachable(curve, name, rows, volume):
     return metric, float(values.max() if kind == "min" else values.min()), kind
 
 
+def diagnose_conflict(masks):
+    """Which constraint the others make unreachable, when no row meets them all.
+
+    Three stages, the first that applies: a constraint that no row meets on
+    its own (given: nothing); else the first pair that no row meets
+    together, the lower bound named first, since the upper bound makes it
+    unreachable (given: the other one); else the first lower bound, given
+    all the others. Upper bounds alone always hold together (flagging
+    nothing meets every one), so a lower bound is there to name.
+
+    Parameters
+    ----------
+    masks : mapping of str to ndarray of bool
+        Per constraint, the rows meeting it (:attr:`Feasibility.masks`), in :data:`CONSTRAINTS` order.
+
+    Returns
+    -------
+    target : str
+        The constraint to report as unreachable.
+    given : tuple of str
+        The constraints under which it is: empty, one (a conflicting pair) or all the others.
+    """
+    for name, mask in masks.items():
+        if not mask.any():
+            return name, ()
+    for a, b in itertools.combinations(masks, 2):
+        if not (masks[a] & masks[b]).any():
+            if CONSTRAINTS[a].kind == "max" and CONSTRAINTS[b].kind == "min":
+                a, b = b, a
+            return a, (b,)
+    first = next((n for n in masks if CONSTRAINTS[n].kind == "min"), next(iter(masks)))
+    return first, tuple(n for n in masks if n != first)
+
+
+def rows_meeting(masks, names, size):
+    """Rows meeting every constraint in ``names`` (all ``size`` rows when there are none)."""
+    rows = np.ones(size, dtype=bool)
+    for name in names:
+        rows &= masks[name]
+    return rows
+
+
 def _explain(curve, bounds, masks, volume):
     def said(name):
         return f"{name}={bounds[name]:g}"
 
-    def best_words(kind):
-        return "highest" if kind == "min" else "lowest"
-
-    for name, mask in masks.items():
-        if not mask.any():
-            metric, reach, kind = _reachable(curve, name, np.ones(len(curve), bool), volume)
-            return f"{said(name)} is unreachable: the {best_words(kind)} {metric} on this curve is {_fmt(reach)}"
-    for a, b in itertools.combinations(masks, 2):
-        if not (masks[a] & masks[b]).any():
-            # Name the lower-bound constraint first: it is the one the others make unreachable.
-            if CONSTRAINTS[a].kind == "max" and CONSTRAINTS[b].kind == "min":
-                a, b = b, a
-            metric, reach, kind = _reachable(curve, a, masks[b], volume)
-            return (
-                f"{said(a)} is unreachable with {said(b)}: the {best_words(kind)} {metric} "
-                f"meeting {said(b)} is {_fmt(reach)}"
-            )
-    first = next(n for n in masks if CONSTRAINTS[n].kind == "min")
-    others = np.ones(len(curve), dtype=bool)
-    for name, mask in masks.items():
-        if name != first:
-            others &= mask
-    metric, reach, kind = _reachable(curve, first, others, volume)
-    rest = ", ".join(said(n) for n in masks if n != first)
+    target, given = diagnose_conflict(masks)
+    metric, reach, kind = _reachable(curve, target, rows_meeting(masks, given, len(curve)), volume)
+    best = "highest" if kind == "min" else "lowest"
+    if not given:
+        return f"{said(target)} is unreachable: the {best} {metric} on this curve is {_fmt(reach)}"
+    rest = ", ".join(said(n) for n in given)
+    if len(given) == 1:  # a pair that cannot hold together
+        return f"{said(target)} is unreachable with {rest}: the {best} {metric} meeting {rest} is {_fmt(reach)}"
     return (
         f"the constraints {', '.join(said(n) for n in masks)} cannot all hold: "
-        f"the {best_words(kind)} {metric} meeting {rest} is {_fmt(reach)}"
+        f"the {best} {metric} meeting {rest} is {_fmt(reach)}"
     )

@@ -40,7 +40,7 @@ from ..core import (
 )
 from ..core.curve import MSG_NO_NEGATIVES, MSG_NO_POSITIVES, MSG_NOTHING_FLAGGED
 from ..core.errors import ParameterError
-from ..core.optimize import constraint_metric
+from ..core.optimize import constraint_metric, diagnose_conflict, rows_meeting
 from ..plotting import (
     ConfusionMatrixDisplay,
     MetricsCurveDisplay,
@@ -462,36 +462,22 @@ class ThresholdExplorer:
     def _infeasible_words(self):
         """Why no threshold meets the rules, in a product manager's words (core's message names arguments).
 
-        The same diagnosis as :func:`aipm_sim.optimize`'s ConstraintError:
-        a rule no threshold meets on its own, else the first pair that
-        cannot hold together, else all of them; then the best level of a
-        lower-bound rule that the others allow.
+        The diagnosis is core's (:func:`~aipm_sim.core.optimize.diagnose_conflict`, as in
+        :func:`aipm_sim.optimize`'s ConstraintError); only the words differ.
         """
         masks = self.feasibility.masks
-        everything = np.ones(len(self.curve), dtype=bool)
-        for name, mask in masks.items():
-            if not mask.any():
-                reach = self._reached(name, everything) or "it is undefined on this data"
-                return NOTE_INFEASIBLE.format(self._asks(name), reach)
+        target, given = diagnose_conflict(masks)
+        allowed = rows_meeting(masks, given, len(self.curve))
+        if not given:
+            return NOTE_INFEASIBLE.format(self._asks(target),
+                                          self._reached(target, allowed) or "it is undefined on this data")
+        rest = " and ".join(self._asks(n) for n in given)
+        reach = self._reached(target, allowed, f" while it {rest}") or "that level is undefined there"
+        if len(given) == 1:  # a pair that cannot hold together
+            return NOTE_INFEASIBLE.format(f"{self._asks(target)} and {rest}", reach)
         names = list(masks)
-        for i, a in enumerate(names):
-            for b in names[i + 1:]:
-                if not (masks[a] & masks[b]).any():
-                    # Name the lower-bound rule first: it is the one the other makes unreachable.
-                    if CONSTRAINTS[a].kind == "max" and CONSTRAINTS[b].kind == "min":
-                        a, b = b, a
-                    reach = self._reached(a, masks[b], f" while it {self._asks(b)}")
-                    return NOTE_INFEASIBLE.format(f"{self._asks(a)} and {self._asks(b)}",
-                                                  reach or "that level is undefined there")
-        first = next((n for n in names if CONSTRAINTS[n].kind == "min"), names[0])
-        others = everything.copy()
-        for name, mask in masks.items():
-            if name != first:
-                others &= mask
-        rest = " and ".join(self._asks(n) for n in names if n != first)
-        reach = self._reached(first, others, f" while it {rest}")
         asks = ", ".join(self._asks(n) for n in names[:-1]) + f" and {self._asks(names[-1])}"
-        return NOTE_INFEASIBLE.format(asks, reach or "that level is undefined there")
+        return NOTE_INFEASIBLE.format(asks, reach)
 
     @property
     def _currency_words(self):

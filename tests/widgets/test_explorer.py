@@ -602,3 +602,19 @@ def test_legends_follow_the_rules():
     assert ex.result.decision is None
     for name in ("value", "metrics", "pr", "roc"):
         assert "best threshold" not in [t.get_text() for t in ex.displays[name].ax_.get_legend().get_texts()]
+
+
+def test_three_rules_that_cannot_all_hold_are_said_in_words():
+    # core's test_three_constraints_that_cannot_all_hold, in the explorer: on the top-8 toy scores
+    # (labels 1,0,0,0,1,1,1,1) each pair of rules holds, all three do not; the best recall within the
+    # other two is 1 of 5 positives (the top score alone), 20 %.
+    scores = [0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1]
+    curve = am.ThresholdCurve.from_scores(am.ScoreSet(scores, [1, 0, 0, 0, 1, 1, 1, 1]))
+    ex = explorer(curve, am.ValueModel(tp=1), max_alert_rate=0.75, min_precision=0.6, min_recall=0.4)
+    assert ex.result.decision is None
+    assert NOTE_INFEASIBLE.format(
+        "catches at least 40% of positives, keeps at least 60% of its alerts positive and flags at most 75% "
+        "of all cases",
+        "the most it catches while it keeps at least 60% of its alerts positive and flags at most 75% of all "
+        "cases is 20.0% of positives",
+    ) in ex.result.notes
