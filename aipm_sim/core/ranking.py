@@ -39,7 +39,7 @@ from ._checks import as_float_array, data_row, plain, readonly, require_finite, 
 from .binormal import MSG_AUC, BinormalModel
 from .curve import ThresholdCurve
 from .errors import ConstraintError, DataError, ParameterError
-from .optimize import _label, binding_constraints
+from .optimize import TOLERANCE, _label, binding_constraints
 from .scores import MSG_COLUMN, MSG_LENGTHS, _as_labels, _column_array, _numeric_column, read_table
 
 MSG_RANKING_EMPTY = "the ranking data is empty: at least one scored candidate is needed"
@@ -667,6 +667,7 @@ def optimize_ranking(curve, value_model, *, min_precision=None, min_hit_rate=Non
     currency = _label(currency, "currency", "USD")
     ks = list(range(1, curve.k_max + 1)) if k_values is None else [
         require_whole(k, MSG_K.format(curve.k_max, k), low=1, high=curve.k_max) for k in k_values]
+    values = {k: ranking_values(curve, value_model, k, sessions=sessions) for k in ks}  # once per k
 
     def feasible_mask(k, names):
         ok = np.ones(len(curve.thresholds(k)), dtype=bool)
@@ -674,13 +675,13 @@ def optimize_ranking(curve, value_model, *, min_precision=None, min_hit_rate=Non
             metric = curve.metric(k, RANKING_CONSTRAINTS[name][0])
             b = bounds[name]
             with np.errstate(invalid="ignore"):
-                ok &= metric >= b - 1e-12 * max(1.0, abs(b))
+                ok &= metric >= b - TOLERANCE * max(1.0, abs(b))
         return ok
 
     def best_over(names):
         best = None
         for k in ks:
-            vals = ranking_values(curve, value_model, k, sessions=sessions)
+            vals = values[k]
             ok = feasible_mask(k, names)
             if ok.any():
                 i = int(np.argmax(np.where(ok, vals, -np.inf)))
@@ -701,13 +702,13 @@ def optimize_ranking(curve, value_model, *, min_precision=None, min_hit_rate=Non
     k, i, value = best
     # Every (k, min score) row at once, so that binding means what it means for thresholds
     # (optimize.binding_constraints): two constraints that bind together are both listed.
-    all_values = np.concatenate([ranking_values(curve, value_model, kk, sessions=sessions) for kk in ks])
+    all_values = np.concatenate([values[kk] for kk in ks])
     masks = {name: np.concatenate([feasible_mask(kk, [name]) for kk in ks]) for name in bounds}
     binding = binding_constraints(all_values, masks, value)
     unconstrained = best_over([])[2]
     rows = []
     for kk in ks:
-        vals = ranking_values(curve, value_model, kk, sessions=sessions)
+        vals = values[kk]
         ok = feasible_mask(kk, list(bounds))
         if ok.any():
             j = int(np.argmax(np.where(ok, vals, -np.inf)))
