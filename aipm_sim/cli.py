@@ -11,10 +11,11 @@ import argparse
 import json
 import math
 import os
-import stat
 import sys
-import tempfile
 import warnings
+
+from ._output import (MSG_OUTPUT_EMPTY, MSG_OUTPUT_FAILED, MSG_OUTPUT_FOLDER,  # noqa: F401 - its messages
+                      MSG_OUTPUT_IS_FOLDER, MSG_OUTPUT_NOT_FILE, OutputPathError, atomic_output)
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL_ERROR = 1
@@ -284,71 +285,20 @@ def _finite(obj):
     return obj
 
 
-MSG_OUTPUT_EMPTY = "the output file name is empty"
-MSG_OUTPUT_FOLDER = "output folder {!r} does not exist"
-MSG_OUTPUT_IS_FOLDER = "output {!r} is a folder, not a file"
-MSG_OUTPUT_NOT_FILE = "output {!r} exists and is not a regular file, a terminal or a pipe"
-MSG_OUTPUT_FAILED = "cannot write {!r}: {}"
-
-
 def write_output(text, path):
-    """Write ``text`` to ``path`` atomically (temporary file, then rename); stdout if None.
+    """Write ``text`` to ``path`` whole or not at all (see :func:`aipm_sim._output.atomic_output`); stdout if None.
 
-    A symlink is written through: the file it points to is replaced and the
-    link kept. An existing character device or pipe (``/dev/stdout``,
-    ``/dev/null``, a FIFO) is written to directly, as a shell redirection
-    would; a folder or any other kind of file is refused. A new file gets
-    the mode a plain ``open()`` would give it (0666 less the umask), a
-    replaced one keeps its mode. Every error names ``path`` as given, never
-    the temporary file, and leaves nothing behind.
+    Every error names ``path`` as given, never the temporary file, and leaves nothing behind.
     """
     if path is None:
         sys.stdout.write(text)
         return
-    given = os.fspath(path)
-    if not given:
-        raise ValueError(MSG_OUTPUT_EMPTY)
-    if given.endswith(os.sep) or os.path.isdir(given):
-        raise ValueError(MSG_OUTPUT_IS_FOLDER.format(given))
-    real = os.path.realpath(given)
-    try:
-        mode = os.stat(real).st_mode
-    except FileNotFoundError:
-        mode = None
-    except OSError as exc:
-        raise OSError(MSG_OUTPUT_FAILED.format(given, exc.strerror or exc)) from None
-    if mode is not None and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+    with atomic_output(path) as target:
         try:
-            with open(given, "w", newline="") as fh:
+            with open(target, "w", newline="") as fh:
                 fh.write(text)
         except OSError as exc:
-            raise OSError(MSG_OUTPUT_FAILED.format(given, exc.strerror or exc)) from None
-        return
-    if mode is not None and not stat.S_ISREG(mode):
-        raise ValueError(MSG_OUTPUT_NOT_FILE.format(given))
-    folder = os.path.dirname(real)
-    if not os.path.isdir(folder):
-        raise ValueError(MSG_OUTPUT_FOLDER.format(os.path.dirname(given) or "."))
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(real)}.", suffix=".tmp")
-        with os.fdopen(fd, "w", newline="") as fh:
-            fh.write(text)
-        # mkstemp makes the file private (0600); give it the mode a plain open() would.
-        os.chmod(tmp, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
-        os.replace(tmp, real)
-    except OSError as exc:
-        raise OSError(MSG_OUTPUT_FAILED.format(given, exc.strerror or exc)) from None
-    finally:
-        if tmp is not None and os.path.lexists(tmp):
-            os.unlink(tmp)
-
-
-def _umask():
-    """The process' umask (read by setting it and putting it back: there is no getter)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+            raise OutputPathError("failed", os.fspath(path), reason=exc.strerror or str(exc)) from None
 
 
 def main(argv=None):

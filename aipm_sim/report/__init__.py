@@ -53,7 +53,6 @@ from ._render import (
     build_report,
     render_html,
     report_parameters,
-    reserve_output,
     template_path,
 )
 
@@ -92,7 +91,6 @@ __all__ = [
     "outcomes_figure",
     "render_html",
     "report_parameters",
-    "reserve_output",
     "sensitivity_markdown",
     "situation_markdown",
     "template_path",

@@ -18,6 +18,7 @@ import warnings
 from importlib import resources
 from pathlib import Path
 
+from .._output import OutputPathError, atomic_output
 from ..core.errors import ParameterError
 from ._analysis import analyse
 
@@ -188,12 +189,6 @@ def _print_pdf(html, path):
             browser.close()
 
 
-def _umask():
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def build_report(output, *, format="html", **inputs):
     """Write the decision report for ``inputs`` to ``output``.
 
@@ -222,50 +217,31 @@ def build_report(output, *, format="html", **inputs):
     """
     if format not in FORMATS:
         raise ParameterError(MSG_FORMAT.format(", ".join(FORMATS), format))
-    output = Path(output)
-    tmp = reserve_output(output)  # before any work: a bad output path fails in a fraction of a second
     try:
-        analysis = analyse(**inputs)
-        parameters = report_parameters(**inputs)
-        with tempfile.TemporaryDirectory(prefix="aipm_sim_report_") as workdir:
-            nb = execute_report(parameters, workdir=workdir)
-            for text in strip_stderr(nb):
-                warnings.warn(MSG_STDERR.format(text.splitlines()[-1]), RuntimeWarning, stacklevel=2)
-            html = render_html(nb, title=analysis.title)
-            if format == "html":
-                tmp.write_text(html, encoding="utf-8")
-            else:
-                print_pdf(html, tmp)
-            os.replace(tmp, output)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        # Entered before any work: a bad output path fails in a fraction of a second.
+        with atomic_output(output) as tmp:
+            analysis = analyse(**inputs)
+            parameters = report_parameters(**inputs)
+            with tempfile.TemporaryDirectory(prefix="aipm_sim_report_") as workdir:
+                nb = execute_report(parameters, workdir=workdir)
+                for text in strip_stderr(nb):
+                    warnings.warn(MSG_STDERR.format(text.splitlines()[-1]), RuntimeWarning, stacklevel=2)
+                html = render_html(nb, title=analysis.title)
+                if format == "html":
+                    tmp.write_text(html, encoding="utf-8")
+                else:
+                    print_pdf(html, tmp)
+    except OutputPathError as exc:
+        raise ParameterError(_report_message(exc)) from None
     return analysis
 
 
-def reserve_output(output):
-    """Check that ``output`` can be written and create the empty temporary file it will be renamed from.
-
-    The temporary file (``.NAME.XXXX.tmp`` beside ``output``, mode 0666
-    less the umask) is the proof that the folder takes files; the caller
-    renames it to ``output`` when the report is complete, or removes it.
-
-    Raises
-    ------
-    ParameterError
-        ``output`` is a folder, its folder does not exist or is not writable;
-        the message names the path.
-    """
-    output = Path(output)
-    folder = output.parent if str(output.parent) else Path(".")
-    if output.is_dir():
-        raise ParameterError(MSG_OUTPUT_IS_FOLDER.format(str(output), str(output / "report.html")))
-    if not folder.is_dir():
-        raise ParameterError(MSG_FOLDER.format(str(folder)))
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{output.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise ParameterError(MSG_FOLDER_NOT_WRITABLE.format(str(output), str(folder), exc.strerror)) from None
-    os.close(fd)
-    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a report is for sharing
-    return Path(tmp)
+def _report_message(exc):
+    """The report's words for an output it cannot write (a folder gets a file name to try)."""
+    if exc.problem == "folder":
+        return MSG_OUTPUT_IS_FOLDER.format(exc.path, os.path.join(exc.path, "report.html"))
+    if exc.problem == "no_folder":
+        return MSG_FOLDER.format(exc.folder)
+    if exc.problem == "unwritable":
+        return MSG_FOLDER_NOT_WRITABLE.format(exc.path, exc.folder, exc.reason)
+    return str(exc)
