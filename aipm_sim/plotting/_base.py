@@ -340,22 +340,34 @@ def compact_money(x, _pos=None):
 
 
 def fmt_count(x):
-    """A case count for people: ``12,345`` or ``0.37`` for expected (fractional) counts."""
+    """A case count for people: ``12,345`` or ``0.37`` for expected (fractional) counts.
+
+    Fewer than 0.005 cases show as ``0``: an analytic curve's vanishing shares
+    of a case (1e-13) are not cases anyone will see.
+    """
     if x is None or not math.isfinite(x):
         return "undefined"
     a = abs(x)
+    if a < 0.005:
+        return "0"
     if a >= 100 or a == int(a):
         return f"{x:,.0f}"
     return f"{x:,.1f}" if a >= 1 else f"{x:.2g}"
 
 
 def fmt_fraction(x):
-    """A fraction in [0, 1] as a percentage: ``45.3%``, ``0.012%``, ``undefined``."""
+    """A fraction in [0, 1] as a percentage: ``45.3%``, ``0.012%``, ``undefined``.
+
+    Below 0.01 % (but not zero) it says ``<0.01%``: a share that small is not
+    worth more digits, and a vanishing one (1e-16) is not a number to print.
+    """
     if x is None or not math.isfinite(x):
         return "undefined"
     p = 100 * x
     if p == 0 or abs(p) >= 10:
         return f"{p:.1f}%"
+    if abs(p) < 0.01:
+        return "<0.01%" if p > 0 else "\N{MINUS SIGN}<0.01%"
     return f"{p:.2g}%" if abs(p) < 1 else f"{p:.2f}%"
 
 

@@ -17,6 +17,9 @@ from pathlib import Path
 
 from ..core import ScoreSet, ThresholdCurve, ValueModel, compute_sensitivity, load_scenario, optimize
 from ..core.errors import ParameterError
+# The figures' own rounding (no matplotlib import), so that the text and the charts agree.
+from ..plotting._base import fmt_count
+from ..plotting._base import fmt_fraction as fmt_percent
 
 CELLS = ("tp", "fp", "fn", "tn")
 
@@ -200,22 +203,6 @@ def fmt_number(x, digits=4):
     return f"{x:,.{digits}g}" if abs(x) >= 1 else f"{x:.{digits}g}"
 
 
-def fmt_count(x):
-    """Expected cases for people, rounded as the report's figures round them: ``4,316``, ``12.5``, ``0.37``.
-
-    Fewer than 0.005 cases show as ``0`` (an exact curve's vanishing shares
-    of a case are not cases anyone will see).
-    """
-    if x is None or not math.isfinite(x):
-        return "undefined"
-    a = abs(x)
-    if a < 0.005:
-        return "0"
-    if a >= 100 or a == int(a):
-        return f"{x:,.0f}"
-    return f"{x:,.1f}" if a >= 1 else f"{x:.2g}"
-
-
 def fmt_money(x, currency):
     """Signed money, whole units above 100: ``-16,048 EUR``."""
     if x is None or not math.isfinite(x):
@@ -228,22 +215,6 @@ def fmt_signed_money(x, currency):
     """Money with its sign always written, for differences: ``+74,166 EUR``, ``−25,886 EUR``."""
     text = fmt_money(x, currency)
     return text if text.startswith(("−", "undefined")) or x == 0 else "+" + text
-
-
-def fmt_percent(x):
-    """A fraction in [0, 1] as a percentage with about three significant digits.
-
-    Below 0.01 % (but not zero) it says ``<0.01%``: a share that small is
-    not worth more digits, and a vanishing one (1e-16) is not a number to print.
-    """
-    if x is None or not math.isfinite(x):
-        return "undefined"
-    p = 100 * x
-    if p == 0 or abs(p) >= 10:
-        return f"{p:.1f}%"
-    if abs(p) < 0.01:
-        return "<0.01%" if p > 0 else "−<0.01%"
-    return f"{p:.2f}%" if abs(p) >= 1 else f"{p:.2g}%"
 
 
 def fmt_threshold(x):

@@ -69,7 +69,8 @@ def test_fmt_money(x, text):
 
 @pytest.mark.parametrize(
     "x, text",
-    [(12345.0, "12,345"), (3.0, "3"), (51.987, "52.0"), (0.372, "0.37"), (math.nan, "undefined")],
+    [(12345.0, "12,345"), (3.0, "3"), (51.987, "52.0"), (0.372, "0.37"), (math.nan, "undefined"),
+     (9.765e-13, "0"), (0.004, "0"), (0.006, "0.006")],  # an analytic curve's vanishing counts are 0
 )
 def test_fmt_count(x, text):
     assert fmt_count(x) == text
@@ -78,7 +79,7 @@ def test_fmt_count(x, text):
 @pytest.mark.parametrize(
     "x, text",
     [(0.453, "45.3%"), (0.0312, "3.12%"), (0.00012, "0.012%"), (0.0, "0.0%"), (1.0, "100.0%"),
-     (math.nan, "undefined")],
+     (math.nan, "undefined"), (5.4e-16, "<0.01%"), (0.0001, "0.01%")],  # vanishing shares are not printed
 )
 def test_fmt_fraction(x, text):
     assert fmt_fraction(x) == text
