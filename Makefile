@@ -39,9 +39,10 @@ test-fast: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
 
+# Each benchmark prints its table (ratios to references measured in the same run).
+BENCHMARKS := $(sort $(wildcard benchmarks/bench_*.py))
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_curve.py
-	$(BIN)/python benchmarks/bench_explorer.py
+	@for b in $(BENCHMARKS); do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

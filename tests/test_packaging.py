@@ -25,10 +25,10 @@ def test_core_imports_no_ui_library():
     assert out.stdout.strip() == ""
 
 
-def test_core_does_not_import_test_oracles():
+def test_import_loads_no_test_oracle_nor_dask():
     code = (
         "import sys, aipm_sim;"
-        "print(','.join(m for m in ('sklearn', 'statsmodels') if m in sys.modules))"
+        "print(','.join(m for m in ('sklearn', 'statsmodels', 'fairlearn', 'dask', 'distributed') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

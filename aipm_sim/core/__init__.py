@@ -1,69 +1,28 @@
-"""aipm_sim.core — the numbers: scored data, threshold curves, value and the optimum.
+"""aipm_sim.core — the numbers, in rooms named for the question each answers.
 
-numpy, scipy and pandas only; nothing here imports a plotting or UI library.
+* :mod:`~aipm_sim.core.engine` — scored data, the exact curve, value, the optimum, the binormal model;
+* :mod:`~aipm_sim.core.business` — scenarios, rankings, ROI, sensitivity;
+* :mod:`~aipm_sim.core.uncertainty` — how sure are we?
+* :mod:`~aipm_sim.core.monitoring` — after launch;
+* :mod:`~aipm_sim.core.experiments` — A/B tests and rollouts;
+* :mod:`~aipm_sim.core.groups` — metrics and thresholds by group;
+* :mod:`~aipm_sim.core.scale` — partitioned data on Dask.
+
+numpy, scipy, pandas and numba only; nothing here imports a plotting or UI
+library, and Dask is imported only inside the functions that use it. Every
+room's public names are re-exported here and from ``aipm_sim``.
 """
 
-from .binormal import BinormalModel
-from .curve import OperatingPoint, ThresholdCurve
+from . import business, engine, experiments, groups, monitoring, scale, uncertainty
+from .business import *  # noqa: F401,F403
+from .engine import *  # noqa: F401,F403
 from .errors import ConstraintError, DataError, DegenerateWarning, ParameterError, ScenarioError
-from .optimize import (CONSTRAINTS, Constraint, Decision, Feasibility, NearOptimalBand, check_constraints,
-                       compute_feasibility, optimize)
-from .ranking import (RankingCurve, RankingDecision, RankingModel, RankingPoint, RankingSet, RankingValueModel,
-                      optimize_ranking)
-from .roi import (ModelVariant, Opportunity, RuleComparison, VariantComparison, amount_rule_curve, compare_rule,
-                  compare_variants, compute_opportunity)
-from .scenario import DecisionSummary, Parameter, Scenario, ThresholdView, list_scenarios, load_scenario
-from .scores import ScoreSet, read_table
-from .sensitivity import (BreakEven, Sensitivity, SensitivityMap, compute_break_even, compute_break_even_table,
-                          compute_sensitivity, compute_sensitivity_map)
-from .value import ValueModel
+from .experiments import *  # noqa: F401,F403
+from .groups import *  # noqa: F401,F403
+from .monitoring import *  # noqa: F401,F403
+from .scale import *  # noqa: F401,F403
+from .uncertainty import *  # noqa: F401,F403
 
-__all__ = [
-    "CONSTRAINTS",
-    "BinormalModel",
-    "BreakEven",
-    "Constraint",
-    "ConstraintError",
-    "DataError",
-    "Decision",
-    "DecisionSummary",
-    "DegenerateWarning",
-    "Feasibility",
-    "ModelVariant",
-    "NearOptimalBand",
-    "OperatingPoint",
-    "Opportunity",
-    "Parameter",
-    "ParameterError",
-    "RankingCurve",
-    "RankingDecision",
-    "RankingModel",
-    "RankingPoint",
-    "RankingSet",
-    "RankingValueModel",
-    "RuleComparison",
-    "Scenario",
-    "ScenarioError",
-    "ScoreSet",
-    "Sensitivity",
-    "SensitivityMap",
-    "ThresholdCurve",
-    "ThresholdView",
-    "ValueModel",
-    "VariantComparison",
-    "amount_rule_curve",
-    "check_constraints",
-    "compare_rule",
-    "compare_variants",
-    "compute_break_even",
-    "compute_break_even_table",
-    "compute_feasibility",
-    "compute_opportunity",
-    "compute_sensitivity",
-    "compute_sensitivity_map",
-    "list_scenarios",
-    "load_scenario",
-    "optimize",
-    "optimize_ranking",
-    "read_table",
-]
+_ERRORS = ["ConstraintError", "DataError", "DegenerateWarning", "ParameterError", "ScenarioError"]
+__all__ = sorted({*_ERRORS, *engine.__all__, *business.__all__, *uncertainty.__all__, *monitoring.__all__,
+                  *experiments.__all__, *groups.__all__, *scale.__all__})

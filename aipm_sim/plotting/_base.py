@@ -49,7 +49,7 @@ COLORS = {
     "bad_cell": "#FBE3D6",    # light vermillion: mistakes
 }
 
-#: Plain-words names of the four cells (2x2 layout of :mod:`aipm_sim.core.curve`).
+#: Plain-words names of the four cells (2x2 layout of :mod:`aipm_sim.core.engine.curve`).
 CELL_NAMES = {
     "tp": "caught (true positive)",
     "fn": "missed (false negative)",

@@ -8,7 +8,7 @@ from ._base import (CELL_NAMES, COLORS, KEEP, decision_labels, fmt_count, fmt_fr
 CAPTION = "Every case at this threshold: green = right call, red = mistake."
 COLUMNS = ("flagged", "not flagged")
 ROWS = ("actually positive", "actually negative")
-#: Position of each cell: (row, column) in the 2x2 layout of aipm_sim.core.curve.
+#: Position of each cell: (row, column) in the 2x2 layout of aipm_sim.core.engine.curve.
 LAYOUT = {"tp": (0, 0), "fn": (0, 1), "fp": (1, 0), "tn": (1, 1)}
 #: Each cell's rate and what it is a share of.
 RATES = {"tp": "positives", "fn": "positives", "fp": "negatives", "tn": "negatives"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core.curve import MSG_BINS
+from ..core.engine.curve import MSG_BINS
 from ..core.errors import ParameterError
 from ._base import (COLORS, KEEP, LOG_RANGE, MSG_LOG_SCALE, THRESHOLD_STYLE, check_scale, decision_labels, finite_or,
                     get_axes, period_words, refresh_legend)

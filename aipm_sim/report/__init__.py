@@ -45,6 +45,7 @@ from ._analysis import (
     situation_markdown,
 )
 from ._figures import metrics_figure, outcomes_figure, tornado_figure, value_figure
+from ._sections import SECTIONS, section_parts, show_sections
 from ._render import (
     MSG_FOLDER,
     MSG_FOLDER_NOT_WRITABLE,
@@ -58,6 +59,9 @@ from ._render import (
 
 __all__ = [
     "GENERAL_CAVEATS",
+    "SECTIONS",
+    "section_parts",
+    "show_sections",
     "MSG_BOTH_INPUTS",
     "MSG_DATA_COLUMNS",
     "MSG_DATA_ONLY",

@@ -391,7 +391,7 @@ def _data_sensitivity(path, *, score, label, amount, weight, value_model, constr
     library's :func:`aipm_sim.compute_sensitivity` does the work. None when
     no value is given.
     """
-    from ..core.scenario import parse_scenario
+    from ..core.business.scenario import parse_scenario
 
     given = {field: getattr(value_model, field) for field in DATA_PARAMETER_NAMES if getattr(value_model, field)}
     if not given:

@@ -38,9 +38,9 @@ from ..core import (
     compute_feasibility,
     optimize,
 )
-from ..core.curve import MSG_NO_NEGATIVES, MSG_NO_POSITIVES, MSG_NOTHING_FLAGGED
+from ..core.engine.curve import MSG_NO_NEGATIVES, MSG_NO_POSITIVES, MSG_NOTHING_FLAGGED
 from ..core.errors import ParameterError
-from ..core.optimize import constraint_metric, diagnose_conflict, rows_meeting
+from ..core.engine.optimize import constraint_metric, diagnose_conflict, rows_meeting
 from ..plotting import (
     ConfusionMatrixDisplay,
     MetricsCurveDisplay,
@@ -462,7 +462,7 @@ class ThresholdExplorer:
     def _infeasible_words(self):
         """Why no threshold meets the rules, in a product manager's words (core's message names arguments).
 
-        The diagnosis is core's (:func:`~aipm_sim.core.optimize.diagnose_conflict`, as in
+        The diagnosis is core's (:func:`~aipm_sim.core.engine.optimize.diagnose_conflict`, as in
         :func:`aipm_sim.optimize`'s ConstraintError); only the words differ.
         """
         masks = self.feasibility.masks

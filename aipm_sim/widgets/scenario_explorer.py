@@ -25,7 +25,7 @@ scenario's own: clicks' value minus annoyance and page space, per month.
 from __future__ import annotations
 
 from ..core.errors import ParameterError
-from ..core.scenario import MSG_K_THRESHOLD, MSG_RANKING_CONSTRAINT  # noqa: F401 - raised here (via core)
+from ..core.business.scenario import MSG_K_THRESHOLD, MSG_RANKING_CONSTRAINT  # noqa: F401 - raised here (via core)
 from .explorer import ThresholdExplorer
 
 

@@ -4,9 +4,9 @@
     SelfCheck("capacity_threshold")             # the participant types and clicks "check"
     SelfCheck("capacity_threshold", answer=0.065)   # pre-filled and checked (solutions)
 
-The numbers and the tolerance live in :mod:`aipm_sim.core.self_check`; the
+The numbers and the tolerance live in :mod:`aipm_sim.workshop.self_check`; the
 widget never shows the expected answer, only whether the answer is within
-tolerance. The latest :class:`~aipm_sim.core.self_check.Verdict` is
+tolerance. The latest :class:`~aipm_sim.workshop.self_check.Verdict` is
 ``.result`` (None before the first check).
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 
-from ..core.self_check import question
+from ..workshop.self_check import question
 
 #: The empty first option of a multiple-choice question.
 CHOOSE = "choose…"
@@ -26,7 +26,7 @@ class SelfCheck:
     Parameters
     ----------
     key : str
-        A key of :data:`aipm_sim.core.self_check.QUESTIONS`.
+        A key of :data:`aipm_sim.workshop.self_check.QUESTIONS`.
     answer : str or float, optional
         Pre-fill the answer and check it at once.
 

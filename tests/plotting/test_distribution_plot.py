@@ -11,7 +11,7 @@ from .plotting_data import LABELS, SCORES, toy_curve
 
 import aipm_sim as am
 from aipm_sim.core.errors import ParameterError
-from aipm_sim.core.curve import MSG_BINS
+from aipm_sim.core.engine.curve import MSG_BINS
 from aipm_sim.plotting import ScoreDistributionDisplay
 from aipm_sim.plotting.distribution import CAPTION, X_LABEL
 

@@ -149,7 +149,7 @@ def test_tornado_marks_a_bound_where_the_constraints_cannot_hold(ax):
         "value": {"tp": 10, "fp": "-fee"},
         "decision": {"volume": 100, "constraints": {"min_recall": "floor", "max_alert_rate": 0.1}},
     }
-    s = am.compute_sensitivity(am.core.scenario.parse_scenario(doc))
+    s = am.compute_sensitivity(am.core.business.scenario.parse_scenario(doc))
     assert s.infeasible == (("floor", "high"),)
     d = TornadoDisplay.from_sensitivity(s, ax=ax)
     assert d.parameters == ["floor", "fee"]  # kept although its swing is NaN

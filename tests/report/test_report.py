@@ -17,7 +17,7 @@ import pytest
 import aipm_sim as am
 from aipm_sim import report
 from aipm_sim.cli import MSG_SET_TWICE, main
-from aipm_sim.core.scenario import MSG_PARAMETER_NUMBER, MSG_UNKNOWN_PARAMETER, MSG_UNKNOWN_SCENARIO
+from aipm_sim.core.business.scenario import MSG_PARAMETER_NUMBER, MSG_UNKNOWN_PARAMETER, MSG_UNKNOWN_SCENARIO
 from aipm_sim.report import _render
 
 # -- a toy data set with a hand-checkable optimum ----------------------------------------

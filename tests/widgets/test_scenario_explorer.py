@@ -49,7 +49,7 @@ def test_errors():
         scenario_explorer(am.load_scenario("fraud_detection"), k=3)
     doc = am.load_scenario("recommendations").to_dict()
     doc["decision"]["constraints"]["min_hit_rate"] = 0.1
-    s = am.core.scenario.parse_scenario(doc)
+    s = am.core.business.scenario.parse_scenario(doc)
     with pytest.raises(ParameterError, match=exactly(MSG_RANKING_CONSTRAINT.format("recommendations", "min_hit_rate"))):
         scenario_explorer(s)
 

@@ -3,7 +3,7 @@
 import pytest
 
 import aipm_sim as am
-from aipm_sim.core import self_check as sc
+from aipm_sim.workshop import self_check as sc
 from aipm_sim.widgets import SelfCheck
 
 

@@ -1,0 +1,372 @@
+"""Self-checks for workshop exercises: is a participant's answer within tolerance?
+
+* :func:`parse_answer` reads what a person types ("0.065", "−190,434 EUR",
+  "12 %") into a number.
+* :func:`check_number` and :func:`check_choice` compare an answer with the
+  expected one and return a :class:`Verdict` with a message in plain words.
+* :data:`QUESTIONS` holds the workshop's questions (``notebooks/workshop/``);
+  each computes its expected answer from the package itself, so that the
+  check stays right when a scenario's numbers change. :func:`check` checks
+  an answer to one of them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from ..core.errors import ParameterError
+
+MSG_NOT_A_NUMBER = "answer must be a number such as 0.065, -1,250 or 12%; found {!r}"
+MSG_EMPTY = "give an answer first"
+MSG_TOLERANCE = "{} must be a finite number >= 0; found {!r}"
+MSG_CHOICE = "answer must be one of {}; found {!r}"
+MSG_UNKNOWN_QUESTION = "unknown question {!r}; questions are: {}"
+MSG_AMBIGUOUS_M = (
+    "'m' could mean million or a unit (months, minutes): write M or million for a million "
+    "(2.5M), or the number in full; found {!r}"
+)
+MSG_OVER_CAPACITY = (
+    "at {threshold} the queue holds {alerts} orders a month, more than the team can review "
+    "({capacity}). The answer must keep the queue within capacity: only thresholds at or above the "
+    "lowest one that does count (up to {tolerance} above it)."
+)
+
+#: Words after a number that multiply it ("-26k", "1.5 million EUR"). k and M are case-sensitive:
+#: "m" alone is refused as ambiguous (million, or months/minutes), see :data:`MSG_AMBIGUOUS_M`.
+MULTIPLIERS = {"k": 1e3, "K": 1e3, "thousand": 1e3, "M": 1e6, "mn": 1e6, "million": 1e6,
+               "mio": 1e6, "tsd": 1e3, "bn": 1e9, "billion": 1e9}
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# Thousands groups: a first group of 1-3 digits not starting with 0, then ",ddd" groups.
+_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?$")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Verdict:
+    """The outcome of one self-check.
+
+    Attributes
+    ----------
+    correct : bool
+        True when the answer is within tolerance (or is the right choice).
+    answer : float or str
+        The answer as understood (a number for numeric questions).
+    expected : float or str
+        The expected answer (the self-check widget does not show it).
+    message : str
+        One or two sentences for the participant.
+    """
+
+    correct: bool
+    answer: object
+    expected: object
+    message: str
+
+
+def parse_answer(text):
+    """The number in ``text``: thousands separators, a unicode minus, a multiplier, a unit word or ``%`` allowed.
+
+    ``"12%"`` and ``"12 %"`` give 0.12 (a fraction, as everywhere in
+    aipm_sim). A multiplier right after the number counts: ``"-26k"`` is
+    -26,000 and ``"1.5 million EUR"`` 1,500,000 (see :data:`MULTIPLIERS`);
+    a lone ``"m"`` is refused, since it may be a unit (months) as well as
+    a million. Any other word after the number is a unit and is ignored.
+
+    Raises
+    ------
+    ParameterError
+        When ``text`` holds no single number, or an ambiguous ``m``.
+    """
+    if isinstance(text, bool):
+        raise ParameterError(MSG_NOT_A_NUMBER.format(text))
+    if isinstance(text, (int, float)):
+        if not math.isfinite(text):
+            raise ParameterError(MSG_NOT_A_NUMBER.format(text))
+        return float(text)
+    s = str(text).strip()
+    if not s:
+        raise ParameterError(MSG_EMPTY)
+    s = s.replace("\u2212", "-").replace("\u2009", "").replace("\u202f", "")
+    percent = s.endswith("%")
+    factor = 1.0
+    if percent:
+        s = s[:-1].strip()
+    else:
+        tail = re.search(r"\s*[A-Za-z€$£/ ]+$", s)  # "1,250 EUR", "300 per month", "-26k", "2 million"
+        if tail:
+            factor = _multiplier(tail.group(), text)
+            s = s[:tail.start()]
+    s = s.replace(" ", "")
+    if _THOUSANDS.match(s):
+        s = s.replace(",", "")  # "1,250" and "-190,434.5": commas group thousands
+    elif s.count(",") == 1 and "." not in s:
+        s = s.replace(",", ".")  # "0,065" and "12,5": a decimal comma, as typed in much of Europe
+    if not _NUMBER.match(s):
+        raise ParameterError(MSG_NOT_A_NUMBER.format(text))
+    x = float(s) * factor
+    return x / 100 if percent else x
+
+
+def _multiplier(tail, text):
+    """The factor of the words after a number: ``"k"``, ``"k EUR"``, ``"kEUR"``, ``"k€"`` give 1,000; a unit gives 1."""
+    words = tail.split()
+    first = words[0].rstrip("€$£/") if words else ""
+    if first == "m":
+        raise ParameterError(MSG_AMBIGUOUS_M.format(text))
+    glued = re.fullmatch(r"([kKM])[A-Z]{3}", first)  # "kEUR", "MUSD"
+    if glued:
+        first = glued.group(1)
+    return MULTIPLIERS.get(first if len(first) <= 2 else first.lower(), 1.0)
+
+
+def _tolerance(x, name):
+    try:
+        t = float(x)
+    except (TypeError, ValueError):
+        raise ParameterError(MSG_TOLERANCE.format(name, x)) from None
+    if not (math.isfinite(t) and t >= 0):
+        raise ParameterError(MSG_TOLERANCE.format(name, x))
+    return t
+
+
+def check_number(answer, expected, *, rel_tol=0.0, abs_tol=0.0, limit=None):
+    """Is ``answer`` within ``max(rel_tol * |expected|, abs_tol)`` of ``expected`` (and within ``limit``)?
+
+    Parameters
+    ----------
+    answer : str or float
+        What the participant typed (see :func:`parse_answer`).
+    expected : float
+    rel_tol : float
+        Relative tolerance, a fraction of ``|expected|`` (0.05: within 5 %).
+    abs_tol : float
+        Absolute tolerance, in the answer's unit.
+    limit : callable, optional
+        For an answer that must not cross a hard limit (a threshold that
+        must keep the queue within capacity): called with the answer as a
+        float, returns None when the answer respects the limit, else a
+        sentence saying what goes wrong there. An answer that crosses the
+        limit never counts, however close it is, so the tolerance is
+        one-sided: it only applies on the limit's safe side.
+
+    Returns
+    -------
+    Verdict
+        Not correct when the answer cannot be read as a number (the message
+        says why); the boundary itself counts as within tolerance.
+    """
+    rel_tol = _tolerance(rel_tol, "rel_tol")
+    abs_tol = _tolerance(abs_tol, "abs_tol")
+    expected = float(expected)
+    try:
+        x = parse_answer(answer)
+    except ParameterError as exc:
+        return Verdict(correct=False, answer=answer, expected=expected, message=str(exc))
+    if limit is not None:
+        crossed = limit(x)
+        if crossed:
+            return Verdict(correct=False, answer=x, expected=expected, message=f"Not yet: {crossed}")
+    allowed = max(rel_tol * abs(expected), abs_tol)
+    off = x - expected
+    # A hair of float slack so that the stated boundary itself is accepted.
+    if abs(off) <= allowed * (1 + 1e-12) + 1e-15:
+        return Verdict(correct=True, answer=x, expected=expected,
+                       message=f"Within tolerance: {_show(x)} is right.")
+    if expected != 0:
+        how = f"about {abs(off) / abs(expected):.0%} too {'high' if off > 0 else 'low'}"
+    else:
+        how = f"too {'high' if off > 0 else 'low'}"
+    return Verdict(correct=False, answer=x, expected=expected,
+                   message=f"Not yet: {_show(x)} is {how}. Look again and try once more.")
+
+
+def check_choice(answer, expected, *, choices):
+    """Is ``answer`` (one of ``choices``, compared without case) the expected one?"""
+    choices = tuple(str(c) for c in choices)
+    given = str(answer).strip()
+    if not given:
+        return Verdict(correct=False, answer=answer, expected=expected, message=MSG_EMPTY)
+    match = next((c for c in choices if c.lower() == given.lower()), None)
+    if match is None:
+        return Verdict(correct=False, answer=answer, expected=expected,
+                       message=MSG_CHOICE.format(", ".join(repr(c) for c in choices), answer))
+    if match == expected:
+        return Verdict(correct=True, answer=match, expected=expected, message=f"Right: {match}.")
+    return Verdict(correct=False, answer=match, expected=expected,
+                   message=f"Not {match}. Look again and try once more.")
+
+
+def _show(x):
+    return f"{x:,.4g}" if abs(x) < 1e4 else f"{x:,.0f}"
+
+
+# -- the workshop's questions --------------------------------------------------------------
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Question:
+    """One workshop question and how to compute its answer.
+
+    Attributes
+    ----------
+    key : str
+    prompt : str
+        The question, as the participant reads it.
+    unit : str
+        Unit of a numeric answer ("" for choices).
+    solve : callable
+        No arguments; returns the expected answer (a float, or one of ``choices``).
+    rel_tol, abs_tol : float
+        Tolerances of a numeric answer (see :func:`check_number`).
+    choices : tuple of str, or callable returning one
+        The options of a multiple-choice question (empty: numeric); a
+        callable when they come from the package (e.g. a scenario's parameters).
+    limit : callable or None
+        A hard limit on a numeric answer, as :func:`check_number`'s
+        ``limit`` (the tolerance is then one-sided).
+    """
+
+    key: str
+    prompt: str
+    unit: str
+    solve: Callable
+    rel_tol: float = 0.0
+    abs_tol: float = 0.0
+    choices: tuple = ()
+    limit: Callable | None = None
+
+    def expected(self):
+        """The expected answer, computed now from the package."""
+        return self.solve()
+
+    def options(self):
+        """The choices of a multiple-choice question, as a tuple (empty: numeric)."""
+        return tuple(self.choices() if callable(self.choices) else self.choices)
+
+    def check(self, answer, *, expected=None):
+        """Check ``answer``; returns a :class:`Verdict`.
+
+        ``expected`` (default: :meth:`expected`, computed now) lets a caller
+        that checks many answers compute it once.
+        """
+        expected = self.expected() if expected is None else expected
+        options = self.options()
+        if options:
+            return check_choice(answer, expected, choices=options)
+        return check_number(answer, expected, rel_tol=self.rel_tol, abs_tol=self.abs_tol, limit=self.limit)
+
+
+def _fraud(**overrides):
+    from ..core.business.scenario import load_scenario
+
+    return load_scenario("fraud_detection", **overrides)
+
+
+def capacity_threshold():
+    """Lowest threshold whose alerts per month stay within the fraud team's review capacity."""
+    s = _fraud()
+    curve, capacity = s.curve(), s.constraints["max_alerts"]
+    per_month = curve.alerts * (s.volume / curve.n_cases)
+    within = per_month <= capacity * (1 + 1e-12)
+    return float(curve.thresholds[within].min())
+
+
+#: Tolerance of the capacity question: up to 5 % above the lowest threshold within capacity.
+CAPACITY_REL_TOL = 0.05
+
+
+def capacity_exceeded(threshold):
+    """None when flagging ``score >= threshold`` keeps the fraud queue within capacity, else why not.
+
+    A threshold between two scores flags what the higher one flags (see
+    :meth:`aipm_sim.ThresholdCurve.index_at`), so a threshold read off the
+    explorer's readout, rounded to four digits, counts as the one it stands for.
+    """
+    s = _fraud()
+    curve, capacity = s.curve(), s.constraints["max_alerts"]
+    alerts = curve.alerts[curve.index_at(threshold)] * (s.volume / curve.n_cases)
+    if alerts <= capacity * (1 + 1e-12):
+        return None
+    return MSG_OVER_CAPACITY.format(threshold=_show(threshold), alerts=f"{alerts:,.0f}",
+                                    capacity=f"{capacity:,.0f}", tolerance=f"{CAPACITY_REL_TOL:.0%}")
+
+
+def doubled_fee_value_change():
+    """Change in the best value per month when the chargeback fee doubles (negative: a loss)."""
+    base = _fraud()
+    doubled = _fraud(chargeback_fee=2 * base.parameters["chargeback_fee"].value)
+    return float(doubled.optimize().value - base.optimize().value)
+
+
+def doubled_fee_threshold_move():
+    """Does the best threshold go "up", "down" or stay "the same" when the chargeback fee doubles?"""
+    base = _fraud()
+    doubled = _fraud(chargeback_fee=2 * base.parameters["chargeback_fee"].value)
+    before, after = base.optimize().threshold, doubled.optimize().threshold
+    return "the same" if math.isclose(after, before, rel_tol=1e-9) else ("up" if after > before else "down")
+
+
+def recommendation_uplift():
+    """Value per month the recommendation model adds over showing the most popular items."""
+    from ..core.business.scenario import load_scenario
+
+    return float(load_scenario("recommendations").compare_rule().uplift_over_rule)
+
+
+def recommendation_payback_months():
+    """Months until the recommendation model's net gains over most-popular repay its build cost."""
+    from ..core.business.scenario import load_scenario
+
+    return float(load_scenario("recommendations").opportunity_summary().payback_months)
+
+
+def firm_up_first():
+    """The fraud assumption whose plausible range swings the best value most."""
+    from ..core.business.sensitivity import compute_sensitivity
+
+    return str(compute_sensitivity(_fraud()).table["parameter"].iloc[0])
+
+
+def _fraud_parameter_names():
+    return tuple(_fraud().parameters)
+
+
+QUESTIONS = {
+    q.key: q for q in (
+        Question(key="capacity_threshold",
+                 prompt="Which threshold keeps the review queue within the team's capacity (the lowest such "
+                        "threshold)? Answers up to 5% above it count; none that overfills the queue does.",
+                 unit="score", solve=capacity_threshold, rel_tol=CAPACITY_REL_TOL, limit=capacity_exceeded),
+        Question(key="doubled_fee_value_change",
+                 prompt="By how much does the best value per month change when the chargeback fee doubles? "
+                        "(a loss is negative)",
+                 unit="EUR per month", solve=doubled_fee_value_change, rel_tol=0.05),
+        Question(key="doubled_fee_threshold_move",
+                 prompt="When the chargeback fee doubles, does the best threshold go up, down, or stay the same?",
+                 unit="", solve=doubled_fee_threshold_move, choices=("up", "down", "the same")),
+        Question(key="recommendation_uplift",
+                 prompt="How much value per month does the recommendation model add over showing the most "
+                        "popular items?",
+                 unit="USD per month", solve=recommendation_uplift, rel_tol=0.05),
+        Question(key="recommendation_payback_months",
+                 prompt="After how many months have the model's net gains repaid its build cost?",
+                 unit="months", solve=recommendation_payback_months, rel_tol=0.10, abs_tol=0.25),
+        Question(key="firm_up_first",
+                 prompt="Which fraud assumption should the team firm up first (the largest swing in value)?",
+                 unit="", solve=firm_up_first, choices=_fraud_parameter_names),
+    )
+}
+
+
+def question(key):
+    """The :class:`Question` called ``key`` (see :data:`QUESTIONS`)."""
+    try:
+        return QUESTIONS[key]
+    except KeyError:
+        raise ParameterError(MSG_UNKNOWN_QUESTION.format(key, ", ".join(QUESTIONS))) from None
+
+
+def check(key, answer):
+    """Check ``answer`` to workshop question ``key``; returns a :class:`Verdict`."""
+    return question(key).check(answer)
