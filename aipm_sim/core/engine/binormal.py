@@ -19,8 +19,8 @@ import numpy as np
 from scipy import optimize as sp_optimize
 from scipy import special, stats
 
-from .._checks import require_real, require_whole
-from .curve import MSG_NOTHING_FLAGGED, ThresholdCurve, operating_point
+from .._checks import readonly, require_real, require_whole
+from .curve import MSG_NOTHING_FLAGGED, ThresholdCurve, _point
 from ..errors import DegenerateWarning, ParameterError
 from .scores import ScoreSet
 
@@ -97,33 +97,22 @@ class BinormalModel:
         d = self.separation
         if d == 0:
             raise ParameterError("auc is 0.5: every case has the same score, there is no latent inverse")
-        with np.errstate(divide="ignore"):
-            lo = special.logit(np.asarray(probability, dtype=np.float64))
-        return (lo - special.logit(self.prevalence) + d * d / 2) / d
+        lo = special.logit(np.asarray(probability, dtype=np.float64))
+        return (lo - (special.logit(self.prevalence) - d * d / 2)) / d
 
     # -- exact decisions -------------------------------------------------------------
-    def decision_thresholds(self, value_model, *, constraints=None, volume=1.0):
-        """Probability thresholds where this model's best decision can lie, to include in its curve exactly.
+    def _decision_thresholds(self, value_model, constraints, volume):
+        """Probability thresholds where this model's best decision can lie (the rows :func:`optimize` adds).
 
         Each rate constraint (``max_alerts`` per ``volume`` cases, ``max_alert_rate``, ``min_recall``,
         ``max_fpr``, ``min_precision``) at the threshold where it binds, and the unconstrained optimum
         (Elkan's threshold). Scores are calibrated and amounts independent of the score within a class, so
         flagging a case of score p adds ``p * gain_pos + (1 - p) * gain_neg`` per case, linear in p: the best
-        threshold without constraints is where that is 0, the value falls away from it on both sides, and the
-        constrained optimum is there or on a bound. Pass the result to ``curve(thresholds=...)``.
+        threshold without constraints is where that is 0, the value falls away from it on both sides, and
+        each constraint holds on an interval of thresholds (recall, alerts and the false positive rate fall
+        as the threshold rises, precision rises), so the constrained optimum is there or on a bound.
 
-        Parameters
-        ----------
-        value_model : ValueModel
-        constraints : mapping of str to float, optional
-            As for :func:`optimize`.
-        volume : float
-            Cases per period that ``max_alerts`` counts in.
-
-        Returns
-        -------
-        ndarray of float
-            Probabilities in [0, 1], in no particular order (possibly empty).
+        Returns an array of probabilities in [0, 1], in no particular order (possibly empty).
         """
         if self.separation == 0:
             return np.array([])
@@ -176,8 +165,8 @@ class BinormalModel:
             flag_all = probs <= self.prevalence
             return np.where(flag_all, P, 0.0), np.where(flag_all, N, 0.0)
         x = self.latent(probs)  # 0 -> -inf (flag everything), 1 -> +inf (flag nothing)
-        # P(score >= p) = P(latent >= x(p)) for each class.
-        return P * stats.norm.sf(x - d), N * stats.norm.sf(x)
+        # P(score >= p) = P(latent >= x(p)) for each class (the same operations as _Exact.flagged).
+        return P * special.ndtr(d - x), N * special.ndtr(-x)
 
     def _amounts(self, tp, fp, P, N):
         if self.amount_mean is None:
@@ -192,10 +181,9 @@ class BinormalModel:
     def point(self, threshold, *, n_cases=1.0):
         """The exact expected :class:`OperatingPoint` of flagging ``score >= threshold``, in closed form.
 
-        Unlike ``curve().at(threshold)``, which answers from the grid point at
-        or above ``threshold``, this is exact at any threshold: with latent
-        cut ``x`` where the calibrated score equals ``threshold``, recall is
-        ``Phi(d - x)`` and the false positive rate ``Phi(-x)``.
+        With latent cut ``x`` where the calibrated score equals
+        ``threshold``, recall is ``Phi(d - x)`` and the false positive rate
+        ``Phi(-x)``. ``curve().at(threshold)`` gives the same numbers.
 
         Parameters
         ----------
@@ -220,21 +208,18 @@ class BinormalModel:
         if not 0.0 <= t <= 1.0:  # NaN too
             raise ParameterError(MSG_POINT_THRESHOLD.format(threshold))
         n_cases = require_real(n_cases, "n_cases", low=0.0, low_open=True)
-        P = n_cases * self.prevalence
-        N = n_cases - P
-        tp, fp = (float(v[0]) for v in self._flagged(np.array([t]), P, N))
-        amounts = self._amounts(tp, fp, P, N)
-        if tp + fp == 0:
-            warnings.warn(MSG_NOTHING_FLAGGED.format(t), DegenerateWarning, stacklevel=2)
-        return operating_point(threshold=t, index=None, tp=tp, fp=fp, positives=P, negatives=N, **amounts)
+        return _Exact(self, n_cases).point(t, None, stacklevel=3)
 
     def curve(self, *, n_cases=1.0, thresholds=None, n_thresholds=2001):
         """The exact expected curve, no sampling.
 
-        Every row is exact, but only at its own threshold: ``curve.at(t)``
-        answers at the grid's resolution (from the grid point at or above
-        ``t``, which flags a little less than ``t`` would) unless ``t`` is
-        in ``thresholds``. For one exact operating point use :meth:`point`.
+        Its rows are a grid (plus ``thresholds``), each exact at its own
+        threshold; the curve knows its model (``curve.model``), so
+        ``curve.at(t)``, ``curve.at_alert_rate(q)`` and ``curve.top_k(k)``
+        answer in closed form at any ``t`` (as :meth:`point` does), and
+        :func:`~aipm_sim.optimize` adds the rows where the model's optimum
+        lies. The grid matters only for what is drawn or read row by row
+        (pictures, :meth:`~aipm_sim.ThresholdCurve.histogram`, ``to_frame``).
 
         Parameters
         ----------
@@ -277,8 +262,96 @@ class BinormalModel:
         probs = np.concatenate([[np.inf], probs])
         tp = np.concatenate([[0.0], tp])
         fp = np.concatenate([[0.0], fp])
-        return ThresholdCurve(thresholds=probs, tp=tp, fp=fp, positives=P, negatives=N,
-                              **self._amounts(tp, fp, P, N))
+        curve = ThresholdCurve(thresholds=probs, tp=tp, fp=fp, positives=P, negatives=N,
+                               **self._amounts(tp, fp, P, N))
+        object.__setattr__(curve, "_exact", _Exact(self, n_cases, thresholds=extra, n_thresholds=n_thresholds))
+        return curve
+
+    def _with_rows(self, curve, thresholds):
+        """``curve`` (one of this model's, see ``curve._exact``) rebuilt with ``thresholds`` as rows too;
+        ``curve`` itself when every one of them is a row already."""
+        thresholds = np.asarray(thresholds, dtype=np.float64)
+        if np.isin(thresholds, curve.thresholds).all():
+            return curve
+        spec = curve._exact
+        return self.curve(n_cases=spec.n_cases, thresholds=np.concatenate([spec.thresholds, thresholds]),
+                          n_thresholds=spec.n_thresholds)
+
+
+class _Exact:
+    """The closed forms behind one analytic curve's queries (``ThresholdCurve._exact``).
+
+    Holds the model, the curve's ``n_cases`` and how the curve was built
+    (``thresholds``, ``n_thresholds``), with the constants of the closed
+    forms computed once, so that a scalar query costs a few ufunc calls.
+    """
+
+    __slots__ = ("model", "n_cases", "thresholds", "n_thresholds", "_d", "_offset", "_P", "_N", "_amounts")
+
+    def __init__(self, model, n_cases, *, thresholds=(), n_thresholds=2001):
+        self.model = model
+        self.n_cases = n_cases
+        self.thresholds = readonly(np.asarray(thresholds, dtype=np.float64))
+        self.n_thresholds = n_thresholds
+        self._d = d = float(model.separation)
+        # latent(p) = (logit(p) - logit(prevalence) + d²/2) / d, as BinormalModel.latent computes it.
+        self._offset = float(special.logit(model.prevalence)) - d * d / 2
+        self._P = P = n_cases * model.prevalence
+        self._N = N = n_cases - P
+        m0, m1 = model.amount_mean, model.positive_amount_mean
+        self._amounts = None if m0 is None else (m1, m0, P * m1, N * m0)
+
+    def flagged(self, t):
+        """Expected flagged positives and negatives at probability threshold ``t`` in [0, 1] (floats)."""
+        d, P, N = self._d, self._P, self._N
+        if d == 0:  # AUC 0.5: every case scores the prevalence
+            return (P, N) if t <= self.model.prevalence else (0.0, 0.0)
+        x = (special.logit(t) - self._offset) / d  # latent(t); 0 -> -inf, 1 -> +inf
+        return P * float(special.ndtr(d - x)), N * float(special.ndtr(-x))
+
+    def point(self, t, index, *, stacklevel):
+        """The exact OperatingPoint at probability threshold ``t`` (warns when nothing is flagged)."""
+        tp, fp = self.flagged(t)
+        if tp + fp == 0:
+            warnings.warn(MSG_NOTHING_FLAGGED.format(t), DegenerateWarning, stacklevel=stacklevel)
+        if self._amounts is None:
+            return _point(t, index, tp, fp, self._P, self._N, None, None, 0.0, 0.0)
+        m1, m0, pos_amount, neg_amount = self._amounts
+        return _point(t, index, tp, fp, self._P, self._N, tp * m1, fp * m0, pos_amount, neg_amount)
+
+    def threshold_flagging(self, rate):
+        """The probability threshold that flags ``rate`` of all cases (root finding on the closed form).
+
+        None where the grid answers exactly: ``rate`` at or below 0 (flag nothing: row 0), at or above 1
+        (flag everything: the last row), or AUC 0.5 (every case has one score, flagged together).
+        """
+        d = self._d
+        if d == 0 or not 0.0 < rate < 1.0:
+            return None
+        x = _alert_rate_cut(self.model.prevalence, d, rate)
+        if x is None:
+            return None
+        return float(special.expit(d * x + self._offset))  # the score at latent x
+
+
+def _log_alert_rate(x, pi, d):
+    """log of the share flagged at latent cut ``x``: pi sf(x - d) + (1 - pi) sf(x), on a log scale."""
+    return np.logaddexp(math.log(pi) + special.log_ndtr(d - x), math.log1p(-pi) + special.log_ndtr(-x))
+
+
+def _root(g, d):
+    """The cut x where the monotone ``g`` crosses 0 (brentq over a bracket wide enough for any rate), or None."""
+    lo, hi = -40.0 - abs(d), 40.0 + abs(d)
+    a, b = g(lo), g(hi)
+    if np.isfinite(a) and np.isfinite(b) and (a < 0) != (b < 0):
+        return float(sp_optimize.brentq(g, lo, hi, xtol=1e-14, rtol=4 * np.finfo(float).eps, maxiter=200))
+    return None
+
+
+def _alert_rate_cut(pi, d, rate):
+    """Latent cut flagging ``rate`` (in (0, 1)) of all cases, or None when no cut in the bracket does."""
+    log_rate = math.log(rate)
+    return _root(lambda x: _log_alert_rate(x, pi, d) - log_rate, d)
 
 
 def binding_cuts(prevalence, d, constraints, volume):
@@ -290,17 +363,7 @@ def binding_cuts(prevalence, d, constraints, volume):
     on log scales so that tiny rates keep their precision.
     """
     pi = prevalence
-    lo, hi = -40.0 - abs(d), 40.0 + abs(d)
     cuts = []
-
-    def solve(g):
-        a, b = g(lo), g(hi)
-        if np.isfinite(a) and np.isfinite(b) and (a < 0) != (b < 0):
-            cuts.append(sp_optimize.brentq(g, lo, hi, xtol=1e-14, rtol=4 * np.finfo(float).eps, maxiter=200))
-
-    def log_alert_rate(x):
-        return np.logaddexp(math.log(pi) + stats.norm.logsf(x - d), math.log1p(-pi) + stats.norm.logsf(x))
-
     rates = []
     if "max_alerts" in constraints and volume > 0:
         rates.append(constraints["max_alerts"] / volume)
@@ -308,7 +371,7 @@ def binding_cuts(prevalence, d, constraints, volume):
         rates.append(constraints["max_alert_rate"])
     for r in rates:
         if 0 < r < 1:
-            solve(lambda x, r=r: log_alert_rate(x) - math.log(r))
+            cuts.append(_alert_rate_cut(pi, d, r))
     r = constraints.get("min_recall")
     if r is not None and 0 < r < 1:
         cuts.append(d + float(stats.norm.isf(r)))
@@ -319,5 +382,5 @@ def binding_cuts(prevalence, d, constraints, volume):
     if r is not None and 0 < r < 1:
         # precision = 1 / (1 + (1 - pi) sf(x) / (pi sf(x - d))) = r
         target = math.log((1 - r) / r) + math.log(pi) - math.log1p(-pi)
-        solve(lambda x: stats.norm.logsf(x) - stats.norm.logsf(x - d) - target)
-    return [float(c) for c in cuts if np.isfinite(c)]
+        cuts.append(_root(lambda x: special.log_ndtr(-x) - special.log_ndtr(d - x) - target, d))
+    return [float(c) for c in cuts if c is not None and np.isfinite(c)]

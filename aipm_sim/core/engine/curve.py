@@ -50,8 +50,6 @@ MSG_CURVE_AMOUNT_LENGTH = "{} must have the same length as thresholds ({}); foun
 CURVE_SLACK = 1e-9
 
 _CELLS = ("tp", "fp", "fn", "tn")
-# Fields of an OperatingPoint that count cases or money, i.e. that scale with the volume.
-_EXTENSIVE = ("tp", "fp", "fn", "tn", "tp_amount", "fp_amount", "fn_amount", "tn_amount", "n_cases", "alerts")
 
 
 def per_period_factor(volume, n_cases):
@@ -86,18 +84,43 @@ def _div(num, den):
     return np.where(den == 0, np.nan, out)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+#: The public attributes of an :class:`OperatingPoint`, in the order of :meth:`OperatingPoint.to_dict`.
+POINT_FIELDS = ("threshold", "index", "tp", "fp", "fn", "tn", "tp_amount", "fp_amount", "fn_amount", "tn_amount",
+                "n_cases", "alerts", "precision", "recall", "fpr", "specificity", "npv", "f1", "alert_rate",
+                "lift", "prevalence")
+
+
 class OperatingPoint:
-    """Everything that flagging ``score >= threshold`` gives, as plain floats.
+    """Everything that flagging ``score >= threshold`` gives, as plain floats (read-only).
+
+    Built from the flagged counts and the class totals; every other number
+    is derived from them when it is read (a scalar query builds a point in
+    well under a microsecond, whatever is read from it later).
+
+    Parameters
+    ----------
+    threshold : float
+    index : int or None
+    tp, fp : float
+        Flagged positives and negatives (weighted).
+    positives, negatives : float
+        Class totals (weighted).
+    tp_amount, fp_amount : float, optional
+        Amounts of the flagged positives / negatives; None: no amounts (the
+        amount attributes are then NaN).
+    positive_amount, negative_amount : float
+        Amount totals of each class (used with amounts only).
 
     Attributes
     ----------
     threshold : float
         The row's threshold (+inf flags nothing).
     index : int or None
-        Row of the curve this point came from; None for a point computed
-        without a curve (:meth:`aipm_sim.BinormalModel.point`), so that it
-        can never be mistaken for a row (``-1`` would read the last one).
+        Row of the curve this point came from (for an analytic curve's
+        point between two rows, the row at or above its threshold); None
+        for a point computed without a curve
+        (:meth:`aipm_sim.BinormalModel.point`), so that it can never be
+        mistaken for a row (``-1`` would read the last one).
     tp, fp, fn, tn : float
         Weighted case counts in the 2x2 layout (see module docstring).
     tp_amount, fp_amount, fn_amount, tn_amount : float
@@ -108,40 +131,125 @@ class OperatingPoint:
         Fractions in [0, 1] (lift is a ratio >= 0); NaN where undefined.
     alerts : float
         Flagged cases, ``tp + fp``.
+    fnr : float
+        The miss rate ``fn / positives`` = 1 - recall; NaN without positives.
 
-    :attr:`fnr` (the miss rate) is a property. :meth:`per_period` gives the
-    same point for another number of cases (counts and amounts scaled, rates
-    unchanged).
+    :meth:`per_period` gives the same point for another number of cases
+    (counts and amounts scaled, rates unchanged); :meth:`to_dict` every
+    attribute above but ``fnr``. Points compare equal when every attribute
+    does; its attributes are read-only (assigning one raises AttributeError).
     """
 
-    threshold: float
-    index: int | None
-    tp: float
-    fp: float
-    fn: float
-    tn: float
-    tp_amount: float
-    fp_amount: float
-    fn_amount: float
-    tn_amount: float
-    n_cases: float
-    alerts: float
-    precision: float
-    recall: float
-    fpr: float
-    specificity: float
-    npv: float
-    f1: float
-    alert_rate: float
-    lift: float
-    prevalence: float
+    __slots__ = ("_threshold", "_index", "_tp", "_fp", "_pos", "_neg", "_tpa", "_fpa", "_pos_amount",
+                 "_neg_amount", "_scale")
+
+    def __init__(self, *, threshold, index, tp, fp, positives, negatives, tp_amount=None, fp_amount=None,
+                 positive_amount=0.0, negative_amount=0.0):
+        self._threshold = threshold
+        self._index = index
+        self._tp = tp
+        self._fp = fp
+        self._pos = positives
+        self._neg = negatives
+        self._tpa = tp_amount
+        self._fpa = fp_amount
+        self._pos_amount = positive_amount
+        self._neg_amount = negative_amount
+        self._scale = 1.0  # counts and amounts are read times this (per_period); rates never are
+
+    # -- what was given ----------------------------------------------------------
+    threshold = property(lambda self: self._threshold, doc="The row's threshold (+inf flags nothing).")
+    index = property(lambda self: self._index, doc="Curve row of this point, or None (see the class docstring).")
+
+    @property
+    def tp(self):
+        return self._tp * self._scale
+
+    @property
+    def fp(self):
+        return self._fp * self._scale
+
+    @property
+    def fn(self):
+        return (self._pos - self._tp) * self._scale
+
+    @property
+    def tn(self):
+        return (self._neg - self._fp) * self._scale
+
+    @property
+    def tp_amount(self):
+        return math.nan if self._tpa is None else self._tpa * self._scale
+
+    @property
+    def fp_amount(self):
+        return math.nan if self._fpa is None else self._fpa * self._scale
+
+    @property
+    def fn_amount(self):
+        return math.nan if self._tpa is None else (self._pos_amount - self._tpa) * self._scale
+
+    @property
+    def tn_amount(self):
+        return math.nan if self._fpa is None else (self._neg_amount - self._fpa) * self._scale
+
+    @property
+    def n_cases(self):
+        return (self._pos + self._neg) * self._scale
+
+    @property
+    def alerts(self):
+        return (self._tp + self._fp) * self._scale
+
+    # -- rates (unchanged by per_period) --------------------------------------------
+    @property
+    def precision(self):
+        alerts = self._tp + self._fp
+        return self._tp / alerts if alerts else math.nan
+
+    @property
+    def recall(self):
+        return self._tp / self._pos if self._pos else math.nan
+
+    @property
+    def fpr(self):
+        return self._fp / self._neg if self._neg else math.nan
+
+    @property
+    def specificity(self):
+        return (self._neg - self._fp) / self._neg if self._neg else math.nan
+
+    @property
+    def npv(self):
+        tn, fn = self._neg - self._fp, self._pos - self._tp
+        return tn / (tn + fn) if tn + fn else math.nan
+
+    @property
+    def f1(self):
+        den = 2 * self._tp + self._fp + (self._pos - self._tp)
+        return 2 * self._tp / den if den else math.nan
+
+    @property
+    def alert_rate(self):
+        n = self._pos + self._neg
+        return (self._tp + self._fp) / n if n else math.nan
+
+    @property
+    def prevalence(self):
+        n = self._pos + self._neg
+        return self._pos / n if n else math.nan
+
+    @property
+    def lift(self):
+        prevalence = self.prevalence
+        return self.precision / prevalence if prevalence else math.nan
 
     @property
     def fnr(self):
         """Miss rate (false negative rate) ``fn / positives`` = 1 - recall; NaN without positives."""
-        positives = self.tp + self.fn
-        return self.fn / positives if positives else math.nan
+        return (self._pos - self._tp) / self._pos if self._pos else math.nan
 
+    # -- behaviour ---------------------------------------------------------------
     def per_period_factor(self, volume):
         """``volume / n_cases`` (1.0 when ``volume`` is None); see :func:`per_period_factor`."""
         return per_period_factor(volume, self.n_cases)
@@ -155,49 +263,89 @@ class OperatingPoint:
         if volume is None:
             return self
         f = self.per_period_factor(volume)
-        return dataclasses.replace(self, **{name: getattr(self, name) * f for name in _EXTENSIVE})
+        out = _rebuild_point(self._state())
+        out._scale = self._scale * f
+        return out
 
     def to_dict(self):
-        """The point as a plain dict of Python numbers."""
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+        """The point as a plain dict of Python numbers (the attributes in :data:`POINT_FIELDS`)."""
+        return {name: getattr(self, name) for name in POINT_FIELDS}
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return tuple(self.to_dict().values()) == tuple(other.to_dict().values())
+
+    def __hash__(self):
+        return hash(tuple(self.to_dict().values()))
+
+    def __repr__(self):
+        return "OperatingPoint(" + ", ".join(f"{k}={v!r}" for k, v in self.to_dict().items()) + ")"
+
+    def _state(self):
+        return tuple(getattr(self, name) for name in OperatingPoint.__slots__)
+
+    def __reduce__(self):
+        return (_rebuild_point, (self._state(),))
+
+
+_new = object.__new__
+
+
+def _point(threshold, index, tp, fp, positives, negatives, tp_amount, fp_amount, positive_amount, negative_amount):
+    """:class:`OperatingPoint` by position, without keyword handling (the scalar queries' constructor)."""
+    p = _new(OperatingPoint)
+    p._threshold = threshold
+    p._index = index
+    p._tp = tp
+    p._fp = fp
+    p._pos = positives
+    p._neg = negatives
+    p._tpa = tp_amount
+    p._fpa = fp_amount
+    p._pos_amount = positive_amount
+    p._neg_amount = negative_amount
+    p._scale = 1.0
+    return p
+
+
+def _rebuild_point(state):
+    """An OperatingPoint from :meth:`OperatingPoint._state` (copies and pickles)."""
+    out = object.__new__(OperatingPoint)
+    for name, value in zip(OperatingPoint.__slots__, state):
+        setattr(out, name, value)
+    return out
 
 
 def operating_point(*, threshold, index, tp, fp, positives, negatives, tp_amount=None, fp_amount=None,
                     positive_amount=0.0, negative_amount=0.0):
-    """An :class:`OperatingPoint` from the flagged counts and the class totals (the one place its rates are computed).
+    """An :class:`OperatingPoint` from the flagged counts and the class totals (its constructor, by keyword).
 
     ``tp_amount``/``fp_amount`` None: no amounts (the amount fields are NaN).
     ``index`` is the curve row, or None for a point that is not a row of a curve.
     """
-    P, N = positives, negatives
-    fn, tn = P - tp, N - fp
-    alerts = tp + fp
-    n = P + N
-    if tp_amount is not None:
-        tpa, fpa = tp_amount, fp_amount
-        fna, tna = positive_amount - tpa, negative_amount - fpa
-    else:
-        tpa = fpa = fna = tna = math.nan
-    precision = tp / alerts if alerts else math.nan
-    prevalence = P / n if n else math.nan
-    f1_den = 2 * tp + fp + fn
-    return OperatingPoint(
-        threshold=threshold,
-        index=index,
-        tp=tp, fp=fp, fn=fn, tn=tn,
-        tp_amount=tpa, fp_amount=fpa, fn_amount=fna, tn_amount=tna,
-        n_cases=n,
-        alerts=alerts,
-        precision=precision,
-        recall=tp / P if P else math.nan,
-        fpr=fp / N if N else math.nan,
-        specificity=tn / N if N else math.nan,
-        npv=tn / (tn + fn) if tn + fn else math.nan,
-        f1=2 * tp / f1_den if f1_den else math.nan,
-        alert_rate=alerts / n if n else math.nan,
-        lift=precision / prevalence if prevalence else math.nan,
-        prevalence=prevalence,
-    )
+    return OperatingPoint(threshold=threshold, index=index, tp=tp, fp=fp, positives=positives,
+                          negatives=negatives, tp_amount=tp_amount, fp_amount=fp_amount,
+                          positive_amount=positive_amount, negative_amount=negative_amount)
+
+
+#: The compiled :func:`row_at` for a curve's thresholds (read-only float64), called past numba's
+#: dispatcher, which costs as much as the search itself; set on the first scalar query.
+_ROW_AT = [None]
+
+
+def _compiled_row_at(thresholds):
+    """The compiled entry point of :func:`row_at` for ``thresholds``' type (``row_at`` itself if numba
+    does not expose it)."""
+    row_at(thresholds, 0.0)  # compiles (or loads from the cache) the kernel for this type
+    try:
+        import numba
+
+        entry = row_at.overloads[(numba.typeof(thresholds), numba.float64)].entry_point
+    except (AttributeError, KeyError, TypeError):  # pragma: no cover - another numba
+        entry = row_at
+    _ROW_AT[0] = entry
+    return entry
 
 
 def _check_cumulative(name, arr, total_name, total, slack):
@@ -260,6 +408,8 @@ class ThresholdCurve:
     positive_amount: float = 0.0
     negative_amount: float = 0.0
     _alerts: np.ndarray | None = field(init=False, repr=False, default=None)  # tp + fp, made on first use
+    # BinormalModel.curve's closed forms (queries answered off the grid); None for a curve from data.
+    _exact: object = field(init=False, repr=False, default=None)
 
     def __post_init__(self):
         self._prepare(validate=True)
@@ -457,6 +607,16 @@ class ThresholdCurve:
         return _div(self.precision, np.full_like(self.tp, self.prevalence))
 
     # -- queries ---------------------------------------------------------------
+    @property
+    def model(self):
+        """The :class:`~aipm_sim.BinormalModel` whose exact expected curve this is; None for a curve from data.
+
+        A curve that knows its model answers :meth:`at`, :meth:`at_alert_rate`
+        and :meth:`top_k` in closed form at any threshold, and
+        :func:`~aipm_sim.optimize` finds the model's own optimum on it.
+        """
+        return None if self._exact is None else self._exact.model
+
     def index_at(self, threshold):
         """Row index of flagging ``score >= threshold``: the last row whose threshold is >= it.
 
@@ -466,6 +626,10 @@ class ThresholdCurve:
         may be a scalar (an int comes back) or an array (an array of the same
         shape); a binary search, O(log n) per value.
         """
+        if threshold.__class__ is float:  # the common scalar, without numpy's conversions
+            if threshold != threshold:
+                raise ParameterError(MSG_THRESHOLD.format(threshold))
+            return (_ROW_AT[0] or _compiled_row_at(self.thresholds))(self.thresholds, threshold)
         scalar = np.ndim(threshold) == 0
         try:
             t = float(threshold) if scalar else np.asarray(threshold, dtype=np.float64)
@@ -481,50 +645,65 @@ class ThresholdCurve:
     def at(self, threshold):
         """The :class:`OperatingPoint` of flagging every case with ``score >= threshold``.
 
-        The row is :meth:`index_at`'s: at or below the lowest threshold every
+        Exact at any threshold. On a curve from data (:meth:`from_scores`) it
+        is the row of :meth:`index_at`: at or below the lowest threshold every
         case is flagged (the last row), above the highest nothing is (row 0).
-        Exact for a curve from data (:meth:`from_scores`); on an analytic
-        curve (:meth:`aipm_sim.BinormalModel.curve`) it answers at the
-        grid's resolution, from the grid point at or above ``threshold``,
-        unless that threshold was asked for when the curve was built
-        (:meth:`aipm_sim.BinormalModel.point` is exact at any threshold).
+        On an analytic curve (:meth:`aipm_sim.BinormalModel.curve`) a
+        threshold in [0, 1] is answered in closed form, as
+        :meth:`aipm_sim.BinormalModel.point` does (``index`` is then the row
+        at or above it). Warns (DegenerateWarning) when nothing is flagged.
         """
-        return self.point(self.index_at(threshold), warn=True)
+        i = self.index_at(threshold)
+        if self._exact is not None and 0.0 <= threshold <= 1.0:
+            return self._exact.point(float(threshold), i, stacklevel=3)
+        return self._row_point(i, 3)
 
     def at_alert_rate(self, rate):
         """The point that flags the riskiest cases without exceeding ``rate`` of all cases.
 
         ``rate`` is a fraction in [0, 1]. Tied scores are flagged together, so
-        the alert rate reached may be below ``rate``.
+        on a curve from data the alert rate reached may be below ``rate``; on
+        an analytic curve it is ``rate`` itself (up to float rounding), at the
+        threshold found by root finding on the closed form.
         """
         rate = require_real(rate, "rate", low=0.0, high=1.0)
-        return self.top_k(rate * self.n_cases)
+        return self._top(rate * self.n_cases)
 
     def top_k(self, k, *, volume=None):
         """The point that flags the riskiest cases without exceeding ``k`` (weighted) cases.
 
-        With ``volume`` (cases per period, > 0), ``k`` is flagged cases per period.
+        With ``volume`` (cases per period, > 0), ``k`` is flagged cases per
+        period. On an analytic curve the point flags ``k`` cases (up to float
+        rounding), in closed form, as :meth:`at_alert_rate` does.
         """
         k = require_real(k, "k", low=0.0, allow_inf=True)
         if volume is not None:
             k = k / self.per_period_factor(require_real(volume, "volume", low=0.0, low_open=True))
+        return self._top(k)
+
+    def _top(self, k):
+        if self._exact is not None:
+            t = self._exact.threshold_flagging(k / self.n_cases if self.n_cases else 0.0)
+            if t is not None:
+                return self._exact.point(t, self.index_at(t), stacklevel=4)
         # Guard against the float rounding of rate * n_cases just below an exact count.
         i = int(self.alerts.searchsorted(k * (1 + 1e-12), side="right")) - 1
-        return self.point(max(i, 0), warn=True)
+        return self._row_point(max(i, 0), 4)
 
-    def point(self, index, *, warn=False):
-        """The :class:`OperatingPoint` of row ``index``."""
-        i = int(index)
-        tp, fp = float(self.tp[i]), float(self.fp[i])
-        if warn and tp + fp == 0:
-            warnings.warn(MSG_NOTHING_FLAGGED.format(self.thresholds[i]), DegenerateWarning, stacklevel=3)
-        return operating_point(
-            threshold=float(self.thresholds[i]), index=i, tp=tp, fp=fp,
-            positives=self.positives, negatives=self.negatives,
-            tp_amount=None if self.tp_amount is None else float(self.tp_amount[i]),
-            fp_amount=None if self.fp_amount is None else float(self.fp_amount[i]),
-            positive_amount=self.positive_amount, negative_amount=self.negative_amount,
-        )
+    def point(self, index):
+        """The :class:`OperatingPoint` of row ``index`` (an int; negative counts from the end)."""
+        return self._row_point(int(index), None)
+
+    def _row_point(self, i, stacklevel):
+        """Row ``i``'s point; warns (DegenerateWarning, at ``stacklevel``) when it flags nothing, unless None."""
+        tp, fp = self.tp.item(i), self.fp.item(i)
+        if stacklevel is not None and tp + fp == 0:
+            warnings.warn(MSG_NOTHING_FLAGGED.format(self.thresholds[i]), DegenerateWarning, stacklevel=stacklevel)
+        tpa = self.tp_amount
+        if tpa is None:
+            return _point(self.thresholds.item(i), i, tp, fp, self.positives, self.negatives, None, None, 0.0, 0.0)
+        return _point(self.thresholds.item(i), i, tp, fp, self.positives, self.negatives, tpa.item(i),
+                      self.fp_amount.item(i), self.positive_amount, self.negative_amount)
 
     def histogram(self, bins=50, *, volume=None):
         """Cases of each class per score bin, read off the cumulative counts.
