@@ -11,6 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .._checks import readonly, require_real
+from .binormal import BinormalModel
 from .curve import OperatingPoint, ThresholdCurve
 from ..errors import ConstraintError, ParameterError
 from .value import ValueModel
@@ -316,7 +317,11 @@ def optimize(
 
     Parameters
     ----------
-    curve : ThresholdCurve
+    curve : ThresholdCurve or BinormalModel
+        The scored cases. A :class:`BinormalModel` stands for its exact
+        expected curve for ``volume`` cases (one case without a volume), and
+        a curve from :meth:`BinormalModel.curve` for its model: the optimum
+        is then the model's own, in closed form (see :func:`exact_curve`).
     value_model : ValueModel
     min_recall, min_precision : float, optional
         Lower bounds, fractions in [0, 1].
@@ -347,7 +352,10 @@ def optimize(
     Returns
     -------
     Decision
-        Ties in value go to the highest threshold (fewest alerts).
+        Ties in value go to the highest threshold (fewest alerts). For a
+        model, its ``curve`` is the analytic curve with rows at the exact
+        optimum and at every bound (``values`` and ``feasible`` are aligned
+        with that curve, not with the grid given).
 
     Raises
     ------
@@ -355,17 +363,15 @@ def optimize(
         When no threshold meets every constraint; the message names the
         conflicting constraints and the best that is reachable.
     """
-    if not isinstance(curve, ThresholdCurve):
-        raise TypeError(f"curve must be a ThresholdCurve; found {type(curve).__name__}")
     if not isinstance(value_model, ValueModel):
         raise TypeError(f"value_model must be a ValueModel; found {type(value_model).__name__}")
     tolerance = require_real(tolerance, "tolerance", low=0.0)
     period = _label(period, "period", "day")
     currency = _label(currency, "currency", "EUR")
-    feasibility = compute_feasibility(
-        curve, volume=volume, min_recall=min_recall, min_precision=min_precision,
-        max_alert_rate=max_alert_rate, max_fpr=max_fpr, max_alerts=max_alerts,
-    )
+    limits = dict(min_recall=min_recall, min_precision=min_precision, max_alert_rate=max_alert_rate,
+                  max_fpr=max_fpr, max_alerts=max_alerts)
+    curve = exact_curve(curve, value_model, volume=volume, **limits)
+    feasibility = compute_feasibility(curve, volume=volume, **limits)
     bounds, masks, feasible, volume = feasibility.bounds, feasibility.masks, feasibility.feasible, feasibility.volume
 
     values = value_model.value(curve, volume=volume)
@@ -405,6 +411,49 @@ def optimize(
         period=period,
         currency=currency,
     )
+
+
+def exact_curve(curve, value_model, *, volume=None, **constraints):
+    """The curve on which :func:`optimize` decides: for a model, one with a row wherever its optimum can lie.
+
+    A curve from data is returned as it is: it has a row at every threshold
+    that changes anything. For a :class:`BinormalModel` (its curve for
+    ``volume`` cases, one without a volume) or a curve built by
+    :meth:`BinormalModel.curve`, the result is that curve with rows added, in
+    closed form, where each constraint binds (recall exactly 0.5 for
+    ``min_recall=0.5``, not the grid point just inside) and at the best
+    threshold without constraints (Elkan's: flagging a case of calibrated
+    score p adds ``p * gain_pos + (1 - p) * gain_neg``, zero at
+    ``p = -gain_neg / (gain_pos - gain_neg)``); the curve itself when it has
+    them already. Scores are calibrated and amounts independent of the score
+    within a class, so the value rises to that threshold and falls after it,
+    and each constraint holds on an interval of thresholds: the best
+    feasible threshold is one of those rows.
+
+    Parameters
+    ----------
+    curve : ThresholdCurve or BinormalModel
+    value_model : ValueModel
+    volume : float, optional
+        Cases per period (``max_alerts`` counts alerts per period).
+    **constraints
+        As for :func:`optimize`.
+
+    Returns
+    -------
+    ThresholdCurve
+    """
+    bounds = check_constraints(**constraints)
+    if isinstance(curve, BinormalModel):
+        n_cases = 1.0 if volume is None else require_real(volume, "volume", low=0.0, low_open=True)
+        curve = curve.curve(n_cases=n_cases)
+    elif not isinstance(curve, ThresholdCurve):
+        raise TypeError(f"curve must be a ThresholdCurve or a BinormalModel; found {type(curve).__name__}")
+    model = curve.model
+    if model is None:
+        return curve
+    cases = curve.n_cases if volume is None else require_real(volume, "volume", low=0.0, low_open=True)
+    return model._with_rows(curve, model._decision_thresholds(value_model, bounds, cases))
 
 
 def binding_constraints(values, masks, best_value):

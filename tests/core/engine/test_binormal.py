@@ -48,19 +48,24 @@ def test_reference_case_from_the_closed_form():
 
 
 def test_reference_case_exact_via_point():
-    # The default grid has no row at 1/11: curve().at answers from the grid point above it, point() exactly.
     model = am.BinormalModel(prevalence=0.01, auc=0.8)
     p = model.point(1 / 11)
     assert p.threshold == 1 / 11 and p.index is None
     assert three_significant(p.recall) == 0.0916
     assert three_significant(p.fpr) == 0.00585
     assert three_significant(p.precision) == 0.137
-    grid = model.curve().at(1 / 11)
-    assert grid.threshold > 1 / 11 and three_significant(grid.recall) != 0.0916  # the grid's 0.09126: at() snaps, point() is exact
-    # The grid point is exact at its own threshold.
-    exact_there = model.point(grid.threshold)
-    assert exact_there.recall == pytest.approx(grid.recall, rel=1e-12)
-    assert exact_there.fpr == pytest.approx(grid.fpr, rel=1e-12)
+    # The default grid has no row at 1/11, yet the curve answers there in closed form (not the grid's 0.09126).
+    curve = model.curve()
+    assert 1 / 11 not in curve.thresholds
+    at = curve.at(1 / 11)
+    assert at.threshold == 1 / 11 and three_significant(at.recall) == 0.0916
+    assert at.recall == pytest.approx(p.recall, rel=1e-12) and at.fpr == pytest.approx(p.fpr, rel=1e-12)
+    # Its index is the row at or above 1/11, and that row is exact at its own threshold.
+    row = curve.point(at.index)
+    assert row.threshold > 1 / 11 and curve.index_at(1 / 11) == at.index
+    exact_there = model.point(row.threshold)
+    assert exact_there.recall == pytest.approx(row.recall, rel=1e-12)
+    assert exact_there.fpr == pytest.approx(row.fpr, rel=1e-12)
 
 
 def bayes_oracle(prevalence, auc, t):
