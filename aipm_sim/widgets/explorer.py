@@ -40,7 +40,7 @@ from ..core import (
 )
 from ..core.engine.curve import MSG_NO_NEGATIVES, MSG_NO_POSITIVES, MSG_NOTHING_FLAGGED
 from ..core.errors import ParameterError
-from ..core.engine.optimize import constraint_metric, diagnose_conflict, rows_meeting
+from ..core.engine.optimize import constraint_metric, diagnose_conflict, exact_curve, rows_meeting
 from ..plotting import (
     ConfusionMatrixDisplay,
     MetricsCurveDisplay,
@@ -363,11 +363,9 @@ class ThresholdExplorer:
             if self._sample_size:
                 self.curve = ThresholdCurve.from_scores(self.model.sample(self._sample_size, seed=self.seed))
             else:
-                # Exact rows where the money's optimum and each constraint's bound lie, so that the
-                # optimum is the model's own, not the nearest grid point (as Scenario.optimize does).
-                exact = self.model.decision_thresholds(self.value_model, constraints=self.constraints,
-                                                       volume=self.volume)
-                self.curve = self.model.curve(n_cases=self.volume, thresholds=exact)
+                # The curve optimize decides on: rows where the money's optimum and each constraint's
+                # bound lie, so that the optimum is the model's own (as optimize(model) and Scenario give).
+                self.curve = exact_curve(self.model, self.value_model, volume=self.volume, **self.constraints)
         elif isinstance(source, ScoreSet):
             self.curve = ThresholdCurve.from_scores(source)
         else:
@@ -379,6 +377,8 @@ class ThresholdExplorer:
         try:
             self.decision = optimize(curve, vm, volume=vol, period=self.period, currency=self.currency,
                                      **self.constraints)
+            # An analytic curve given as the source gains the rows of its exact optimum.
+            self.curve = curve = self.decision.curve
         except ConstraintError:
             self.decision = None  # the readout says why, in words (_infeasible_words)
             self.feasibility = compute_feasibility(curve, volume=vol, **self.constraints)

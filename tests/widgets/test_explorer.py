@@ -218,7 +218,7 @@ def test_model_controls_rebuild_the_analytic_curve():
     ex.auc.value = 0.9
     ex.prevalence.value = 0.02
     model = am.BinormalModel(prevalence=ex.prevalence.value, auc=0.9)
-    want = model.curve(n_cases=5000, thresholds=model.decision_thresholds(MONEY, volume=5000))
+    want = am.optimize(model, MONEY, volume=5000).curve  # the curve optimize decides on
     assert ex.model == am.BinormalModel(prevalence=ex.prevalence.value, auc=0.9)
     assert_array_equal(ex.curve.thresholds, want.thresholds)
     assert_array_equal(ex.curve.tp, want.tp)
@@ -235,8 +235,7 @@ def test_sample_size_draws_a_seeded_sample():
     assert_array_equal(ex.curve.tp, want.tp)
     ex.sample_size.value = 0
     model = am.BinormalModel(prevalence=0.05, auc=0.8)
-    exact = model.decision_thresholds(MONEY, volume=ex.volume)
-    assert_array_equal(ex.curve.thresholds, model.curve(n_cases=ex.volume, thresholds=exact).thresholds)
+    assert_array_equal(ex.curve.thresholds, am.optimize(model, MONEY, volume=ex.volume).curve.thresholds)
 
 
 def test_analytic_optimum_is_exact_where_a_constraint_binds():

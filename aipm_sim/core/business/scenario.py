@@ -45,7 +45,7 @@ import pandas as pd
 
 from ..engine.binormal import BinormalModel, binding_cuts
 from ..engine.curve import ThresholdCurve
-from ..engine.optimize import compute_feasibility, optimize
+from ..engine.optimize import compute_feasibility, exact_curve, optimize
 from ..engine.scores import ScoreSet, read_table
 from ..engine.value import ValueModel
 from ..errors import ConstraintError, ParameterError, ScenarioError
@@ -380,27 +380,25 @@ class Scenario:
             and rankings already have a row at every threshold that changes
             anything, so they ignore it.
 
-        A binormal curve also has a row exactly where each constraint
-        (``max_alerts``, ``max_alert_rate``, ``min_recall``, ``max_fpr``,
-        ``min_precision``) binds, so that a binding constraint is met on the
+        A binormal curve is the one :func:`optimize` decides on
+        (:func:`~aipm_sim.core.engine.optimize.exact_curve` with this
+        scenario's money, volume and constraints): it has a row exactly where
+        each constraint binds, so that a binding constraint is met on the
         bound itself, not at the nearest grid point inside it, and one at the
         best threshold without constraints (Elkan's: where flagging one more
         case adds nothing). The best value is then exact and a smooth
-        function of the parameters.
+        function of the parameters, and :meth:`optimize` decides on this very
+        curve.
         """
         source = self.scores["source"]
         if source == "binormal":
             model = self.score_model(auc=auc)
-            extra = np.asarray([] if thresholds is None else thresholds, dtype=np.float64).ravel()
-            return model.curve(thresholds=np.concatenate([extra, self._binding_thresholds(model)]))
+            return exact_curve(model.curve(thresholds=thresholds), self.value_model(), volume=self.volume,
+                               **self.constraints)
         if source == "file":
             return ThresholdCurve.from_scores(self.score_set())
         m = self._ranking_model(auc=auc)
         return _ranking_curve(m, self.scores["n_sessions"], self.scores["seed"], self.decision["k_max"], False)
-
-    def _binding_thresholds(self, model):
-        """Exact rows for ``model``'s curve under this scenario's money and constraints: see :meth:`BinormalModel.decision_thresholds`."""
-        return model.decision_thresholds(self.value_model(), constraints=self.constraints, volume=self.volume)
 
     def optimize(self, *, tolerance=0.01):
         """The best decision: a :class:`Decision` (threshold) or :class:`RankingDecision` (k, min score).
