@@ -186,8 +186,13 @@ class Decision:
         ``"month"``), for labels; None: not said.
     currency : str or None
         Name of the money unit of the values (``"EUR"``), for labels; None: not said.
-    curve, value_model
-        The inputs.
+    curve : ThresholdCurve
+        The curve decided on (see :func:`exact_curve`): the one given, or
+        for a model (or one of its curves) its analytic curve with rows at
+        the exact optimum and bounds; ``values``, ``feasible`` and
+        ``point.index`` refer to its rows.
+    value_model : ValueModel
+        The input.
     values : ndarray of shape (len(curve),)
         Value at every threshold (same units as ``value``).
     feasible : ndarray of bool, shape (len(curve),)
