@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Callable
 
@@ -279,17 +280,30 @@ CAPACITY_REL_TOL = 0.05
 def capacity_exceeded(threshold):
     """None when flagging ``score >= threshold`` keeps the fraud queue within capacity, else why not.
 
-    A threshold between two scores flags what the higher one flags (see
-    :meth:`aipm_sim.ThresholdCurve.index_at`), so a threshold read off the
-    explorer's readout, rounded to four digits, counts as the one it stands for.
+    The queue is the model's exact expectation at ``threshold`` (``curve.at``,
+    the explorer's readout). A threshold read off that readout is rounded to
+    four significant digits, so it counts as the highest threshold it can
+    stand for: half a unit of its fourth digit above it.
     """
+    from ..core.errors import DegenerateWarning
+
     s = _fraud()
     curve, capacity = s.curve(), s.constraints["max_alerts"]
-    alerts = curve.alerts[curve.index_at(threshold)] * (s.volume / curve.n_cases)
-    if alerts <= capacity * (1 + 1e-12):
-        return None
+    per_month = s.volume / curve.n_cases
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateWarning)  # flagging nothing keeps any queue empty
+        if curve.at(threshold + _half_unit(threshold)).alerts * per_month <= capacity * (1 + 1e-12):
+            return None
+        alerts = curve.at(threshold).alerts * per_month
     return MSG_OVER_CAPACITY.format(threshold=_show(threshold), alerts=f"{alerts:,.0f}",
                                     capacity=f"{capacity:,.0f}", tolerance=f"{CAPACITY_REL_TOL:.0%}")
+
+
+def _half_unit(x):
+    """Half a unit of the fourth significant digit of ``x`` (0 for 0 and non-finite ``x``)."""
+    if x == 0 or not math.isfinite(x):
+        return 0.0
+    return 0.5 * 10.0 ** (math.floor(math.log10(abs(x))) - 3)
 
 
 def doubled_fee_value_change():

@@ -451,7 +451,7 @@ def test_argument_errors(kwargs, message):
 
 
 def test_type_errors():
-    with pytest.raises(TypeError, match=exactly("curve must be a ThresholdCurve; found ScoreSet")):
+    with pytest.raises(TypeError, match=exactly("curve must be a ThresholdCurve or a BinormalModel; found ScoreSet")):
         am.optimize(am.ScoreSet([0.1], [1]), am.ValueModel())
     with pytest.raises(TypeError, match=exactly("value_model must be a ValueModel; found dict")):
         am.optimize(toy(), {"tp": 1})
