@@ -617,3 +617,32 @@ def test_three_rules_that_cannot_all_hold_are_said_in_words():
         "the most it catches while it keeps at least 60% of its alerts positive and flags at most 75% of all "
         "cases is 20.0% of positives",
     ) in ex.result.notes
+
+
+# -------------------------------------------------------------- one best answer everywhere
+def test_explorer_and_optimize_on_the_model_show_one_best_threshold():
+    # The start-here notebook's case: its chart is drawn from optimize(model, ...), the explorer below it.
+    model = am.BinormalModel(prevalence=0.01, auc=0.8)
+    money = am.ValueModel(tp=-5, fp=-5, fn=-200)
+    d = am.optimize(model, money, volume=10_000, min_recall=0.5)
+    for source in (model, model.curve(n_cases=10_000), model.curve()):  # the model, or a curve that knows it
+        ex = explorer(source, money, volume=10_000, min_recall=0.5)
+        r = ex.result
+        assert r.best_threshold == d.threshold and r.threshold == d.threshold
+        assert r.best_value == pytest.approx(d.value, rel=1e-12)
+        assert r.point.recall == pytest.approx(0.5, rel=1e-12)
+        assert ex.curve is ex.decision.curve and r.gap_words() == "this is the best threshold"
+        # The value chart's star is that same optimum.
+        value_display = ex.displays["value"]
+        assert value_display.thresholds[value_display.optimum_index] == d.threshold
+        assert value_display.values[value_display.optimum_index] == pytest.approx(d.value, rel=1e-12)
+
+
+def test_explorer_slider_reads_the_model_exactly_between_rows():
+    model = am.BinormalModel(prevalence=0.01, auc=0.8)
+    ex = explorer(model, am.ValueModel(tp=-5, fp=-5, fn=-200), volume=10_000)
+    ex.threshold.value = 1 / 11
+    assert 1 / 11 not in ex.curve.thresholds
+    exact = model.point(1 / 11, n_cases=10_000)
+    assert ex.result.point.recall == pytest.approx(exact.recall, rel=1e-12)
+    assert ex.result.point.alerts == pytest.approx(exact.alerts, rel=1e-12)

@@ -720,3 +720,15 @@ def test_value_of_change_is_the_difference_of_two_optima():
     assert s.value_of_change(analysts=3) == pytest.approx(by_hand, rel=1e-12)
     assert s.value_of_change() == 0.0
     assert s.value_of_change(chargeback_fee=50) < 0  # dearer chargebacks: the same fraud costs more
+
+
+@pytest.mark.parametrize("name", ["fraud_detection", "churn_retention", "credit_approval"])
+def test_scenario_optimum_is_the_model_optimum(name):
+    # One path: Scenario.optimize, optimize on the scenario's model and optimize on its curve agree exactly.
+    s = am.load_scenario(name)
+    d = s.optimize()
+    on_model = am.optimize(s.score_model(), s.value_model(), volume=s.volume, **s.constraints)
+    assert d.threshold == on_model.threshold
+    assert d.value == pytest.approx(on_model.value, rel=1e-12)
+    curve = s.curve()
+    assert am.optimize(curve, s.value_model(), volume=s.volume, **s.constraints).curve is curve
