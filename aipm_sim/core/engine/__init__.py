@@ -8,7 +8,8 @@ synthetic model described by prevalence and AUC, answered in closed form.
 """
 
 from .binormal import BinormalModel
-from .curve import OperatingPoint, ThresholdCurve
+from .curve import ThresholdCurve
+from .point import OperatingPoint
 from .optimize import (CONSTRAINTS, Constraint, Decision, Feasibility, NearOptimalBand, check_constraints,
                        compute_feasibility, optimize)
 from .scores import ScoreSet, read_table

@@ -20,7 +20,8 @@ from scipy import optimize as sp_optimize
 from scipy import special, stats
 
 from .._checks import readonly, require_real, require_whole
-from .curve import MSG_NOTHING_FLAGGED, ThresholdCurve, _point
+from .curve import MSG_NOTHING_FLAGGED, ThresholdCurve
+from .point import _point
 from ..errors import DegenerateWarning, ParameterError
 from .scores import ScoreSet
 

@@ -12,7 +12,8 @@ import numpy as np
 
 from .._checks import readonly, require_real
 from .binormal import BinormalModel
-from .curve import OperatingPoint, ThresholdCurve
+from .curve import ThresholdCurve
+from .point import OperatingPoint
 from ..errors import ConstraintError, ParameterError
 from .value import ValueModel
 

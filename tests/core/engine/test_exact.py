@@ -8,7 +8,6 @@ scipy.optimize.brentq on those rates, and Elkan's cost threshold derived below i
 import math
 import warnings
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
