@@ -7,6 +7,7 @@ score) → ``OperatingPoint`` → ``ValueModel`` (money per cell) →
 synthetic model described by prevalence and AUC, answered in closed form.
 """
 
+from .binned import BinnedCurve
 from .binormal import BinormalModel
 from .curve import OperatingPoint, ThresholdCurve
 from .optimize import (CONSTRAINTS, Constraint, Decision, Feasibility, NearOptimalBand, check_constraints,
@@ -16,6 +17,7 @@ from .value import ValueModel
 
 __all__ = [
     "CONSTRAINTS",
+    "BinnedCurve",
     "BinormalModel",
     "Constraint",
     "Decision",
