@@ -3,7 +3,8 @@
 Exact (``grid=None``): each partition is validated and swept by the same
 compiled sweep as in memory (one row per distinct score and its cumulative
 counts and amounts), then the partials merge in a tree of
-``split_every``-way merges of sorted runs (:mod:`aipm_sim.core.scale.partials`).
+``split_every``-way merges of sorted runs (:mod:`aipm_sim.core.scale.partials`),
+the last one on the client.
 The client receives one array of the distinct scores, so the number of
 distinct scores is limited (``max_rows``, default :data:`MAX_DISTINCT_SCORES`):
 past it the merge stops with a message that suggests a grid.
@@ -107,26 +108,29 @@ def curve_from_dask(frame, *, score, label, amount=None, weight=None, grid=None,
     return curve_from_bins(edges, sums, has_amounts=amount is not None)
 
 
-def _tree(dask, nodes, combine, split_every, *args):
-    """One delayed value from many, combining ``split_every`` at a time (a tree reduction)."""
-    while len(nodes) > 1:
+def _tree(dask, nodes, combine, split_every, *args, top=1):
+    """At most ``top`` delayed values from many, combining ``split_every`` at a time (a tree reduction)."""
+    while len(nodes) > top:
         nodes = [dask.delayed(combine, pure=True)(nodes[i:i + split_every], *args)
                  for i in range(0, len(nodes), split_every)]
-    return nodes[0]
+    return nodes
 
 
 def _exact(dask, parts, names, roles, max_rows, split_every):
     leaves = [dask.delayed(exact_partial, pure=True)(p, names[i], roles, max_rows) for i, p in enumerate(parts)]
-    (thresholds, cum), = dask.compute(_tree(dask, leaves, merge_exact, split_every, max_rows))
-    if len(thresholds) == 1:
+    # The workers merge until at most split_every partials are left; the client merges those, so that the
+    # full result is written once, where it is needed, instead of on a worker and then again on arrival.
+    top = dask.compute(*_tree(dask, leaves, merge_exact, split_every, max_rows, top=split_every))
+    fields = merge_exact(top, max_rows, columnar=True)  # (3 or 5, rows): thresholds, tp, fp[, amounts]
+    if fields.shape[1] == 1:
         raise DataError(MSG_EMPTY.format("the data"))
     has_amounts = roles["amount"] is not None
     curve = ThresholdCurve._trusted(
-        thresholds=thresholds, tp=cum[0], fp=cum[1],
-        positives=float(cum[0, -1]), negatives=float(cum[1, -1]),
-        tp_amount=cum[2] if has_amounts else None, fp_amount=cum[3] if has_amounts else None,
-        positive_amount=float(cum[2, -1]) if has_amounts else 0.0,
-        negative_amount=float(cum[3, -1]) if has_amounts else 0.0,
+        thresholds=fields[0], tp=fields[1], fp=fields[2],
+        positives=float(fields[1, -1]), negatives=float(fields[2, -1]),
+        tp_amount=fields[3] if has_amounts else None, fp_amount=fields[4] if has_amounts else None,
+        positive_amount=float(fields[3, -1]) if has_amounts else 0.0,
+        negative_amount=float(fields[4, -1]) if has_amounts else 0.0,
     )
     curve._warn_degenerate()
     return curve
@@ -136,5 +140,5 @@ def _binned_sums(dask, parts, names, roles, edges, guess, split_every):
     edges = dask.delayed(edges, pure=True)  # one copy of the grid in the graph, not one per task
     leaves = [dask.delayed(binned_partial, pure=True)(p, names[i], roles, edges, guess)
               for i, p in enumerate(parts)]
-    (sums,) = dask.compute(_tree(dask, leaves, add_binned, split_every))
+    (sums,) = dask.compute(_tree(dask, leaves, add_binned, split_every)[0])
     return sums

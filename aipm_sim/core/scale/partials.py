@@ -2,10 +2,10 @@
 
 An *exact partial* is a partition's curve in the sweep's layout: decreasing
 thresholds with row 0 at +inf, and 2 (counts) or 4 (counts and amounts)
-cumulative columns. Two partials merge into the partial of their union by
-walking both sorted threshold lists at once (a merge of sorted runs, not a
+cumulative columns. Partials merge into the partial of their union by
+walking their sorted threshold lists at once (a merge of sorted runs, not a
 sort): at each distinct threshold the union's cumulative counts are the sum
-of each side's counts at its last row at or above it.
+of each partial's counts at its last row at or above it.
 
 A *binned partial* is :func:`aipm_sim.core.engine.binned.bin_sums`'s
 ``(4, k + 1)`` array; partials add.
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit
+from numba.typed import List
 
 from ..engine._sweep import sweep
 from ..engine.binned import bin_sums
@@ -54,19 +55,24 @@ def validated(frame, where, roles):
 
 def empty_exact(has_amounts):
     """The partial of no rows: only row 0 (+inf, nothing flagged)."""
-    return np.array([np.inf]), np.zeros((4 if has_amounts else 2, 1))
+    row = np.zeros((1, 5 if has_amounts else 3))
+    row[0, 0] = np.inf
+    return row
 
 
 def exact_partial(frame, where, roles, max_rows):
-    """(thresholds, cumulative columns) of one partition, from the compiled sweep."""
+    """The exact partial of one partition, from the compiled sweep: an array of shape (m + 1, 3 or 5).
+
+    Row i is (threshold, tp, fp[, tp_amount, fp_amount]) of the sweep's row i: one record per
+    distinct score, so that a merge reads each partial as one sequential stream.
+    """
     has_amounts = roles["amount"] is not None
     s = validated(frame, where, roles)
     if s is None:
         return empty_exact(has_amounts)
     thresholds, tp, fp, tpa, fpa = sweep(s.scores, s.labels, s.weights, s.amounts)
-    _check_size(thresholds, max_rows)
-    columns = (tp, fp, tpa, fpa) if has_amounts else (tp, fp)
-    return np.ascontiguousarray(thresholds), np.vstack(columns)
+    _check_size(len(thresholds), max_rows)
+    return np.column_stack((thresholds, tp, fp, tpa, fpa) if has_amounts else (thresholds, tp, fp))
 
 
 def binned_partial(frame, where, roles, edges, guess):
@@ -78,60 +84,80 @@ def binned_partial(frame, where, roles, edges, guess):
 
 
 @njit(cache=True, nogil=True)
-def _merge(ta, ca, tb, cb, t_out, c_out):
-    """Merge two partials into preallocated outputs; returns the rows written after row 0."""
-    na = ta.shape[0]
-    nb = tb.shape[0]
-    r = ca.shape[0]
-    t_out[0] = np.inf
-    for k in range(r):
-        c_out[k, 0] = 0.0
-    i = 1
-    j = 1
+def _merge(parts, out, columns, columnar):
+    """Merge k partials (a typed list) in one pass into ``out`` (records) or, if ``columnar``, ``columns``.
+
+    ``columns`` has one row per record field (threshold first), so that a final merge writes the
+    curve's arrays directly. Returns the rows written after row 0. Each output row is the sum, over
+    the partials, of the partial's counts at its last row at or above the row's threshold (row 0 of
+    a partial holds zeros), added in partition order whatever the rows before it. Each partial's next
+    threshold and current counts are kept in small arrays, so the list is read once per input row.
+    """
+    k = len(parts)
+    w = out.shape[1] if not columnar else columns.shape[0]
+    pos = np.ones(k, dtype=np.int64)
+    head = np.empty(k)  # next threshold of each partial; -inf when it has none left
+    cur = np.zeros((k, w))  # each partial's record at its last row taken
+    for q in range(k):
+        head[q] = parts[q][1, 0] if parts[q].shape[0] > 1 else -np.inf
+    acc = np.zeros(w)
+    acc[0] = np.inf
     row = 0
-    while i < na or j < nb:
-        if j >= nb or (i < na and ta[i] >= tb[j]):
-            s = ta[i]
+    while True:
+        if columnar:
+            for j in range(w):
+                columns[j, row] = acc[j]
         else:
-            s = tb[j]
-        if i < na and ta[i] == s:
-            i += 1
-        if j < nb and tb[j] == s:
-            j += 1
+            for j in range(w):
+                out[row, j] = acc[j]
+        s = head[0]
+        for q in range(1, k):
+            if head[q] > s:
+                s = head[q]
+        if s == -np.inf:
+            return row
+        for q in range(k):
+            if head[q] == s:
+                p = parts[q]
+                i = pos[q]
+                for j in range(1, w):
+                    cur[q, j] = p[i, j]
+                pos[q] = i + 1
+                head[q] = p[i + 1, 0] if i + 1 < p.shape[0] else -np.inf
         row += 1
-        t_out[row] = s
-        # Rows i - 1 and j - 1 are each side's last at or above s (row 0 holds zeros).
-        for k in range(r):
-            c_out[k, row] = ca[k, i - 1] + cb[k, j - 1]
-    return row
+        acc[0] = s
+        for j in range(1, w):
+            total = 0.0
+            for q in range(k):
+                total += cur[q, j]
+            acc[j] = total
 
 
-def merge_two(a, b, max_rows):
-    """The partial of the union of two partials' rows."""
-    (ta, ca), (tb, cb) = a, b
-    if len(ta) == 1:
-        return b
-    if len(tb) == 1:
-        return a
-    size = len(ta) + len(tb) - 1
-    t_out = np.empty(size)
-    c_out = np.empty((ca.shape[0], size))
-    m = _merge(ta, ca, tb, cb, t_out, c_out)
-    if m + 1 < size:
-        t_out, c_out = t_out[: m + 1].copy(), c_out[:, : m + 1].copy()
-    _check_size(t_out, max_rows)
-    return t_out, c_out
+def merge_exact(parts, max_rows, *, columnar=False):
+    """The partial of the union of the rows of a list of partials: one k-way merge, one output allocation.
 
-
-def merge_exact(parts, max_rows):
-    """Merge a list of partials, pairing them in a balanced tree (each row is copied log2(len) times)."""
-    parts = list(parts)
-    while len(parts) > 1:
-        merged = [merge_two(parts[i], parts[i + 1], max_rows) for i in range(0, len(parts) - 1, 2)]
-        if len(parts) % 2:
-            merged.append(parts[-1])
-        parts = merged
-    return parts[0]
+    With ``columnar``, the result is transposed: shape (3 or 5, rows), a contiguous array per field.
+    (On a virtual machine a fresh page can cost more than the arithmetic: merging all at once, rather
+    than two at a time, writes each row once.)
+    """
+    nonempty = [p for p in parts if p.shape[0] > 1]
+    if len(nonempty) <= 1:
+        merged = nonempty[0] if nonempty else parts[0]
+        return np.ascontiguousarray(merged.T) if columnar else merged
+    typed = List()
+    for p in nonempty:
+        typed.append(np.ascontiguousarray(p))
+    size = sum(p.shape[0] - 1 for p in nonempty) + 1
+    width = nonempty[0].shape[1]
+    if columnar:
+        out, columns = np.empty((1, width)), np.empty((width, size))
+    else:
+        out, columns = np.empty((size, width)), np.empty((width, 1))
+    m = _merge(typed, out, columns, columnar)
+    _check_size(m + 1, max_rows)
+    if columnar:
+        return columns[:, : m + 1].copy() if m + 1 < size else columns
+    return out[: m + 1].copy() if m + 1 < size else out
 
 
 def add_binned(parts):
@@ -142,6 +168,7 @@ def add_binned(parts):
     return total
 
 
-def _check_size(thresholds, max_rows):
-    if len(thresholds) - 1 > max_rows:
+def _check_size(rows, max_rows):
+    """``rows`` (row 0 included) within ``max_rows`` distinct scores, or DataError(MSG_TOO_MANY)."""
+    if rows - 1 > max_rows:
         raise DataError(MSG_TOO_MANY.format(max_rows))
