@@ -17,7 +17,7 @@ import warnings
 
 from .._output import (MSG_OUTPUT_EMPTY, MSG_OUTPUT_FAILED, MSG_OUTPUT_FOLDER,  # noqa: F401 - its messages
                       MSG_OUTPUT_IS_FOLDER, MSG_OUTPUT_NOT_FILE, OutputPathError, atomic_output)
-from .scale import add_engine_arguments, threshold_curve  # --engine dask: Dask is imported only when used
+from .scale import add_engine_arguments, engine_flags, threshold_curve  # --engine dask: Dask is imported only when used
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL_ERROR = 1
@@ -244,7 +244,7 @@ def _run_scenario_optimize(args):
     given = [f"--{name.replace('_', '-')}" for name in
              ("min_recall", "min_precision", "max_alert_rate", "max_fpr", "max_alerts", "volume", "score", "label",
               "amount", "weight") if getattr(args, name) is not None]
-    given += [f"--{c.replace('_', '-')}" for c in _value_cells(args)]
+    given += [f"--{c.replace('_', '-')}" for c in _value_cells(args)] + engine_flags(args)
     if given:
         raise ValueError(MSG_SCENARIO_OPTIONS.format(", ".join(given)))
     scenario = _load_scenario(args)

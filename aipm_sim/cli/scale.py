@@ -36,6 +36,12 @@ def add_engine_arguments(p):
                         "else a local cluster on this machine's cores, on 127.0.0.1)")
 
 
+def engine_flags(args):
+    """The engine flags given on the command line, as typed (for commands that take no scored data)."""
+    given = ["--engine"] if args.engine != "memory" else []
+    return given + [f"--{name}" for name in ("grid", "scheduler") if getattr(args, name) is not None]
+
+
 def threshold_curve(args):
     """The curve of the scored data on the command line, in memory or on Dask."""
     roles = {"score": args.score, "label": args.label, "amount": args.amount, "weight": args.weight}

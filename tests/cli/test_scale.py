@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from aipm_sim import cli
+from aipm_sim.cli import MSG_SCENARIO_OPTIONS
 from aipm_sim.cli.scale import MSG_GRID, MSG_NEEDS_DASK
 from aipm_sim.core._checks import data_row
 from aipm_sim.core.engine.scores import MSG_COLUMN, MSG_LABELS
@@ -72,6 +73,18 @@ def test_curve_on_dask_writes_the_in_memory_csv(capsys, lake, scheduler, grid, w
     assert len(dask_csv.splitlines()) == (41 if grid else 22) + 1  # rows after the header
 
 
+def test_a_folder_of_csv_files_gives_the_in_memory_csv(capsys, tmp_path, scheduler):
+    rows = scored_rows(500, seed=8)
+    (tmp_path / "csv").mkdir()
+    for i, part in enumerate((rows.iloc[:200], rows.iloc[200:])):
+        part.to_csv(tmp_path / "csv" / f"part-{i}.csv", index=False)
+    rows.to_csv(tmp_path / "all.csv", index=False)
+    status, dask_csv, err = run(capsys, "curve", tmp_path / "csv", *COLUMNS, "--engine", "dask",
+                                "--scheduler", scheduler)
+    assert (status, err) == (0, "")
+    assert dask_csv == run(capsys, "curve", tmp_path / "all.csv", *COLUMNS)[1]
+
+
 def test_optimize_on_dask_prints_the_in_memory_decision(capsys, lake, scheduler, monkeypatch):
     monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", scheduler)  # no --scheduler: the environment's cluster
     status, dask_json, err = run(capsys, "optimize", lake / "lake", *COLUMNS, *MONEY, "--engine", "dask")
@@ -107,6 +120,11 @@ def test_a_file_without_a_column_is_named(capsys, lake, scheduler):
 def test_command_line_errors(capsys, lake, argv, message):
     status, _, err = run(capsys, *(a.format(lake=lake) for a in argv))
     assert (status, err) == (2, f"aipm-sim: error: {message.format(lake=lake)}\n")
+
+
+def test_a_scenario_takes_no_engine_flags(capsys):
+    status, _, err = run(capsys, "optimize", "--scenario", "fraud_detection", "--engine", "dask", "--grid", "10")
+    assert (status, err) == (2, f"aipm-sim: error: {MSG_SCENARIO_OPTIONS.format('--engine, --grid')}\n")
 
 
 @pytest.mark.parametrize("grid", ["1", "ten"])

@@ -1,11 +1,12 @@
-"""What each partition sends back, and how two of them merge (no Dask here: plain numpy and numba).
+"""What each partition sends back, and how partials merge (no Dask here: plain numpy and numba).
 
-An *exact partial* is a partition's curve in the sweep's layout: decreasing
-thresholds with row 0 at +inf, and 2 (counts) or 4 (counts and amounts)
-cumulative columns. Partials merge into the partial of their union by
-walking their sorted threshold lists at once (a merge of sorted runs, not a
-sort): at each distinct threshold the union's cumulative counts are the sum
-of each partial's counts at its last row at or above it.
+An *exact partial* is a partition's curve from the compiled sweep, as one
+record per row: an array of shape (m + 1, 3) of (threshold, tp, fp), or
+(m + 1, 5) with the amounts, thresholds decreasing, row 0 at +inf with zero
+counts, the counts cumulative. Partials merge into the partial of their union
+by walking their sorted thresholds at once (a merge of sorted runs, not a
+sort): at each distinct threshold the union's counts are the sum of each
+partial's counts at its last row at or above it.
 
 A *binned partial* is :func:`aipm_sim.core.engine.binned.bin_sums`'s
 ``(4, k + 1)`` array; partials add.

@@ -143,6 +143,18 @@ def test_too_many_distinct_scores_says_so_and_suggests_a_grid():
     assert len(am.ThresholdCurve.from_dask(frame, **ROLES, grid=10, max_rows=1)) == 11
 
 
+def test_the_limit_holds_for_the_merged_scores_too():
+    # 4 partitions of 5 distinct scores each, all different: each partition is within 12, the union is not.
+    frame = pd.DataFrame({"score": np.arange(20) / 20, "fraud": np.arange(20) % 3 == 0})
+    parts = dd.from_pandas(frame, npartitions=4, sort=False)
+    roles = {"score": "score", "label": "fraud"}
+    with pytest.raises(DataError, match=exactly(MSG_TOO_MANY.format(12))):
+        am.ThresholdCurve.from_dask(parts, **roles, max_rows=12)
+    with pytest.raises(DataError, match=exactly(MSG_TOO_MANY.format(12))):  # merged on a worker, 2 at a time
+        curve_from_dask(parts, **roles, max_rows=12, split_every=2)
+    assert len(am.ThresholdCurve.from_dask(parts, **roles, max_rows=20)) == 21
+
+
 def bad(column, row, value):
     """The rows of scored_rows(40) with ``value`` in ``column`` at ``row``, in 4 partitions of 10 rows."""
     frame = scored_rows(40, seed=5)
