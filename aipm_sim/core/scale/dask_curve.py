@@ -50,7 +50,7 @@ def _dask():
 
 
 def curve_from_dask(frame, *, score, label, amount=None, weight=None, grid=None, max_rows=None,
-                    names=None, split_every=8):
+                    names=None, split_every=32):
     """The :class:`ThresholdCurve` (or, with ``grid``, the BinnedCurve) of a Dask DataFrame.
 
     The public face is :meth:`ThresholdCurve.from_dask`; the arguments are its, plus:
@@ -61,7 +61,10 @@ def curve_from_dask(frame, *, score, label, amount=None, weight=None, grid=None,
         How error messages name each partition (e.g. its file); default
         ``"partition 3 of 8 (counting from 1)"``.
     split_every : int
-        Partials merged by one task of the tree reduction.
+        Partials merged by one task of the tree reduction (and by the client
+        at the end). 32 rather than Dask's usual 8: on 2 worker processes and
+        32 partitions the client merging all 32 itself (no merge on the
+        workers, no partial sent twice) took 21–26 s against 32–35 s for 8.
 
     Raises
     ------

@@ -8,6 +8,7 @@ import aipm_sim as am
 from aipm_sim.core._checks import data_row
 from aipm_sim.core.engine.scores import MSG_LABELS
 from aipm_sim.core.errors import DataError
+from aipm_sim.core.scale.dask_curve import curve_from_dask
 from aipm_sim.core.scale.partials import MSG_WHERE, partition_name
 
 from .conftest import write_parts
@@ -48,6 +49,8 @@ def test_cluster_threads_and_memory_give_the_same_curve(client, lake, rows, grid
         on_threads = am.ThresholdCurve.from_dask(frame, **ROLES, grid=grid)
     assert_same_curve(on_cluster, on_threads)
     assert_same_curve(on_cluster, in_memory(rows, grid=grid))
+    # Merged two at a time on the workers, then on the client: the same curve.
+    assert_same_curve(curve_from_dask(frame, **ROLES, grid=grid, split_every=2), on_cluster)
 
 
 def test_a_bad_row_on_a_worker_is_the_same_error_on_the_client(client, rows):
