@@ -17,6 +17,7 @@ import warnings
 
 from .._output import (MSG_OUTPUT_EMPTY, MSG_OUTPUT_FAILED, MSG_OUTPUT_FOLDER,  # noqa: F401 - its messages
                       MSG_OUTPUT_IS_FOLDER, MSG_OUTPUT_NOT_FILE, OutputPathError, atomic_output)
+from .scale import add_engine_arguments, engine_flags, threshold_curve  # --engine dask: Dask is imported only when used
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL_ERROR = 1
@@ -74,11 +75,13 @@ def build_parser():
 
     p = sub.add_parser("curve", help="write the exact threshold curve as CSV")
     _add_data_arguments(p)
+    add_engine_arguments(p)
     p.add_argument("-o", "--output", metavar="OUT.csv", help="output file (default: stdout)")
     p.set_defaults(run=_run_curve)
 
     p = sub.add_parser("optimize", help="print the best threshold as JSON (for scored data or a scenario)")
     _add_data_arguments(p, required=False)
+    add_engine_arguments(p)
     _add_value_arguments(p)
     _add_constraint_arguments(p)
     _add_scenario_arguments(p, required=False)
@@ -184,9 +187,7 @@ def _score_set(args):
 
 
 def _run_curve(args):
-    from ..core import ThresholdCurve
-
-    frame = ThresholdCurve.from_scores(_score_set(args)).to_frame()
+    frame = threshold_curve(args).to_frame()
     text = frame.to_csv(index=False, float_format="%.17g")
     write_output(text, args.output)
 
@@ -243,7 +244,7 @@ def _run_scenario_optimize(args):
     given = [f"--{name.replace('_', '-')}" for name in
              ("min_recall", "min_precision", "max_alert_rate", "max_fpr", "max_alerts", "volume", "score", "label",
               "amount", "weight") if getattr(args, name) is not None]
-    given += [f"--{c.replace('_', '-')}" for c in _value_cells(args)]
+    given += [f"--{c.replace('_', '-')}" for c in _value_cells(args)] + engine_flags(args)
     if given:
         raise ValueError(MSG_SCENARIO_OPTIONS.format(", ".join(given)))
     scenario = _load_scenario(args)
@@ -254,7 +255,7 @@ def _run_scenario_optimize(args):
 
 
 def _run_optimize(args):
-    from ..core import ThresholdCurve, ValueModel, optimize
+    from ..core import ValueModel, optimize
 
     if args.scenario is not None:
         if args.data is not None:
@@ -267,7 +268,7 @@ def _run_optimize(args):
     cells = _value_cells(args)
     if not cells:
         raise ValueError(MSG_NO_VALUE)
-    curve = ThresholdCurve.from_scores(_score_set(args))
+    curve = threshold_curve(args)
     vm = ValueModel(**cells)
     decision = optimize(
         curve, vm,

@@ -7,6 +7,7 @@ score) → ``OperatingPoint`` → ``ValueModel`` (money per cell) →
 synthetic model described by prevalence and AUC, answered in closed form.
 """
 
+from .binned import BinnedCurve
 from .binormal import BinormalModel
 from .curve import ThresholdCurve
 from .point import OperatingPoint
@@ -17,6 +18,7 @@ from .value import ValueModel
 
 __all__ = [
     "CONSTRAINTS",
+    "BinnedCurve",
     "BinormalModel",
     "Constraint",
     "Decision",

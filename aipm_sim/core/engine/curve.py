@@ -205,14 +205,24 @@ class ThresholdCurve:
 
     # -- construction ---------------------------------------------------------
     @classmethod
-    def from_scores(cls, score_set):
+    def from_scores(cls, score_set, *, grid=None):
         """The exact curve of a :class:`ScoreSet`, one row per distinct score.
+
+        With ``grid`` (an int K >= 2: K edges from the lowest to the highest
+        score, spaced on the log-odds scale for probabilities; or an
+        increasing array of edges) a :class:`~aipm_sim.core.engine.binned.BinnedCurve`
+        instead: one row per edge, exact at every edge, counted per bin
+        without a sort (see :mod:`aipm_sim.core.engine.binned`).
 
         Warns (DegenerateWarning) when the data has no positives or no
         negatives; the undefined rates are then NaN.
         """
         if not isinstance(score_set, ScoreSet):
             raise TypeError(f"score_set must be a ScoreSet; found {type(score_set).__name__}")
+        if grid is not None:
+            from .binned import binned_curve
+
+            return binned_curve(score_set, grid)
         s = score_set
         thresholds, tp, fp, tpa, fpa = sweep(s.scores, s.labels, s.weights, s.amounts)
         curve = cls._trusted(
@@ -228,6 +238,20 @@ class ThresholdCurve:
         )
         curve._warn_degenerate()
         return curve
+
+    @classmethod
+    def from_dask(cls, frame, *, score, label, amount=None, weight=None, grid=None, max_rows=None):
+        """The curve of a Dask DataFrame's rows, computed where the rows are (see :mod:`aipm_sim.core.scale`).
+
+        ``grid=None``: equal to :meth:`from_scores` on the same rows, one row
+        per distinct score (at most ``max_rows``, default
+        :data:`aipm_sim.core.scale.MAX_DISTINCT_SCORES`); ``grid``: a
+        binned curve as in :meth:`from_scores`. Needs ``aipm_sim[scale]``.
+        """
+        from ..scale.dask_curve import curve_from_dask
+
+        return curve_from_dask(frame, score=score, label=label, amount=amount, weight=weight, grid=grid,
+                               max_rows=max_rows)
 
     def _warn_degenerate(self):
         if self.positives == 0:

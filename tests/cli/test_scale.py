@@ -1,0 +1,133 @@
+"""``--engine dask``: the same CSV and JSON as the in-memory command; bad data in one file is one line naming it.
+
+The cluster is a LocalCluster of worker threads in the test process, reached over TCP by address
+(``--scheduler`` or DASK_SCHEDULER_ADDRESS), as a remote cluster would be. The command without
+either starts a LocalCluster of worker processes; that path is run by benchmarks/bench_scale.py.
+"""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from aipm_sim import cli
+from aipm_sim.cli import MSG_SCENARIO_OPTIONS
+from aipm_sim.cli.scale import MSG_GRID, MSG_NEEDS_DASK
+from aipm_sim.core._checks import data_row
+from aipm_sim.core.engine.scores import MSG_COLUMN, MSG_LABELS
+from aipm_sim.core.scale.files import MSG_NO_FILES
+
+distributed = pytest.importorskip("distributed")
+COLUMNS = ["--score", "score", "--label", "fraud", "--amount", "amount", "--weight", "weight"]
+MONEY = ["--tp", "40", "--fp", "-5", "--fn", "-20", "--tp-amount", "0.5", "--min-recall", "0.3"]
+
+
+def scored_rows(n, seed):
+    """Ties (scores in twentieths), quarter weights and whole amounts: sums exact in any order."""
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"score": rng.integers(0, 21, n) / 20, "fraud": rng.random(n) < 0.1,
+                         "amount": rng.integers(0, 500, n).astype(float), "weight": rng.integers(1, 9, n) / 4})
+
+
+def write_parts(folder, frame, sizes):
+    folder.mkdir()
+    bounds = np.cumsum([0, *sizes])
+    for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:])):
+        frame.iloc[a:b].to_parquet(folder / f"part-{i:03d}.parquet", index=False)
+
+
+@pytest.fixture(scope="module")
+def scheduler(request):
+    # Worker threads in this process (fast to start); TCP, so that a client connects by address.
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, host="127.0.0.1",
+                                       protocol="tcp", dashboard_address=None)
+    request.addfinalizer(cluster.close)
+    return cluster.scheduler_address
+
+
+@pytest.fixture
+def lake(tmp_path):
+    """A folder of 4 Parquet files (one empty) and one file with the same rows, for the in-memory command."""
+    rows = scored_rows(2000, seed=4)
+    write_parts(tmp_path / "lake", rows, [600, 0, 900, 500])
+    rows.to_parquet(tmp_path / "all.parquet", index=False)
+    return tmp_path
+
+
+def run(capsys, *argv):
+    status = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.mark.parametrize("grid", [[], ["--grid", "40"]], ids=["exact", "binned"])
+@pytest.mark.parametrize("where", ["folder", "glob"])
+def test_curve_on_dask_writes_the_in_memory_csv(capsys, lake, scheduler, grid, where):
+    data = lake / "lake" if where == "folder" else f"{lake}/lake/part-*.parquet"
+    status, dask_csv, err = run(capsys, "curve", data, *COLUMNS, *grid, "--engine", "dask", "--scheduler", scheduler)
+    assert (status, err) == (0, "")
+    status, memory_csv, err = run(capsys, "curve", lake / "all.parquet", *COLUMNS, *grid)
+    assert (status, err) == (0, "")
+    assert dask_csv == memory_csv
+    assert len(dask_csv.splitlines()) == (41 if grid else 22) + 1  # rows after the header
+
+
+def test_a_folder_of_csv_files_gives_the_in_memory_csv(capsys, tmp_path, scheduler):
+    rows = scored_rows(500, seed=8)
+    (tmp_path / "csv").mkdir()
+    for i, part in enumerate((rows.iloc[:200], rows.iloc[200:])):
+        part.to_csv(tmp_path / "csv" / f"part-{i}.csv", index=False)
+    rows.to_csv(tmp_path / "all.csv", index=False)
+    status, dask_csv, err = run(capsys, "curve", tmp_path / "csv", *COLUMNS, "--engine", "dask",
+                                "--scheduler", scheduler)
+    assert (status, err) == (0, "")
+    assert dask_csv == run(capsys, "curve", tmp_path / "all.csv", *COLUMNS)[1]
+
+
+def test_optimize_on_dask_prints_the_in_memory_decision(capsys, lake, scheduler, monkeypatch):
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", scheduler)  # no --scheduler: the environment's cluster
+    status, dask_json, err = run(capsys, "optimize", lake / "lake", *COLUMNS, *MONEY, "--engine", "dask")
+    assert (status, err) == (0, "")
+    status, memory_json, err = run(capsys, "optimize", lake / "all.parquet", *COLUMNS, *MONEY)
+    assert (status, err) == (0, "")
+    assert json.loads(dask_json) == json.loads(memory_json)
+
+
+def test_bad_data_in_one_file_exits_2_with_one_line_naming_it(capsys, lake, scheduler):
+    bad = scored_rows(50, seed=9).astype({"fraud": float})
+    bad.loc[6, "fraud"] = 3.0
+    bad.to_parquet(lake / "lake" / "part-002.parquet", index=False)
+    status, out, err = run(capsys, "curve", lake / "lake", *COLUMNS, "--engine", "dask", "--scheduler", scheduler)
+    where = f"file {str(lake / 'lake' / 'part-002.parquet')!r}"
+    assert (status, out) == (2, "")
+    message = MSG_LABELS.format("column 'fraud'", 3.0, 1, data_row(6))
+    assert err == f"aipm-sim: error: {where}: {message}\n"
+
+
+def test_a_file_without_a_column_is_named(capsys, lake, scheduler):
+    scored_rows(10, seed=1).drop(columns="weight").to_parquet(lake / "lake" / "part-009.parquet", index=False)
+    status, _, err = run(capsys, "curve", lake / "lake", *COLUMNS, "--engine", "dask", "--scheduler", scheduler)
+    where = f"file {str(lake / 'lake' / 'part-009.parquet')!r}"
+    assert status == 2
+    assert err == f"aipm-sim: error: {where}: {MSG_COLUMN.format('weight', 'weight', 'score, fraud, amount')}\n"
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["curve", "{lake}/all.parquet", *COLUMNS, "--scheduler", "tcp://127.0.0.1:1"], MSG_NEEDS_DASK.format("--scheduler")),
+    (["curve", "{lake}/nothing-*.parquet", *COLUMNS, "--engine", "dask"], MSG_NO_FILES.format("{lake}/nothing-*.parquet")),
+])
+def test_command_line_errors(capsys, lake, argv, message):
+    status, _, err = run(capsys, *(a.format(lake=lake) for a in argv))
+    assert (status, err) == (2, f"aipm-sim: error: {message.format(lake=lake)}\n")
+
+
+def test_a_scenario_takes_no_engine_flags(capsys):
+    status, _, err = run(capsys, "optimize", "--scenario", "fraud_detection", "--engine", "dask", "--grid", "10")
+    assert (status, err) == (2, f"aipm-sim: error: {MSG_SCENARIO_OPTIONS.format('--engine, --grid')}\n")
+
+
+@pytest.mark.parametrize("grid", ["1", "ten"])
+def test_a_bad_grid_is_a_usage_error(capsys, lake, grid):
+    status, _, err = run(capsys, "curve", lake / "all.parquet", *COLUMNS, "--grid", grid)
+    assert status == 2 and err.endswith(f"argument --grid: {MSG_GRID.format(grid)}\n") and err.count("\n") == 1
