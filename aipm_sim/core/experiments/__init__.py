@@ -1,4 +1,21 @@
 """Launch: A/B tests and staged rollouts sized on the business metric.
+
+* :mod:`.power` — sample size and power for two rates and two means;
+* :mod:`.sequential` — always-valid intervals for daily looks, and what peeking does;
+* :mod:`.plan` — from two decisions (model vs today's rule) to an A/B test plan;
+* :mod:`.rollout` — a staged ramp with a guardrail, days and money at risk per stage.
 """
 
-__all__ = []
+from .power import power_means, power_proportions, sample_size_means, sample_size_proportions
+from .sequential import PeekingSimulation, sequential_halfwidth, sequential_sample_size, simulate_peeking
+
+__all__ = [
+    "PeekingSimulation",
+    "power_means",
+    "power_proportions",
+    "sample_size_means",
+    "sample_size_proportions",
+    "sequential_halfwidth",
+    "sequential_sample_size",
+    "simulate_peeking",
+]
