@@ -6,10 +6,15 @@
 * :mod:`.rollout` — a staged ramp with a guardrail, days and money at risk per stage.
 """
 
+from .plan import ABTestPlan, ValueMoments, plan_ab_test, value_moments
 from .power import power_means, power_proportions, sample_size_means, sample_size_proportions
 from .sequential import PeekingSimulation, sequential_halfwidth, sequential_sample_size, simulate_peeking
 
 __all__ = [
+    "ABTestPlan",
+    "ValueMoments",
+    "plan_ab_test",
+    "value_moments",
     "PeekingSimulation",
     "power_means",
     "power_proportions",

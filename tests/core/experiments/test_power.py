@@ -122,7 +122,7 @@ ERRORS = [
     (am.sample_size_proportions, (0.02, 0.03), {"alternative": "one.sided"}, MSG_ALTERNATIVE.format("one.sided")),
     (am.sample_size_proportions, (0.02, 0.03), {"alternative": "smaller"},
      MSG_WRONG_DIRECTION.format("smaller", 0.02, 0.03, 0.8)),
-    # floor = Phi(-qnorm(1 - 0.25/2) sd_null / sd_alt) = 0.1313... for these rates (scipy, written out in the report)
+    # floor = Phi(-qnorm(1 - 0.25/2) sd_null / sd_alt) = 0.1313... for these rates (computed separately with scipy)
     (am.sample_size_proportions, (0.25, 0.4375), {"alpha": 0.25, "power": 0.01, "ratio": 0.5},
      MSG_POWER_TOO_LOW.format(0.01, 0.13131342443092298)),
     (am.power_proportions, (0.02, 0.03, 0), {}, MSG_N.format("n_control", 0)),
