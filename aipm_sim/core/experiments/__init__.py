@@ -8,6 +8,7 @@
 
 from .plan import ABTestPlan, ValueMoments, plan_ab_test, value_moments
 from .power import power_means, power_proportions, sample_size_means, sample_size_proportions
+from .rollout import RolloutPlan, plan_rollout
 from .sequential import PeekingSimulation, sequential_halfwidth, sequential_sample_size, simulate_peeking
 
 __all__ = [
@@ -16,6 +17,8 @@ __all__ = [
     "plan_ab_test",
     "value_moments",
     "PeekingSimulation",
+    "RolloutPlan",
+    "plan_rollout",
     "power_means",
     "power_proportions",
     "sample_size_means",
