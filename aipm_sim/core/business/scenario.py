@@ -196,9 +196,9 @@ class Scenario:
     name, title, summary, narrative, kind, currency, priority : str
     parameters : mapping of str to Parameter
         In file order; read-only.
-    scores, value, decision, rule, opportunity : mapping
+    scores, value, decision, rule, opportunity, launch : mapping
         The file's tables (numbers or expression strings); read-only.
-        ``rule`` and ``opportunity`` may be None.
+        ``rule``, ``opportunity`` and ``launch`` may be None.
     variants : tuple of ModelVariant
         Evaluated with the current parameter values: a variant's AUC, cost
         or latency may be an expression (the base case's ``auc =
@@ -221,6 +221,7 @@ class Scenario:
     rule: types.MappingProxyType | None
     opportunity: types.MappingProxyType | None
     variants: tuple
+    launch: types.MappingProxyType | None = None  # [launch]: A/B test and rollout (aipm_sim.plan_launch)
     path: Path | None = None
     _expressions: types.MappingProxyType | None = None
     _variant_tables: tuple = ()
@@ -674,7 +675,7 @@ class Scenario:
                 if getattr(p, key):
                     entry[key] = getattr(p, key)
             out["parameters"][p.name] = entry
-        for key in ("scores", "value", "decision", "rule", "opportunity"):
+        for key in ("scores", "value", "decision", "rule", "opportunity", "launch"):
             table = getattr(self, key)
             if table is not None:
                 out[key] = _thaw(table)

@@ -70,7 +70,7 @@ _SOURCES = {"threshold": ("binormal", "file"), "ranking": ("ranking_model",)}
 _RULE_KINDS = {"amount": ("binormal", "file"), "auc": ("binormal",), "column": ("file",),
                "popularity": ("ranking_model",)}
 _TOP_KEYS = ("name", "title", "summary", "narrative", "kind", "currency", "priority", "parameters",
-             "scores", "value", "decision", "rule", "opportunity", "variants")
+             "scores", "value", "decision", "rule", "opportunity", "variants", "launch")
 _TOP_REQUIRED = ("name", "title", "summary", "narrative", "kind", "currency", "parameters", "scores",
                  "value", "decision")
 _PARAMETER_KEYS = ("value", "low", "high", "min", "max", "unit", "description", "source")
@@ -93,6 +93,13 @@ _OPPORTUNITY_KEYS = ("build_cost", "cost_per_1000_predictions", "running_cost_pe
 _OPPORTUNITY_REQUIRED = ("build_cost", "cost_per_1000_predictions", "running_cost_per_month", "horizon_months")
 _VARIANT_KEYS = ("name", "auc", "cost_per_1000_predictions", "p95_latency_ms", "description", "source")
 _VARIANT_NUMBERS = ("auc", "cost_per_1000_predictions", "p95_latency_ms")
+# [launch] (issue 11): the A/B test and staged rollout; numbers are expressions, stages an array.
+_LAUNCH_KEYS = ("traffic_per_day", "label_delay_days", "minimum_effect", "metric", "alpha", "power", "stages",
+                "guardrail")
+_LAUNCH_METRICS = ("value", "precision", "recall")
+_GUARDRAIL_KEYS = ("name", "rate", "harm", "cost_per_event")
+MSG_LAUNCH_STAGES = ("scenario file {!r}: launch.stages must be an array of increasing shares of traffic in (0, 1] "
+                     "ending at 1.0 (e.g. [0.01, 0.1, 0.5, 1.0]); found {!r}")
 
 
 
@@ -328,6 +335,8 @@ def validate_document(doc, *, label="<dict>", base=None):
             raise ScenarioError(MSG_CHOICE.format(
                 label, "opportunity.against", "rule, nothing" if rule is not None else "nothing", against))
 
+    launch = _launch(doc["launch"], expr, label) if "launch" in doc else None
+
     variant_tables = []
     raw_variants = doc.get("variants", [])
     if not isinstance(raw_variants, list):
@@ -365,10 +374,44 @@ def validate_document(doc, *, label="<dict>", base=None):
         decision=_freeze(decision),
         rule=None if rule is None else _freeze(rule),
         opportunity=None if opportunity is None else _freeze(opportunity),
+        launch=None if launch is None else _freeze(launch),
         variants=variants,
         _expressions=types.MappingProxyType(expressions),
         _variant_tables=tuple(_freeze(t) for t in variant_tables),
     )
+
+
+def _launch(raw, expr, label):
+    """Check the ``[launch]`` table (traffic, label delay, minimum effect, alpha, power, stages, guardrail)."""
+    launch = _table(raw, "launch", label)
+    _keys(launch, _LAUNCH_KEYS, "launch", label)
+    if "traffic_per_day" not in launch:
+        raise ScenarioError(MSG_MISSING.format(label, "launch.traffic_per_day"))
+    for key in ("traffic_per_day", "label_delay_days", "minimum_effect", "alpha", "power"):
+        if key in launch:
+            expr("launch", launch, key)
+    if "metric" in launch and launch["metric"] not in _LAUNCH_METRICS:
+        raise ScenarioError(MSG_CHOICE.format(label, "launch.metric", ", ".join(_LAUNCH_METRICS), launch["metric"]))
+    if "stages" in launch:
+        stages = launch["stages"]
+        ok = (isinstance(stages, list) and stages and all(
+            isinstance(x, (int, float)) and not isinstance(x, bool) and 0 < x <= 1 for x in stages)
+            and stages[-1] == 1 and all(a < b for a, b in zip(stages, stages[1:])))
+        if not ok:
+            raise ScenarioError(MSG_LAUNCH_STAGES.format(label, stages))
+    if "guardrail" in launch:
+        guardrail = _table(launch["guardrail"], "launch.guardrail", label)
+        _keys(guardrail, _GUARDRAIL_KEYS, "launch.guardrail", label)
+        for key in ("name", "rate", "harm"):
+            if key not in guardrail:
+                raise ScenarioError(MSG_MISSING.format(label, f"launch.guardrail.{key}"))
+        if not isinstance(guardrail["name"], str) or not guardrail["name"].strip():
+            raise ScenarioError(MSG_TYPE.format(label, "launch.guardrail.name", "a non-empty string",
+                                                guardrail["name"]))
+        for key in ("rate", "harm", "cost_per_event"):
+            if key in guardrail:
+                expr("launch.guardrail", guardrail, key)
+    return launch
 
 
 def _variants(tables, expressions, values):

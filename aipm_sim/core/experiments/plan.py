@@ -68,7 +68,7 @@ class ValueMoments:
     amount_spread: str
 
 
-def value_moments(decision, *, scores=None):
+def value_moments(decision, *, scores=None, amount_squares=None):
     """Exact mean and standard deviation of the value per case under ``decision``.
 
     Parameters
@@ -78,6 +78,12 @@ def value_moments(decision, *, scores=None):
         The scored cases (with amounts) the decision is applied to: they
         give each cell's mean squared amount. Exact when they are the
         curve's own cases; a large sample from the same model otherwise.
+    amount_squares : mapping of str to float, optional
+        Instead of ``scores``: the sum of squared amounts in each cell
+        (keys ``"tp"``, ``"fp"``, ``"fn"``, ``"tn"``), on the scale of the
+        curve's counts (currency² summed over the curve's cases), e.g. from
+        a closed form (:func:`aipm_sim.plan_launch` does this for the
+        binormal scenarios).
 
     Returns
     -------
@@ -91,8 +97,12 @@ def value_moments(decision, *, scores=None):
     spread = "none"
     if vm.uses_amounts:
         amounts = {c: getattr(point, f"{c}_amount") for c in _CELLS}
-        squares = _cell_squares(decision, scores, counts, amounts)
-        spread = "cell means" if scores is None else "data"
+        if amount_squares is not None:
+            squares = {c: float(amount_squares[c]) for c in _CELLS}
+            spread = "data"
+        else:
+            squares = _cell_squares(decision, scores, counts, amounts)
+            spread = "cell means" if scores is None else "data"
         for c in _CELLS:
             a = getattr(vm, f"{c}_amount")
             first += a * amounts[c]
@@ -246,7 +256,8 @@ def _pooled_sd(sd_t, sd_c, ratio):
 
 
 def plan_ab_test(treatment, control, *, cases_per_day, alpha=0.05, power=0.8, allocation=0.5, metric="value",
-                 minimum_effect=None, label_delay_days=0.0, alternative="two-sided", scores=None):
+                 minimum_effect=None, label_delay_days=0.0, alternative="two-sided", scores=None,
+                 amount_squares=None):
     """Size an A/B test of ``treatment`` (e.g. the model) against ``control`` (e.g. today's rule).
 
     Parameters
@@ -277,6 +288,9 @@ def plan_ab_test(treatment, control, *, cases_per_day, alpha=0.05, power=0.8, al
         The scored cases (one set for both, or the treatment's and the
         control's), for the exact spread of amounts within cells (see
         :func:`value_moments`).
+    amount_squares : (mapping, mapping), optional
+        Instead of ``scores``: the treatment's and the control's sums of
+        squared amounts per cell (see :func:`value_moments`).
 
     Returns
     -------
@@ -297,7 +311,9 @@ def plan_ab_test(treatment, control, *, cases_per_day, alpha=0.05, power=0.8, al
     labels = dict(volume=treatment.volume, period=treatment.period, currency=treatment.currency)
 
     if metric == "value":
-        mt, mc = value_moments(treatment, scores=scores_t), value_moments(control, scores=scores_c)
+        sq_t, sq_c = (None, None) if amount_squares is None else amount_squares
+        mt = value_moments(treatment, scores=scores_t, amount_squares=sq_t)
+        mc = value_moments(control, scores=scores_c, amount_squares=sq_c)
         spread = mt.amount_spread if mt.amount_spread != "none" else mc.amount_spread
         if "cell means" in (mt.amount_spread, mc.amount_spread):
             spread = "cell means"
@@ -321,13 +337,14 @@ def plan_ab_test(treatment, control, *, cases_per_day, alpha=0.05, power=0.8, al
 
 def size_test(*, metric, control_mean, treatment_mean, control_sd, treatment_sd, units_per_case, cases_per_day,
               alpha, power, allocation, minimum_effect, label_delay_days, alternative, volume=None, period=None,
-              currency=None, amount_spread="none"):
+              currency=None, amount_spread="none", unit=None):
     """The :class:`ABTestPlan` from the two groups' means and spreads (the arithmetic of :func:`plan_ab_test`).
 
     ``metric`` ``"value"`` uses the t-test (:func:`sample_size_means`, one
     pooled sd giving the difference its exact variance), a rate the test of
     two proportions (:func:`sample_size_proportions`) at ``control_mean``
-    against ``control_mean + minimum_effect``.
+    against ``control_mean + minimum_effect``. ``unit`` names what a rate's
+    sizes count when it is not the default of the metric (``"items shown"``).
     """
     ratio = allocation / (1 - allocation)
     expected = treatment_mean - control_mean
@@ -363,7 +380,7 @@ def size_test(*, metric, control_mean, treatment_mean, control_sd, treatment_sd,
     collecting = max(cases_c / (1 - allocation), cases_t / allocation) / cases_per_day
     seq_factor = sequential_sample_size(max(units_c, 1.0), alpha=alpha, power=power) / max(units_c, 1.0)
     return ABTestPlan(
-        metric=metric, unit=_UNITS[metric], alpha=alpha, power=power, allocation=allocation,
+        metric=metric, unit=unit or _UNITS[metric], alpha=alpha, power=power, allocation=allocation,
         alternative=alternative, control_mean=float(control_mean), treatment_mean=float(treatment_mean),
         control_sd=float(control_sd), treatment_sd=float(treatment_sd), expected_effect=float(expected),
         minimum_effect=effect, units_control=n_c, units_treatment=n_t, units_per_case=float(units_per_case),

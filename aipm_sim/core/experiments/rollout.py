@@ -39,6 +39,7 @@ MSG_HARM = ("harm must be a rise of the guardrail rate > 0 that keeps it below 1
             "1,000 orders); found {!r} on a guardrail of {!r}")
 MSG_COST = "cost_per_event must be a finite amount of money per guardrail event (a cost: <= 0); found {!r}"
 MSG_MIN_DAYS = "min_days must be a whole number of days >= 1 per stage; found {!r}"
+MSG_TRAFFIC = "cases_per_day must be > 0, all the cases per day that the rollout ramps; found {!r}"
 MSG_NAME = "guardrail_name must be a non-empty text (e.g. 'false declines'); found {!r}"
 
 #: Columns of :attr:`RolloutPlan.table`, in order.
@@ -75,6 +76,8 @@ class RolloutPlan:
         worse).
     total_days : int
         Days from the first stage to full launch.
+    cases_per_day : float
+        All the traffic ramped, cases per day.
     """
 
     plan: ABTestPlan
@@ -85,6 +88,7 @@ class RolloutPlan:
     cost_per_event: float | None
     table: pd.DataFrame
     total_days: int
+    cases_per_day: float
 
     @property
     def events_at_risk(self):
@@ -132,7 +136,7 @@ class RolloutPlan:
             else:
                 text += (f"The offline numbers expect it to be worse than today's decision: ramping slowly "
                          f"saves about {_money(-forgone)}{cur} compared with launching at once.")
-        return text
+        return text.rstrip()
 
 
 def _share(x):
@@ -145,7 +149,7 @@ def _money(x):
 
 
 def plan_rollout(plan, *, stages=(0.01, 0.1, 0.5, 1.0), guardrail, harm, cost_per_event=None,
-                 guardrail_name="guardrail events", min_days=1):
+                 guardrail_name="guardrail events", min_days=1, cases_per_day=None):
     """Days per stage of a staged rollout, and the value at risk and forgone in each.
 
     Parameters
@@ -165,6 +169,9 @@ def plan_rollout(plan, *, stages=(0.01, 0.1, 0.5, 1.0), guardrail, harm, cost_pe
         What the guardrail counts, in words (plural).
     min_days : int
         Shortest stage (>= 1 day), e.g. 7 to see a full week.
+    cases_per_day : float, optional
+        All the traffic that is ramped, cases per day (> 0); default the
+        plan's :attr:`~ABTestPlan.cases_per_day` (the test's traffic).
 
     Returns
     -------
@@ -196,7 +203,15 @@ def plan_rollout(plan, *, stages=(0.01, 0.1, 0.5, 1.0), guardrail, harm, cost_pe
         raise ParameterError(MSG_MIN_DAYS.format(min_days))
     min_days = int(min_days)
 
-    traffic = plan.cases_per_day
+    if cases_per_day is None:
+        traffic = plan.cases_per_day
+    else:
+        try:
+            traffic = float(cases_per_day)
+        except (TypeError, ValueError):
+            raise ParameterError(MSG_TRAFFIC.format(cases_per_day)) from None
+        if not (math.isfinite(traffic) and traffic > 0):
+            raise ParameterError(MSG_TRAFFIC.format(cases_per_day))
     rows, day = [], 0
     for i, s in enumerate(stages, start=1):
         if s < 1.0:
@@ -218,7 +233,8 @@ def plan_rollout(plan, *, stages=(0.01, 0.1, 0.5, 1.0), guardrail, harm, cost_pe
         day += days
     table = pd.DataFrame(rows, columns=list(COLUMNS))
     return RolloutPlan(plan=plan, stages=stages, guardrail=g, harm=h, guardrail_name=guardrail_name.strip(),
-                       cost_per_event=cost, table=table, total_days=day)
+                       cost_per_event=cost, table=table, total_days=day,
+                       cases_per_day=traffic)
 
 
 def _rate(value, message):

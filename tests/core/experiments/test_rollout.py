@@ -9,7 +9,7 @@ import aipm_sim as am
 from aipm_sim.core.errors import ParameterError
 from aipm_sim.core.experiments.plan import size_test
 from aipm_sim.core.experiments.rollout import (
-    COLUMNS, MSG_COST, MSG_GUARDRAIL, MSG_HARM, MSG_MIN_DAYS, MSG_NAME, MSG_PLAN, MSG_STAGES,
+    COLUMNS, MSG_COST, MSG_GUARDRAIL, MSG_HARM, MSG_MIN_DAYS, MSG_NAME, MSG_PLAN, MSG_STAGES, MSG_TRAFFIC,
 )
 
 
@@ -58,6 +58,10 @@ def test_unequal_stage_and_min_days(plan):
     assert math.isnan(r.value_at_risk)
     slow = am.plan_rollout(plan, stages=(0.2, 1.0), guardrail=0.1, harm=0.05, min_days=7)
     assert slow.total_days == max(7, expected)
+    # twice the traffic: 1,600 control and 400 treated cases a day
+    wide = am.plan_rollout(plan, stages=(0.2, 1.0), guardrail=0.1, harm=0.05, cases_per_day=2000)
+    assert wide.table.iloc[0]["days"] == math.ceil(max(math.ceil(n_c) / 1600, math.ceil(0.25 * n_c) / 400))
+    assert wide.cases_per_day == 2000
 
 
 def test_more_stages_take_longer_but_risk_less(plan):
@@ -82,6 +86,8 @@ ERRORS = [
     (dict(guardrail=0.1, harm=0.01, guardrail_name=" "), MSG_NAME.format(" ")),
     (dict(guardrail=0.1, harm=0.01, min_days=0), MSG_MIN_DAYS.format(0)),
     (dict(guardrail=0.1, harm=0.01, min_days=1.5), MSG_MIN_DAYS.format(1.5)),
+    (dict(guardrail=0.1, harm=0.01, cases_per_day=0), MSG_TRAFFIC.format(0)),
+    (dict(guardrail=0.1, harm=0.01, cases_per_day="many"), MSG_TRAFFIC.format("many")),
 ]
 
 
