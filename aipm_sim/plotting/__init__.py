@@ -16,6 +16,7 @@ is what the interactive explorer does on every slider move::
 from .confusion import ConfusionMatrixDisplay
 from .curves import PrecisionRecallDisplay, RocCurveDisplay
 from .distribution import ScoreDistributionDisplay
+from .experiments import PowerDisplay, RolloutDisplay
 from .metrics import MetricsCurveDisplay
 from .roi import RuleComparisonDisplay, VariantsDisplay
 from .sensitivity import SensitivityMapDisplay, TornadoDisplay
@@ -24,8 +25,10 @@ from .value import ValueCurveDisplay
 __all__ = [
     "ConfusionMatrixDisplay",
     "MetricsCurveDisplay",
+    "PowerDisplay",
     "PrecisionRecallDisplay",
     "RocCurveDisplay",
+    "RolloutDisplay",
     "RuleComparisonDisplay",
     "SensitivityMapDisplay",
     "TornadoDisplay",

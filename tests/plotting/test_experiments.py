@@ -1,0 +1,59 @@
+"""PowerDisplay and RolloutDisplay: the plotted data, labels and legends (not pixels)."""
+
+import numpy as np
+import pytest
+
+import aipm_sim as am
+from aipm_sim.plotting import PowerDisplay, RolloutDisplay
+
+
+@pytest.fixture(scope="module")
+def launch():
+    return am.plan_launch(am.load_scenario("fraud_detection"))
+
+
+def test_power_display(launch, ax):
+    plan = launch.test
+    d = PowerDisplay.from_plan(plan, ax=ax)
+    assert d.ax_ is ax and d.figure_ is ax.figure
+    x, y = d.line_.get_data()
+    assert np.all(np.diff(x) > 0) and np.all(np.diff(y) >= -1e-12)
+    # each point is the plan's own power at that many cases, placed at its day
+    units = (x - plan.label_delay_days) * (1 - plan.allocation) * plan.cases_per_day * plan.units_per_case
+    np.testing.assert_allclose(y, plan.power_at(units), rtol=1e-9)
+    assert d.plan_line_.get_xdata()[0] == plan.days
+    assert d.target_line_.get_ydata()[0] == plan.power
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["chance of detecting the effect", "power asked for (80.0%)",
+                      f"planned test: {plan.days} days",
+                      f"read every day (always valid): {plan.always_valid_days} days"]
+    assert "EUR per case" in ax.get_title() and "days" in ax.get_xlabel()
+
+
+def test_power_display_for_a_rate(ax):
+    plan = am.plan_launch(am.load_scenario("recommendations")).test
+    d = PowerDisplay.from_plan(plan, ax=ax)
+    assert "precision +0.5 points" in ax.get_title()
+    assert d.line_.get_data()[1].max() > plan.power
+
+
+def test_rollout_display(launch, ax):
+    r = launch.rollout
+    d = RolloutDisplay.from_rollout(r, ax=ax)
+    t = r.table
+    assert len(d.bars_) == len(t) - 1
+    assert [b.get_height() for b in d.bars_] == list(t["share"][:-1])
+    assert [b.get_x() for b in d.bars_] == list(t["start_day"][:-1])
+    assert [b.get_width() for b in d.bars_] == list(t["days"][:-1])
+    assert [line.get_xdata()[0] for line in d.decision_lines_] == list(t["end_day"][:-1])
+    assert d.launch_bar_.get_x() == r.total_days
+    assert d.risk_labels()[0].startswith("at risk \N{MINUS SIGN}") and d.risk_labels()[0].endswith("EUR")
+    labels = [x.get_text() for x in ax.get_legend().get_texts()]
+    assert labels == ["decision point: go on or roll back", "share of traffic treated", "everyone (launch)"]
+    assert ax.get_xlabel() == "days since the rollout started"
+
+
+def test_rollout_display_unpriced(ax):
+    r = am.plan_launch(am.load_scenario("recommendations")).rollout
+    d = RolloutDisplay.from_rollout(r, ax=ax)
+    assert d.risk_labels()[0].endswith("visits leaving from the page")
