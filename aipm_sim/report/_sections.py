@@ -13,7 +13,9 @@ from __future__ import annotations
 import importlib
 
 #: (module, function) of each section, in report order.
-SECTIONS = ()
+SECTIONS = (
+    ("aipm_sim.report._experiments", "launch_section"),
+)
 
 
 def section_parts(analysis):

@@ -225,7 +225,9 @@ def test_fraud_report_reads_as_a_memo(fraud_report):
     assert "ULB/Worldline" in text  # a cited source in the assumptions table
     # Static figures with alternative text: value, metrics, outcomes, tornado.
     images = re.findall(r'<img alt="([^"]+)" src="data:image/png;base64,', html)
-    assert len(images) == 4
+    from_sections = [p for p in report.section_parts(analysis) if not isinstance(p, str)]
+    assert len(images) == 4 + len(from_sections)
+    assert re.search(r"<h2[^>]*>Launch plan", html)  # issue 11: the fraud report includes the launch plan
     assert all(alt[0].isupper() and alt.endswith(".") for alt in images)
     # No code, no prompts, no errors, no warnings, no network fetches.
     body = re.sub(r"<style.*?</style>", "", html, flags=re.S)

@@ -95,7 +95,7 @@ _VARIANT_KEYS = ("name", "auc", "cost_per_1000_predictions", "p95_latency_ms", "
 _VARIANT_NUMBERS = ("auc", "cost_per_1000_predictions", "p95_latency_ms")
 # [launch] (issue 11): the A/B test and staged rollout; numbers are expressions, stages an array.
 _LAUNCH_KEYS = ("traffic_per_day", "label_delay_days", "minimum_effect", "metric", "alpha", "power", "stages",
-                "guardrail")
+                "guardrail", "case")
 _LAUNCH_METRICS = ("value", "precision", "recall")
 _GUARDRAIL_KEYS = ("name", "rate", "harm", "cost_per_event")
 MSG_LAUNCH_STAGES = ("scenario file {!r}: launch.stages must be an array of increasing shares of traffic in (0, 1] "
@@ -392,6 +392,8 @@ def _launch(raw, expr, label):
             expr("launch", launch, key)
     if "metric" in launch and launch["metric"] not in _LAUNCH_METRICS:
         raise ScenarioError(MSG_CHOICE.format(label, "launch.metric", ", ".join(_LAUNCH_METRICS), launch["metric"]))
+    if "case" in launch and not (isinstance(launch["case"], str) and launch["case"].strip()):
+        raise ScenarioError(MSG_TYPE.format(label, "launch.case", "a non-empty string (e.g. 'order')", launch["case"]))
     if "stages" in launch:
         stages = launch["stages"]
         ok = (isinstance(stages, list) and stages and all(

@@ -42,6 +42,8 @@ class LaunchPlan:
         The model's best decision and today's rule.
     treatment_name, control_name : str
         In words (``"the model"``, the rule's description).
+    case : str
+        What one case is, in the scenario's words (``"order"``; ``[launch] case``, default ``"case"``).
     """
 
     scenario: object
@@ -51,6 +53,7 @@ class LaunchPlan:
     control: object
     treatment_name: str
     control_name: str
+    case: str = "case"
 
     def to_dict(self):
         """Plain-Python summary (for JSON)."""
@@ -81,6 +84,7 @@ def launch_settings(scenario):
         "metric": launch.get("metric", "precision" if scenario.kind == "ranking" else "value"),
         "stages": tuple(launch.get("stages", DEFAULT_STAGES)),
         "guardrail": None,
+        "case": launch.get("case", "case"),
     }
     if "guardrail" in launch:
         g = launch["guardrail"]
@@ -110,7 +114,7 @@ def plan_launch(scenario, **changes):
     LaunchPlan
     """
     settings = launch_settings(scenario)
-    unknown = [k for k in changes if k not in settings or k == "guardrail"]
+    unknown = [k for k in changes if k not in settings or k in ("guardrail", "case")]
     if unknown:
         raise TypeError(f"plan_launch() got an unexpected keyword argument {unknown[0]!r}")
     settings.update(changes)
@@ -136,7 +140,7 @@ def plan_launch(scenario, **changes):
                                cost_per_event=g["cost_per_event"], guardrail_name=g["name"],
                                cases_per_day=scenario.volume / DAYS_PER_MONTH)
     return LaunchPlan(scenario=scenario, test=test, rollout=rollout, treatment=treatment, control=control,
-                      treatment_name="the model", control_name=control_name)
+                      treatment_name="the model", control_name=control_name, case=settings["case"])
 
 
 def _nothing(scenario):

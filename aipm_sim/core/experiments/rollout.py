@@ -105,8 +105,8 @@ class RolloutPlan:
         """Currency forgone by ramping instead of launching at once, if the effect is as expected."""
         return float(self.table["value_forgone"].sum())
 
-    def describe(self):
-        """The plan in one paragraph of words, with its units."""
+    def describe(self, *, case="case"):
+        """The plan in one paragraph of words, with its units; ``case`` names one case (``"order"``)."""
         cur = f" {self.plan.currency}" if self.plan.currency else ""
         parts = []
         rows = self.table.to_dict("records")
@@ -117,7 +117,7 @@ class RolloutPlan:
         text = (
             f"Ramp the new decision up in {len(rows)} stages: " + ", then ".join(parts)
             + f", then everyone (day {self.total_days:,}). Each stage lasts until a rise in "
-            f"{self.guardrail_name} from {per_1000:.3g} to {per_1000 + harm_1000:.3g} per 1,000 cases would show "
+            f"{self.guardrail_name} from {per_1000:.3g} to {per_1000 + harm_1000:.3g} per 1,000 {case}s would show "
             f"with {_share(self.plan.power)} power (at most {_share(self.plan.alpha)} false alarms) "
             f"before the next stage starts; stop and roll back if it does. "
         )

@@ -1,0 +1,39 @@
+"""The report's "Launch plan" section: its numbers are the launch plan's, in the scenario's words."""
+
+import pytest
+
+import aipm_sim as am
+from aipm_sim import report
+from aipm_sim.report._experiments import launch_section
+from aipm_sim.report._figures import ReportFigure
+from aipm_sim.report._sections import SECTIONS
+
+
+@pytest.fixture(scope="module")
+def fraud():
+    return report.analyse(scenario="fraud_detection")
+
+
+def test_registered():
+    assert ("aipm_sim.report._experiments", "launch_section") in SECTIONS
+
+
+def test_fraud_launch_plan(fraud):
+    parts = launch_section(fraud)
+    assert [type(p) for p in parts] == [str, ReportFigure, str, ReportFigure]
+    text = parts[0]
+    plan = am.plan_launch(fraud.scenario)
+    t = plan.test
+    assert text.startswith("## Launch plan")
+    assert f"**{t.days:,} days** in all" in text and "10,000 orders a day" in text
+    assert f"{t.cases_control:,} orders on today's side" in text
+    assert "60,000 EUR per month" in text  # 0.10 EUR per order at 600,000 orders a month
+    assert f"{t.always_valid_days:,} days instead of {t.days:,}" in text
+    assert "_" not in text.replace("**", "")  # no snake_case reaches the reader
+    rollout = parts[2]
+    assert "| 1 | 1.00% |" in rollout and "per 1,000 orders" in rollout and "Orders on the model" in rollout
+    assert parts[1].alt.endswith(f"at {t.days:,} days, the planned length.")
+
+
+def test_no_launch_section():
+    assert launch_section(report.analyse(scenario="churn_retention")) == []
