@@ -6,7 +6,8 @@
     explorer.result       # the current state, without a browser
 """
 
+from .experiments import RolloutPlanner
 from .explorer import ExplorerResult, ThresholdExplorer
 from .self_check import SelfCheck
 
-__all__ = ["ExplorerResult", "SelfCheck", "ThresholdExplorer"]
+__all__ = ["ExplorerResult", "RolloutPlanner", "SelfCheck", "ThresholdExplorer"]

@@ -107,14 +107,16 @@ def plan_launch(scenario, **changes):
     **changes
         Replace any of the section's settings: ``traffic_per_day``,
         ``label_delay_days``, ``minimum_effect``, ``alpha``, ``power``,
-        ``metric``, ``stages`` (a widget or a notebook tries other numbers).
+        ``metric``, ``stages``, ``guardrail`` (a dict with ``name``, ``rate``,
+        ``harm``, ``cost_per_event``; None: no rollout) — a widget or a
+        notebook tries other numbers.
 
     Returns
     -------
     LaunchPlan
     """
     settings = launch_settings(scenario)
-    unknown = [k for k in changes if k not in settings or k in ("guardrail", "case")]
+    unknown = [k for k in changes if k not in settings or k == "case"]
     if unknown:
         raise TypeError(f"plan_launch() got an unexpected keyword argument {unknown[0]!r}")
     settings.update(changes)

@@ -1,0 +1,168 @@
+"""The rollout planner: traffic, minimum effect, alpha and power, guardrail and stages → days and money.
+
+    import aipm_sim as am
+    from aipm_sim.widgets import RolloutPlanner
+    planner = RolloutPlanner(am.load_scenario("fraud_detection"))
+    planner              # the app
+    planner.result       # the current LaunchPlan (A/B test and rollout)
+
+Every control changes one setting of the scenario's ``[launch]`` section;
+core (:func:`aipm_sim.plan_launch`) recomputes and the two pictures
+(:class:`~aipm_sim.plotting.PowerDisplay`, :class:`~aipm_sim.plotting.RolloutDisplay`)
+are redrawn. Bad input (a share of traffic above 100 %) shows one line and
+keeps the last good plan.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+
+from ..core import plan_launch
+from ..core.experiments.launch import launch_settings
+
+MSG_TRAFFIC_TEXT = "{}s per day in the test must be more than 0; found {!r}"
+MSG_STAGES_TEXT = "stages must be percentages of traffic separated by commas, e.g. 1, 10, 50, 100; found {!r}"
+ALPHAS = (0.01, 0.05, 0.1)
+POWERS = (0.8, 0.9, 0.95)
+
+
+class RolloutPlanner:
+    """An ipywidgets app over :func:`aipm_sim.plan_launch` for one scenario.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        With a ``[launch]`` section (and a guardrail for the rollout).
+    render : bool
+        Draw the pictures (False: numbers only, for tests and speed).
+
+    Attributes
+    ----------
+    result : LaunchPlan
+        The latest plan (core object: ``result.test``, ``result.rollout``).
+    traffic, minimum_effect, guardrail_rate, harm : ipywidgets.FloatText
+        Cases per day in the test; the minimum effect (currency per case, or
+        rate points for a rate); today's guardrail events and the harmful
+        rise, both per 1,000 cases.
+    alpha, power : ipywidgets.Dropdown
+    stages : ipywidgets.Text
+        Percentages of traffic, comma separated.
+    summary : ipywidgets.HTML
+        Days and money in words.
+    errors : ipywidgets.HTML
+        One line when an input is refused (empty otherwise).
+    """
+
+    def __init__(self, scenario, *, render=True):
+        import ipywidgets as w
+
+        self.scenario = scenario
+        self.render = render
+        base = launch_settings(scenario)
+        self._settings = {k: base[k] for k in ("traffic_per_day", "minimum_effect", "alpha", "power", "stages",
+                                               "guardrail")}
+        self.result = plan_launch(scenario, **self._settings)
+        case = self.result.case
+        test = self.result.test
+        style = {"description_width": "initial"}
+        self.traffic = w.FloatText(value=test.cases_per_day, description=f"{case}s per day in the test",
+                                   style=style)
+        unit = f"{scenario.currency} per {case}" if test.metric == "value" else "rate points"
+        self.minimum_effect = w.FloatText(value=test.minimum_effect, step=0.01,
+                                          description=f"smallest change worth detecting ({unit})", style=style)
+        self.alpha = w.Dropdown(options=[(f"{a:.0%}", a) for a in ALPHAS], value=_nearest(test.alpha, ALPHAS),
+                                description="false alarms accepted", style=style)
+        self.power = w.Dropdown(options=[(f"{p:.0%}", p) for p in POWERS], value=_nearest(test.power, POWERS),
+                                description="power", style=style)
+        self.stages = w.Text(value=", ".join(f"{100 * s:g}" for s in self._settings["stages"]),
+                             description="stages (% of traffic)", continuous_update=False, style=style)
+        g = self._settings["guardrail"] or {"rate": 0.01, "harm": 0.001, "name": "guardrail events",
+                                            "cost_per_event": None}
+        self.guardrail_rate = w.FloatText(value=1000 * g["rate"], description=f"{g['name']} per 1,000 {case}s today",
+                                          style=style)
+        self.harm = w.FloatText(value=1000 * g["harm"], description="harmful rise (per 1,000)", style=style)
+        self.summary = w.HTML()
+        self.errors = w.HTML()
+        self.image = w.Image(format="png", layout=w.Layout(width="100%", height="auto"))
+        for control in (self.traffic, self.minimum_effect, self.alpha, self.power, self.stages,
+                        self.guardrail_rate, self.harm):
+            control.observe(self._on_change, names="value")
+        controls = w.VBox([self.traffic, self.minimum_effect, w.HBox([self.alpha, self.power]), self.stages,
+                           self.guardrail_rate, self.harm])
+        self.widget = w.VBox([controls, self.errors, self.summary, self.image])
+        self.widget.add_class("aipm-rollout-planner")
+        self._refresh()
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+    def _on_change(self, _change=None):
+        try:
+            if not self.traffic.value > 0:
+                raise ValueError(MSG_TRAFFIC_TEXT.format(self.result.case, self.traffic.value))
+            settings = dict(self._settings)
+            settings.update(traffic_per_day=self.traffic.value, minimum_effect=self.minimum_effect.value,
+                            alpha=self.alpha.value, power=self.power.value, stages=_parse_stages(self.stages.value))
+            if settings["guardrail"] is not None:
+                settings["guardrail"] = dict(settings["guardrail"], rate=self.guardrail_rate.value / 1000,
+                                             harm=self.harm.value / 1000)
+            result = plan_launch(self.scenario, **settings)
+        except ValueError as exc:
+            self.errors.value = f'<span style="color:#D55E00">{html.escape(str(exc).splitlines()[0])}</span>'
+            return
+        self.errors.value = ""
+        self._settings, self.result = settings, result
+        self._refresh()
+
+    def summary_text(self):
+        """The plan's key numbers in one paragraph (plain text)."""
+        t, r, case = self.result.test, self.result.rollout, self.result.case
+        text = (f"A/B test: {t.cases_control:,} {case}s on each side, {t.days:,} days "
+                f"({t.label_delay_days:g} of them waiting for outcomes); {t.always_valid_days:,} days if you "
+                f"want to look every day.")
+        if r is not None:
+            text += f" Rollout: full launch on day {r.total_days:,}"
+            if r.cost_per_event is not None:
+                text += f", {-r.value_at_risk:,.0f} {self.scenario.currency} at risk if it is harmful"
+            text += "."
+        return text
+
+    def _refresh(self):
+        self.summary.value = f"<p>{html.escape(self.summary_text())}</p>"
+        if self.render:
+            self.image.value = self._png()
+
+    def _png(self):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        from ..plotting import PowerDisplay, RolloutDisplay
+
+        has_rollout = self.result.rollout is not None
+        fig = Figure(figsize=(12, 4.2) if has_rollout else (6.5, 4.2), dpi=80, layout="constrained")
+        FigureCanvasAgg(fig)
+        axes = fig.subplots(1, 2 if has_rollout else 1)
+        axes = list(axes) if has_rollout else [axes]
+        PowerDisplay.from_plan(self.result.test, ax=axes[0])
+        if has_rollout:
+            RolloutDisplay.from_rollout(self.result.rollout, ax=axes[1])
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", facecolor="white")
+        return buffer.getvalue()
+
+
+def _nearest(x, options):
+    return min(options, key=lambda o: abs(o - x))
+
+
+def _parse_stages(text):
+    try:
+        values = [float(part) / 100 for part in str(text).replace(";", ",").split(",") if part.strip()]
+    except ValueError:
+        raise ValueError(MSG_STAGES_TEXT.format(text)) from None
+    if not values:
+        raise ValueError(MSG_STAGES_TEXT.format(text))
+    return tuple(values)
