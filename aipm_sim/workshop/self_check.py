@@ -226,6 +226,11 @@ class Question:
     limit : callable or None
         A hard limit on a numeric answer, as :func:`check_number`'s
         ``limit`` (the tolerance is then one-sided).
+    hint : str
+        For a numeric answer that is not yet right: the feedback says only
+        whether it is too high or too low, then this hint in words (no
+        distance from the answer, from which it would follow). Empty: the
+        feedback of :func:`check_number`.
     """
 
     key: str
@@ -236,6 +241,7 @@ class Question:
     abs_tol: float = 0.0
     choices: tuple = ()
     limit: Callable | None = None
+    hint: str = ""
 
     def expected(self):
         """The expected answer, computed now from the package."""
@@ -255,7 +261,12 @@ class Question:
         options = self.options()
         if options:
             return check_choice(answer, expected, choices=options)
-        return check_number(answer, expected, rel_tol=self.rel_tol, abs_tol=self.abs_tol, limit=self.limit)
+        verdict = check_number(answer, expected, rel_tol=self.rel_tol, abs_tol=self.abs_tol, limit=self.limit)
+        if self.hint and not verdict.correct and isinstance(verdict.answer, float):
+            side = "high" if verdict.answer > expected else "low"
+            message = f"Not yet: {_show(verdict.answer)} is too {side}. {self.hint}"
+            return Verdict(correct=False, answer=verdict.answer, expected=expected, message=message)
+        return verdict
 
 
 def _fraud(**overrides):
@@ -342,6 +353,29 @@ def firm_up_first():
     return str(compute_sensitivity(_fraud()).table["parameter"].iloc[0])
 
 
+#: Orders a day in the fraud A/B test of workshop exercise 7.
+LAUNCH_ORDERS_PER_DAY = 10_000
+
+
+def launch_test_days():
+    """Days the fraud model's A/B test needs at 10,000 orders a day: traffic plus waiting for chargebacks."""
+    from ..core.experiments.launch import plan_launch
+
+    return float(plan_launch(_fraud(), traffic_per_day=LAUNCH_ORDERS_PER_DAY).test.days)
+
+
+def launch_peeking():
+    """Reading the fixed-horizon test every day: is the false-positive rate below, about, or well above alpha?"""
+    from ..core.experiments.launch import plan_launch
+    from ..core.experiments.sequential import simulate_peeking
+
+    test = plan_launch(_fraud(), traffic_per_day=LAUNCH_ORDERS_PER_DAY).test
+    sim = simulate_peeking(cases_per_day=LAUNCH_ORDERS_PER_DAY // 2, days=math.ceil(test.days_collecting),
+                           alpha=test.alpha, n_simulations=2000, seed=0)
+    rate = sim.peeking_rate
+    return "well above 5 %" if rate > 1.5 * test.alpha else ("below 5 %" if rate < 0.8 * test.alpha else "about 5 %")
+
+
 def _fraud_parameter_names():
     return tuple(_fraud().parameters)
 
@@ -366,6 +400,15 @@ QUESTIONS = {
         Question(key="recommendation_payback_months",
                  prompt="After how many months have the model's net gains repaid its build cost?",
                  unit="months", solve=recommendation_payback_months, rel_tol=0.10, abs_tol=0.25),
+        Question(key="launch_test_days",
+                 prompt="How many days does the A/B test of the new fraud model need at 10,000 orders a day, "
+                        "until it can be read (waiting for the chargebacks included)?",
+                 unit="days", solve=launch_test_days, rel_tol=0.02, abs_tol=1.0,
+                 hint="Read the plan's days in all: the days of traffic plus the days of waiting for outcomes."),
+        Question(key="launch_peeking",
+                 prompt="If the team reads this test every day and stops at the first significant day, how often "
+                        "does it declare a winner when nothing changed?",
+                 unit="", solve=launch_peeking, choices=("below 5 %", "about 5 %", "well above 5 %")),
         Question(key="firm_up_first",
                  prompt="Which fraud assumption should the team firm up first (the largest swing in value)?",
                  unit="", solve=firm_up_first, choices=_fraud_parameter_names),

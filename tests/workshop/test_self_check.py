@@ -247,3 +247,26 @@ def test_every_question_accepts_its_own_answer(key):
                                                ("recommendation_uplift", "recommendations")])
 def test_money_units_are_the_scenarios_currency(key, scenario):
     assert sc.question(key).unit == f"{am.load_scenario(scenario).currency} per month"
+
+
+# -- exercise 7: the launch ------------------------------------------------------------------------------
+def test_launch_test_days_from_the_t_test():
+    from statsmodels.stats.power import TTestIndPower
+
+    plan = am.plan_launch(am.load_scenario("fraud_detection"), traffic_per_day=10_000).test
+    # equal groups: one pooled sd of value per order; 0.10 EUR per order to detect (the scenario's minimum effect)
+    sd = math.sqrt((plan.treatment_sd ** 2 + plan.control_sd ** 2) / 2)
+    n = TTestIndPower().solve_power(effect_size=0.1 / sd, alpha=0.05, power=0.8)
+    assert sc.launch_test_days() == math.ceil(2 * math.ceil(n) / 10_000 + 30)  # 30 days of waiting for chargebacks
+
+
+def test_launch_feedback_gives_only_a_direction():
+    expected = sc.launch_test_days()
+    for answer, side in ((expected * 0.6, "low"), (expected * 1.7, "high")):
+        message = sc.check("launch_test_days", f"{answer:.0f}").message
+        assert f"too {side}" in message and "%" not in message and f"{expected:.0f}" not in message
+
+
+def test_peeking_is_well_above_alpha():
+    # Armitage, McPherson and Rowe (1969): reading a 5 % test 50 times gives roughly 30 % false positives.
+    assert sc.launch_peeking() == "well above 5 %"
