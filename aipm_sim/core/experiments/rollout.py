@@ -105,6 +105,18 @@ class RolloutPlan:
         """Currency forgone by ramping instead of launching at once, if the effect is as expected."""
         return float(self.table["value_forgone"].sum())
 
+    def table_in_words(self, *, case="case"):
+        """:attr:`table` with column names in words and shares in percent, for people (``case``: ``"order"``)."""
+        cur = f" ({self.plan.currency})" if self.plan.currency else ""
+        out = self.table.copy()
+        out["share"] = 100 * out["share"]
+        return out.rename(columns={
+            "stage": "stage", "share": "share of traffic (%)", "days": "days", "start_day": "from day",
+            "end_day": "to day", "treated_cases": f"{case}s on the new decision",
+            "events_at_risk": f"extra {self.guardrail_name} if harmful", "value_at_risk": f"value at risk{cur}",
+            "value_forgone": f"value forgone by ramping{cur}",
+        }).set_index("stage")
+
     def describe(self, *, case="case"):
         """The plan in one paragraph of words, with its units; ``case`` names one case (``"order"``)."""
         cur = f" {self.plan.currency}" if self.plan.currency else ""

@@ -44,6 +44,11 @@ def test_two_stage_by_hand(plan):
     assert (last["days"], last["share"], last["value_forgone"]) == (0, 1.0, 0.0)
     assert r.total_days == 2
     assert r.value_at_risk == pytest.approx(-200.0) and r.value_forgone == pytest.approx(300.0)
+    words = r.table_in_words(case="order")
+    assert list(words.columns) == ["share of traffic (%)", "days", "from day", "to day", "orders on the new decision",
+                                   "extra held good orders if harmful", "value at risk (EUR)",
+                                   "value forgone by ramping (EUR)"]
+    assert list(words["share of traffic (%)"]) == [50.0, 100.0] and words.index.name == "stage"
     text = r.describe()
     assert "50 % of traffic for 2 days" in text and "held good orders" in text and "200 EUR" in text
     assert "300 EUR" in text and "100 to 150 per 1,000" in text
