@@ -155,6 +155,7 @@ def _ranking_test(treatment, control, settings, currency, common):
     pt, pc = treatment.point.precision_shown, control.point.precision_shown
     return size_test(metric="precision", control_mean=pc, treatment_mean=pt, control_sd=math.sqrt(pc * (1 - pc)),
                      treatment_sd=math.sqrt(pt * (1 - pt)), units_per_case=control.point.shown_per_session,
+                     treatment_units_per_case=treatment.point.shown_per_session,
                      cases_per_day=settings["traffic_per_day"], allocation=0.5, alternative="two-sided",
                      volume=treatment.sessions, period=treatment.period, currency=currency, unit="items shown",
                      **common)

@@ -162,8 +162,9 @@ class ABTestPlan:
     units_control, units_treatment : int
         Units needed in each group (rounded up).
     units_per_case : float
-        Units per case entering the test: 1 (value), the alert rate in the
-        control group (precision), the prevalence (recall).
+        Units per case entering the control group: 1 (value), its alert
+        rate (precision), the prevalence (recall); the treatment group's
+        own share gives :attr:`cases_treatment`.
     cases_control, cases_treatment, cases_total : int
         Cases that must enter the test (rounded up).
     cases_per_day : float
@@ -328,22 +329,26 @@ def plan_ab_test(treatment, control, *, cases_per_day, alpha=0.05, power=0.8, al
         if math.isnan(p):
             raise ParameterError(MSG_UNDEFINED.format(rate, name, "it flags nothing" if rate == "precision"
                                                       else "the data has no positives"))
-    per_case = control.point.alert_rate if metric == "precision" else control.point.prevalence
+    share = "alert_rate" if metric == "precision" else "prevalence"
     return size_test(metric=metric, control_mean=pc, treatment_mean=pt, control_sd=math.sqrt(pc * (1 - pc)),
-                     treatment_sd=math.sqrt(pt * (1 - pt)), units_per_case=per_case, cases_per_day=cases_per_day,
+                     treatment_sd=math.sqrt(pt * (1 - pt)), units_per_case=getattr(control.point, share),
+                     treatment_units_per_case=getattr(treatment.point, share), cases_per_day=cases_per_day,
                      alpha=alpha, power=power, allocation=allocation, minimum_effect=minimum_effect,
                      label_delay_days=label_delay_days, alternative=alternative, **labels)
 
 
 def size_test(*, metric, control_mean, treatment_mean, control_sd, treatment_sd, units_per_case, cases_per_day,
               alpha, power, allocation, minimum_effect, label_delay_days, alternative, volume=None, period=None,
-              currency=None, amount_spread="none", unit=None):
+              currency=None, amount_spread="none", unit=None, treatment_units_per_case=None):
     """The :class:`ABTestPlan` from the two groups' means and spreads (the arithmetic of :func:`plan_ab_test`).
 
     ``metric`` ``"value"`` uses the t-test (:func:`sample_size_means`, one
     pooled sd giving the difference its exact variance), a rate the test of
     two proportions (:func:`sample_size_proportions`) at ``control_mean``
-    against ``control_mean + minimum_effect``. ``unit`` names what a rate's
+    against ``control_mean + minimum_effect``. ``units_per_case`` is the
+    control side's (and the treatment's too unless
+    ``treatment_units_per_case`` is given: a model flags more or fewer cases
+    than the rule). ``unit`` names what a rate's
     sizes count when it is not the default of the metric (``"items shown"``).
     """
     ratio = allocation / (1 - allocation)
@@ -376,7 +381,10 @@ def size_test(*, metric, control_mean, treatment_mean, control_sd, treatment_sd,
     if units_per_case <= 0 or math.isnan(units_per_case):
         raise ParameterError(MSG_UNDEFINED.format("the share of " + _UNITS[metric], "control", "none in the data"))
     cases_c = math.ceil(n_c / units_per_case - 1e-9)
-    cases_t = math.ceil(n_t / units_per_case - 1e-9)
+    per_case_t = units_per_case if treatment_units_per_case is None else treatment_units_per_case
+    if per_case_t <= 0 or math.isnan(per_case_t):
+        raise ParameterError(MSG_UNDEFINED.format("the share of " + _UNITS[metric], "treatment", "none in the data"))
+    cases_t = math.ceil(n_t / per_case_t - 1e-9)
     collecting = max(cases_c / (1 - allocation), cases_t / allocation) / cases_per_day
     seq_factor = sequential_sample_size(max(units_c, 1.0), alpha=alpha, power=power) / max(units_c, 1.0)
     return ABTestPlan(

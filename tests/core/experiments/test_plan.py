@@ -154,14 +154,15 @@ def test_plan_precision_and_recall(two_decisions):
     inside = (curve.recall > 0) & (curve.recall < 1) & (curve.precision > 0) & (curve.precision < 1)
     row = next(i for i in np.flatnonzero(inside) if curve.thresholds[i] != rule.threshold)
     model = decision_at(curve, VM, curve.thresholds[row])
-    for metric, rate, per_case in (("precision", "precision", rule.point.alert_rate),
-                                   ("recall", "recall", rule.point.prevalence)):
+    for metric, rate, share in (("precision", "precision", "alert_rate"), ("recall", "recall", "prevalence")):
         pt, pc = getattr(model.point, rate), getattr(rule.point, rate)
         plan = am.plan_ab_test(model, rule, cases_per_day=500, metric=metric)
         # the two-rate size (checked against R in test_power.py), in the metric's units
         n = am.sample_size_proportions(pc, pt)
         assert plan.units_control == math.ceil(n)
-        assert plan.cases_control == math.ceil(math.ceil(n) / per_case)
+        # flagged (or positive) cases come at each side's own share of its cases
+        assert plan.cases_control == math.ceil(math.ceil(n) / getattr(rule.point, share))
+        assert plan.cases_treatment == math.ceil(math.ceil(n) / getattr(model.point, share))
         assert plan.unit == {"precision": "flagged cases", "recall": "positive cases"}[metric]
         assert math.isnan(plan.minimum_effect_per_day)
 
