@@ -92,7 +92,7 @@ def value_moments(decision, *, scores=None, amount_squares=None):
     point, vm = decision.point, decision.value_model
     n = point.n_cases
     counts = {c: getattr(point, c) for c in _CELLS}
-    first = sum(vm_c * counts[c] for c, vm_c in ((c, getattr(vm, c)) for c in _CELLS))
+    first = sum(getattr(vm, c) * counts[c] for c in _CELLS)
     second = sum(getattr(vm, c) ** 2 * counts[c] for c in _CELLS)
     spread = "none"
     if vm.uses_amounts:
