@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core.errors import ParameterError
 from ._base import COLORS, LEGEND_STYLE, THRESHOLD_STYLE, fmt_compact_money, fmt_count, fmt_fraction, get_axes
 
+MSG_X = "x must be 'days' or 'cases'; found {!r}"
 POWER_COLOR = COLORS["precision"]
 RISK_COLOR = COLORS["positive"]
 STAGE_COLOR = COLORS["optimum"]
@@ -33,9 +35,15 @@ class PowerDisplay:
         The duration of the always-valid test that may be read every day (a dotted line).
     effect_label : str
         The effect the test is sized for, in words (title).
+    x_label, x_unit : str
+        Words of the x axis and of its unit in the legend (``"days"``; for
+        sizes, ``days`` holds cases per group and ``x_unit`` is ``"cases per group"``).
     """
 
-    def __init__(self, *, days, power, plan_days, target_power, always_valid_days=None, effect_label=""):
+    def __init__(self, *, days, power, plan_days, target_power, always_valid_days=None, effect_label="",
+                 x_label="days until the test can be read (traffic plus waiting for outcomes)", x_unit="days"):
+        self.x_label = x_label
+        self.x_unit = x_unit
         self.days = np.asarray(days, dtype=float)
         self.power = np.asarray(power, dtype=float)
         self.plan_days = float(plan_days)
@@ -44,14 +52,24 @@ class PowerDisplay:
         self.effect_label = effect_label
 
     @classmethod
-    def from_plan(cls, plan, *, ax=None, points=120):
-        """Draw an :class:`~aipm_sim.ABTestPlan`: power at lengths up to about twice the planned one."""
+    def from_plan(cls, plan, *, x="days", ax=None, points=120):
+        """Draw an :class:`~aipm_sim.ABTestPlan`: power at lengths up to about twice the planned one.
+
+        ``x="days"``: against the days until the test can be read; ``x="cases"``: against the cases
+        in the control group.
+        """
+        if x not in ("days", "cases"):
+            raise ParameterError(MSG_X.format(x))
         top = max(2.0 * plan.units_control, 10.0)
         units = np.linspace(top / points, top, points)
         if plan.metric == "value":
             units = units[units * (1 + plan.ratio) > 2]
         power = plan.power_at(units)
         cases_control = units / plan.units_per_case
+        if x == "cases":
+            return cls(days=cases_control, power=power, plan_days=plan.cases_control, target_power=plan.power,
+                       effect_label=effect_words(plan), x_label="cases in the control group (the other side alike)",
+                       x_unit="cases per group").plot(ax=ax)
         days = cases_control / ((1 - plan.allocation) * plan.cases_per_day) + plan.label_delay_days
         return cls(days=days, power=power, plan_days=plan.days, target_power=plan.power,
                    always_valid_days=plan.always_valid_days, effect_label=effect_words(plan)).plot(ax=ax)
@@ -62,7 +80,7 @@ class PowerDisplay:
         (self.line_,) = ax.plot(self.days, self.power, color=POWER_COLOR, label="chance of detecting the effect")
         self.target_line_ = ax.axhline(self.target_power, color=COLORS["chance"], linestyle=":",
                                        label=f"power asked for ({fmt_fraction(self.target_power)})")
-        self.plan_line_ = ax.axvline(self.plan_days, label=f"planned test: {fmt_count(self.plan_days)} days",
+        self.plan_line_ = ax.axvline(self.plan_days, label=f"planned test: {fmt_count(self.plan_days)} {self.x_unit}",
                                      **THRESHOLD_STYLE)
         self.always_valid_line_ = None
         if self.always_valid_days is not None:
@@ -71,7 +89,7 @@ class PowerDisplay:
                 label=f"read every day (always valid): {fmt_count(self.always_valid_days)} days")
         ax.set_ylim(0, 1.02)
         ax.set_xlim(0, float(np.nanmax(self.days)) if self.days.size else 1)
-        ax.set_xlabel("days until the test can be read (traffic plus waiting for outcomes)")
+        ax.set_xlabel(self.x_label)
         ax.set_ylabel("power: chance of detecting the effect")
         ax.set_title(f"How long must the A/B test run?{' ' + self.effect_label if self.effect_label else ''}")
         ax.legend(loc="lower right", **LEGEND_STYLE)

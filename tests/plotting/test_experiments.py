@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import aipm_sim as am
+from aipm_sim.core.errors import ParameterError
 from aipm_sim.plotting import PowerDisplay, RolloutDisplay
 
 
@@ -28,6 +29,17 @@ def test_power_display(launch, ax):
                       f"planned test: {plan.days} days",
                       f"read every day (always valid): {plan.always_valid_days} days"]
     assert "EUR per case" in ax.get_title() and "days" in ax.get_xlabel()
+
+
+def test_power_display_against_cases(launch, ax):
+    plan = launch.test
+    d = PowerDisplay.from_plan(plan, x="cases", ax=ax)
+    x, y = d.line_.get_data()
+    np.testing.assert_allclose(y, plan.power_at(x * plan.units_per_case), rtol=1e-9)
+    assert d.plan_line_.get_xdata()[0] == plan.cases_control and d.always_valid_line_ is None
+    assert ax.get_xlabel().startswith("cases in the control group")
+    with pytest.raises(ParameterError, match="x must be 'days' or 'cases'; found 'weeks'"):
+        PowerDisplay.from_plan(plan, x="weeks")
 
 
 def test_power_display_for_a_rate(ax):
