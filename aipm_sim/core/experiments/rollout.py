@@ -102,7 +102,12 @@ class RolloutPlan:
 
     @property
     def value_forgone(self):
-        """Currency forgone by ramping instead of launching at once, if the effect is as expected."""
+        """Currency forgone by ramping instead of launching at once, if the effect is as expected.
+
+        NaN when the plan's metric is a rate (no value per case to forgo).
+        """
+        if self.plan.metric != "value":
+            return math.nan
         return float(self.table["value_forgone"].sum())
 
     def table_in_words(self, *, case="case"):

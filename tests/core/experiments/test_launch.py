@@ -147,5 +147,6 @@ def test_fraud_plan_uses_the_closed_form_spread():
 def test_recommendations_plan_in_items_shown():
     lp = am.plan_launch(am.load_scenario("recommendations"))
     assert lp.test.metric == "precision" and lp.test.unit == "items shown"
+    assert math.isnan(lp.rollout.value_forgone) and math.isnan(lp.rollout.value_at_risk)
     assert lp.test.units_control == math.ceil(am.sample_size_proportions(
         lp.test.control_mean, lp.test.control_mean + 0.005))
