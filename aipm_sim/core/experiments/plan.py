@@ -166,7 +166,8 @@ class ABTestPlan:
         rate (precision), the prevalence (recall); the treatment group's
         own share gives :attr:`cases_treatment`.
     cases_control, cases_treatment, cases_total : int
-        Cases that must enter the test (rounded up).
+        Cases that enter each side (and both) by the time the slower side
+        has its units: traffic splits by :attr:`allocation` (rounded up).
     cases_per_day : float
         Cases entering the test per day (both groups).
     days_collecting : float
@@ -385,7 +386,11 @@ def size_test(*, metric, control_mean, treatment_mean, control_sd, treatment_sd,
     if per_case_t <= 0 or math.isnan(per_case_t):
         raise ParameterError(MSG_UNDEFINED.format("the share of " + _UNITS[metric], "treatment", "none in the data"))
     cases_t = math.ceil(n_t / per_case_t - 1e-9)
-    collecting = max(cases_c / (1 - allocation), cases_t / allocation) / cases_per_day
+    # Traffic splits by the allocation: both sides receive cases until the slower one has its units.
+    entering = max(cases_c / (1 - allocation), cases_t / allocation)
+    cases_c = max(cases_c, math.ceil(entering * (1 - allocation) - 1e-9))
+    cases_t = max(cases_t, math.ceil(entering * allocation - 1e-9))
+    collecting = entering / cases_per_day
     seq_factor = sequential_sample_size(max(units_c, 1.0), alpha=alpha, power=power) / max(units_c, 1.0)
     return ABTestPlan(
         metric=metric, unit=unit or _UNITS[metric], alpha=alpha, power=power, allocation=allocation,

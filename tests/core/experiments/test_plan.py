@@ -129,8 +129,10 @@ def test_plan_value_sizes(two_decisions):
     # one sd giving the difference of means its variance var_t / n_t + var_c / n_c, with n_t = r n_c
     sd = math.sqrt((mt[1] / r + mc[1]) / (1 + 1 / r))
     n = TTestIndPower().solve_power(effect_size=delta / sd, alpha=0.05, power=0.8, ratio=r)
-    assert plan.units_control == math.ceil(n) and plan.cases_control == math.ceil(n)
-    assert plan.units_treatment == math.ceil(r * n)
+    assert plan.units_control == math.ceil(n) and plan.units_treatment == math.ceil(r * n)
+    # a quarter of the traffic to the treatment: both sides fill until the slower one has its cases
+    entering = max(math.ceil(n) / 0.75, math.ceil(r * n) / 0.25)
+    assert plan.cases_control == math.ceil(entering * 0.75) and plan.cases_treatment == math.ceil(entering * 0.25)
     assert plan.days_collecting == pytest.approx(max(math.ceil(n) / 750, math.ceil(r * n) / 250))
     assert plan.days == math.ceil(plan.days_collecting + 14)
     assert plan.always_valid_days >= plan.days
@@ -160,9 +162,12 @@ def test_plan_precision_and_recall(two_decisions):
         # the two-rate size (checked against R in test_power.py), in the metric's units
         n = am.sample_size_proportions(pc, pt)
         assert plan.units_control == math.ceil(n)
-        # flagged (or positive) cases come at each side's own share of its cases
-        assert plan.cases_control == math.ceil(math.ceil(n) / getattr(rule.point, share))
-        assert plan.cases_treatment == math.ceil(math.ceil(n) / getattr(model.point, share))
+        # flagged (or positive) cases come at each side's own share of its cases; equal traffic to both
+        # sides until the slower one has its units
+        need = max(math.ceil(math.ceil(n) / getattr(rule.point, share)),
+                   math.ceil(math.ceil(n) / getattr(model.point, share)))
+        assert plan.cases_control == plan.cases_treatment == need
+        assert plan.days_collecting == pytest.approx(2 * need / 500)
         assert plan.unit == {"precision": "flagged cases", "recall": "positive cases"}[metric]
         assert math.isnan(plan.minimum_effect_per_day)
 
