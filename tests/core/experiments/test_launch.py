@@ -5,6 +5,7 @@ import math
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import integrate, stats
 
@@ -150,3 +151,25 @@ def test_recommendations_plan_in_items_shown():
     assert math.isnan(lp.rollout.value_forgone) and math.isnan(lp.rollout.value_at_risk)
     assert lp.test.units_control == math.ceil(am.sample_size_proportions(
         lp.test.control_mean, lp.test.control_mean + 0.005))
+
+
+def test_file_scenario_spread_from_the_cases(tmp_path):
+    # A data-file scenario: the spread within cells comes from its own cases, for the model and the amount rule.
+    rng = np.random.default_rng(3)
+    n = 300
+    y = rng.random(n) < 0.2
+    frame = {"s": np.round(rng.random(n) * 0.6 + 0.4 * y, 2), "y": y.astype(int),
+             "amt": np.round(rng.lognormal(3, 1, n), 2)}
+    pd.DataFrame(frame).to_csv(tmp_path / "cases.csv", index=False)
+    doc = toy()
+    doc["scores"] = {"source": "file", "file": "cases.csv", "score": "s", "label": "y", "amount": "amt"}
+    doc["rule"] = {"kind": "amount", "description": "flag big amounts"}
+    doc["value"] = {"tp": -2, "fp": -3, "fn_amount": -1, "fp_amount": -0.1}
+    s = sc.parse_scenario(doc, label=LABEL, base=tmp_path, path=tmp_path / "toy.toml")
+    lp = am.plan_launch(s)
+    assert lp.test.amount_spread == "data"
+    for decision, scores, sd in ((lp.treatment, frame["s"], lp.test.treatment_sd),
+                                 (lp.control, frame["amt"], lp.test.control_sd)):
+        flagged = scores >= decision.threshold
+        v = np.select([flagged & y, flagged & ~y, ~flagged & y], [-2.0, -3.0 - 0.1 * frame["amt"], -frame["amt"]], 0.0)
+        assert sd == pytest.approx(v.std(), rel=1e-9)
