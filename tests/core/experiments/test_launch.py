@@ -111,11 +111,11 @@ def test_no_launch_section():
 def test_amount_rule_squares_by_integration(cut):
     # E[A^2 1{A >= c}] of a lognormal, integrated numerically over its density (an independent oracle).
     model = am.BinormalModel(0.01, 0.9, amount_mean=88.0, positive_amount_mean=122.0, amount_sigma=1.2)
-    curve = am.amount_rule_curve(model)
-    decision = am.optimize(curve, am.ValueModel(tp=1.0, fp=-0.001), max_alerts=curve.alerts[1])
-    decision = type(decision).__new__(type(decision))  # only .threshold and .curve are read
-    object.__setattr__(decision, "threshold", cut)
-    object.__setattr__(decision, "curve", curve)
+    curve = am.amount_rule_curve(model, thresholds=np.array([cut]))
+    row = int(np.flatnonzero(curve.thresholds == cut)[0])
+    # flagging only gains here, so the best decision under a cap at that row's alerts is the row itself
+    decision = am.optimize(curve, am.ValueModel(tp=1.0), max_alerts=curve.alerts[row])
+    assert decision.threshold == cut
     got = _amount_rule_squares(model, decision)
     for mean, n, cell, rest in ((122.0, curve.positives, "tp", "fn"), (88.0, curve.negatives, "fp", "tn")):
         s = 1.2
