@@ -219,6 +219,13 @@ class OperatingPoint:
         out._scale = self._scale * f
         return out
 
+    def interval(self, metric, *, confidence=0.95, method="wilson", validation_cases=None, score_set=None):
+        """Confidence interval ``(low, high)`` of ``metric`` here; see :func:`aipm_sim.point_interval`."""
+        from ..uncertainty.intervals import point_interval  # lazy: the engine does not depend on that room
+
+        return point_interval(self, metric, confidence=confidence, method=method,
+                              validation_cases=validation_cases, score_set=score_set)
+
     def to_dict(self):
         """The point as a plain dict of Python numbers (the attributes in :data:`POINT_FIELDS`)."""
         return {name: getattr(self, name) for name in POINT_FIELDS}

@@ -1,4 +1,16 @@
 """How sure are we? Intervals on every number, the uncertainty of the best threshold, constraints met with a stated confidence and the labels a validation needs.
+
+* :mod:`.intervals` — :func:`proportion_interval` and the interval of one
+  operating point's rate (:meth:`aipm_sim.OperatingPoint.interval`);
+* :mod:`.labels` — how many labelled cases a validation needs;
+* :mod:`.bootstrap` — :func:`simulate_uncertainty`, a stratified bootstrap of the whole decision;
+* :mod:`.guarantee` — ``optimize(..., confidence=0.9)``: constraints that hold for the population.
 """
 
-__all__ = []
+from .intervals import kish_effective_size, point_interval, proportion_interval
+
+__all__ = [
+    "kish_effective_size",
+    "point_interval",
+    "proportion_interval",
+]
