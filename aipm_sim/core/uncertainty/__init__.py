@@ -8,9 +8,13 @@
 """
 
 from .intervals import kish_effective_size, point_interval, proportion_interval
+from .labels import LabelsNeeded, interval_width, labels_needed
 
 __all__ = [
+    "LabelsNeeded",
+    "interval_width",
     "kish_effective_size",
+    "labels_needed",
     "point_interval",
     "proportion_interval",
 ]
