@@ -7,14 +7,17 @@
 * :mod:`.guarantee` — ``optimize(..., confidence=0.9)``: constraints that hold for the population.
 """
 
+from .bootstrap import Uncertainty, simulate_uncertainty
 from .intervals import kish_effective_size, point_interval, proportion_interval
 from .labels import LabelsNeeded, interval_width, labels_needed
 
 __all__ = [
+    "Uncertainty",
     "LabelsNeeded",
     "interval_width",
     "kish_effective_size",
     "labels_needed",
     "point_interval",
     "proportion_interval",
+    "simulate_uncertainty",
 ]

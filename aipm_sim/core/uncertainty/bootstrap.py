@@ -1,0 +1,331 @@
+"""A bootstrap of the whole decision: bands on every metric and on the value, and the uncertainty of the best threshold.
+
+The validation data are resampled many times; in each resample the curve,
+the value and the best threshold are computed again. How much they move is
+how much the data can be trusted to tell.
+
+Resampling is *stratified by class*: each resample draws as many positives
+as the data have, and as many negatives, with replacement. The prevalence is
+a known business fact (it is measured on all traffic, not on the labelled
+sample), and with rare positives an unstratified resample would swing the
+number of frauds from 35 to 65 and with it every rate; stratifying keeps
+that (spurious) swing out of the bands.
+
+Bands are percentile bands of the resamples, pointwise in the threshold.
+Where a cell holds very few cases (precision at the highest thresholds,
+where a handful of cases is flagged) a percentile band collapses onto the
+few values a resample can take; there the exact binomial bounds of
+:meth:`aipm_sim.OperatingPoint.interval` (``method="clopper-pearson"``) are
+the better answer.
+"""
+
+from __future__ import annotations
+
+import math
+import types
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .._checks import readonly, require_whole
+from ..engine.curve import ThresholdCurve
+from ..engine.optimize import Decision, check_constraints, compute_feasibility, optimize
+from ..engine.scores import ScoreSet
+from ..engine.value import ValueModel
+from ..errors import ParameterError
+from ._resample import resample_buckets
+from .intervals import check_confidence
+
+MSG_RESAMPLES = "resamples must be a whole number >= 1 (e.g. 200); found {!r}"
+MSG_BAND_METRIC = "band metric must be one of {}; found {!r}"
+MSG_MAX_ROWS = "max_rows must be a whole number >= 2; found {!r}"
+MSG_SCORE_SET = "score_set must be a ScoreSet; found {}"
+MSG_VALUE_MODEL = "value_model must be a ValueModel; found {}"
+
+#: Metrics :meth:`Uncertainty.band` knows (``value``: currency, per period with a volume).
+BAND_METRICS = ("precision", "recall", "fpr", "alert_rate", "value")
+#: Resamples per call of the compiled loop (one progress step).
+_CHUNK = 10
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class Uncertainty:
+    """How much a decision moves when its validation data are resampled (see :func:`simulate_uncertainty`).
+
+    Attributes
+    ----------
+    decision : Decision
+        The decision on the full data, the same as :func:`aipm_sim.optimize` gives.
+    thresholds : ndarray of shape (m,)
+        The thresholds the resamples are read at: the curve's own, or at most
+        about ``max_rows`` of them evenly spaced along the curve's rows (the
+        decision's threshold always among them); decreasing, ``+inf`` first.
+    resamples : int
+    seed : int
+    confidence : float
+        Share of resamples inside each band and interval (0.95: from the 2.5th
+        to the 97.5th percentile).
+    volume : float or None
+        Cases per period the values are for.
+    constraints : mapping of str to float
+        The constraints (read-only).
+    metrics : mapping of str to ndarray of shape (resamples, m)
+        Each band metric in each resample at each threshold (read-only;
+        NaN where undefined, e.g. precision where nothing is flagged).
+    feasible : ndarray of bool, shape (resamples, m)
+        Whether every constraint holds in that resample at that threshold.
+    best_thresholds : ndarray of shape (resamples,)
+        The best threshold of each resample (highest value among the
+        thresholds meeting every constraint in that resample; NaN where none does).
+    best_values : ndarray of shape (resamples,)
+        The value at it (NaN likewise).
+    positives, negatives : ndarray of shape (resamples,)
+        Weighted positives and negatives of each resample (unweighted: the
+        data's own numbers, in every resample).
+    """
+
+    decision: Decision
+    thresholds: np.ndarray
+    resamples: int
+    seed: int
+    confidence: float
+    volume: float | None
+    constraints: types.MappingProxyType
+    metrics: types.MappingProxyType
+    feasible: np.ndarray
+    best_thresholds: np.ndarray
+    best_values: np.ndarray
+    positives: np.ndarray
+    negatives: np.ndarray
+
+    # -- reading -------------------------------------------------------------------
+    def _rows(self, threshold):
+        """Grid rows flagging ``score >= threshold`` at the grid's resolution (the row at or above it)."""
+        t = np.asarray(threshold, dtype=np.float64)
+        if np.isnan(t).any():
+            raise ParameterError(f"threshold must be a number; found {threshold!r}")
+        # thresholds decrease: rows whose threshold is >= t are a prefix; the last of them
+        ascending = self.thresholds[::-1]
+        count_ge = len(ascending) - np.searchsorted(ascending, t, side="left")
+        return np.maximum(count_ge - 1, 0)
+
+    @property
+    def _quantiles(self):
+        tail = (1.0 - self.confidence) / 2
+        return tail, 1.0 - tail
+
+    def band(self, metric):
+        """A metric (or the value) against the threshold with its band.
+
+        Parameters
+        ----------
+        metric : {"precision", "recall", "fpr", "alert_rate", "value"}
+
+        Returns
+        -------
+        DataFrame
+            One row per threshold of :attr:`thresholds` (decreasing); columns
+            ``threshold``, ``low``, ``median``, ``high``: the percentiles of the
+            resamples (``low``/``high`` at ``(1 ∓ confidence) / 2``). Rows where
+            the metric is undefined in every resample are NaN.
+        """
+        if metric not in BAND_METRICS:
+            raise ParameterError(MSG_BAND_METRIC.format(", ".join(BAND_METRICS), metric))
+        lo, hi = self._quantiles
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns (nothing flagged) give NaN
+            q = np.nanquantile(self.metrics[metric], [lo, 0.5, hi], axis=0)
+        return pd.DataFrame({"threshold": self.thresholds, "low": q[0], "median": q[1], "high": q[2]})
+
+    @property
+    def threshold_interval(self):
+        """``(low, high)``: the range of the resamples' best thresholds holding ``confidence`` of them.
+
+        Order statistics (no interpolation between thresholds); NaN when no
+        resample has a threshold meeting every constraint.
+        """
+        best = self.best_thresholds[~np.isnan(self.best_thresholds)]
+        if best.size == 0:
+            return math.nan, math.nan
+        lo, hi = self._quantiles
+        return (float(np.quantile(best, lo, method="inverted_cdf")),
+                float(np.quantile(best, hi, method="inverted_cdf")))
+
+    @property
+    def value_interval(self):
+        """``(low, high)``: the value of the decision's threshold across resamples (currency, per period with a volume)."""
+        row = int(self._rows(self.decision.threshold))
+        values = self.metrics["value"][:, row]
+        lo, hi = self._quantiles
+        return float(np.quantile(values, lo)), float(np.quantile(values, hi))
+
+    def regret(self, threshold):
+        """Expected value lost by choosing ``threshold`` rather than each resample's own best.
+
+        The mean over resamples of (best value of the resample) − (value of
+        ``threshold`` in it), currency (per period with a volume); resamples
+        where no threshold meets every constraint are left out. Without
+        constraints it is >= 0; with them a resample's best is the best
+        threshold *meeting them in that resample*, so a threshold that breaks
+        them in some resamples can beat it there (the regret can then be
+        negative: read it with :meth:`probability_meets`).
+        ``threshold`` may be an array (then an array comes back); it is read
+        at the grid's resolution (the grid row at or above it).
+        """
+        rows = self._rows(threshold)
+        ok = ~np.isnan(self.best_values)
+        if not ok.any():
+            return math.nan if np.ndim(threshold) == 0 else np.full(np.shape(threshold), np.nan)
+        lost = self.best_values[ok, None] - self.metrics["value"][ok][:, np.ravel(rows)]
+        out = lost.mean(axis=0).reshape(np.shape(rows))
+        return float(out) if np.ndim(threshold) == 0 else out
+
+    def probability_meets(self, threshold):
+        """Share of resamples in which every constraint holds at ``threshold`` (1.0 without constraints).
+
+        ``threshold`` may be an array; read at the grid's resolution.
+        """
+        rows = self._rows(threshold)
+        out = self.feasible[:, np.ravel(rows)].mean(axis=0).reshape(np.shape(rows))
+        return float(out) if np.ndim(threshold) == 0 else out
+
+    def bands_frame(self):
+        """Every band in one DataFrame: ``threshold`` then ``<metric>_low``, ``_median``, ``_high`` per metric."""
+        out = {"threshold": self.thresholds}
+        for metric in BAND_METRICS:
+            band = self.band(metric)
+            for col in ("low", "median", "high"):
+                out[f"{metric}_{col}"] = band[col].to_numpy()
+        return pd.DataFrame(out)
+
+    def __repr__(self):
+        lo, hi = self.threshold_interval
+        return (f"Uncertainty({self.resamples} resamples, {len(self.thresholds)} thresholds, "
+                f"best threshold {self.decision.threshold:.4g} ({lo:.4g} to {hi:.4g}))")
+
+
+def _grid_rows(curve, decision, max_rows):
+    m = len(curve)
+    if m <= max_rows + 1:
+        return np.arange(m)
+    rows = np.unique(np.round(np.linspace(0, m - 1, max_rows + 1)).astype(np.int64))
+    return np.union1d(rows, [0, decision.index])
+
+
+def simulate_uncertainty(score_set, value_model, *, resamples=200, seed=0, confidence=0.95, volume=None,
+                         period=None, currency=None, max_rows=2000, progress=None, **constraints):
+    """Resample the validation data to see how sure the decision is.
+
+    Parameters
+    ----------
+    score_set : ScoreSet
+        The labelled validation data (weights and amounts carry through:
+        a drawn case brings its weight and its amount).
+    value_model : ValueModel
+    resamples : int
+        Number of bootstrap resamples, >= 1.
+    seed : int
+        Seed of the random numbers: the same seed gives the same arrays.
+    confidence : float
+        Share of resamples inside the bands and intervals, in (0, 1).
+    volume : float, optional
+        Cases per period: values (and ``max_alerts``) are then per period.
+    period, currency : str, optional
+        Labels, as in :func:`aipm_sim.optimize`.
+    max_rows : int
+        Most thresholds the resamples are read at (the curve's rows are
+        thinned evenly beyond that; the decision's threshold is always kept).
+    progress : object with an ``update(n)`` method, optional
+        Told after each batch of resamples how many were done, e.g.
+        ``tqdm.notebook.tqdm(total=200)``; None: silent.
+    **constraints
+        ``min_recall``, ``min_precision``, ``max_alert_rate``, ``max_fpr``,
+        ``max_alerts`` as in :func:`aipm_sim.optimize`; checked again in every resample.
+
+    Returns
+    -------
+    Uncertainty
+
+    Notes
+    -----
+    Stratified multinomial resampling (see the module docstring) on the
+    data as given: each case's threshold bucket is found once (a binary
+    search on the thresholds), and each resample only draws cases and adds
+    them to their buckets, in compiled code over all cores; no resample sorts.
+    """
+    if not isinstance(score_set, ScoreSet):
+        raise TypeError(MSG_SCORE_SET.format(type(score_set).__name__))
+    if not isinstance(value_model, ValueModel):
+        raise TypeError(MSG_VALUE_MODEL.format(type(value_model).__name__))
+    resamples = require_whole(resamples, MSG_RESAMPLES.format(resamples), low=1)
+    max_rows = require_whole(max_rows, MSG_MAX_ROWS.format(max_rows), low=2)
+    confidence = check_confidence(confidence)
+    bounds = check_constraints(**constraints)
+    seed = int(seed)
+
+    curve = ThresholdCurve.from_scores(score_set)
+    decision = optimize(curve, value_model, volume=volume, period=period, currency=currency, **bounds)
+    volume = decision.volume
+    grid = curve.thresholds[_grid_rows(curve, decision, max_rows)]
+    n_rows = len(grid)
+
+    # Bucket of each case: the first grid row whose threshold is <= its score (n_rows: never flagged).
+    bucket = (n_rows - np.searchsorted(grid[::-1], score_set.scores, side="right")).astype(np.int32)
+    y = score_set.labels.astype(bool)
+    has_w, has_a = score_set.weights is not None, score_set.amounts is not None
+    dummy = np.zeros(1)
+
+    def part(arr, mask):
+        return np.ascontiguousarray(arr[mask]) if arr is not None else dummy
+
+    bp, bn = np.ascontiguousarray(bucket[y]), np.ascontiguousarray(bucket[~y])
+    del bucket
+    wp, wn = part(score_set.weights, y), part(score_set.weights, ~y)
+    ap, an = part(score_set.amounts, y), part(score_set.amounts, ~y)
+    seeds = np.random.SeedSequence(seed).generate_state(resamples, dtype=np.uint64)
+
+    pieces = []
+    for start in range(0, resamples, _CHUNK):
+        pieces.append(resample_buckets(bp, wp, ap, bn, wn, an, has_w, has_a, n_rows + 1,
+                                       seeds[start:start + _CHUNK]))
+        if progress is not None:
+            progress.update(min(_CHUNK, resamples - start))
+    pos, neg, pos_a, neg_a = (np.concatenate([p[i] for p in pieces]) for i in range(4))
+    del pieces
+
+    names = ("precision", "recall", "fpr", "alert_rate")
+    metrics = {name: np.empty((resamples, n_rows)) for name in (*names, "value")}
+    feasible = np.empty((resamples, n_rows), dtype=bool)
+    best_t = np.full(resamples, np.nan)
+    best_v = np.full(resamples, np.nan)
+    tp_all, fp_all = np.cumsum(pos, axis=1), np.cumsum(neg, axis=1)
+    tpa_all = np.cumsum(pos_a, axis=1) if has_a else None
+    fpa_all = np.cumsum(neg_a, axis=1) if has_a else None
+    for r in range(resamples):
+        c = ThresholdCurve(
+            thresholds=grid, tp=tp_all[r, :n_rows], fp=fp_all[r, :n_rows],
+            positives=float(tp_all[r, -1]), negatives=float(fp_all[r, -1]),
+            tp_amount=None if tpa_all is None else tpa_all[r, :n_rows],
+            fp_amount=None if fpa_all is None else fpa_all[r, :n_rows],
+            positive_amount=0.0 if tpa_all is None else float(tpa_all[r, -1]),
+            negative_amount=0.0 if fpa_all is None else float(fpa_all[r, -1]),
+        )
+        for name in names:
+            metrics[name][r] = getattr(c, name)
+        values = value_model.value(c, volume=volume)
+        metrics["value"][r] = values
+        ok = compute_feasibility(c, volume=volume, **bounds).feasible
+        feasible[r] = ok
+        if ok.any():
+            best = int(np.argmax(np.where(ok, values, -np.inf)))
+            best_t[r], best_v[r] = grid[best], values[best]
+
+    return Uncertainty(
+        decision=decision, thresholds=readonly(np.array(grid)), resamples=resamples, seed=seed,
+        confidence=confidence, volume=volume, constraints=bounds,
+        metrics=types.MappingProxyType({k: readonly(v) for k, v in metrics.items()}),
+        feasible=readonly(feasible), best_thresholds=readonly(best_t), best_values=readonly(best_v),
+        positives=readonly(tp_all[:, -1].copy()), negatives=readonly(fp_all[:, -1].copy()),
+    )

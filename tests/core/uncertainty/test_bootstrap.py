@@ -1,0 +1,171 @@
+"""simulate_uncertainty: every resample against a brute-force rebuild, stratification, reproducibility, readers, errors."""
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import aipm_sim as am
+from aipm_sim.core.errors import ParameterError
+from aipm_sim.core.uncertainty import bootstrap as bs
+
+MASK = (1 << 64) - 1
+
+
+def splitmix_draws(seed_state, n_pos, n_neg):
+    """The documented draw (SplitMix64, Lemire's multiply-shift), written out in Python: indices per class."""
+    state = int(seed_state)
+    out = []
+    for n in (n_pos, n_neg):
+        idx = []
+        for _ in range(n):
+            state = (state + 0x9E3779B97F4A7C15) & MASK
+            z = state
+            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+            z ^= z >> 31
+            idx.append(((z >> 32) * n) >> 32)
+        out.append(np.array(idx, dtype=np.int64))
+    return out
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(7)
+    n = 80
+    y = rng.random(n) < 0.3
+    s = np.round(rng.normal(size=n) + y, 1)  # ties
+    w = rng.choice([1.0, 2.5, 4.0], size=n)
+    a = rng.gamma(2.0, 50.0, size=n)
+    return am.ScoreSet(s, y, weights=w, amounts=a)
+
+
+VM = am.ValueModel(tp=-5, fp=-5, fn_amount=-1, tp_amount=0.2)
+
+
+def test_each_resample_equals_a_brute_force_rebuild(data):
+    u = am.simulate_uncertainty(data, VM, resamples=4, seed=11, volume=1000, min_recall=0.3)
+    seeds = np.random.SeedSequence(11).generate_state(4, dtype=np.uint64)
+    pos, neg = np.flatnonzero(data.labels), np.flatnonzero(~data.labels)
+    for r in range(4):
+        ip, ineg = splitmix_draws(seeds[r], len(pos), len(neg))
+        rows = np.concatenate([pos[ip], neg[ineg]])
+        sub = am.ScoreSet(data.scores[rows], data.labels[rows], weights=data.weights[rows],
+                          amounts=data.amounts[rows])
+        curve = am.ThresholdCurve.from_scores(sub)
+        for k, t in enumerate(u.thresholds):  # brute force at every threshold, flagging score >= t
+            flagged = sub.scores >= t
+            w, yy, amt = sub.weights, sub.labels, sub.amounts
+            tp, fp = w[flagged & yy].sum(), w[flagged & ~yy].sum()
+            P, N = w[yy].sum(), w[~yy].sum()
+            assert u.metrics["recall"][r, k] == pytest.approx(tp / P, abs=1e-12)
+            assert u.metrics["fpr"][r, k] == pytest.approx(fp / N, abs=1e-12)
+            assert u.metrics["alert_rate"][r, k] == pytest.approx((tp + fp) / (P + N), abs=1e-12)
+            fn_amount = (w * amt)[~flagged & yy].sum()
+            tp_amount = (w * amt)[flagged & yy].sum()
+            value = (-5 * (tp + fp) - fn_amount + 0.2 * tp_amount) * 1000 / (P + N)
+            assert u.metrics["value"][r, k] == pytest.approx(value, rel=1e-9, abs=1e-9)
+        own = am.optimize(curve, VM, volume=1000, min_recall=0.3)
+        assert u.best_values[r] == pytest.approx(own.value, rel=1e-9)
+    assert u.positives.shape == (4,)
+
+
+def test_stratified_and_reproducible():
+    model = am.BinormalModel(prevalence=0.02, auc=0.8)
+    sample = model.sample(3000, seed=3)
+    a = am.simulate_uncertainty(sample, am.ValueModel(tp=10, fp=-1), resamples=30, seed=5)
+    b = am.simulate_uncertainty(sample, am.ValueModel(tp=10, fp=-1), resamples=30, seed=5)
+    c = am.simulate_uncertainty(sample, am.ValueModel(tp=10, fp=-1), resamples=30, seed=6)
+    positives = int(sample.labels.sum())
+    assert np.all(a.positives == positives) and np.all(a.negatives == len(sample) - positives)
+    for name in bs.BAND_METRICS:
+        np.testing.assert_array_equal(a.metrics[name], b.metrics[name])
+    np.testing.assert_array_equal(a.best_thresholds, b.best_thresholds)
+    assert not np.array_equal(a.metrics["recall"], c.metrics["recall"])
+    assert not a.metrics["recall"].flags.writeable and not a.best_thresholds.flags.writeable
+
+
+def test_readers_against_the_stored_resamples(data):
+    u = am.simulate_uncertainty(data, VM, resamples=50, seed=1, min_recall=0.4, max_alert_rate=0.6)
+    decision = am.optimize(am.ThresholdCurve.from_scores(data), VM, min_recall=0.4, max_alert_rate=0.6)
+    assert u.decision.threshold == decision.threshold and u.decision.value == decision.value
+    band = u.band("recall")
+    assert list(band.columns) == ["threshold", "low", "median", "high"]
+    np.testing.assert_array_equal(band["threshold"], u.thresholds)
+    np.testing.assert_allclose(band["median"], np.median(u.metrics["recall"], axis=0))
+    np.testing.assert_allclose(band["low"], np.quantile(u.metrics["recall"], 0.025, axis=0))
+    assert (band["low"] <= band["median"]).all() and (band["median"] <= band["high"]).all()
+    k = int(np.flatnonzero(u.thresholds == decision.threshold)[0])
+    # regret: mean over resamples of (own best − value at the threshold), brute force
+    ok = ~np.isnan(u.best_values)
+    assert u.regret(decision.threshold) == pytest.approx(np.mean(u.best_values[ok] - u.metrics["value"][ok, k]))
+    free = am.simulate_uncertainty(data, VM, resamples=20, seed=1)
+    assert (free.regret(free.thresholds) >= -1e-9).all()  # without constraints never negative
+    np.testing.assert_allclose(u.regret(np.array([decision.threshold, u.thresholds[1]])),
+                               [u.regret(decision.threshold), u.regret(u.thresholds[1])])
+    # probability_meets: share of resamples with every constraint at that row
+    meets = (u.metrics["recall"][:, k] >= 0.4 - 1e-12) & (u.metrics["alert_rate"][:, k] <= 0.6 + 1e-12)
+    assert u.probability_meets(decision.threshold) == pytest.approx(meets.mean())
+    lo, hi = u.value_interval
+    assert lo == pytest.approx(np.quantile(u.metrics["value"][:, k], 0.025))
+    tlo, thi = u.threshold_interval
+    assert tlo <= np.nanmedian(u.best_thresholds) <= thi
+    frame = u.bands_frame()
+    assert list(frame.columns)[:4] == ["threshold", "precision_low", "precision_median", "precision_high"]
+    assert "value_high" in frame.columns and len(frame) == len(u.thresholds)
+    assert "Uncertainty(50 resamples" in repr(u)
+
+
+def test_grid_is_thinned_and_keeps_the_decision():
+    sample = am.BinormalModel(prevalence=0.1, auc=0.8).sample(4000, seed=2)
+    u = am.simulate_uncertainty(sample, am.ValueModel(tp=10, fp=-1), resamples=3, max_rows=50)
+    assert len(u.thresholds) <= 52 and u.thresholds[0] == np.inf
+    assert u.decision.threshold in u.thresholds
+    assert (np.diff(u.thresholds[1:]) < 0).all()
+
+
+def test_progress_is_told_of_every_resample(data):
+    class Counter:
+        done = 0
+
+        def update(self, n):
+            Counter.done += n
+
+    am.simulate_uncertainty(data, VM, resamples=23, progress=Counter())
+    assert Counter.done == 23
+
+
+def test_unweighted_without_amounts_runs_and_bands_a_frame():
+    sample = am.BinormalModel(prevalence=0.2, auc=0.7).sample(300, seed=1)
+    u = am.simulate_uncertainty(sample, am.ValueModel(tp=3, fp=-1), resamples=5)
+    assert isinstance(u.band("value"), pd.DataFrame)
+    assert np.all(u.positives == sample.labels.sum())
+
+
+ERRORS = [
+    ({"resamples": 0}, ParameterError, bs.MSG_RESAMPLES.format(0)),
+    ({"resamples": 2.5}, ParameterError, bs.MSG_RESAMPLES.format(2.5)),
+    ({"confidence": 1.2}, ParameterError, "confidence must be a number in (0, 1), e.g. 0.95; found 1.2"),
+    ({"max_rows": 1}, ParameterError, bs.MSG_MAX_ROWS.format(1)),
+    ({"min_recall": 2}, ParameterError, "min_recall must be in [0, 1]; found 2"),
+    ({"min_recal": 0.5}, TypeError, "unknown constraint 'min_recal'"),
+]
+
+
+@pytest.mark.parametrize("kwargs, error, message", ERRORS)
+def test_errors(data, kwargs, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        am.simulate_uncertainty(data, VM, **kwargs)
+
+
+def test_type_and_reader_errors(data):
+    with pytest.raises(TypeError, match=re.escape(bs.MSG_SCORE_SET.format("list"))):
+        am.simulate_uncertainty([1, 2], VM)
+    with pytest.raises(TypeError, match=re.escape(bs.MSG_VALUE_MODEL.format("dict"))):
+        am.simulate_uncertainty(data, {})
+    u = am.simulate_uncertainty(data, VM, resamples=2)
+    with pytest.raises(ParameterError, match=re.escape(bs.MSG_BAND_METRIC.format(", ".join(bs.BAND_METRICS), "f1"))):
+        u.band("f1")
+    with pytest.raises(ParameterError, match="threshold must be a number"):
+        u.regret(float("nan"))
