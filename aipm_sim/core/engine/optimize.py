@@ -318,6 +318,7 @@ def optimize(
     tolerance=0.01,
     period=None,
     currency=None,
+    confidence=None,
 ):
     """The threshold with the highest value among those meeting every constraint.
 
@@ -354,6 +355,12 @@ def optimize(
         stored on the Decision for labels (charts then say "value per month").
     currency : str, optional
         Name of the money unit (``"EUR"``); stored on the Decision for labels.
+    confidence : float, optional
+        A fraction in (0, 1): keep only thresholds where every constraint
+        holds *for the population* with at least this probability (exact
+        binomial bounds, fixed-sequence tests; see
+        :mod:`aipm_sim.core.uncertainty.guarantee`). The result is then a
+        :class:`~aipm_sim.core.uncertainty.guarantee.GuaranteedDecision`.
 
     Returns
     -------
@@ -369,6 +376,13 @@ def optimize(
         When no threshold meets every constraint; the message names the
         conflicting constraints and the best that is reachable.
     """
+    if confidence is not None:  # constraints guaranteed for the population: the uncertainty room (lazy import)
+        from ..uncertainty.guarantee import optimize_with_confidence
+
+        return optimize_with_confidence(
+            curve, value_model, confidence=confidence, min_recall=min_recall, min_precision=min_precision,
+            max_alert_rate=max_alert_rate, max_fpr=max_fpr, max_alerts=max_alerts, volume=volume,
+            tolerance=tolerance, period=period, currency=currency)
     if not isinstance(value_model, ValueModel):
         raise TypeError(f"value_model must be a ValueModel; found {type(value_model).__name__}")
     tolerance = require_real(tolerance, "tolerance", low=0.0)

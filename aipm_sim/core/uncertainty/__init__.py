@@ -8,10 +8,12 @@
 """
 
 from .bootstrap import Uncertainty, simulate_uncertainty
+from .guarantee import GuaranteedDecision
 from .intervals import kish_effective_size, point_interval, proportion_interval
 from .labels import LabelsNeeded, interval_width, labels_needed
 
 __all__ = [
+    "GuaranteedDecision",
     "Uncertainty",
     "LabelsNeeded",
     "interval_width",
