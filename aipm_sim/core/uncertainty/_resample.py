@@ -49,9 +49,38 @@ def _one_class(bucket, weight, amount, has_weight, has_amount, state, counts, am
     return state
 
 
+@njit(cache=True, nogil=True)
+def _alloc(r_total, n_buckets, has_amount):
+    width = n_buckets if has_amount else 1
+    return (np.zeros((r_total, n_buckets)), np.zeros((r_total, n_buckets)),
+            np.zeros((r_total, width)), np.zeros((r_total, width)))
+
+
 @njit(cache=True, parallel=True)
-def resample_buckets(bucket_pos, w_pos, a_pos, bucket_neg, w_neg, a_neg, has_weight, has_amount, n_buckets,
-                     seeds):
+def _parallel(bp, wp, ap, bn, wn, an, has_weight, has_amount, n_buckets, seeds):
+    pos, neg, pos_a, neg_a = _alloc(seeds.shape[0], n_buckets, has_amount)
+    for r in prange(seeds.shape[0]):
+        state = _one_class(bp, wp, ap, has_weight, has_amount, seeds[r], pos[r], pos_a[r])
+        _one_class(bn, wn, an, has_weight, has_amount, state, neg[r], neg_a[r])
+    return pos, neg, pos_a, neg_a
+
+
+# The same loop without threads: starting a parallel region costs tens of milliseconds when the cores
+# are busy, far more than the resamples of a small validation set.
+@njit(cache=True, nogil=True)
+def _serial(bp, wp, ap, bn, wn, an, has_weight, has_amount, n_buckets, seeds):
+    pos, neg, pos_a, neg_a = _alloc(seeds.shape[0], n_buckets, has_amount)
+    for r in range(seeds.shape[0]):
+        state = _one_class(bp, wp, ap, has_weight, has_amount, seeds[r], pos[r], pos_a[r])
+        _one_class(bn, wn, an, has_weight, has_amount, state, neg[r], neg_a[r])
+    return pos, neg, pos_a, neg_a
+
+
+#: Draws (cases x resamples) per call above which the parallel build is used.
+PARALLEL_DRAWS = 2_000_000
+
+
+def resample_buckets(bucket_pos, w_pos, a_pos, bucket_neg, w_neg, a_neg, has_weight, has_amount, n_buckets, seeds):
     """Bucket sums of ``len(seeds)`` stratified resamples.
 
     Returns
@@ -59,17 +88,8 @@ def resample_buckets(bucket_pos, w_pos, a_pos, bucket_neg, w_neg, a_neg, has_wei
     pos, neg : ndarray of shape (len(seeds), n_buckets)
         Weighted cases of each class drawn into each bucket.
     pos_amount, neg_amount : ndarray of shape (len(seeds), n_buckets)
-        Their amounts (zeros without amounts).
+        Their (weighted) amounts; shape (len(seeds), 1) of zeros without amounts.
     """
-    r_total = seeds.shape[0]
-    pos = np.zeros((r_total, n_buckets))
-    neg = np.zeros((r_total, n_buckets))
-    width = n_buckets if has_amount else 1
-    pos_amount = np.zeros((r_total, width))
-    neg_amount = np.zeros((r_total, width))
-    for r in prange(r_total):
-        state = seeds[r]
-        state = _one_class(bucket_pos, w_pos, a_pos, has_weight, has_amount, state, pos[r], pos_amount[r])
-        _one_class(bucket_neg, w_neg, a_neg, has_weight, has_amount, state, neg[r], neg_amount[r])
-    return pos, neg, pos_amount, neg_amount
-
+    draws = (len(bucket_pos) + len(bucket_neg)) * len(seeds)
+    kernel = _parallel if draws >= PARALLEL_DRAWS else _serial
+    return kernel(bucket_pos, w_pos, a_pos, bucket_neg, w_neg, a_neg, has_weight, has_amount, n_buckets, seeds)

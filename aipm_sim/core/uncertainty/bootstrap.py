@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 import types
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,7 +30,7 @@ import pandas as pd
 
 from .._checks import readonly, require_whole
 from ..engine.curve import ThresholdCurve
-from ..engine.optimize import Decision, check_constraints, compute_feasibility, optimize
+from ..engine.optimize import Decision, check_constraints, constraint_mask, optimize
 from ..engine.scores import ScoreSet
 from ..engine.value import ValueModel
 from ..errors import ParameterError
@@ -134,9 +133,7 @@ class Uncertainty:
         if metric not in BAND_METRICS:
             raise ParameterError(MSG_BAND_METRIC.format(", ".join(BAND_METRICS), metric))
         lo, hi = self._quantiles
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns (nothing flagged) give NaN
-            q = np.nanquantile(self.metrics[metric], [lo, 0.5, hi], axis=0)
+        q = nan_quantiles(self.metrics[metric], (lo, 0.5, hi))
         return pd.DataFrame({"threshold": self.thresholds, "low": q[0], "median": q[1], "high": q[2]})
 
     @property
@@ -204,6 +201,55 @@ class Uncertainty:
         lo, hi = self.threshold_interval
         return (f"Uncertainty({self.resamples} resamples, {len(self.thresholds)} thresholds, "
                 f"best threshold {self.decision.threshold:.4g} ({lo:.4g} to {hi:.4g}))")
+
+
+def nan_quantiles(values, qs):
+    """Quantiles of each column of ``values`` (shape (r, m)) ignoring NaN, numpy's "linear" rule.
+
+    The same numbers as ``np.nanquantile(values, qs, axis=0)`` (NaN for an
+    all-NaN column, silently) from one sort, without its per-column loop.
+    """
+    ordered = np.sort(values, axis=0)  # NaN last
+    valid = (~np.isnan(values)).sum(axis=0)
+    cols = np.arange(values.shape[1])
+    out = np.full((len(qs), values.shape[1]), np.nan)
+    has = valid > 0
+    for i, q in enumerate(qs):
+        pos = q * (valid - 1)
+        below = np.floor(pos).astype(np.int64)
+        above = np.minimum(below + 1, np.maximum(valid - 1, 0))
+        below = np.maximum(below, 0)
+        frac = pos - np.floor(pos)
+        a, b = ordered[below, cols], ordered[above, cols]
+        with np.errstate(invalid="ignore"):
+            out[i, has] = (a + (b - a) * frac)[has]
+    return out
+
+
+class _Stack:
+    """Every resample's curve at once: arrays of shape (resamples, m) with the attributes of a
+    :class:`ThresholdCurve` that :meth:`ValueModel.value` and :func:`constraint_mask` read."""
+
+    def __init__(self, tp_all, fp_all, tpa_all, fpa_all, m):
+        # the last column is the never-flagged bucket: the class totals
+        self.positives, self.negatives = tp_all[:, -1:], fp_all[:, -1:]
+        self.tp, self.fp = tp_all[:, :m], fp_all[:, :m]
+        self.fn, self.tn = self.positives - self.tp, self.negatives - self.fp
+        self.has_amounts = tpa_all is not None
+        if self.has_amounts:
+            self.tp_amount, self.fp_amount = tpa_all[:, :m], fpa_all[:, :m]
+            self.fn_amount = tpa_all[:, -1:] - self.tp_amount
+            self.tn_amount = fpa_all[:, -1:] - self.fp_amount
+        self.n_cases = self.positives + self.negatives
+        self.alerts = self.tp + self.fp
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.precision = np.where(self.alerts > 0, self.tp / self.alerts, np.nan)
+            self.recall = np.where(self.positives > 0, self.tp / self.positives, np.nan)
+            self.fpr = np.where(self.negatives > 0, self.fp / self.negatives, np.nan)
+            self.alert_rate = np.where(self.n_cases > 0, self.alerts / self.n_cases, np.nan)
+
+    def per_period_factor(self, volume):
+        return 1.0 if volume is None else volume / self.n_cases
 
 
 def _grid_rows(curve, decision, max_rows):
@@ -295,37 +341,27 @@ def simulate_uncertainty(score_set, value_model, *, resamples=200, seed=0, confi
     pos, neg, pos_a, neg_a = (np.concatenate([p[i] for p in pieces]) for i in range(4))
     del pieces
 
-    names = ("precision", "recall", "fpr", "alert_rate")
-    metrics = {name: np.empty((resamples, n_rows)) for name in (*names, "value")}
-    feasible = np.empty((resamples, n_rows), dtype=bool)
+    tp, fp = np.cumsum(pos, axis=1), np.cumsum(neg, axis=1)
+    tpa = np.cumsum(pos_a, axis=1) if has_a else None
+    fpa = np.cumsum(neg_a, axis=1) if has_a else None
+    del pos, neg, pos_a, neg_a
+    stack = _Stack(tp, fp, tpa, fpa, n_rows)
+    metrics = {name: getattr(stack, name) for name in ("precision", "recall", "fpr", "alert_rate")}
+    metrics["value"] = np.asarray(value_model.value(stack, volume=volume), dtype=np.float64)
+    feasible = np.ones((resamples, n_rows), dtype=bool)
+    for name, bound in bounds.items():
+        feasible &= constraint_mask(stack, name, bound, volume=volume)
     best_t = np.full(resamples, np.nan)
     best_v = np.full(resamples, np.nan)
-    tp_all, fp_all = np.cumsum(pos, axis=1), np.cumsum(neg, axis=1)
-    tpa_all = np.cumsum(pos_a, axis=1) if has_a else None
-    fpa_all = np.cumsum(neg_a, axis=1) if has_a else None
-    for r in range(resamples):
-        c = ThresholdCurve(
-            thresholds=grid, tp=tp_all[r, :n_rows], fp=fp_all[r, :n_rows],
-            positives=float(tp_all[r, -1]), negatives=float(fp_all[r, -1]),
-            tp_amount=None if tpa_all is None else tpa_all[r, :n_rows],
-            fp_amount=None if fpa_all is None else fpa_all[r, :n_rows],
-            positive_amount=0.0 if tpa_all is None else float(tpa_all[r, -1]),
-            negative_amount=0.0 if fpa_all is None else float(fpa_all[r, -1]),
-        )
-        for name in names:
-            metrics[name][r] = getattr(c, name)
-        values = value_model.value(c, volume=volume)
-        metrics["value"][r] = values
-        ok = compute_feasibility(c, volume=volume, **bounds).feasible
-        feasible[r] = ok
-        if ok.any():
-            best = int(np.argmax(np.where(ok, values, -np.inf)))
-            best_t[r], best_v[r] = grid[best], values[best]
+    some = feasible.any(axis=1)
+    best = np.argmax(np.where(feasible, metrics["value"], -np.inf), axis=1)  # first (highest) threshold of ties
+    best_t[some] = grid[best[some]]
+    best_v[some] = metrics["value"][some, best[some]]
 
     return Uncertainty(
         decision=decision, thresholds=readonly(np.array(grid)), resamples=resamples, seed=seed,
         confidence=confidence, volume=volume, constraints=bounds,
         metrics=types.MappingProxyType({k: readonly(v) for k, v in metrics.items()}),
         feasible=readonly(feasible), best_thresholds=readonly(best_t), best_values=readonly(best_v),
-        positives=readonly(tp_all[:, -1].copy()), negatives=readonly(fp_all[:, -1].copy()),
+        positives=readonly(stack.positives[:, 0].copy()), negatives=readonly(stack.negatives[:, 0].copy()),
     )

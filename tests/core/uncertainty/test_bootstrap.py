@@ -1,10 +1,14 @@
 """simulate_uncertainty: every resample against a brute-force rebuild, stratification, reproducibility, readers, errors."""
 
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 import aipm_sim as am
 from aipm_sim.core.errors import ParameterError
@@ -169,3 +173,13 @@ def test_type_and_reader_errors(data):
         u.band("f1")
     with pytest.raises(ParameterError, match="threshold must be a number"):
         u.regret(float("nan"))
+
+
+@given(arrays(np.float64, st.tuples(st.integers(1, 30), st.integers(1, 8)),
+              elements=st.one_of(st.floats(-1e6, 1e6), st.just(np.nan))),
+       st.floats(0, 1))
+def test_nan_quantiles_equal_numpy(values, q):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # numpy warns on all-NaN columns
+        expected = np.nanquantile(values, [q, 0.5], axis=0)
+    np.testing.assert_allclose(bs.nan_quantiles(values, (q, 0.5)), expected, rtol=1e-9, atol=1e-6)
