@@ -199,6 +199,8 @@ class Scenario:
     scores, value, decision, rule, opportunity, launch : mapping
         The file's tables (numbers or expression strings); read-only.
         ``rule``, ``opportunity`` and ``launch`` may be None.
+    success : mapping or None
+        The ``[success]`` criteria (see :meth:`verdict`); read-only.
     variants : tuple of ModelVariant
         Evaluated with the current parameter values: a variant's AUC, cost
         or latency may be an expression (the base case's ``auc =
@@ -223,6 +225,7 @@ class Scenario:
     variants: tuple
     launch: types.MappingProxyType | None = None  # [launch]: A/B test and rollout (aipm_sim.plan_launch)
     path: Path | None = None
+    success: types.MappingProxyType | None = None
     _expressions: types.MappingProxyType | None = None
     _variant_tables: tuple = ()
 
@@ -415,6 +418,22 @@ class Scenario:
             return optimize_ranking(curve, self.value_model(), sessions=self.volume, **labels, **self.constraints)
         return optimize(curve, self.value_model(), volume=self.volume, tolerance=tolerance, **labels,
                         **self.constraints)
+
+    def verdict(self):
+        """Whether the model meets each ``[success]`` criterion with the stated confidence, at :meth:`optimize`'s threshold.
+
+        Returns a :class:`~aipm_sim.core.uncertainty.verdict.Verdict`
+        (``verdict.describe()``: "recall ≥ 70 %: met with 90 % confidence
+        (lower bound 73.1 %)" per line); ScenarioError without a ``[success]`` table.
+        """
+        from ..uncertainty.verdict import judge  # lazy: the uncertainty room builds on this one
+
+        if self.success is None:
+            raise ScenarioError(f"scenario {self.name!r} has no [success] criteria to judge")
+        file_source = self.scores["source"] == "file"
+        return judge(self.success, decision=self.optimize(), score_set=self.score_set() if file_source else None,
+                     model=None if file_source else self.score_model(), volume=self.volume,
+                     currency=self.currency)
 
     def nothing_value(self):
         """Value per month of acting on nothing (no model, no rule)."""
@@ -675,7 +694,7 @@ class Scenario:
                 if getattr(p, key):
                     entry[key] = getattr(p, key)
             out["parameters"][p.name] = entry
-        for key in ("scores", "value", "decision", "rule", "opportunity", "launch"):
+        for key in ("scores", "value", "decision", "rule", "opportunity", "launch", "success"):
             table = getattr(self, key)
             if table is not None:
                 out[key] = _thaw(table)

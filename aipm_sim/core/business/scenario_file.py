@@ -17,7 +17,9 @@ A scenario file (read with :mod:`tomllib`; nothing in it is executed) holds
 * ``[decision]`` – ``volume`` (cases, or sessions, per month), ``k_max`` for
   rankings, and ``[decision.constraints]`` (the keyword arguments of
   :func:`optimize` / :func:`optimize_ranking`);
-* optionally ``[rule]`` (a simple baseline on the same cases),
+* optionally ``[success]`` (criteria such as ``min_recall = 0.7`` judged with
+  a ``confidence``; see :mod:`aipm_sim.core.uncertainty.verdict`),
+  ``[rule]`` (a simple baseline on the same cases),
   ``[opportunity]`` (build, inference and running costs) and
   ``[[variants]]`` (candidate models: AUC, cost per 1,000 predictions,
   p95 latency).
@@ -65,12 +67,15 @@ MSG_PARAMETER_NOT_FINITE = "scenario file {!r}: parameters.{}.{} must be a finit
 MSG_UNKNOWN_NAME = "scenario file {!r}: {} = {!r} uses unknown name {!r}; parameters are: {}"
 MSG_VARIANT_DIVISION = "{} {!r}: a variant's number divides by zero"
 MSG_RULE_SOURCE = "scenario file {!r}: rule kind {!r} needs scores.source {}; found {!r}"
+MSG_SUCCESS_VALIDATION = ("scenario file {!r}: success.validation_cases is missing: a scenario with synthetic "
+                          "(binormal) scores has no sampling error of its own, so it must name the size of "
+                          "its validation set (e.g. validation_cases = 5000)")
 KINDS = ("threshold", "ranking")
 _SOURCES = {"threshold": ("binormal", "file"), "ranking": ("ranking_model",)}
 _RULE_KINDS = {"amount": ("binormal", "file"), "auc": ("binormal",), "column": ("file",),
                "popularity": ("ranking_model",)}
 _TOP_KEYS = ("name", "title", "summary", "narrative", "kind", "currency", "priority", "parameters",
-             "scores", "value", "decision", "rule", "opportunity", "variants", "launch")
+             "scores", "value", "decision", "rule", "opportunity", "variants", "launch", "success")
 _TOP_REQUIRED = ("name", "title", "summary", "narrative", "kind", "currency", "parameters", "scores",
                  "value", "decision")
 _PARAMETER_KEYS = ("value", "low", "high", "min", "max", "unit", "description", "source")
@@ -336,6 +341,7 @@ def validate_document(doc, *, label="<dict>", base=None):
                 label, "opportunity.against", "rule, nothing" if rule is not None else "nothing", against))
 
     launch = _launch(doc["launch"], expr, label) if "launch" in doc else None
+    success = _success(doc["success"], kind, source, label) if "success" in doc else None
 
     variant_tables = []
     raw_variants = doc.get("variants", [])
@@ -376,6 +382,7 @@ def validate_document(doc, *, label="<dict>", base=None):
         opportunity=None if opportunity is None else _freeze(opportunity),
         launch=None if launch is None else _freeze(launch),
         variants=variants,
+        success=success,
         _expressions=types.MappingProxyType(expressions),
         _variant_tables=tuple(_freeze(t) for t in variant_tables),
     )
@@ -463,6 +470,37 @@ def _parse_parameters(raw, label):
             texts[key] = v
         out[name] = Parameter(name=name, **nums, **texts)
     return out
+
+
+def _success(raw, kind, source, label):
+    """``[success]``: criteria judged with a confidence (see :mod:`aipm_sim.core.uncertainty.verdict`)."""
+    from ..uncertainty.verdict import CRITERIA, SETTINGS
+
+    table = _table(raw, "success", label)
+    _keys(table, (*CRITERIA, *SETTINGS), "success", label)
+    if kind != "threshold":
+        raise ScenarioError(MSG_CHOICE.format(label, "kind (for [success])", "threshold", kind))
+    for key, v in table.items():
+        number = not isinstance(v, bool) and isinstance(v, (int, float)) and math.isfinite(v)
+        if key == "min_value_per_month":
+            ok = number
+        elif key == "confidence":
+            ok = number and 0 < v < 1
+        elif key in ("validation_cases", "resamples"):
+            ok = number and v >= 1 and v == int(v)
+        elif key == "seed":
+            ok = number and v >= 0 and v == int(v)
+        else:
+            ok = number and 0 <= v <= 1
+        if not ok:
+            expected = {"min_value_per_month": "a number (currency per month)",
+                        "confidence": "a fraction in (0, 1), e.g. 0.9",
+                        "validation_cases": "a whole number of cases >= 1", "resamples": "a whole number >= 1",
+                        "seed": "a whole number >= 0"}.get(key, "a fraction in [0, 1]")
+            raise ScenarioError(MSG_TYPE.format(label, f"success.{key}", expected, v))
+    if source == "binormal" and "validation_cases" not in table:
+        raise ScenarioError(MSG_SUCCESS_VALIDATION.format(label))
+    return _freeze(table)
 
 
 def _table(value, where, label):

@@ -251,6 +251,18 @@ def point_interval(point, metric, *, confidence=0.95, method="wilson", validatio
     check_metric(metric)
     _check_method(method)
     confidence = check_confidence(confidence)
+    successes, trials = effective_counts(point, metric, validation_cases=validation_cases, score_set=score_set)
+    return proportion_interval(successes, trials, confidence=confidence, method=method)
+
+
+def effective_counts(point, metric, *, validation_cases=None, score_set=None):
+    """``(successes, trials)`` behind ``metric`` at ``point``, as :func:`point_interval` reads them.
+
+    Whole counts for unweighted data; Kish's effective counts with
+    ``score_set`` (weighted data); a model's rate times the trials of a
+    validation of ``validation_cases`` cases. Raises as :func:`point_interval`.
+    """
+    check_metric(metric)
     success_name, trial_names, _ = METRIC_TRIALS[metric]
     successes = float(getattr(point, success_name))
     trials = float(sum(getattr(point, name) for name in trial_names))
@@ -278,4 +290,4 @@ def point_interval(point, metric, *, confidence=0.95, method="wilson", validatio
             x = float(getattr(point, name))
             if abs(x - round(x)) > 1e-9 * max(1.0, abs(x)):
                 raise ParameterError(MSG_NOT_WHOLE.format(name, x))
-    return proportion_interval(successes, trials, confidence=confidence, method=method)
+    return successes, trials
