@@ -20,9 +20,12 @@ from .experiments import PowerDisplay, RolloutDisplay
 from .metrics import MetricsCurveDisplay
 from .roi import RuleComparisonDisplay, VariantsDisplay
 from .sensitivity import SensitivityMapDisplay, TornadoDisplay
+from .uncertainty import BandDisplay, OptimumDisplay
 from .value import ValueCurveDisplay
 
 __all__ = [
+    "BandDisplay",
+    "OptimumDisplay",
     "ConfusionMatrixDisplay",
     "MetricsCurveDisplay",
     "PowerDisplay",
