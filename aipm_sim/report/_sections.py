@@ -14,6 +14,7 @@ import importlib
 
 #: (module, function) of each section, in report order.
 SECTIONS = (
+    ("aipm_sim.report._uncertainty", "uncertainty_section"),
     ("aipm_sim.report._experiments", "launch_section"),
 )
 

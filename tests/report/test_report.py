@@ -220,10 +220,11 @@ def test_fraud_report_reads_as_a_memo(fraud_report):
     assert f"aipm_sim {am.__version__}" in text
     assert "Date: DATE" in text
     assert f"Flag every case whose score is at or above {analysis.decision.threshold:.4g}" in text
-    for heading in ("Situation", "Decision", "Near-optimal band", "Assumptions", "Sensitivity", "Caveats"):
+    for heading in ("Situation", "Decision", "Near-optimal band", "Assumptions", "Sensitivity", "Caveats",
+                    "How sure are we?"):
         assert re.search(rf"<h2[^>]*>{heading}", html), heading
     assert "ULB/Worldline" in text  # a cited source in the assumptions table
-    # Static figures with alternative text: value, metrics, outcomes, tornado.
+    # Static figures with alternative text: value, metrics, outcomes, tornado, the value's band.
     images = re.findall(r'<img alt="([^"]+)" src="data:image/png;base64,', html)
     from_sections = [p for p in report.section_parts(analysis) if not isinstance(p, str)]
     assert len(images) == 4 + len(from_sections)
