@@ -24,7 +24,7 @@ EXIT_INTERNAL_ERROR = 1
 
 #: Modules of this package that each add subcommands: ``register(sub)`` adds them to the
 #: subparsers ``sub``. Each imports the core only inside its run functions, so ``--help`` stays fast.
-SUBCOMMAND_MODULES = ("experiments",)
+SUBCOMMAND_MODULES = ("uncertainty", "experiments")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -84,6 +84,8 @@ def build_parser():
     add_engine_arguments(p)
     _add_value_arguments(p)
     _add_constraint_arguments(p)
+    p.add_argument("--confidence", type=float, metavar="C",
+                   help="guarantee the constraints for the population with this confidence, in (0, 1)")
     _add_scenario_arguments(p, required=False)
     p.set_defaults(run=_run_optimize)
 
@@ -243,7 +245,7 @@ def _run_sensitivity(args):
 def _run_scenario_optimize(args):
     given = [f"--{name.replace('_', '-')}" for name in
              ("min_recall", "min_precision", "max_alert_rate", "max_fpr", "max_alerts", "volume", "score", "label",
-              "amount", "weight") if getattr(args, name) is not None]
+              "amount", "weight", "confidence") if getattr(args, name, None) is not None]
     given += [f"--{c.replace('_', '-')}" for c in _value_cells(args)] + engine_flags(args)
     if given:
         raise ValueError(MSG_SCENARIO_OPTIONS.format(", ".join(given)))
@@ -274,7 +276,7 @@ def _run_optimize(args):
         curve, vm,
         min_recall=args.min_recall, min_precision=args.min_precision,
         max_alert_rate=args.max_alert_rate, max_fpr=args.max_fpr,
-        max_alerts=args.max_alerts, volume=args.volume,
+        max_alerts=args.max_alerts, volume=args.volume, confidence=args.confidence,
     )
     print_json(decision.to_dict())
 
