@@ -2,51 +2,65 @@
 
 Every case is given, once, the *bucket* of the grid row from which on it is
 flagged (``bucket[i] = k`` when ``thresholds[k] <= score[i] < thresholds[k-1]``;
-``len(thresholds)`` for a case below every threshold). A resample then draws,
-within each class, as many cases as the class has, uniformly with
-replacement, and adds each drawn case's weight (and amount) to its bucket:
-O(cases) per resample, no sort and no per-resample copy of the data. The
-flagged counts at each grid row are the cumulative sums of the buckets.
+``len(thresholds)`` for a case below every threshold), and the cases of each
+class are sorted once by bucket, so that each bucket's cases are contiguous.
 
-The random numbers come from SplitMix64 streams, one per resample, seeded
-from :class:`numpy.random.SeedSequence`: the result depends on the seed only,
-not on the number of threads that ran the resamples.
+A stratified resample draws, within each class, as many cases as the class
+has, uniformly with replacement. That is the same as (1) drawing how many of
+the draws land in each bucket, a multinomial over the buckets with the
+buckets' sizes as weights (done as one binomial per bucket, conditional on
+the draws left), then (2) drawing that many cases uniformly within each
+bucket. Unweighted data without amounts need only (1): O(buckets) per
+resample. Weights or amounts need (2) too, O(cases) per resample, but each
+draw reads inside one bucket's contiguous block of the presorted data. No
+resample sorts or copies the data.
+
+Each resample reseeds the random generator with its own seed (from
+:class:`numpy.random.SeedSequence`) before drawing, so the result depends on
+the seeds only, not on the number of threads or the order they ran in.
 """
 
 import numpy as np
 from numba import njit, prange
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-_S30 = np.uint64(30)
-_S27 = np.uint64(27)
-_S31 = np.uint64(31)
-_S32 = np.uint64(32)
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _splitmix(state):
-    state = state + _GOLDEN
-    z = state
-    z = (z ^ (z >> _S30)) * _M1
-    z = (z ^ (z >> _S27)) * _M2
-    return state, z ^ (z >> _S31)
-
 
 @njit(cache=True, nogil=True)
-def _one_class(bucket, weight, amount, has_weight, has_amount, state, counts, amounts):
-    """Add one stratified resample of one class into ``counts``/``amounts`` (rows = buckets)."""
-    n = bucket.shape[0]
-    un = np.uint64(n)
-    for _ in range(n):
-        state, z = _splitmix(state)
-        j = np.int64(((z >> _S32) * un) >> _S32)  # Lemire's multiply-shift: uniform in [0, n) for n < 2**32
-        b = bucket[j]
-        counts[b] += weight[j] if has_weight else 1.0
-        if has_amount:
-            amounts[b] += amount[j] * (weight[j] if has_weight else 1.0)
-    return state
+def _draw_class(sizes, starts, n, weight, amount, has_weight, has_amount, counts, amounts, record):
+    """One stratified resample of one class, added into ``counts``/``amounts`` (index = bucket).
+
+    ``record`` (length ``n``, or 0 to skip) receives the drawn cases' positions in the presorted order.
+    """
+    draws = np.zeros(sizes.shape[0], dtype=np.int64)
+    left, left_size = n, n
+    for b in range(sizes.shape[0]):
+        s = sizes[b]
+        if left == 0:
+            break
+        if s == 0:
+            continue
+        k = left if s >= left_size else np.random.binomial(left, s / left_size)
+        draws[b] = k
+        left -= k
+        left_size -= s
+    need_cases = has_weight or has_amount or record.shape[0] > 0
+    filled = 0
+    for b in range(sizes.shape[0]):
+        k = draws[b]
+        if k == 0:
+            continue
+        if not need_cases:
+            counts[b] += k
+            continue
+        start, s = starts[b], sizes[b]
+        for _ in range(k):
+            j = start + np.random.randint(0, s)
+            w = weight[j] if has_weight else 1.0
+            counts[b] += w
+            if has_amount:
+                amounts[b] += amount[j] * w
+            if record.shape[0] > 0:
+                record[filled] = j
+                filled += 1
 
 
 @njit(cache=True, nogil=True)
@@ -57,39 +71,93 @@ def _alloc(r_total, n_buckets, has_amount):
 
 
 @njit(cache=True, parallel=True)
-def _parallel(bp, wp, ap, bn, wn, an, has_weight, has_amount, n_buckets, seeds):
-    pos, neg, pos_a, neg_a = _alloc(seeds.shape[0], n_buckets, has_amount)
+def _parallel(sp, tp_, wp, ap, np_, sn, tn_, wn, an, nn, has_weight, has_amount, seeds):
+    pos, neg, pos_a, neg_a = _alloc(seeds.shape[0], sp.shape[0], has_amount)
+    none = np.zeros(0, dtype=np.int64)
     for r in prange(seeds.shape[0]):
-        state = _one_class(bp, wp, ap, has_weight, has_amount, seeds[r], pos[r], pos_a[r])
-        _one_class(bn, wn, an, has_weight, has_amount, state, neg[r], neg_a[r])
+        np.random.seed(seeds[r])
+        _draw_class(sp, tp_, np_, wp, ap, has_weight, has_amount, pos[r], pos_a[r], none)
+        _draw_class(sn, tn_, nn, wn, an, has_weight, has_amount, neg[r], neg_a[r], none)
     return pos, neg, pos_a, neg_a
 
 
 # The same loop without threads: starting a parallel region costs tens of milliseconds when the cores
 # are busy, far more than the resamples of a small validation set.
 @njit(cache=True, nogil=True)
-def _serial(bp, wp, ap, bn, wn, an, has_weight, has_amount, n_buckets, seeds):
-    pos, neg, pos_a, neg_a = _alloc(seeds.shape[0], n_buckets, has_amount)
+def _serial(sp, tp_, wp, ap, np_, sn, tn_, wn, an, nn, has_weight, has_amount, seeds):
+    pos, neg, pos_a, neg_a = _alloc(seeds.shape[0], sp.shape[0], has_amount)
+    none = np.zeros(0, dtype=np.int64)
     for r in range(seeds.shape[0]):
-        state = _one_class(bp, wp, ap, has_weight, has_amount, seeds[r], pos[r], pos_a[r])
-        _one_class(bn, wn, an, has_weight, has_amount, state, neg[r], neg_a[r])
+        np.random.seed(seeds[r])
+        _draw_class(sp, tp_, np_, wp, ap, has_weight, has_amount, pos[r], pos_a[r], none)
+        _draw_class(sn, tn_, nn, wn, an, has_weight, has_amount, neg[r], neg_a[r], none)
     return pos, neg, pos_a, neg_a
+
+
+@njit(cache=True, nogil=True)
+def _record(sp, tp_, wp, ap, np_, sn, tn_, wn, an, nn, has_weight, has_amount, seed):
+    pos, neg, pos_a, neg_a = _alloc(1, sp.shape[0], has_amount)
+    rec_p, rec_n = np.zeros(np_, dtype=np.int64), np.zeros(nn, dtype=np.int64)
+    np.random.seed(seed)
+    _draw_class(sp, tp_, np_, wp, ap, has_weight, has_amount, pos[0], pos_a[0], rec_p)
+    _draw_class(sn, tn_, nn, wn, an, has_weight, has_amount, neg[0], neg_a[0], rec_n)
+    return rec_p, rec_n
 
 
 #: Draws (cases x resamples) per call above which the parallel build is used.
 PARALLEL_DRAWS = 2_000_000
 
 
-def resample_buckets(bucket_pos, w_pos, a_pos, bucket_neg, w_neg, a_neg, has_weight, has_amount, n_buckets, seeds):
-    """Bucket sums of ``len(seeds)`` stratified resamples.
+class Strata:
+    """The cases of each class sorted once by bucket, with their weights and amounts in that order.
 
-    Returns
-    -------
-    pos, neg : ndarray of shape (len(seeds), n_buckets)
-        Weighted cases of each class drawn into each bucket.
-    pos_amount, neg_amount : ndarray of shape (len(seeds), n_buckets)
-        Their (weighted) amounts; shape (len(seeds), 1) of zeros without amounts.
+    Parameters
+    ----------
+    bucket : ndarray of int, shape (n,)
+        Each case's bucket in ``[0, n_buckets)``.
+    labels : ndarray of bool, shape (n,)
+    weights, amounts : ndarray of shape (n,) or None
+    n_buckets : int
     """
-    draws = (len(bucket_pos) + len(bucket_neg)) * len(seeds)
-    kernel = _parallel if draws >= PARALLEL_DRAWS else _serial
-    return kernel(bucket_pos, w_pos, a_pos, bucket_neg, w_neg, a_neg, has_weight, has_amount, n_buckets, seeds)
+
+    def __init__(self, bucket, labels, weights, amounts, n_buckets):
+        self.has_weight, self.has_amount = weights is not None, amounts is not None
+        self.n_buckets = n_buckets
+        self.classes = []
+        dummy = np.zeros(1)
+        for mask in (labels, ~labels):
+            rows = np.flatnonzero(mask)
+            order = rows[np.argsort(bucket[rows], kind="stable")]  # the one sort, by bucket
+            sizes = np.bincount(bucket[rows], minlength=n_buckets).astype(np.int64)
+            starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+            w = np.ascontiguousarray(weights[order]) if self.has_weight else dummy
+            a = np.ascontiguousarray(amounts[order]) if self.has_amount else dummy
+            self.classes.append((sizes, starts, w, a, len(rows), order))
+
+    def _args(self):
+        (sp, tp_, wp, ap, np_, _), (sn, tn_, wn, an, nn, _) = self.classes
+        return sp, tp_, wp, ap, np_, sn, tn_, wn, an, nn, self.has_weight, self.has_amount
+
+    def resample(self, seeds):
+        """Bucket sums of ``len(seeds)`` resamples.
+
+        Returns
+        -------
+        pos, neg : ndarray of shape (len(seeds), n_buckets)
+            Weighted cases of each class drawn into each bucket.
+        pos_amount, neg_amount : ndarray
+            Their weighted amounts, shape (len(seeds), n_buckets); (len(seeds), 1) of zeros without amounts.
+        """
+        draws = (self.classes[0][4] + self.classes[1][4]) * len(seeds)
+        heavy = self.has_weight or self.has_amount
+        kernel = _parallel if heavy and draws >= PARALLEL_DRAWS else _serial
+        return kernel(*self._args(), np.asarray(seeds, dtype=np.uint32))
+
+    def drawn_cases(self, seed):
+        """The original row numbers drawn by the resample with ``seed`` (positives, negatives), for tests.
+
+        The same draws as :meth:`resample` makes for data with weights or amounts (data without
+        either draw only the buckets' counts, from the same binomials).
+        """
+        rec_p, rec_n = _record(*self._args(), np.uint32(seed))
+        return self.classes[0][5][rec_p], self.classes[1][5][rec_n]

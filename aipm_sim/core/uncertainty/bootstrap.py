@@ -34,7 +34,7 @@ from ..engine.optimize import Decision, check_constraints, constraint_mask, opti
 from ..engine.scores import ScoreSet
 from ..engine.value import ValueModel
 from ..errors import ParameterError
-from ._resample import resample_buckets
+from ._resample import Strata
 from .intervals import check_confidence
 
 MSG_RESAMPLES = "resamples must be a whole number >= 1 (e.g. 200); found {!r}"
@@ -296,10 +296,12 @@ def simulate_uncertainty(score_set, value_model, *, resamples=200, seed=0, confi
 
     Notes
     -----
-    Stratified multinomial resampling (see the module docstring) on the
-    data as given: each case's threshold bucket is found once (a binary
-    search on the thresholds), and each resample only draws cases and adds
-    them to their buckets, in compiled code over all cores; no resample sorts.
+    Stratified multinomial resampling (see the module docstring): each
+    case's threshold bucket is found once (a binary search on the
+    thresholds) and each class is sorted once by bucket; a resample then
+    draws how many cases land in each bucket (a multinomial), and, with
+    weights or amounts, which cases within each bucket's contiguous block,
+    in compiled code (over all cores for large data). No resample sorts.
     """
     if not isinstance(score_set, ScoreSet):
         raise TypeError(MSG_SCORE_SET.format(type(score_set).__name__))
@@ -318,28 +320,19 @@ def simulate_uncertainty(score_set, value_model, *, resamples=200, seed=0, confi
     n_rows = len(grid)
 
     # Bucket of each case: the first grid row whose threshold is <= its score (n_rows: never flagged).
-    bucket = (n_rows - np.searchsorted(grid[::-1], score_set.scores, side="right")).astype(np.int32)
-    y = score_set.labels.astype(bool)
-    has_w, has_a = score_set.weights is not None, score_set.amounts is not None
-    dummy = np.zeros(1)
-
-    def part(arr, mask):
-        return np.ascontiguousarray(arr[mask]) if arr is not None else dummy
-
-    bp, bn = np.ascontiguousarray(bucket[y]), np.ascontiguousarray(bucket[~y])
+    bucket = (n_rows - np.searchsorted(grid[::-1], score_set.scores, side="right")).astype(np.int64)
+    strata = Strata(bucket, score_set.labels.astype(bool), score_set.weights, score_set.amounts, n_rows + 1)
     del bucket
-    wp, wn = part(score_set.weights, y), part(score_set.weights, ~y)
-    ap, an = part(score_set.amounts, y), part(score_set.amounts, ~y)
-    seeds = np.random.SeedSequence(seed).generate_state(resamples, dtype=np.uint64)
+    has_a = score_set.amounts is not None
+    seeds = np.random.SeedSequence(seed).generate_state(resamples, dtype=np.uint32)
 
     pieces = []
     for start in range(0, resamples, _CHUNK):
-        pieces.append(resample_buckets(bp, wp, ap, bn, wn, an, has_w, has_a, n_rows + 1,
-                                       seeds[start:start + _CHUNK]))
+        pieces.append(strata.resample(seeds[start:start + _CHUNK]))
         if progress is not None:
             progress.update(min(_CHUNK, resamples - start))
     pos, neg, pos_a, neg_a = (np.concatenate([p[i] for p in pieces]) for i in range(4))
-    del pieces
+    del pieces, strata
 
     tp, fp = np.cumsum(pos, axis=1), np.cumsum(neg, axis=1)
     tpa = np.cumsum(pos_a, axis=1) if has_a else None

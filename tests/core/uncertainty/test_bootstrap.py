@@ -13,26 +13,7 @@ from hypothesis.extra.numpy import arrays
 import aipm_sim as am
 from aipm_sim.core.errors import ParameterError
 from aipm_sim.core.uncertainty import bootstrap as bs
-
-MASK = (1 << 64) - 1
-
-
-def splitmix_draws(seed_state, n_pos, n_neg):
-    """The documented draw (SplitMix64, Lemire's multiply-shift), written out in Python: indices per class."""
-    state = int(seed_state)
-    out = []
-    for n in (n_pos, n_neg):
-        idx = []
-        for _ in range(n):
-            state = (state + 0x9E3779B97F4A7C15) & MASK
-            z = state
-            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-            z ^= z >> 31
-            idx.append(((z >> 32) * n) >> 32)
-        out.append(np.array(idx, dtype=np.int64))
-    return out
-
+from aipm_sim.core.uncertainty._resample import Strata
 
 @pytest.fixture(scope="module")
 def data():
@@ -49,12 +30,17 @@ VM = am.ValueModel(tp=-5, fp=-5, fn_amount=-1, tp_amount=0.2)
 
 
 def test_each_resample_equals_a_brute_force_rebuild(data):
+    """The drawn cases come from the kernel (its recorded draws); every count, rate and value is rebuilt here."""
     u = am.simulate_uncertainty(data, VM, resamples=4, seed=11, volume=1000, min_recall=0.3)
-    seeds = np.random.SeedSequence(11).generate_state(4, dtype=np.uint64)
-    pos, neg = np.flatnonzero(data.labels), np.flatnonzero(~data.labels)
+    seeds = np.random.SeedSequence(11).generate_state(4, dtype=np.uint32)
+    grid = u.thresholds
+    bucket = len(grid) - np.searchsorted(grid[::-1], data.scores, side="right")
+    strata = Strata(bucket, data.labels, data.weights, data.amounts, len(grid) + 1)
     for r in range(4):
-        ip, ineg = splitmix_draws(seeds[r], len(pos), len(neg))
-        rows = np.concatenate([pos[ip], neg[ineg]])
+        ip, ineg = strata.drawn_cases(seeds[r])
+        assert len(ip) == data.labels.sum() and len(ineg) == (~data.labels).sum()  # stratified
+        assert data.labels[ip].all() and not data.labels[ineg].any()
+        rows = np.concatenate([ip, ineg])
         sub = am.ScoreSet(data.scores[rows], data.labels[rows], weights=data.weights[rows],
                           amounts=data.amounts[rows])
         curve = am.ThresholdCurve.from_scores(sub)
@@ -73,6 +59,21 @@ def test_each_resample_equals_a_brute_force_rebuild(data):
         own = am.optimize(curve, VM, volume=1000, min_recall=0.3)
         assert u.best_values[r] == pytest.approx(own.value, rel=1e-9)
     assert u.positives.shape == (4,)
+
+
+def test_bucket_counts_are_multinomial():
+    """Unweighted data draw only the buckets' counts: mean and variance of a bucket's share against the binomial."""
+    rng = np.random.default_rng(0)
+    n = 400
+    bucket = rng.integers(0, 5, n)
+    labels = np.zeros(n, dtype=bool)
+    labels[:100] = True
+    strata = Strata(bucket, labels, None, None, 5)
+    pos, neg, _, _ = strata.resample(np.arange(2000, dtype=np.uint32))
+    assert (pos.sum(axis=1) == 100).all() and (neg.sum(axis=1) == 300).all()
+    share = (bucket[labels] == 2).mean()
+    assert pos[:, 2].mean() == pytest.approx(100 * share, rel=0.03)
+    assert pos[:, 2].var() == pytest.approx(100 * share * (1 - share), rel=0.15)
 
 
 def test_stratified_and_reproducible():
