@@ -61,7 +61,7 @@ import aipm_sim as am
 scores, labels, amounts, weights = make_data({n})
 ss = am.ScoreSet(scores, labels, amounts=amounts)
 vm = am.ValueModel(**VALUE)
-am.simulate_uncertainty(am.ScoreSet(scores[:5000], labels[:5000], amounts=amounts[:5000]), vm, resamples=3)
+am.simulate_uncertainty(am.ScoreSet(scores[:300000], labels[:300000], amounts=amounts[:300000]), vm, resamples=10)
 del scores, labels, amounts, weights
 import gc; gc.collect()
 def status(field):
@@ -113,9 +113,9 @@ def main(argv=None):
     print(f"# aipm_sim {am.__version__}, numpy {np.__version__}, Python {platform.python_version()}, "
           f"{platform.machine()}, {os.cpu_count()} cores; N = {args.n:,}, {args.resamples} resamples")
     vm = am.ValueModel(**VALUE)
-    sc, lb, amt, w = make_data(5000)
-    am.simulate_uncertainty(am.ScoreSet(sc, lb, amounts=amt), vm, resamples=3)  # compile
-    am.simulate_uncertainty(am.ScoreSet(sc, lb, amounts=amt, weights=w), vm, resamples=3)
+    sc, lb, amt, w = make_data(300_000)  # compile (or load) both builds, serial and threaded, before timing
+    am.simulate_uncertainty(am.ScoreSet(sc[:5000], lb[:5000], amounts=amt[:5000]), vm, resamples=3)
+    am.simulate_uncertainty(am.ScoreSet(sc, lb, amounts=amt, weights=w), vm, resamples=10)
 
     scores, labels, amounts, weights = make_data(args.n)
     ss = am.ScoreSet(scores, labels, amounts=amounts)
@@ -124,7 +124,10 @@ def main(argv=None):
     rows = [("ThresholdCurve.from_scores (reference)", t_curve)]
     t_boot = best_time(lambda: am.simulate_uncertainty(ss, vm, resamples=args.resamples, min_recall=0.5),
                        args.repeat)
-    rows.append((f"simulate_uncertainty, {args.resamples} resamples", t_boot))
+    rows.append((f"simulate_uncertainty, {args.resamples} resamples, amounts", t_boot))
+    t_plain = best_time(lambda: am.simulate_uncertainty(am.ScoreSet(scores, labels), am.ValueModel(tp=-5, fp=-5, fn=-100),
+                                                        resamples=args.resamples, min_recall=0.5), args.repeat)
+    rows.append((f"simulate_uncertainty, no weights or amounts", t_plain))
     t_w = best_time(lambda: am.simulate_uncertainty(weighted, vm, resamples=args.resamples, min_recall=0.5),
                     args.repeat)
     rows.append((f"simulate_uncertainty, weights + amounts", t_w))

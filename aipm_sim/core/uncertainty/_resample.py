@@ -23,12 +23,48 @@ the seeds only, not on the number of threads or the order they ran in.
 import numpy as np
 from numba import njit, prange
 
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31, _S32 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(32)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _splitmix(state):
+    """SplitMix64: the next state and a 64-bit random number."""
+    state = state + _GOLDEN
+    z = state
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    return state, z ^ (z >> _S31)
+
 
 @njit(cache=True, nogil=True)
-def _draw_class(sizes, starts, n, weight, amount, has_weight, has_amount, counts, amounts, record):
+def order_by_bucket(bucket, rows, n_buckets):
+    """``rows`` stably sorted by ``bucket[rows]`` (a counting sort, O(n)), and each bucket's size."""
+    sizes = np.zeros(n_buckets, dtype=np.int64)
+    for i in rows:
+        sizes[bucket[i]] += 1
+    starts = np.zeros(n_buckets, dtype=np.int64)
+    for b in range(1, n_buckets):
+        starts[b] = starts[b - 1] + sizes[b - 1]
+    fill = starts.copy()
+    out = np.empty(rows.shape[0], dtype=np.int64)
+    for i in rows:
+        b = bucket[i]
+        out[fill[b]] = i
+        fill[b] += 1
+    return out, sizes, starts
+
+
+@njit(cache=True, nogil=True)
+def _draw_class(sizes, starts, n, weight, amount, has_weight, has_amount, counts, amounts, record, state):
     """One stratified resample of one class, added into ``counts``/``amounts`` (index = bucket).
 
-    ``record`` (length ``n``, or 0 to skip) receives the drawn cases' positions in the presorted order.
+    The buckets' counts come from numpy's binomial (seeded per resample); the cases within a bucket
+    from SplitMix64 starting at ``state`` (Lemire's multiply-shift: uniform for sizes < 2**32), which
+    is returned advanced. ``record`` (length ``n``, or 0 to skip) receives the drawn cases' positions
+    in the presorted order.
     """
     draws = np.zeros(sizes.shape[0], dtype=np.int64)
     left, left_size = n, n
@@ -51,9 +87,10 @@ def _draw_class(sizes, starts, n, weight, amount, has_weight, has_amount, counts
         if not need_cases:
             counts[b] += k
             continue
-        start, s = starts[b], sizes[b]
+        start, us = starts[b], np.uint64(sizes[b])
         for _ in range(k):
-            j = start + np.random.randint(0, s)
+            state, z = _splitmix(state)
+            j = start + np.int64(((z >> _S32) * us) >> _S32)
             w = weight[j] if has_weight else 1.0
             counts[b] += w
             if has_amount:
@@ -61,6 +98,7 @@ def _draw_class(sizes, starts, n, weight, amount, has_weight, has_amount, counts
             if record.shape[0] > 0:
                 record[filled] = j
                 filled += 1
+    return state
 
 
 @njit(cache=True, nogil=True)
@@ -76,8 +114,9 @@ def _parallel(sp, tp_, wp, ap, np_, sn, tn_, wn, an, nn, has_weight, has_amount,
     none = np.zeros(0, dtype=np.int64)
     for r in prange(seeds.shape[0]):
         np.random.seed(seeds[r])
-        _draw_class(sp, tp_, np_, wp, ap, has_weight, has_amount, pos[r], pos_a[r], none)
-        _draw_class(sn, tn_, nn, wn, an, has_weight, has_amount, neg[r], neg_a[r], none)
+        state = np.uint64(seeds[r]) * _M2
+        state = _draw_class(sp, tp_, np_, wp, ap, has_weight, has_amount, pos[r], pos_a[r], none, state)
+        _draw_class(sn, tn_, nn, wn, an, has_weight, has_amount, neg[r], neg_a[r], none, state)
     return pos, neg, pos_a, neg_a
 
 
@@ -89,8 +128,9 @@ def _serial(sp, tp_, wp, ap, np_, sn, tn_, wn, an, nn, has_weight, has_amount, s
     none = np.zeros(0, dtype=np.int64)
     for r in range(seeds.shape[0]):
         np.random.seed(seeds[r])
-        _draw_class(sp, tp_, np_, wp, ap, has_weight, has_amount, pos[r], pos_a[r], none)
-        _draw_class(sn, tn_, nn, wn, an, has_weight, has_amount, neg[r], neg_a[r], none)
+        state = np.uint64(seeds[r]) * _M2
+        state = _draw_class(sp, tp_, np_, wp, ap, has_weight, has_amount, pos[r], pos_a[r], none, state)
+        _draw_class(sn, tn_, nn, wn, an, has_weight, has_amount, neg[r], neg_a[r], none, state)
     return pos, neg, pos_a, neg_a
 
 
@@ -99,8 +139,9 @@ def _record(sp, tp_, wp, ap, np_, sn, tn_, wn, an, nn, has_weight, has_amount, s
     pos, neg, pos_a, neg_a = _alloc(1, sp.shape[0], has_amount)
     rec_p, rec_n = np.zeros(np_, dtype=np.int64), np.zeros(nn, dtype=np.int64)
     np.random.seed(seed)
-    _draw_class(sp, tp_, np_, wp, ap, has_weight, has_amount, pos[0], pos_a[0], rec_p)
-    _draw_class(sn, tn_, nn, wn, an, has_weight, has_amount, neg[0], neg_a[0], rec_n)
+    state = np.uint64(seed) * _M2
+    state = _draw_class(sp, tp_, np_, wp, ap, has_weight, has_amount, pos[0], pos_a[0], rec_p, state)
+    _draw_class(sn, tn_, nn, wn, an, has_weight, has_amount, neg[0], neg_a[0], rec_n, state)
     return rec_p, rec_n
 
 
@@ -127,9 +168,7 @@ class Strata:
         dummy = np.zeros(1)
         for mask in (labels, ~labels):
             rows = np.flatnonzero(mask)
-            order = rows[np.argsort(bucket[rows], kind="stable")]  # the one sort, by bucket
-            sizes = np.bincount(bucket[rows], minlength=n_buckets).astype(np.int64)
-            starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+            order, sizes, starts = order_by_bucket(bucket, rows, n_buckets)  # the one sort, by bucket
             w = np.ascontiguousarray(weights[order]) if self.has_weight else dummy
             a = np.ascontiguousarray(amounts[order]) if self.has_amount else dummy
             self.classes.append((sizes, starts, w, a, len(rows), order))
