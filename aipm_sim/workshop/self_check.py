@@ -376,6 +376,35 @@ def launch_peeking():
     return "well above 5 %" if rate > 1.5 * test.alpha else ("below 5 %" if rate < 0.8 * test.alpha else "about 5 %")
 
 
+#: Answers to the labels question within this fraction of the expected number count (the textbook
+#: normal formula, 683 frauds instead of Wilson's 682, is well inside).
+LABELS_REL_TOL = 0.05
+LABELS_RECALL, LABELS_MARGIN = 0.8, 0.03
+MSG_LABELS_TOO_FEW = ("with that many labelled orders the recall interval is still wider than ±3 points: more "
+                      "labels are needed. Look at the ± column for the number of frauds that many orders hold.")
+MSG_LABELS_TOO_MANY = ("that many labelled orders would do, but fewer already give ±3 points: look for the "
+                       "smallest number of frauds whose margin is within ±3 points.")
+
+
+def labels_for_recall_margin():
+    """Labelled orders a validation needs to promise recall 80 % ± 3 % (95 %) at the fraud scenario's fraud rate."""
+    from ..core.uncertainty import labels_needed
+
+    rate = _fraud().values["fraud_rate"]
+    return float(labels_needed("recall", LABELS_RECALL, LABELS_MARGIN, prevalence=rate).cases)
+
+
+def labels_hint(answer):
+    """The labels question's feedback in words: only the direction, never the distance (used as ``limit``).
+
+    None when ``answer`` is within :data:`LABELS_REL_TOL` of the answer (then it counts).
+    """
+    expected = labels_for_recall_margin()
+    if abs(answer - expected) <= LABELS_REL_TOL * expected * (1 + 1e-12):
+        return None
+    return MSG_LABELS_TOO_FEW if answer < expected else MSG_LABELS_TOO_MANY
+
+
 def _fraud_parameter_names():
     return tuple(_fraud().parameters)
 
@@ -400,6 +429,11 @@ QUESTIONS = {
         Question(key="recommendation_payback_months",
                  prompt="After how many months have the model's net gains repaid its build cost?",
                  unit="months", solve=recommendation_payback_months, rel_tol=0.10, abs_tol=0.25),
+        Question(key="labels_for_recall_margin",
+                 prompt="How many labelled orders must a validation hold to promise recall 80 % ± 3 % "
+                        "(95 % confidence) at the scenario's fraud rate? Answers within 5 % count.",
+                 unit="labelled orders", solve=labels_for_recall_margin, rel_tol=LABELS_REL_TOL,
+                 limit=labels_hint),
         Question(key="launch_test_days",
                  prompt="How many days does the A/B test of the new fraud model need at 10,000 orders a day, "
                         "until it can be read (waiting for the chargebacks included)?",

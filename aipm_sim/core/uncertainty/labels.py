@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 
 
+import numpy as np
+
 from .._checks import require_real
 from ..errors import ParameterError
 from .intervals import check_confidence, check_metric, proportion_interval
@@ -109,8 +111,8 @@ def interval_width(metric, expected, relevant, *, confidence=0.95):
     metric : {"recall", "precision", "fpr", "specificity", "alert_rate"}
     expected : float
         The rate seen, a fraction in (0, 1).
-    relevant : float
-        Cases of the metric's kind (positives for recall …), >= 1.
+    relevant : float or array-like
+        Cases of the metric's kind (positives for recall …), >= 1 (an array gives an array).
     confidence : float
         A fraction in (0, 1).
 
@@ -122,12 +124,13 @@ def interval_width(metric, expected, relevant, *, confidence=0.95):
     """
     p, confidence = _check(metric, expected, confidence)
     try:
-        n = float(relevant)
+        n = np.asarray(relevant, dtype=np.float64)
     except (TypeError, ValueError):
         raise ParameterError(MSG_RELEVANT.format(relevant)) from None
-    if not (math.isfinite(n) and n >= 1):
+    if not (np.isfinite(n).all() and (n >= 1).all()):
         raise ParameterError(MSG_RELEVANT.format(relevant))
-    return float(_half_width(p, n, confidence))
+    half = _half_width(p, n, confidence)
+    return float(half) if np.ndim(relevant) == 0 else np.asarray(half)
 
 
 def labels_needed(metric, expected, half_width, *, confidence=0.95, prevalence=None, alert_rate=None):
