@@ -52,6 +52,7 @@ from ..plotting import (
 from ..plotting._base import (UNNAMED_CURRENCY, UNNAMED_PERIOD, fmt_count, fmt_fraction, fmt_money, fmt_threshold,
                               period_words)
 from ._canvas import FigureImage
+from ._uncertainty_toggle import UncertaintyToggle
 
 #: Cases behind a :class:`BinormalModel`'s analytic curve when no volume is given.
 DEFAULT_MODEL_CASES = 10_000
@@ -347,6 +348,7 @@ class ThresholdExplorer:
         self.threshold_scale = self._choose_scale(threshold_scale)
 
         self._build_controls()
+        self.uncertainty_toggle = UncertaintyToggle(self, source)  # "show uncertainty" (its own module)
         self._build_figures()
         self._compute(self._optimise, initial=True)
         start = self.decision.threshold if threshold is None and self.decision is not None else threshold
@@ -842,6 +844,7 @@ class ThresholdExplorer:
         self._optimise()
         self._rebuild_displays()
         self._set_threshold(self.result.threshold, initial=True)
+        self.uncertainty_toggle.refresh()  # a new bootstrap (if shown) for the new data, money or rules
 
     # ------------------------------------------------------------------------- pictures
     def _build_figures(self):
@@ -932,6 +935,7 @@ class ThresholdExplorer:
             (f"value {where}", fmt_money(r.value), self._currency_words),
             ("gap to the optimum", self._gap_text(r), r.gap_words()),
         ]
+        cards = self.uncertainty_toggle.decorate(cards, p)  # "72.0% (58.1% – 83.3%)" when shown
         cell = ("display:inline-block;min-width:9.5em;margin:0 6px 6px 0;padding:4px 8px;"
                 "border:1px solid #ccc;border-radius:4px;vertical-align:top")
         parts = [
@@ -962,7 +966,8 @@ class ThresholdExplorer:
             "<b>Move the threshold</b> and watch precision, recall, alerts and money move together. "
             "Cases scoring at or above the threshold are flagged for action."
         )
-        threshold_row = w.HBox([self.alerts, self.goto_optimum], layout=w.Layout(flex_flow="row wrap"))
+        threshold_row = w.HBox([self.alerts, self.goto_optimum, self.uncertainty_toggle.checkbox],
+                               layout=w.Layout(flex_flow="row wrap"))
         money_help = w.HTML(
             f"Money per case ({html.escape(self._currency_words)}): gains positive, costs negative "
             "(a review costing 5 is −5). '× amount' terms take that share of the case's amount."
