@@ -127,8 +127,8 @@ def _band_figure(analysis, u):
                                            currency=analysis.currency)
     lo, hi = u.threshold_interval
     if all(map(math.isfinite, (lo, hi))):
-        pad = max(hi - lo, 1e-9) * 3
-        x0, x1 = max(lo - pad, float(u.thresholds[-1])), hi + pad
+        pad = max(hi - lo, 1e-9)  # the best thresholds' span, and as much on each side
+        x0, x1 = max(lo - pad, lo / 2 if lo > 0 else lo - pad, float(u.thresholds[-1])), hi + pad
         display.ax_.set_xlim(x0, x1)
         band = u.band("value")
         inside = band[(band["threshold"] >= x0) & (band["threshold"] <= x1)]
