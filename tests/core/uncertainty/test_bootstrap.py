@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -184,3 +184,27 @@ def test_nan_quantiles_equal_numpy(values, q):
         warnings.simplefilter("ignore", RuntimeWarning)  # numpy warns on all-NaN columns
         expected = np.nanquantile(values, [q, 0.5], axis=0)
     np.testing.assert_allclose(bs.nan_quantiles(values, (q, 0.5)), expected, rtol=1e-9, atol=1e-6)
+
+
+@settings(max_examples=25)
+@given(st.data())
+def test_resample_counts_equal_brute_force_on_random_data(draw):
+    n = draw.draw(st.integers(4, 40))
+    scores = np.array(draw.draw(st.lists(st.sampled_from([0.1, 0.2, 0.3, 0.5, 0.8]), min_size=n, max_size=n)))
+    labels = np.array(draw.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    labels[0], labels[1] = True, False  # both classes
+    weights = np.array(draw.draw(st.lists(st.sampled_from([0.5, 1.0, 3.0]), min_size=n, max_size=n)))
+    amounts = np.array(draw.draw(st.lists(st.floats(0, 100), min_size=n, max_size=n)))
+    data = am.ScoreSet(scores, labels, weights=weights, amounts=amounts)
+    seed = draw.draw(st.integers(0, 2 ** 16))
+    u = am.simulate_uncertainty(data, VM, resamples=2, seed=seed)
+    grid = u.thresholds
+    bucket = len(grid) - np.searchsorted(grid[::-1], data.scores, side="right")
+    strata = Strata(bucket, data.labels, data.weights, data.amounts, len(grid) + 1)
+    r_seed = np.random.SeedSequence(seed).generate_state(2, dtype=np.uint32)[1]
+    ip, ineg = strata.drawn_cases(r_seed)
+    rows = np.concatenate([ip, ineg])
+    s, y, w = data.scores[rows], data.labels[rows], data.weights[rows]
+    for k, t in enumerate(grid):
+        tp = w[(s >= t) & y].sum()
+        assert u.metrics["recall"][1, k] == pytest.approx(tp / w[y].sum(), abs=1e-12)

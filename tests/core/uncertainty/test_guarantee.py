@@ -5,6 +5,8 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from statsmodels.stats.proportion import proportion_confint
 
 import aipm_sim as am
@@ -105,3 +107,21 @@ def test_models_have_no_sampling_error():
     with pytest.raises(TypeError, match="curve must be a ThresholdCurve"):
         am.optimize([1], VM, min_recall=0.5, confidence=0.9)
     assert math.isfinite(am.optimize(model.curve(n_cases=5000), VM, min_recall=0.5).value)
+
+
+@settings(max_examples=30)
+@given(n=st.integers(20, 400), seed=st.integers(0, 10_000), bound=st.floats(0.05, 0.95),
+       confidence=st.floats(0.5, 0.99))
+def test_recall_certified_set_equals_the_rows_whose_exact_bound_clears(n, seed, bound, confidence):
+    sample = am.BinormalModel(prevalence=0.3, auc=0.8).sample(n, seed=seed)
+    if not sample.labels.any() or sample.labels.all():
+        return
+    curve = am.ThresholdCurve.from_scores(am.ScoreSet(np.round(sample.scores, 2), sample.labels))  # ties
+    sm_low, _ = proportion_confint(curve.tp, curve.positives, alpha=2 * (1 - confidence), method="beta")
+    expected = sm_low >= bound
+    try:
+        g = am.optimize(curve, VM, min_recall=bound, confidence=confidence)
+    except ConstraintError:
+        assert not expected.any()
+        return
+    np.testing.assert_array_equal(g.feasible, expected)
