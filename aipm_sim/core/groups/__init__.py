@@ -1,4 +1,10 @@
 """Groups: metrics by group, per-group thresholds under fairness rules and the price of fairness in money.
+
+* :func:`group_metrics` — counts and rates by group at each group's threshold, and how far apart they are;
+* :func:`optimize_groups` — the best threshold per group under a fairness rule → :class:`GroupDecision`;
+* :func:`simulate_groups` — synthetic groups with their own prevalence, AUC, size and label noise.
 """
 
-__all__ = []
+from .metrics import FOUR_FIFTHS, group_disparities, group_metrics
+
+__all__ = ["FOUR_FIFTHS", "group_disparities", "group_metrics"]
