@@ -6,5 +6,7 @@
 """
 
 from .metrics import FOUR_FIFTHS, group_disparities, group_metrics
+from .optimize import FAIRNESS_RULES, GroupDecision, optimize_groups
 
-__all__ = ["FOUR_FIFTHS", "group_disparities", "group_metrics"]
+__all__ = ["FAIRNESS_RULES", "FOUR_FIFTHS", "GroupDecision", "group_disparities", "group_metrics",
+           "optimize_groups"]
