@@ -96,12 +96,15 @@ def one_rate(rates, vals, starts, ends, cand, tol):
 
 
 @njit(cache=True, nogil=True)
-def two_rates(rate1, rate2, vals, starts, ends, cand1, cand2, tol, collect):
+def two_rates(rate1, rate2, vals, starts, ends, cand1, cand2, tol, order1, bound1, collect):
     """Equalized odds: the best total with every group's ``rate1`` and ``rate2`` in a common window each.
 
-    Both rates are non-decreasing within each group's rows. Returns the best
-    total and its ``(r1, r2)`` window; with ``collect``, also every feasible
-    window's best (``r1s``, ``r2s``, ``totals``), for the constrained search.
+    Both rates are non-decreasing within each group's rows. The recall
+    windows ``cand1`` are visited in the order ``order1``, from the highest
+    upper bound ``bound1`` (the best total ignoring ``rate2``) down; without
+    ``collect`` the walk stops once no bound can beat the best found. Returns
+    the best total and its ``(r1, r2)`` window; with ``collect``, also every
+    feasible window's best (``r1s``, ``r2s``, ``totals``), for the constrained search.
     """
     n = vals.shape[0]
     G = starts.shape[0]
@@ -121,7 +124,12 @@ def two_rates(rate1, rate2, vals, starts, ends, cand1, cand2, tol, collect):
     r2s = np.empty(cap)
     totals = np.empty(cap)
     k = 0
-    for c1 in range(cand1.shape[0]):
+    for o in range(order1.shape[0]):
+        c1 = order1[o]
+        if bound1[c1] == -np.inf:
+            break
+        if not collect and bound1[c1] <= best:
+            break
         r1 = cand1[c1]
         ok = True
         low2 = -np.inf
@@ -146,7 +154,7 @@ def two_rates(rate1, rate2, vals, starts, ends, cand1, cand2, tol, collect):
             t = out[c2]
             if t == -np.inf:
                 continue
-            if t > best:
+            if t > best or (t == best and (r1 < best1 or (r1 == best1 and cand2[c2] < best2))):
                 best = t
                 best1 = r1
                 best2 = cand2[c2]

@@ -39,7 +39,7 @@ def split_groups(score_set):
     Returns
     -------
     names : list
-        The distinct group labels, sorted (as :func:`numpy.unique` sorts them), as Python values.
+        The distinct group labels, sorted (as :func:`pandas.factorize` with ``sort=True`` sorts them), as Python values.
     parts : list of ScoreSet
         The cases of each group, in the same order (amounts and weights kept).
     """
@@ -52,13 +52,12 @@ def split_groups(score_set):
     if missing.any():
         idx = np.flatnonzero(missing)
         raise DataError(MSG_GROUP_NAN.format(idx.size, idx[0] + 1))
-    try:
-        names, codes = np.unique(g, return_inverse=True)
-    except TypeError:  # labels of mixed types: compare them as text
-        names, codes = np.unique(g.astype(str), return_inverse=True)
+    codes, names = pd.factorize(g, sort=True)  # hashing, then only the distinct labels are sorted
+    order = np.argsort(codes.astype(np.int32 if len(names) > 32767 else np.int16), kind="stable")
+    ends = np.cumsum(np.bincount(codes, minlength=len(names)))
     parts = []
     for j in range(len(names)):
-        rows = codes == j
+        rows = order[(ends[j - 1] if j else 0):ends[j]]
         parts.append(ScoreSet(
             score_set.scores[rows], score_set.labels[rows],
             amounts=None if score_set.amounts is None else score_set.amounts[rows],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import types
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,7 +13,7 @@ from .._checks import require_real
 from ..engine.curve import ThresholdCurve, per_period_factor
 from ..engine.optimize import TOLERANCE, check_constraints, optimize
 from ..engine.value import ValueModel
-from ..errors import ConstraintError, DataError, DegenerateWarning, ParameterError
+from ..errors import ConstraintError, DataError, ParameterError
 from . import _search
 from .metrics import group_curves, group_table
 
@@ -201,8 +200,11 @@ class _Problem:
             r2 = [c.fpr for c in curves]
             starts, ends = self._offsets([len(c) for c in curves])
             rate1, rate2, vals = np.concatenate(r1), np.concatenate(r2), np.concatenate(self.vals)
+            cand1 = _distinct(rate1)
+            bound1 = _search.one_rate(rate1, vals, starts, ends, cand1, width)
+            order1 = np.argsort(-bound1, kind="stable")
             best, b1, b2, r1s, r2s, totals = _search.two_rates(
-                rate1, rate2, vals, starts, ends, np.unique(rate1), np.unique(rate2), width, self.constrained)
+                rate1, rate2, vals, starts, ends, cand1, _distinct(rate2), width, order1, bound1, self.constrained)
             if not self.constrained:
                 windows = [(best, self._members2(r1, r2, b1, b2, width))]
             else:
@@ -217,7 +219,7 @@ class _Problem:
         sorted_rates = [getattr(c, rate)[p] for c, p in zip(curves, perms)]
         starts, ends = self._offsets([len(p) for p in perms])
         all_rates = np.concatenate(sorted_rates)
-        cand = np.unique(all_rates)
+        cand = _distinct(all_rates)
         totals = _search.one_rate(all_rates, np.concatenate([v[p] for v, p in zip(self.vals, perms)]),
                                   starts, ends, cand, width)
         order = np.argsort(-totals, kind="stable")
@@ -237,6 +239,12 @@ class _Problem:
     @staticmethod
     def _members2(r1, r2, a, b, width):
         return [np.flatnonzero((x >= a) & (x <= a + width) & (y >= b) & (y <= b + width)) for x, y in zip(r1, r2)]
+
+
+def _distinct(x):
+    """Sorted distinct values of ``x`` (runs of sorted values: a stable sort merges them fast)."""
+    x = np.sort(x, kind="stable")
+    return x[np.concatenate(([True], x[1:] != x[:-1]))] if x.size else x
 
 
 def optimize_groups(score_set, value_model, *, fairness=None, tolerance=0.0, volume=None, **constraints):
@@ -329,7 +337,7 @@ def optimize_groups(score_set, value_model, *, fairness=None, tolerance=0.0, vol
     note = None
     if fairness is not None and flags_nothing and unconstrained > value + TOLERANCE * max(1.0, abs(value)):
         note = MSG_ONLY_NOTHING.format(RULE_WORDS[fairness], tolerance)
-    single, single_value = _single_threshold(score_set, value_model, volume, bounds)
+    single, single_value = _single_threshold(curves, value_model, volume, bounds)
 
     def by_name(rs):
         return types.MappingProxyType({n: float(c.thresholds[int(i)]) for n, c, i in zip(names, curves, rs)})
@@ -352,10 +360,35 @@ def optimize_groups(score_set, value_model, *, fairness=None, tolerance=0.0, vol
     )
 
 
-def _single_threshold(score_set, value_model, volume, bounds):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DegenerateWarning)
-        pooled = ThresholdCurve.from_scores(score_set)
+def pooled_curve(curves):
+    """The curve of all groups' cases together, merged from the groups' curves (no second sort of the cases).
+
+    Row increments of every group are ordered by threshold (a stable sort of
+    a few sorted runs) and summed; equal thresholds of different groups
+    become one row.
+    """
+    t = np.concatenate([c.thresholds[1:] for c in curves])
+    order = np.argsort(-t, kind="stable")
+    t = t[order]
+    keep = np.concatenate((t[1:] != t[:-1], [True])) if t.size else np.zeros(0, dtype=bool)
+
+    def merged(name):
+        steps = np.concatenate([np.diff(getattr(c, name)) for c in curves])[order]
+        return np.concatenate(([0.0], np.cumsum(steps)[keep]))
+
+    amounts = all(c.has_amounts for c in curves)
+    return ThresholdCurve(
+        thresholds=np.concatenate(([np.inf], t[keep])),
+        tp=merged("tp"), fp=merged("fp"),
+        positives=sum(c.positives for c in curves), negatives=sum(c.negatives for c in curves),
+        tp_amount=merged("tp_amount") if amounts else None, fp_amount=merged("fp_amount") if amounts else None,
+        positive_amount=sum(c.positive_amount for c in curves) if amounts else 0.0,
+        negative_amount=sum(c.negative_amount for c in curves) if amounts else 0.0,
+    )
+
+
+def _single_threshold(curves, value_model, volume, bounds):
+    pooled = pooled_curve(curves)
     try:
         decision = optimize(pooled, value_model, volume=volume, **bounds)
     except ConstraintError:
