@@ -6,7 +6,8 @@
 """
 
 from .metrics import FOUR_FIFTHS, group_disparities, group_metrics
-from .optimize import FAIRNESS_RULES, GroupDecision, optimize_groups
+from .optimize import FAIRNESS_RULES, GroupDecision, fairness_frontier, optimize_groups
+from .simulate import GroupModel, GroupSimulation, simulate_groups
 
-__all__ = ["FAIRNESS_RULES", "FOUR_FIFTHS", "GroupDecision", "group_disparities", "group_metrics",
-           "optimize_groups"]
+__all__ = ["FAIRNESS_RULES", "FOUR_FIFTHS", "GroupDecision", "GroupModel", "GroupSimulation", "fairness_frontier",
+           "group_disparities", "group_metrics", "optimize_groups", "simulate_groups"]

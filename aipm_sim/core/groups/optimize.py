@@ -394,3 +394,41 @@ def _single_threshold(curves, value_model, volume, bounds):
     except ConstraintError:
         return None, math.nan
     return decision.threshold, decision.value
+
+
+def fairness_frontier(score_set, value_model, *, tolerances=(0.0, 0.01, 0.02, 0.05, 0.1, 0.2), rules=None,
+                      volume=None, **constraints):
+    """The price of fairness as a curve: the best value for each rule at each tolerance.
+
+    Parameters
+    ----------
+    score_set, value_model, volume, **constraints
+        As in :func:`optimize_groups`.
+    tolerances : sequence of float
+        Tolerances to solve at (each >= 0).
+    rules : sequence of str, optional
+        Fairness rules (default: every rule in :data:`FAIRNESS_RULES`); a
+        rule that cannot apply (a group without positives for recall) or
+        cannot hold with the constraints gives NaN.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (rule, tolerance): ``rule``, ``tolerance``, ``value``,
+        ``price_of_fairness``, ``unconstrained_value``, ``single_threshold_value``.
+    """
+    rules = list(FAIRNESS_RULES) if rules is None else list(rules)
+    records = []
+    for rule in rules:
+        for tol in tolerances:
+            try:
+                d = optimize_groups(score_set, value_model, fairness=rule, tolerance=tol, volume=volume, **constraints)
+            except (ConstraintError, DataError):
+                records.append({"rule": rule, "tolerance": float(tol), "value": math.nan,
+                                "price_of_fairness": math.nan, "unconstrained_value": math.nan,
+                                "single_threshold_value": math.nan})
+                continue
+            records.append({"rule": rule, "tolerance": d.tolerance, "value": d.value,
+                            "price_of_fairness": d.price_of_fairness, "unconstrained_value": d.unconstrained_value,
+                            "single_threshold_value": d.single_threshold_value})
+    return pd.DataFrame.from_records(records)
