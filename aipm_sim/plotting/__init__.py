@@ -17,6 +17,7 @@ from .confusion import ConfusionMatrixDisplay
 from .curves import PrecisionRecallDisplay, RocCurveDisplay
 from .distribution import ScoreDistributionDisplay
 from .experiments import PowerDisplay, RolloutDisplay
+from .groups import FairnessFrontierDisplay, GroupMetricsDisplay
 from .metrics import MetricsCurveDisplay
 from .roi import RuleComparisonDisplay, VariantsDisplay
 from .sensitivity import SensitivityMapDisplay, TornadoDisplay
@@ -27,6 +28,8 @@ __all__ = [
     "BandDisplay",
     "OptimumDisplay",
     "ConfusionMatrixDisplay",
+    "FairnessFrontierDisplay",
+    "GroupMetricsDisplay",
     "MetricsCurveDisplay",
     "PowerDisplay",
     "PrecisionRecallDisplay",
