@@ -8,6 +8,8 @@
 
 from .experiments import RolloutPlanner
 from .explorer import ExplorerResult, ThresholdExplorer
+from .groups import GroupExplorer, GroupExplorerResult
 from .self_check import SelfCheck
 
-__all__ = ["ExplorerResult", "RolloutPlanner", "SelfCheck", "ThresholdExplorer"]
+__all__ = ["ExplorerResult", "GroupExplorer", "GroupExplorerResult", "RolloutPlanner", "SelfCheck",
+           "ThresholdExplorer"]
