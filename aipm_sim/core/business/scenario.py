@@ -228,6 +228,7 @@ class Scenario:
     success: types.MappingProxyType | None = None
     _expressions: types.MappingProxyType | None = None
     _variant_tables: tuple = ()
+    groups: tuple | None = None  # [[groups]]: read-only tables (name, share, prevalence, auc, ...), or None
 
     def __eq__(self, other):
         if not isinstance(other, Scenario):
@@ -698,6 +699,8 @@ class Scenario:
             table = getattr(self, key)
             if table is not None:
                 out[key] = _thaw(table)
+        if self.groups is not None:
+            out["groups"] = [_thaw(g) for g in self.groups]
         if self._variant_tables:
             out["variants"] = [_thaw(t) for t in self._variant_tables]
         elif self.variants:

@@ -20,9 +20,11 @@ A scenario file (read with :mod:`tomllib`; nothing in it is executed) holds
 * optionally ``[success]`` (criteria such as ``min_recall = 0.7`` judged with
   a ``confidence``; see :mod:`aipm_sim.core.uncertainty.verdict`),
   ``[rule]`` (a simple baseline on the same cases),
-  ``[opportunity]`` (build, inference and running costs) and
+  ``[opportunity]`` (build, inference and running costs),
   ``[[variants]]`` (candidate models: AUC, cost per 1,000 predictions,
-  p95 latency).
+  p95 latency) and ``[[groups]]`` (groups of cases compared for fairness:
+  ``name``, ``share`` of the cases, ``prevalence``, ``auc``, optional
+  ``label_noise`` and a ``source``; the shares add up to 1).
 
 Every number outside ``[parameters]`` may be a literal or an *expression*
 string over parameter names with ``+ - * /`` and parentheses, e.g.
@@ -75,7 +77,8 @@ _SOURCES = {"threshold": ("binormal", "file"), "ranking": ("ranking_model",)}
 _RULE_KINDS = {"amount": ("binormal", "file"), "auc": ("binormal",), "column": ("file",),
                "popularity": ("ranking_model",)}
 _TOP_KEYS = ("name", "title", "summary", "narrative", "kind", "currency", "priority", "parameters",
-             "scores", "value", "decision", "rule", "opportunity", "variants", "launch", "success")
+             "scores", "value", "decision", "rule", "opportunity", "variants", "launch", "success",
+             "groups")
 _TOP_REQUIRED = ("name", "title", "summary", "narrative", "kind", "currency", "parameters", "scores",
                  "value", "decision")
 _PARAMETER_KEYS = ("value", "low", "high", "min", "max", "unit", "description", "source")
@@ -385,6 +388,7 @@ def validate_document(doc, *, label="<dict>", base=None):
         success=success,
         _expressions=types.MappingProxyType(expressions),
         _variant_tables=tuple(_freeze(t) for t in variant_tables),
+        groups=_groups(doc["groups"], label) if "groups" in doc else None,
     )
 
 
@@ -421,6 +425,52 @@ def _launch(raw, expr, label):
             if key in guardrail:
                 expr("launch.guardrail", guardrail, key)
     return launch
+
+
+_GROUP_KEYS = ("name", "share", "prevalence", "auc", "label_noise", "source")
+_GROUP_RANGES = {"share": (0.0, 1.0, "a number in (0, 1]"), "prevalence": (0.0, 1.0, "a number in (0, 1)"),
+                 "auc": (0.5, 1.0, "a number in (0.5, 1)"), "label_noise": (0.0, 0.5, "a number in [0, 0.5]")}
+MSG_GROUP_SHARES = "scenario file {!r}: the groups' shares must add up to 1; found {:g}"
+MSG_GROUP_NAMES = "scenario file {!r}: group names must be unique; found {!r} twice"
+
+
+def _groups(raw, label):
+    """``[[groups]]``: each group's name, share of the cases, prevalence, AUC, optional label noise and a source.
+
+    Numbers are literals (each group is described, not a lever of the sensitivity analysis);
+    ``source`` is a citation or "assumption: ...". Returns a tuple of read-only tables.
+    """
+    if not isinstance(raw, list) or not raw:
+        raise ScenarioError(MSG_TYPE.format(label, "groups", "a non-empty array of tables ([[groups]])", raw))
+    out, names = [], set()
+    for i, table in enumerate(raw):
+        where = f"groups[{i}]"
+        table = _table(table, where, label)
+        _keys(table, _GROUP_KEYS, where, label)
+        for key in ("name", "share", "prevalence", "auc", "source"):
+            if key not in table:
+                raise ScenarioError(MSG_MISSING.format(label, f"{where}.{key}"))
+        for key in ("name", "source"):
+            if not isinstance(table[key], str) or not table[key].strip():
+                raise ScenarioError(MSG_TYPE.format(label, f"{where}.{key}", "a non-empty string", table[key]))
+        for key, (low, high, words) in _GROUP_RANGES.items():
+            if key not in table:
+                continue
+            x = table[key]
+            closed_low = key == "label_noise"
+            closed_high = key in ("share", "label_noise")
+            ok = (isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+                  and (x >= low if closed_low else x > low) and (x <= high if closed_high else x < high))
+            if not ok:
+                raise ScenarioError(MSG_TYPE.format(label, f"{where}.{key}", words, x))
+        if table["name"] in names:
+            raise ScenarioError(MSG_GROUP_NAMES.format(label, table["name"]))
+        names.add(table["name"])
+        out.append(_freeze(table))
+    total = sum(float(t["share"]) for t in out)
+    if abs(total - 1.0) > 1e-6:
+        raise ScenarioError(MSG_GROUP_SHARES.format(label, total))
+    return tuple(out)
 
 
 def _variants(tables, expressions, values):

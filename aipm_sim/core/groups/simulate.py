@@ -38,23 +38,30 @@ class GroupModel:
         scores low (the obvious cases get recorded): a positive whose score
         is at quantile ``u`` among the group's positives is hidden with
         probability ``2 label_noise (1 - u)``.
+    amount_mean, positive_amount_mean, amount_sigma : float, optional
+        Amounts per case, as in :class:`aipm_sim.BinormalModel` (None: no amounts).
     """
 
     size: int
     prevalence: float
     auc: float
     label_noise: float = 0.0
+    amount_mean: float | None = None
+    positive_amount_mean: float | None = None
+    amount_sigma: float = 1.0
 
     def __post_init__(self):
         if isinstance(self.size, bool) or not isinstance(self.size, (int, np.integer)) or self.size < 1:
             raise ParameterError(f"size must be a whole number >= 1; found {self.size!r}")
         object.__setattr__(self, "size", int(self.size))
         object.__setattr__(self, "label_noise", require_real(self.label_noise, "label_noise", low=0.0, high=0.5))
-        BinormalModel(prevalence=self.prevalence, auc=self.auc)  # the same checks and messages
+        self.binormal  # the same checks and messages as the binormal model
 
     @property
     def binormal(self):
-        return BinormalModel(prevalence=self.prevalence, auc=self.auc)
+        """The group's :class:`aipm_sim.BinormalModel` (true labels)."""
+        return BinormalModel(self.prevalence, self.auc, amount_mean=self.amount_mean,
+                             positive_amount_mean=self.positive_amount_mean, amount_sigma=self.amount_sigma)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -125,7 +132,7 @@ def simulate_groups(groups, *, seed):
         if not isinstance(model, GroupModel):
             raise ParameterError(MSG_GROUPS.format(groups))
     rng = np.random.default_rng(seed)
-    scores, truth, recorded, names = [], [], [], []
+    scores, truth, recorded, names, amounts = [], [], [], [], []
     for name, model in groups.items():
         sample = model.binormal.sample(model.size, seed=rng)
         pos = np.flatnonzero(sample.labels)
@@ -133,13 +140,48 @@ def simulate_groups(groups, *, seed):
         hidden = np.zeros(model.size, dtype=bool)
         hidden[pos] = rng.random(pos.size) < 2 * model.label_noise * (1 - quantile)
         scores.append(sample.scores)
+        amounts.append(sample.amounts)
         truth.append(sample.labels)
         recorded.append(sample.labels & ~hidden)
         names.append(np.full(model.size, name, dtype=object))
     s, g = np.concatenate(scores), np.concatenate(names)
+    a = None if any(x is None for x in amounts) else np.concatenate(amounts)
     return GroupSimulation(
         models=types.MappingProxyType(dict(groups)),
-        measured=ScoreSet(s, np.concatenate(recorded), groups=g),
-        truth=ScoreSet(s, np.concatenate(truth), groups=g),
+        measured=ScoreSet(s, np.concatenate(recorded), amounts=a, groups=g),
+        truth=ScoreSet(s, np.concatenate(truth), amounts=a, groups=g),
     )
+
+
+MSG_SCENARIO_GROUPS = "scenario {!r} has no [[groups]]: add each group's share, prevalence and AUC to compare groups"
+
+
+def scenario_groups(scenario, *, n_cases=20_000, seed=0):
+    """Synthetic cases of a scenario's ``[[groups]]``: each group's share of ``n_cases``, prevalence and AUC.
+
+    Amounts follow the scenario's score model (its ``amount_mean`` …), so
+    its value model applies; the volume (cases per month) is the scenario's.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        With ``groups`` (a credit scenario's age bands, say).
+    n_cases : int
+        Cases drawn in all (each group at least 1).
+    seed : int
+
+    Returns
+    -------
+    GroupSimulation
+    """
+    if scenario.groups is None:
+        raise ParameterError(MSG_SCENARIO_GROUPS.format(scenario.name))
+    base = scenario.score_model()
+    amounts = {} if base is None else {"amount_mean": base.amount_mean,
+                                       "positive_amount_mean": base.positive_amount_mean,
+                                       "amount_sigma": base.amount_sigma}
+    models = {g["name"]: GroupModel(size=max(1, round(float(g["share"]) * n_cases)), prevalence=float(g["prevalence"]),
+                                    auc=float(g["auc"]), label_noise=float(g.get("label_noise", 0.0)), **amounts)
+              for g in scenario.groups}
+    return simulate_groups(models, seed=seed)
 

@@ -19,7 +19,8 @@ from aipm_sim.core.business import scenario_file as sf
 from aipm_sim.core.errors import ParameterError, ScenarioError
 from aipm_sim.core.engine.optimize import CONSTRAINTS
 
-PRESETS = ("churn_retention", "credit_approval", "fraud_detection", "medical_screening", "recommendations")
+PRESETS = ("churn_retention", "credit_approval", "credit_approval_groups", "fraud_detection", "medical_screening",
+           "recommendations")
 FOLDER = Path(am.__file__).parent / "scenarios"
 LABEL = "toy.toml"
 
