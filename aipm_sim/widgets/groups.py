@@ -19,7 +19,7 @@ from ._canvas import FigureImage
 NO_RULE = "no fairness rule"
 COLUMN_WORDS = {"n_cases": "cases", "positives": "positives", "alerts": "alerts", "precision": "precision",
                 "recall": "recall", "fpr": "false alarm rate", "alert_rate": "alert rate"}
-FRONTIER_TOLERANCES = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2)
+FRONTIER_TOLERANCES = (0.0, 0.01, 0.02, 0.05, 0.1)
 #: A threshold box at or above this reads "flag nothing" (JSON, and so a widget, has no infinity).
 FLAG_NOTHING = 1e9
 

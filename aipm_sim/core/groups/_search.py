@@ -191,8 +191,113 @@ def _pareto(vals, costs):
     return np.sort(np.array(kept, dtype=np.int64))
 
 
-def branch_and_bound(vals, costs, bounds, incumbent, slack):
+@njit(cache=True, nogil=True)
+def _dfs(off, v, c, adj, rem_lag, rem_min, bounds, lam, incumbent, slack):
+    """Depth-first branch and bound over groups ``0..G-1`` (candidates of group i at ``off[i]:off[i+1]``,
+    by decreasing ``adj``); see :func:`branch_and_bound`. Returns (found, best total, chosen candidate per group)."""
+    G = off.shape[0] - 1
+    K = bounds.shape[0]
+    best = incumbent
+    found = False
+    choice = np.zeros(G, dtype=np.int64)
+    best_choice = np.zeros(G, dtype=np.int64)
+    pos = np.zeros(G, dtype=np.int64)
+    val = np.zeros(G + 1)
+    cost = np.zeros((G + 1, K))
+    i = 0
+    pos[0] = off[0]
+    while i >= 0:
+        if pos[i] >= off[i + 1]:
+            i -= 1
+            if i >= 0:
+                pos[i] += 1
+            continue
+        j = pos[i]
+        room = 0.0
+        for k in range(K):
+            room += lam[k] * (bounds[k] - cost[i, k])
+        if val[i] + adj[j] + rem_lag[i + 1] + room <= best + slack:
+            pos[i] = off[i + 1]  # Lagrangian values decrease: nothing later in this group can do better
+            continue
+        ok = True
+        for k in range(K):
+            if cost[i, k] + c[j, k] + rem_min[i + 1, k] > bounds[k]:
+                ok = False
+                break
+        if not ok:
+            pos[i] += 1
+            continue
+        choice[i] = j
+        val[i + 1] = val[i] + v[j]
+        for k in range(K):
+            cost[i + 1, k] = cost[i, k] + c[j, k]
+        if i == G - 1:
+            if val[i + 1] > best + slack:
+                best = val[i + 1]
+                found = True
+                for h in range(G):
+                    best_choice[h] = choice[h]
+            pos[i] += 1
+        else:
+            i += 1
+            pos[i] = off[i]
+    return found, best, best_choice
+
+
+def lagrange_multipliers(vals, costs, bounds, *, rounds=2, steps=40):
+    """Multipliers ``lam >= 0`` of the constraints that make ``lam . bounds + sum_g max_i (v_gi - lam . c_gi)`` small.
+
+    That expression bounds the best total under ``sum of costs <= bounds`` from
+    above for every ``lam >= 0`` (Lagrangian relaxation); any ``lam`` is valid,
+    a good one makes the bound tight. Coordinate-wise bisection on the sign of
+    the slope ``bound_k - sum_g c_gk(argmax)``, ``rounds`` passes.
+    """
+    K = len(bounds)
+    lam = np.zeros(K)
+    if K == 0:
+        return lam
+
+    def slope(lam_, k):
+        used = 0.0
+        for v, c in zip(vals, costs):
+            used += c[int(np.argmax(v - c @ lam_)), k]
+        return bounds[k] - used
+
+    for _ in range(rounds):
+        for k in range(K):
+            trial = lam.copy()
+            trial[k] = 0.0
+            if slope(trial, k) >= 0:
+                lam[k] = 0.0
+                continue
+            spread_v = max(float(v.max() - v.min()) for v in vals)
+            spread_c = max(float(c[:, k].max() - c[:, k].min()) for c in costs)
+            hi = max(spread_v, 1.0) / max(spread_c, 1e-300)
+            for _grow in range(60):
+                trial[k] = hi
+                if slope(trial, k) >= 0:
+                    break
+                hi *= 4.0
+            lo = 0.0
+            for _step in range(steps):
+                trial[k] = 0.5 * (lo + hi)
+                if slope(trial, k) >= 0:
+                    hi = trial[k]
+                else:
+                    lo = trial[k]
+            lam[k] = hi
+    return lam
+
+
+def branch_and_bound(vals, costs, bounds, incumbent, slack, lam=None):
     """The best choice of one row per group with ``sum of costs <= bounds``, if better than ``incumbent``.
+
+    Depth first over the groups (fewest candidates first), each group's rows
+    by decreasing Lagrangian value ``v - lam . c``; a branch is cut when even
+    the Lagrangian bound of the groups left (:func:`lagrange_multipliers`)
+    cannot beat the best found, or when the smallest costs left already
+    break a bound. Rows another row of the same group beats on value and
+    every cost are dropped first.
 
     Parameters
     ----------
@@ -203,6 +308,8 @@ def branch_and_bound(vals, costs, bounds, incumbent, slack):
     bounds : ndarray of shape (K,)
     incumbent : float
         Only a total above ``incumbent + slack`` counts as better.
+    lam : ndarray of shape (K,), optional
+        Multipliers >= 0 (default 0: the plain bound, the sum of the best values left).
 
     Returns
     -------
@@ -210,43 +317,34 @@ def branch_and_bound(vals, costs, bounds, incumbent, slack):
         The best total and the chosen position in each group's candidates.
     """
     G = len(vals)
+    K = len(bounds)
+    lam = np.zeros(K) if lam is None else np.asarray(lam, dtype=float)
     keep = [_pareto(v, c) for v, c in zip(vals, costs)]
     order_g = sorted(range(G), key=lambda g: len(keep[g]))
     cand = []
     for g in order_g:
         rows = keep[g]
-        rows = rows[np.argsort(-vals[g][rows], kind="stable")]
-        cand.append((rows, vals[g][rows], costs[g][rows]))
-    K = len(bounds)
-    rem_max = np.zeros(G + 1)
+        adj = vals[g][rows] - costs[g][rows] @ lam
+        order = np.argsort(-adj, kind="stable")
+        rows = rows[order]
+        cand.append((rows, vals[g][rows], costs[g][rows], adj[order]))
+    rem_lag = np.zeros(G + 1)
     rem_min = np.zeros((G + 1, K))
     for i in range(G - 1, -1, -1):
-        rem_max[i] = rem_max[i + 1] + cand[i][1][0]
+        rem_lag[i] = rem_lag[i + 1] + cand[i][3][0]
         rem_min[i] = rem_min[i + 1] + cand[i][2].min(axis=0)
     if (rem_min[0] > bounds).any():
         return None
-    best = [incumbent, None]
-    choice = [0] * G
-
-    def dfs(i, value, cost):
-        if i == G:
-            if value > best[0] + slack:
-                best[0], best[1] = value, list(choice)
-            return
-        rows, v, c = cand[i]
-        for j in range(len(rows)):
-            total = value + v[j]
-            if total + rem_max[i + 1] <= best[0] + slack:
-                break  # values are decreasing: no later row can do better
-            spent = cost + c[j]
-            if (spent + rem_min[i + 1] > bounds).any():
-                continue
-            choice[i] = rows[j]
-            dfs(i + 1, total, spent)
-
-    dfs(0, 0.0, np.zeros(K))
-    if best[1] is None:
+    off = np.zeros(G + 1, dtype=np.int64)
+    off[1:] = np.cumsum([len(cd[0]) for cd in cand])
+    found, total, chosen = _dfs(off, np.concatenate([cd[1] for cd in cand]),
+                                np.ascontiguousarray(np.concatenate([cd[2] for cd in cand]).reshape(-1, K)),
+                                np.concatenate([cd[3] for cd in cand]), rem_lag, rem_min, np.asarray(bounds, dtype=float),
+                                lam, float(incumbent), float(slack))
+    if not found:
         return None
+    rows_all = np.concatenate([cd[0] for cd in cand])
+    best = [total, [int(rows_all[j]) for j in chosen]]
     picked = [0] * G
     for i, g in enumerate(order_g):
         picked[g] = int(best[1][i])

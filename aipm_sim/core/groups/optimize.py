@@ -154,6 +154,11 @@ class _Problem:
     def __init__(self, curves, vals, costs, limits):
         self.curves, self.vals, self.costs, self.limits = curves, vals, costs, limits
         self.constrained = len(limits) > 0
+        # Lagrangian values: every window's best under the constraints is at most
+        # const + (best of the adjusted values in the window), a bound the window sweep computes.
+        self.lam = _search.lagrange_multipliers(vals, costs, limits)
+        self.bound_vals = [v - c @ self.lam for v, c in zip(vals, costs)] if self.constrained else vals
+        self.const = float(self.lam @ limits) if self.constrained else 0.0
 
     def total(self, rows):
         return float(sum(v[int(i)] for v, i in zip(self.vals, rows)))
@@ -170,16 +175,21 @@ class _Problem:
     def _best_in(self, windows, best):
         """Best rows over candidate windows ``(upper bound, rows per group)``, visited from the highest bound."""
         chosen = None
+        seen = set()
         for ub, members in windows:
             if best is not None and ub <= best + self._slack(best):
                 break
+            key = tuple((len(m), int(m[0]), int(m[-1])) if len(m) else (0, -1, -1) for m in members)
+            if key in seen:  # the same rows as a window already solved (runs: ends and length say it)
+                continue
+            seen.add(key)
             if not self.constrained:
                 rows = [m[int(np.argmax(v[m]))] for m, v in zip(members, self.vals)]
                 return self.total(rows), rows
             found = _search.branch_and_bound([v[m] for m, v in zip(members, self.vals)],
                                              [c[m] for m, c in zip(members, self.costs)], self.limits,
                                              -np.inf if best is None else best,
-                                             0.0 if best is None else self._slack(best))
+                                             0.0 if best is None else self._slack(best), self.lam)
             if found is not None:
                 rows = [int(m[j]) for m, j in zip(members, found[1])]
                 best, chosen = self.total(rows), rows
@@ -190,7 +200,7 @@ class _Problem:
         curves = self.curves
         if rule is None:
             members = [np.arange(len(c)) for c in curves]
-            ub = sum(float(v.max()) for v in self.vals)
+            ub = self.const + sum(float(v.max()) for v in self.bound_vals)
             return self._best_in([(ub, members)], None)
         width = tol + _search.RATE_SLACK
         rates = FAIRNESS_RULES[rule]
@@ -199,7 +209,7 @@ class _Problem:
             r1 = [c.recall for c in curves]
             r2 = [c.fpr for c in curves]
             starts, ends = self._offsets([len(c) for c in curves])
-            rate1, rate2, vals = np.concatenate(r1), np.concatenate(r2), np.concatenate(self.vals)
+            rate1, rate2, vals = np.concatenate(r1), np.concatenate(r2), np.concatenate(self.bound_vals)
             cand1 = _distinct(rate1)
             bound1 = _search.one_rate(rate1, vals, starts, ends, cand1, width)
             order1 = np.argsort(-bound1, kind="stable")
@@ -209,7 +219,7 @@ class _Problem:
                 windows = [(best, self._members2(r1, r2, b1, b2, width))]
             else:
                 order = np.argsort(-totals, kind="stable")
-                windows = ((totals[i], self._members2(r1, r2, r1s[i], r2s[i], width)) for i in order)
+                windows = ((self.const + totals[i], self._members2(r1, r2, r1s[i], r2s[i], width)) for i in order)
             return self._best_in(windows, None)
         rate = rates[0]
         if rate == "precision":  # rows that flag something, sorted by precision
@@ -220,11 +230,17 @@ class _Problem:
         starts, ends = self._offsets([len(p) for p in perms])
         all_rates = np.concatenate(sorted_rates)
         cand = _distinct(all_rates)
-        totals = _search.one_rate(all_rates, np.concatenate([v[p] for v, p in zip(self.vals, perms)]),
+        totals = _search.one_rate(all_rates, np.concatenate([v[p] for v, p in zip(self.bound_vals, perms)]),
                                   starts, ends, cand, width)
         order = np.argsort(-totals, kind="stable")
-        windows = ((totals[i], [np.sort(p[(r >= cand[i]) & (r <= cand[i] + width)]) for p, r in zip(perms, sorted_rates)])
-                   for i in order if totals[i] > -np.inf)
+        def members(c):  # each group's rows with the rate in [c, c + width]: a run of its sorted rows
+            out = []
+            for p, r in zip(perms, sorted_rates):
+                run = p[np.searchsorted(r, c, side="left"):np.searchsorted(r, c + width, side="right")]
+                out.append(np.sort(run) if rate == "precision" else run)
+            return out
+
+        windows = ((self.const + totals[i], members(cand[i])) for i in order if totals[i] > -np.inf)
         start = None
         if rate == "precision" and self._meets(nothing):  # every group flags nothing: always fair
             start = (self.total(nothing), nothing)
@@ -238,7 +254,25 @@ class _Problem:
 
     @staticmethod
     def _members2(r1, r2, a, b, width):
-        return [np.flatnonzero((x >= a) & (x <= a + width) & (y >= b) & (y <= b + width)) for x, y in zip(r1, r2)]
+        """Rows of each group with recall in [a, a + width] and false positive rate in [b, b + width] (both rise
+        along the rows, so the rows form one run)."""
+        out = []
+        for x, y in zip(r1, r2):
+            lo = max(np.searchsorted(x, a, side="left"), np.searchsorted(y, b, side="left"))
+            hi = min(np.searchsorted(x, a + width, side="right"), np.searchsorted(y, b + width, side="right"))
+            out.append(np.arange(lo, max(lo, hi)))
+        return out
+
+
+def _meets_rule(curves, rows, rule, tolerance):
+    """Whether one row per group meets ``rule`` within ``tolerance`` (as the searches count it)."""
+    for rate in FAIRNESS_RULES[rule]:
+        x = np.array([getattr(c, rate)[int(i)] for c, i in zip(curves, rows)])
+        if rate == "precision" and all(int(i) == 0 for i in rows):
+            continue  # every group flags nothing
+        if np.isnan(x).any() or x.max() - x.min() > tolerance + _search.RATE_SLACK:
+            return False
+    return True
 
 
 def _distinct(x):
@@ -328,7 +362,10 @@ def optimize_groups(score_set, value_model, *, fairness=None, tolerance=0.0, vol
     free = problem.solve(None, 1.0)
     if free is None:
         raise ConstraintError(MSG_INFEASIBLE.format(said))
-    fair = free if fairness is None or tolerance >= 1.0 else problem.solve(fairness, tolerance)
+    if fairness is None or tolerance >= 1.0 or _meets_rule(curves, free[1], fairness, tolerance):
+        fair = free  # the best choice without the rule already meets it
+    else:
+        fair = problem.solve(fairness, tolerance)
     if fair is None:
         raise ConstraintError(MSG_UNFAIR.format(RULE_WORDS[fairness], tolerance, said, free[0]))
     value, rows = fair
