@@ -409,6 +409,58 @@ def _fraud_parameter_names():
     return tuple(_fraud().parameters)
 
 
+#: The groups exercise (08): the credit scenario by age band, its cases drawn as the report draws them.
+GROUPS_SCENARIO = "credit_approval_groups"
+GROUPS_TOLERANCE = 0.02
+#: The fairness rules in words, as the exercise's choices.
+RULE_CHOICES = {"demographic parity": "demographic_parity", "equal opportunity": "equal_opportunity",
+                "equalized odds": "equalized_odds", "predictive parity": "predictive_parity"}
+
+
+def _credit_groups():
+    from ..core.business.scenario import load_scenario
+    from ..core.groups.simulate import scenario_groups
+    from ..report._groups import N_CASES, SEED
+
+    s = load_scenario(GROUPS_SCENARIO)
+    return s, scenario_groups(s, n_cases=N_CASES, seed=SEED).measured
+
+
+def _group_decision(rule):
+    from ..core.groups.optimize import optimize_groups
+
+    s, cases = _credit_groups()
+    return optimize_groups(cases, s.value_model(), fairness=rule, tolerance=GROUPS_TOLERANCE, volume=s.volume,
+                           **s.constraints)
+
+
+def _group_names():
+    from ..core.business.scenario import load_scenario
+
+    return tuple(g["name"] for g in load_scenario(GROUPS_SCENARIO).groups)
+
+
+def groups_declined_most():
+    """The age band declined most often at the best single threshold for everyone."""
+    from ..core.groups.metrics import group_metrics
+
+    s, cases = _credit_groups()
+    d = _group_decision(None)
+    table = group_metrics(cases, d.single_threshold)
+    return str(table["alert_rate"].idxmax())
+
+
+def groups_price_of_parity():
+    """What equal decline rates (demographic parity, within 2 points) cost per month, in EUR."""
+    return float(_group_decision("demographic_parity").price_of_fairness)
+
+
+def groups_cheapest_rule():
+    """The fairness rule (within 2 points) with the lowest price."""
+    prices = {words: _group_decision(rule).price_of_fairness for words, rule in RULE_CHOICES.items()}
+    return min(prices, key=prices.get)
+
+
 QUESTIONS = {
     q.key: q for q in (
         Question(key="capacity_threshold",
@@ -446,6 +498,16 @@ QUESTIONS = {
         Question(key="firm_up_first",
                  prompt="Which fraud assumption should the team firm up first (the largest swing in value)?",
                  unit="", solve=firm_up_first, choices=_fraud_parameter_names),
+        Question(key="groups_declined_most",
+                 prompt="With one threshold for everyone, which age band has its applications declined most often?",
+                 unit="", solve=groups_declined_most, choices=_group_names),
+        Question(key="groups_price_of_parity",
+                 prompt="What does demographic parity (decline rates within 2 percentage points) cost per month "
+                        "compared with the best threshold per group? (a cost is a positive number here)",
+                 unit="EUR per month", solve=groups_price_of_parity, rel_tol=0.05),
+        Question(key="groups_cheapest_rule",
+                 prompt="Which fairness rule, within 2 percentage points, costs the least?",
+                 unit="", solve=groups_cheapest_rule, choices=tuple(RULE_CHOICES)),
     )
 }
 

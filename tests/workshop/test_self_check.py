@@ -270,3 +270,25 @@ def test_launch_feedback_gives_only_a_direction():
 def test_peeking_is_well_above_alpha():
     # Armitage, McPherson and Rowe (1969): reading a 5 % test 50 times gives roughly 30 % false positives.
     assert sc.launch_peeking() == "well above 5 %"
+
+
+# -- exercise 8: groups and fairness ------------------------------------------------------------------
+def test_groups_questions_count_the_cases_directly():
+    s = am.load_scenario(sc.GROUPS_SCENARIO)
+    _, cases = sc._credit_groups()
+    d = sc._group_decision(None)
+    # decline rate of each band at the single threshold, counted with numpy
+    rates = {g: float(np.mean(cases.scores[cases.groups == g] >= d.single_threshold)) for g in sc._group_names()}
+    assert sc.groups_declined_most() == max(rates, key=rates.get)
+    # the price is the gap between the best per group and the best under demographic parity, both >= 0 apart
+    dp = sc._group_decision("demographic_parity")
+    assert sc.groups_price_of_parity() == pytest.approx(d.value - dp.value, rel=1e-12) and dp.price_of_fairness >= 0
+    vm = s.value_model()
+    flagged = np.zeros(len(cases), dtype=bool)
+    for g, t in dp.thresholds.items():
+        flagged |= (cases.groups == g) & (cases.scores >= t)
+    y, a = cases.labels, cases.amounts
+    value = (vm.fn_amount * a[~flagged & y].sum() + vm.tn_amount * a[~flagged & ~y].sum()) * s.volume / len(cases)
+    assert dp.value == pytest.approx(value, rel=1e-9)
+    assert sc.groups_cheapest_rule() in sc.RULE_CHOICES
+    assert not sc.check("groups_price_of_parity", f"{1.2 * dp.price_of_fairness:.6g}").correct
