@@ -95,8 +95,37 @@ def one_rate(rates, vals, starts, ends, cand, tol):
     return out
 
 
+#: Rows per block of the range-maximum table of :func:`two_rates`.
+BLOCK = 256
+
+
+def block_max(vals):
+    """Maximum of each block of :data:`BLOCK` consecutive values (the last block padded with -inf)."""
+    n = len(vals)
+    pad = np.full(-(-n // BLOCK) * BLOCK, -np.inf)
+    pad[:n] = vals
+    return pad.reshape(-1, BLOCK).max(axis=1)
+
+
 @njit(cache=True, nogil=True)
-def two_rates(rate1, rate2, vals, starts, ends, cand1, cand2, tol, order1, bound1, collect):
+def _range_max(vals, blocks, lo, hi):
+    """max(vals[lo:hi]) (-inf when empty), scanning whole blocks through their maxima."""
+    best = -np.inf
+    i = lo
+    while i < hi and i % BLOCK:
+        best = max(best, vals[i])
+        i += 1
+    while i + BLOCK <= hi:
+        best = max(best, blocks[i // BLOCK])
+        i += BLOCK
+    while i < hi:
+        best = max(best, vals[i])
+        i += 1
+    return best
+
+
+@njit(cache=True, nogil=True)
+def two_rates(rate1, rate2, vals, starts, ends, cand1, cand2, tol, order1, bound1, collect, blocks):
     """Equalized odds: the best total with every group's ``rate1`` and ``rate2`` in a common window each.
 
     Both rates are non-decreasing within each group's rows. The recall
@@ -145,6 +174,15 @@ def two_rates(rate1, rate2, vals, starts, ends, cand1, cand2, tol, order1, bound
             high2 = min(high2, rate2[b[g] - 1])
         if not ok or low2 > high2:
             continue
+        if not collect:  # a tighter bound: each group's best row whose rate2 can still be in a common window
+            tight = 0.0
+            for g in range(G):
+                seg = rate2[a[g]:b[g]]
+                lo_g = a[g] + np.searchsorted(seg, low2, side="left")
+                hi_g = a[g] + np.searchsorted(seg, high2 + tol, side="right")
+                tight += _range_max(vals, blocks, lo_g, hi_g)
+            if tight <= best:
+                continue
         c_lo = np.searchsorted(cand2, low2, side="left")
         c_hi = np.searchsorted(cand2, high2, side="right")
         if c_lo >= c_hi:

@@ -214,7 +214,8 @@ class _Problem:
             bound1 = _search.one_rate(rate1, vals, starts, ends, cand1, width)
             order1 = np.argsort(-bound1, kind="stable")
             best, b1, b2, r1s, r2s, totals = _search.two_rates(
-                rate1, rate2, vals, starts, ends, cand1, _distinct(rate2), width, order1, bound1, self.constrained)
+                rate1, rate2, vals, starts, ends, cand1, _distinct(rate2), width, order1, bound1, self.constrained,
+                _search.block_max(vals))
             if not self.constrained:
                 windows = [(best, self._members2(r1, r2, b1, b2, width))]
             else:
