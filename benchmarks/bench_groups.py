@@ -43,7 +43,7 @@ def make_data(n, n_groups, seed=0):
     for g, size in enumerate(sizes):
         model = am.BinormalModel(prevalence=float(rng.uniform(0.02, 0.10)), auc=float(rng.uniform(0.70, 0.90)))
         parts.append(model.sample(int(size), seed=seed + 1 + g))
-        names.append(np.full(int(size), f"group {g + 1}"))
+        names.append(np.full(int(size), f"group {g + 1}", dtype=object))  # text labels, as read from a file
     scores = np.concatenate([p.scores for p in parts])
     labels = np.concatenate([p.labels for p in parts])
     return am.ScoreSet(scores, labels, groups=np.concatenate(names))
