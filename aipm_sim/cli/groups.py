@@ -10,6 +10,7 @@ from __future__ import annotations
 RULES = ("demographic_parity", "equal_opportunity", "equalized_odds", "predictive_parity")
 MSG_RULE_WITHOUT_GROUP = "{} needs --group COL (the column naming each case's group)"
 MSG_GROUP_WITH_SCENARIO = "--group works on scored data (DATA with --score and --label), not with --scenario"
+MSG_GROUP_WITH_ENGINE = "--group reads the data into memory: it does not take {} (found {})"
 
 
 def register(sub):
@@ -33,9 +34,13 @@ def run_optimize(args, plain):
         return plain(args)
     from . import MSG_DATA_OR_SCENARIO, MSG_NO_VALUE, _value_cells, print_json
     from ..core import ScoreSet, ValueModel, optimize_groups
+    from .scale import engine_flags
 
     if args.scenario is not None or args.overrides:
         raise ValueError(MSG_GROUP_WITH_SCENARIO)
+    engine = engine_flags(args)
+    if engine:
+        raise ValueError(MSG_GROUP_WITH_ENGINE.format("--engine, --grid or --scheduler", ", ".join(engine)))
     if args.data is None or args.score is None or args.label is None:
         raise ValueError(MSG_DATA_OR_SCENARIO)
     cells = _value_cells(args)
