@@ -209,6 +209,10 @@ def two_rates(rate1, rate2, vals, starts, ends, cand1, cand2, tol, order1, bound
     return best, best1, best2, r1s[:k], r2s[:k], totals[:k]
 
 
+#: Most rows of a group filtered pairwise by :func:`_pareto` (several costs that do not move together).
+PARETO_ROWS = 2000
+
+
 def _pareto(vals, costs):
     """Rows of one group that no other row beats (value >= and every cost <=); in their original order."""
     if costs.shape[1] == 0:
@@ -220,6 +224,13 @@ def _pareto(vals, costs):
     if (steps <= 0).all():  # every cost shrinks along the rows: keep those that beat all later ones
         later = np.concatenate((np.maximum.accumulate(vals[::-1])[::-1][1:], [-np.inf]))
         return np.flatnonzero(vals > later)
+    if costs.shape[1] == 1:  # one cost: sort by it (ties: higher value first), keep each new best value
+        order = np.lexsort((np.arange(len(vals)), -vals, costs[:, 0]))
+        v = vals[order]
+        run = np.maximum.accumulate(np.concatenate(([-np.inf], v[:-1])))
+        return np.sort(order[v > run])
+    if len(vals) > PARETO_ROWS:  # keeping every row is exact too, only the search is longer
+        return np.arange(len(vals))
     order = np.lexsort((np.arange(len(vals)), -vals))
     kept = []
     for j in order:
