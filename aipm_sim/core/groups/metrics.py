@@ -48,11 +48,11 @@ def split_groups(score_set):
     g = score_set.groups
     if g is None:
         raise DataError(MSG_NO_GROUPS)
-    missing = pd.isna(g)
+    codes, names = pd.factorize(g, sort=True)  # hashing, then only the distinct labels are sorted
+    missing = codes < 0  # NaN and None get no code
     if missing.any():
         idx = np.flatnonzero(missing)
         raise DataError(MSG_GROUP_NAN.format(idx.size, idx[0] + 1))
-    codes, names = pd.factorize(g, sort=True)  # hashing, then only the distinct labels are sorted
     order = np.argsort(codes.astype(np.int32 if len(names) > 32767 else np.int16), kind="stable")
     ends = np.cumsum(np.bincount(codes, minlength=len(names)))
     parts = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import types
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,7 +14,7 @@ from .._checks import require_real
 from ..engine.curve import ThresholdCurve, per_period_factor
 from ..engine.optimize import TOLERANCE, check_constraints, optimize
 from ..engine.value import ValueModel
-from ..errors import ConstraintError, DataError, ParameterError
+from ..errors import ConstraintError, DataError, DegenerateWarning, ParameterError
 from . import _search
 from .metrics import group_curves, group_table
 
@@ -375,7 +376,7 @@ def optimize_groups(score_set, value_model, *, fairness=None, tolerance=0.0, vol
     note = None
     if fairness is not None and flags_nothing and unconstrained > value + TOLERANCE * max(1.0, abs(value)):
         note = MSG_ONLY_NOTHING.format(RULE_WORDS[fairness], tolerance)
-    single, single_value = _single_threshold(curves, value_model, volume, bounds)
+    single, single_value = _single_threshold(score_set, value_model, volume, bounds)
 
     def by_name(rs):
         return types.MappingProxyType({n: float(c.thresholds[int(i)]) for n, c, i in zip(names, curves, rs)})
@@ -398,35 +399,11 @@ def optimize_groups(score_set, value_model, *, fairness=None, tolerance=0.0, vol
     )
 
 
-def pooled_curve(curves):
-    """The curve of all groups' cases together, merged from the groups' curves (no second sort of the cases).
-
-    Row increments of every group are ordered by threshold (a stable sort of
-    a few sorted runs) and summed; equal thresholds of different groups
-    become one row.
-    """
-    t = np.concatenate([c.thresholds[1:] for c in curves])
-    order = np.argsort(-t, kind="stable")
-    t = t[order]
-    keep = np.concatenate((t[1:] != t[:-1], [True])) if t.size else np.zeros(0, dtype=bool)
-
-    def merged(name):
-        steps = np.concatenate([np.diff(getattr(c, name)) for c in curves])[order]
-        return np.concatenate(([0.0], np.cumsum(steps)[keep]))
-
-    amounts = all(c.has_amounts for c in curves)
-    return ThresholdCurve(
-        thresholds=np.concatenate(([np.inf], t[keep])),
-        tp=merged("tp"), fp=merged("fp"),
-        positives=sum(c.positives for c in curves), negatives=sum(c.negatives for c in curves),
-        tp_amount=merged("tp_amount") if amounts else None, fp_amount=merged("fp_amount") if amounts else None,
-        positive_amount=sum(c.positive_amount for c in curves) if amounts else 0.0,
-        negative_amount=sum(c.negative_amount for c in curves) if amounts else 0.0,
-    )
-
-
-def _single_threshold(curves, value_model, volume, bounds):
-    pooled = pooled_curve(curves)
+def _single_threshold(score_set, value_model, volume, bounds):
+    """The best common threshold under the global constraints (:func:`aipm_sim.optimize` on all cases)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateWarning)  # a class missing in all groups: said elsewhere
+        pooled = ThresholdCurve.from_scores(score_set)
     try:
         decision = optimize(pooled, value_model, volume=volume, **bounds)
     except ConstraintError:
