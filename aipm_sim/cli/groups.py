@@ -10,7 +10,7 @@ from __future__ import annotations
 RULES = ("demographic_parity", "equal_opportunity", "equalized_odds", "predictive_parity")
 MSG_RULE_WITHOUT_GROUP = "{} needs --group COL (the column naming each case's group)"
 MSG_GROUP_WITH_SCENARIO = "--group works on scored data (DATA with --score and --label), not with --scenario"
-MSG_GROUP_WITH_ENGINE = "--group reads the data into memory: it does not take {} (found {})"
+MSG_GROUP_WITH_ENGINE = "--group gives one threshold per group from data in memory: it does not take {} (found {})"
 
 
 def register(sub):
@@ -38,9 +38,10 @@ def run_optimize(args, plain):
 
     if args.scenario is not None or args.overrides:
         raise ValueError(MSG_GROUP_WITH_SCENARIO)
-    engine = engine_flags(args)
+    engine = engine_flags(args) + (["--confidence"] if getattr(args, "confidence", None) is not None else [])
     if engine:
-        raise ValueError(MSG_GROUP_WITH_ENGINE.format("--engine, --grid or --scheduler", ", ".join(engine)))
+        raise ValueError(MSG_GROUP_WITH_ENGINE.format("--engine, --grid, --scheduler or --confidence",
+                                                      ", ".join(engine)))
     if args.data is None or args.score is None or args.label is None:
         raise ValueError(MSG_DATA_OR_SCENARIO)
     cells = _value_cells(args)

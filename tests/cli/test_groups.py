@@ -65,7 +65,9 @@ def test_plain_optimize_is_unchanged(capsys, data):
      "tolerance must be in [0, inf); found -1.0"),
     (["--group", "region", "--scenario", "fraud"], MSG_GROUP_WITH_SCENARIO),
     (["--group", "region", "--engine", "dask"],
-     MSG_GROUP_WITH_ENGINE.format("--engine, --grid or --scheduler", "--engine")),
+     MSG_GROUP_WITH_ENGINE.format("--engine, --grid, --scheduler or --confidence", "--engine")),
+    (["--group", "region", "--confidence", "0.9"],
+     MSG_GROUP_WITH_ENGINE.format("--engine, --grid, --scheduler or --confidence", "--confidence")),
 ])
 def test_bad_input_is_one_line_and_status_2(capsys, data, extra, message):
     path, _ = data

@@ -104,7 +104,26 @@ def _thresholds_by_group(thresholds, names):
     return [t] * len(names)
 
 
-def group_table(names, curves, rows, *, value_model=None, volume=None):
+#: Each rate's (successes, trials) among a group's cases, for its interval.
+_TRIALS = {"precision": ("tp", "alerts"), "recall": ("tp", "positives"), "fpr": ("fp", "negatives"),
+           "alert_rate": ("alerts", "n_cases")}
+
+
+def _intervals(p, confidence):
+    from ..uncertainty.intervals import proportion_interval
+
+    counts = {"tp": p.tp, "fp": p.fp, "alerts": p.alerts, "positives": p.tp + p.fn, "negatives": p.fp + p.tn,
+              "n_cases": p.n_cases}
+    out = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateWarning)  # no trials: the rate is undefined, NaN says so
+        for rate, (k, n) in _TRIALS.items():
+            low, high = proportion_interval(counts[k], counts[n], confidence=confidence)
+            out[f"{rate}_low"], out[f"{rate}_high"] = low, high
+    return out
+
+
+def group_table(names, curves, rows, *, value_model=None, volume=None, confidence=None):
     """The by-group table at given curve rows (one per group); see :func:`group_metrics`."""
     n_total = sum(c.n_cases for c in curves)
     factor = per_period_factor(volume, n_total)
@@ -122,6 +141,8 @@ def group_table(names, curves, rows, *, value_model=None, volume=None):
         }
         if value_model is not None:
             rec["value"] = value_model.point_value(p) * factor
+        if confidence is not None:
+            rec.update(_intervals(p, confidence))
         records.append(rec)
     table = pd.DataFrame.from_records(records, index=pd.Index(names, name="group"))
     disparities = group_disparities(table)
@@ -134,7 +155,7 @@ def group_table(names, curves, rows, *, value_model=None, volume=None):
     return table
 
 
-def group_metrics(score_set, thresholds, *, value_model=None, volume=None):
+def group_metrics(score_set, thresholds, *, value_model=None, volume=None, confidence=None):
     """Counts and rates by group at each group's threshold (flag ``score >= threshold``).
 
     Parameters
@@ -149,6 +170,14 @@ def group_metrics(score_set, thresholds, *, value_model=None, volume=None):
     volume : float, optional
         Cases per period across all groups: the counts and values are then per
         period (each group keeps its share of the cases); rates are unchanged.
+    confidence : float, optional
+        Adds each rate's two-sided interval by group, ``precision_low``,
+        ``precision_high``, ``recall_low`` … ``alert_rate_high`` (Wilson, see
+        :func:`aipm_sim.proportion_interval`), from the group's own counts: a
+        small group gets a wide interval. With weights the counts are the
+        weighted ones (the intervals are then approximate; see
+        :meth:`aipm_sim.OperatingPoint.interval` for effective sizes). NaN
+        where the rate is undefined.
 
     Returns
     -------
@@ -171,7 +200,7 @@ def group_metrics(score_set, thresholds, *, value_model=None, volume=None):
         volume = require_real(volume, "volume", low=0.0, low_open=True)
     ts = _thresholds_by_group(thresholds, names)
     rows = [c.index_at(t) for c, t in zip(curves, ts)]
-    return group_table(names, curves, rows, value_model=value_model, volume=volume)
+    return group_table(names, curves, rows, value_model=value_model, volume=volume, confidence=confidence)
 
 
 def group_disparities(table):

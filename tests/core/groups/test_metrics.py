@@ -92,3 +92,21 @@ def test_errors(make, thresholds, error, message):
     with pytest.raises(error) as info:
         am.group_metrics(make(), thresholds)
     assert str(info.value) == message
+
+
+def test_intervals_by_group_are_wilson_on_each_groups_counts():
+    from statsmodels.stats.proportion import proportion_confint
+
+    scores, labels, groups = _data(3)
+    s = am.ScoreSet(scores, labels, groups=groups)
+    table = am.group_metrics(s, 0.5, confidence=0.9)
+    for g in ("a", "b", "c"):
+        m = groups == g
+        flag, y = scores[m] >= 0.5, labels[m]
+        pairs = {"recall": ((flag & y).sum(), y.sum()), "precision": ((flag & y).sum(), flag.sum()),
+                 "fpr": ((flag & ~y).sum(), (~y).sum()), "alert_rate": (flag.sum(), m.sum())}
+        for rate, (k, n) in pairs.items():
+            low, high = proportion_confint(k, n, alpha=0.1, method="wilson")
+            assert table.loc[g, f"{rate}_low"] == pytest.approx(low, abs=1e-12)
+            assert table.loc[g, f"{rate}_high"] == pytest.approx(high, abs=1e-12)
+    assert "recall_low" not in am.group_metrics(s, 0.5).columns
