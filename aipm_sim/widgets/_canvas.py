@@ -20,6 +20,7 @@ background is stale).
 
 from __future__ import annotations
 
+import functools
 import struct
 import zlib
 
@@ -31,6 +32,90 @@ PNG_COMPRESS_LEVEL = 1
 #: Performance section for what it costs per slider move).
 PIXEL_SCALE = 1
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+# -- text: matplotlib 3.11's Agg renders every glyph anew (FreeType shaping and rasterising, one
+# Python call per glyph), which made the confusion table's four texts most of a slider move.
+# The cached renderer keeps each line's shaping and each glyph's bitmap at its sub-pixel offset,
+# and draws them with Agg's own call: the pixels are identical (a test compares them).
+_LAYOUTS = {}
+_GLYPHS = {}
+_CACHE_LIMIT = 50_000
+
+
+def _text_cache_supported():
+    from matplotlib.backends import backend_agg
+    from matplotlib.ft2font import FT2Font
+
+    return all(hasattr(FT2Font, a) for a in ("_layout", "_render_glyph", "_set_transform")) and hasattr(
+        backend_agg.RendererAgg, "_prepare_font")
+
+
+def _cached_draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+    """RendererAgg.draw_text for plain, unrotated text, from cached layouts and glyph bitmaps."""
+    from matplotlib.backends.backend_agg import RendererAgg, get_hinting_flag
+    from matplotlib.ft2font import RenderMode
+
+    if ismath or angle != 0:
+        return RendererAgg.draw_text(self, gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+    flags = get_hinting_flag()
+    features = mtext.get_fontfeatures() if mtext is not None else None
+    language = mtext.get_language() if mtext is not None else None
+    features = tuple(features) if features is not None else None
+    size = prop.get_size_in_points()
+    key = (hash(prop), str(prop), s, self.dpi, flags, features, language)
+    layout = _LAYOUTS.get(key)
+    if layout is None:
+        font = self._prepare_font(prop)
+        items = font._layout(s, flags=flags, features=features, language=language)
+        layout = [(item.ft_object, item.glyph_index, item.x, item.y) for item in items]
+        if len(_LAYOUTS) > _CACHE_LIMIT:
+            _LAYOUTS.clear()
+        _LAYOUTS[key] = layout
+    antialiased = gc.get_antialiased()
+    height = self.height
+    identity = np.array([[0x10000, 0], [0, 0x10000]])
+    for ft, glyph, dx, dy in layout:  # dy is upwards
+        tx = round(0x40 * (x + dx))
+        ty = round(0x40 * (height - y + dy))  # FreeType's y is upwards
+        gkey = (ft.fname, size, self.dpi, glyph, tx & 0x3F, ty & 0x3F, flags, antialiased)
+        hit = _GLYPHS.get(gkey)
+        if hit is None:
+            ft.set_size(size, self.dpi)
+            ft._set_transform(identity, [tx & 0x3F, ty & 0x3F])
+            bitmap = ft._render_glyph(glyph, flags, RenderMode.NORMAL if antialiased else RenderMode.MONO)
+            buffer = np.array(bitmap.buffer)
+            if not antialiased:
+                buffer *= 0xFF
+            if len(_GLYPHS) > _CACHE_LIMIT:
+                _GLYPHS.clear()
+            hit = _GLYPHS[gkey] = (buffer, bitmap.left, bitmap.top)
+        buffer, left, top = hit
+        # draw_text_image's y is downwards and the bitmap's bottom side.
+        self._renderer.draw_text_image(buffer, left + (tx >> 6), int(height) - (top + (ty >> 6)) + buffer.shape[0],
+                                       0, gc)
+    return None
+
+
+@functools.cache
+def _canvas_class():
+    """FigureCanvasAgg whose renderer draws plain text from the caches (plain Agg if unsupported)."""
+    import types
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not _text_cache_supported():
+        return FigureCanvasAgg
+
+    class CachedTextCanvas(FigureCanvasAgg):
+        def get_renderer(self):
+            renderer = super().get_renderer()
+            if getattr(renderer, "_aipm_cached_text", None) is not True:
+                renderer.draw_text = types.MethodType(_cached_draw_text, renderer)
+                renderer._aipm_cached_text = True
+            return renderer
+
+    return CachedTextCanvas
 
 
 def _png_chunk(kind, data):
@@ -74,7 +159,6 @@ class FigureImage:
 
     def __init__(self, *, figsize, dpi, name, margins=None, pixel_scale=None):
         import ipywidgets as widgets
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
         self.name = name
@@ -85,7 +169,7 @@ class FigureImage:
         left, right, bottom, top = margins or (0.8, 0.15, 0.55, 0.35)
         w, h = figsize
         self.figure.subplots_adjust(left=left / w, right=1 - right / w, bottom=bottom / h, top=1 - top / h)
-        self.canvas = FigureCanvasAgg(self.figure)
+        self.canvas = _canvas_class()(self.figure)
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", height="auto"))
         self.image.add_class("aipm-figure")
         self.image.add_class(f"aipm-figure-{name}")
