@@ -43,12 +43,20 @@ _GLYPHS = {}
 _CACHE_LIMIT = 50_000
 
 
+def _clear_text_caches():
+    _LAYOUTS.clear()
+    _GLYPHS.clear()
+
+
 def _text_cache_supported():
+    """True when matplotlib's Agg text path is the one this cache reproduces (matplotlib >= 3.11)."""
     from matplotlib.backends import backend_agg
     from matplotlib.ft2font import FT2Font
+    from matplotlib.text import Text
 
-    return all(hasattr(FT2Font, a) for a in ("_layout", "_render_glyph", "_set_transform")) and hasattr(
-        backend_agg.RendererAgg, "_prepare_font")
+    return (all(hasattr(FT2Font, a) for a in ("_layout", "_render_glyph", "_set_transform"))
+            and hasattr(backend_agg.RendererAgg, "_prepare_font")
+            and all(hasattr(Text, a) for a in ("get_fontfeatures", "get_language")))
 
 
 def _cached_draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
@@ -63,14 +71,14 @@ def _cached_draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
     language = mtext.get_language() if mtext is not None else None
     features = tuple(features) if features is not None else None
     size = prop.get_size_in_points()
-    key = (hash(prop), str(prop), s, self.dpi, flags, features, language)
+    key = (str(prop), prop.get_file(), s, self.dpi, flags, features, language)
     layout = _LAYOUTS.get(key)
     if layout is None:
         font = self._prepare_font(prop)
         items = font._layout(s, flags=flags, features=features, language=language)
         layout = [(item.ft_object, item.glyph_index, item.x, item.y) for item in items]
         if len(_LAYOUTS) > _CACHE_LIMIT:
-            _LAYOUTS.clear()
+            _clear_text_caches()
         _LAYOUTS[key] = layout
     antialiased = gc.get_antialiased()
     height = self.height
@@ -78,7 +86,8 @@ def _cached_draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
     for ft, glyph, dx, dy in layout:  # dy is upwards
         tx = round(0x40 * (x + dx))
         ty = round(0x40 * (height - y + dy))  # FreeType's y is upwards
-        gkey = (ft.fname, size, self.dpi, glyph, tx & 0x3F, ty & 0x3F, flags, antialiased)
+        # id(ft): the cached layouts keep their font objects alive, and both caches clear together.
+        gkey = (id(ft), ft.fname, size, self.dpi, glyph, tx & 0x3F, ty & 0x3F, flags, antialiased)
         hit = _GLYPHS.get(gkey)
         if hit is None:
             ft.set_size(size, self.dpi)
@@ -88,7 +97,7 @@ def _cached_draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
             if not antialiased:
                 buffer *= 0xFF
             if len(_GLYPHS) > _CACHE_LIMIT:
-                _GLYPHS.clear()
+                _clear_text_caches()
             hit = _GLYPHS[gkey] = (buffer, bitmap.left, bitmap.top)
         buffer, left, top = hit
         # draw_text_image's y is downwards and the bitmap's bottom side.
