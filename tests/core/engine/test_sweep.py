@@ -12,7 +12,22 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import aipm_sim as am
-from aipm_sim.core.engine._sweep import _fit, _ordered_keys, _radix_argsort, row_at, rows_at, sweep
+from aipm_sim.core.engine._sweep import _fit, _key_of, _sort_bucket, row_at, rows_at, sweep
+
+
+def _ordered_keys(x):
+    return np.array([_key_of(b) for b in np.asarray(x, dtype=np.float64).view(np.uint64)], dtype=np.uint64)
+
+
+def _stable_sort(keys):
+    """Records (key, row number, 0) sorted by the compiled in-cache sort; returns (keys, row numbers)."""
+    n = len(keys)
+    rec = np.zeros((n, 3), dtype=np.uint64)
+    rec[:, 0] = keys
+    rec[:, 1] = np.arange(n, dtype=np.uint64)
+    _sort_bucket(rec, 0, n, np.empty((n, 3), dtype=np.uint64), np.empty((9 * 256 + 1, 2), dtype=np.int64),
+                 np.empty(256, dtype=np.int64))
+    return rec[:, 0], rec[:, 1].astype(np.int64)
 
 SPECIAL = np.array([
     -np.finfo(float).max, -1e300, -1.0, -np.finfo(float).tiny, -5e-324, -0.0,
@@ -38,21 +53,25 @@ def test_key_order_equals_float_order(x):
 
 @given(hnp.arrays(np.uint64, st.integers(1, 500),
                   elements=st.integers(0, 2**64 - 1) | st.sampled_from([0, 1, 255, 256, 2**63, 2**64 - 1])))
-def test_radix_argsort_sorts_any_keys(keys):
-    sorted_keys, order = _radix_argsort(keys.copy())  # the sort uses its argument as scratch
-    assert np.array_equal(sorted_keys, np.sort(keys))
-    assert np.array_equal(keys[order], sorted_keys)
-    assert np.array_equal(np.sort(order), np.arange(len(keys)))
+def test_bucket_sort_is_numpys_stable_sort(keys):
+    sorted_keys, order = _stable_sort(keys)
+    want = np.argsort(keys, kind="stable")
+    assert np.array_equal(sorted_keys, keys[want])
+    assert np.array_equal(order, want)  # ties keep their input order
 
 
-def test_radix_argsort_when_every_digit_is_trivial_or_only_one_is_not():
+def test_bucket_sort_of_one_tie_of_clustered_keys_and_of_keys_that_differ_in_one_byte():
     same = np.full(1000, 0x0123456789ABCDEF, dtype=np.uint64)
-    sorted_keys, order = _radix_argsort(same.copy())
-    assert np.array_equal(sorted_keys, same) and np.array_equal(np.sort(order), np.arange(1000))
+    sorted_keys, order = _stable_sort(same)
+    assert np.array_equal(sorted_keys, same) and np.array_equal(order, np.arange(1000))
     rng = np.random.default_rng(1)
     low_byte = (np.uint64(0xFF00) | rng.integers(0, 256, 1000).astype(np.uint64)) << np.uint64(40)
-    sorted_keys, order = _radix_argsort(low_byte.copy())
-    assert np.array_equal(sorted_keys, np.sort(low_byte)) and np.array_equal(low_byte[order], sorted_keys)
+    # Clustered: a few far-apart keys and a dense cluster that the first pass cannot split.
+    clustered = np.concatenate([np.array([0, 2**64 - 1, 2**40], dtype=np.uint64),
+                                np.uint64(2**50) + rng.integers(0, 50, 3000).astype(np.uint64)])
+    for keys in (low_byte, clustered):
+        sorted_keys, order = _stable_sort(keys)
+        assert np.array_equal(order, np.argsort(keys, kind="stable"))
 
 
 def test_sweep_paths_agree_on_random_data():
