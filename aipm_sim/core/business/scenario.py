@@ -1,34 +1,14 @@
-"""Business scenarios: a PM's numbers, with units, ranges and sources, in a TOML file.
+"""Business scenarios: a PM's numbers, with units, ranges and sources, and what follows from them.
 
-A scenario file (read with :mod:`tomllib`; nothing in it is executed) holds
+A :class:`Scenario` is read from a TOML file (the format, its sections and
+their validation are described in :mod:`aipm_sim.core.business.scenario_file`)
+and turns its parameters into a score model, a value model and constraints,
+then asks the engine for the decision: :meth:`Scenario.optimize`, the rule
+it replaces, ROI, model variants, and the sections of the later rooms
+(success criteria, launch, monitoring, groups). Every value is per month:
+volumes are cases per month and values currency per month.
 
-* ``name``, ``title``, ``summary`` (one line), ``narrative``, ``kind``
-  (``"threshold"``: one yes/no per case; ``"ranking"``: k recommendations per
-  session), ``currency`` and ``priority`` (e.g. ``"recall"``);
-* ``[parameters.NAME]`` – each business number: ``value``, plausible
-  ``low``/``high`` bounds (used by the sensitivity analysis), the allowed
-  range ``min``/``max`` (overrides outside it are refused), ``unit``,
-  ``description`` and ``source`` (a citation or "rationale: …");
-* ``[scores]`` – where the scores come from: ``source = "binormal"``
-  (prevalence, auc, amounts), ``"file"`` (a CSV of scored cases) or
-  ``"ranking_model"`` (synthetic recommendation candidates);
-* ``[value]`` – money per outcome (the fields of :class:`ValueModel` or
-  :class:`RankingValueModel`), gains > 0 and costs < 0;
-* ``[decision]`` – ``volume`` (cases, or sessions, per month), ``k_max`` for
-  rankings, and ``[decision.constraints]`` (the keyword arguments of
-  :func:`optimize` / :func:`optimize_ranking`);
-* optionally ``[rule]`` (a simple baseline on the same cases),
-  ``[opportunity]`` (build, inference and running costs) and
-  ``[[variants]]`` (candidate models: AUC, cost per 1,000 predictions,
-  p95 latency).
-
-Every number outside ``[parameters]`` may be a literal or an *expression*
-string over parameter names with ``+ - * /`` and parentheses, e.g.
-``fp = "-cost_per_review - friction_cost_per_false_alert"``. Every value is
-per month: volumes are cases per month and values currency per month.
-
-Public API: :func:`list_scenarios`, :func:`load_scenario`, :class:`Scenario`,
-:class:`Parameter`.
+Public API: :func:`list_scenarios`, :func:`load_scenario`, :class:`Scenario`.
 """
 
 from __future__ import annotations
