@@ -157,7 +157,8 @@ def quantile_edges(reference, bins):
     The edge of quantile ``k / bins`` is the order statistic of rank
     ``ceil(k n / bins)`` (counting from 1), found by one selection
     (:func:`numpy.partition`), not a full sort. A case falls in bin ``j``
-    when ``edges[j-1] <= score < edges[j]``.
+    when ``edges[j-1] < score <= edges[j]`` (so each of n distinct reference scores, n a multiple
+    of ``bins``, puts exactly ``n / bins`` in each bin).
     """
     n = reference.size
     ranks = np.unique(np.clip(np.ceil(np.arange(1, bins) * n / bins).astype(np.int64) - 1, 0, n - 1))
@@ -167,7 +168,7 @@ def quantile_edges(reference, bins):
 
 def bin_shares(values, edges):
     """Share of ``values`` in each bin defined by the inner ``edges`` (len(edges) + 1 bins)."""
-    idx = np.searchsorted(edges, values, side="right")
+    idx = np.searchsorted(edges, values, side="left")
     counts = np.bincount(idx, minlength=edges.size + 1)
     return counts / values.size
 

@@ -80,8 +80,8 @@ def test_js_distance_base_2_on_reference_deciles():
     reference = rng.standard_normal(5_000)
     current = rng.standard_normal(3_000) + 0.3
     edges = np.quantile(reference, np.arange(1, 10) / 10, method="inverted_cdf")
-    p = np.bincount(np.searchsorted(edges, reference, side="right"), minlength=10) / reference.size
-    q = np.bincount(np.searchsorted(edges, current, side="right"), minlength=10) / current.size
+    p = np.bincount(np.searchsorted(edges, reference, side="left"), minlength=10) / reference.size
+    q = np.bincount(np.searchsorted(edges, current, side="left"), minlength=10) / current.size
     m = (p + q) / 2
     js = math.sqrt(0.5 * np.sum(p * np.log2(p / m)) + 0.5 * np.sum(q * np.log2(q / m)))
     assert am.drift_statistic(reference, current, method="js").statistic == pytest.approx(js, rel=1e-12)
