@@ -69,12 +69,13 @@ def em_prevalence(p, prior, *, tol=1e-8, max_iter=1000):
     p = np.clip(p, 1e-12, 1.0 - 1e-12)
     a = p / prior
     b = (1.0 - p) / (1.0 - prior)
+    ratio = a / b  # likelihood ratio: the posterior at pi is pi r / (pi r + 1 - pi) = 1 / (1 + c / r)
     pi = prior
     converged = False
     it = 0
     for it in range(1, max_iter + 1):
-        num = pi * a
-        new = float(np.mean(num / (num + (1.0 - pi) * b)))
+        c = (1.0 - pi) / pi
+        new = float(np.mean(1.0 / (1.0 + c / ratio)))
         step = abs(new - pi)
         pi = min(max(new, 1e-12), 1.0 - 1e-12)
         if step < tol:
