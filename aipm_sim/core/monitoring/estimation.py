@@ -41,36 +41,42 @@ MSG_CALIBRATION_CLASSES = "calibration needs positive and negative reference cas
 class Calibration:
     """An isotonic (monotone) map from scores to probabilities, fitted on labelled cases.
 
+    The fit is a staircase of *steps* (blocks of reference scores sharing one
+    probability); a score is mapped by linear interpolation between the
+    nearest reference scores, clipped to the end values outside their range
+    (as scikit-learn's ``IsotonicRegression(out_of_bounds="clip")`` does).
+    Within a step that interpolation is flat, so only each step's lowest and
+    highest reference score (the *knots*) are kept.
+
     Attributes
     ----------
     scores : ndarray of shape (k,)
-        The distinct reference scores, increasing.
+        The knots: each step's lowest and highest reference score, increasing.
     probabilities : ndarray of shape (k,)
-        The calibrated probability at each, non-decreasing, in [0, 1].
-    weights : ndarray of shape (k,)
-        Reference cases (weighted) behind the step each score belongs to:
-        how much evidence each calibrated probability rests on.
-    steps : ndarray of int, shape (k,)
-        Which step (block of equal probability, numbered from 0) each score belongs to.
-
-    A new score is mapped by linear interpolation between the two nearest
-    reference scores, and clipped to the end values outside their range (as
-    scikit-learn's ``IsotonicRegression(out_of_bounds="clip")`` does).
+        The calibrated probability at each knot, non-decreasing, in [0, 1].
+    step_high : ndarray of shape (b,)
+        Highest reference score of each step, increasing.
+    step_probability : ndarray of shape (b,)
+        Probability of each step.
+    step_weight : ndarray of shape (b,)
+        Reference cases (weighted) in each step: how much evidence its
+        probability rests on.
     """
 
     scores: np.ndarray
     probabilities: np.ndarray
-    weights: np.ndarray
-    steps: np.ndarray
+    step_high: np.ndarray
+    step_probability: np.ndarray
+    step_weight: np.ndarray
 
     def __call__(self, scores):
         """Calibrated probabilities of ``scores`` (an array), fractions in [0, 1]."""
         return np.interp(np.asarray(scores, dtype=np.float64), self.scores, self.probabilities)
 
     def step_of(self, scores):
-        """(step, reference cases behind it) of each score: the step of the first reference score at or above it."""
-        idx = np.clip(np.searchsorted(self.scores, np.asarray(scores, dtype=np.float64)), 0, self.scores.size - 1)
-        return self.steps[idx], self.weights[idx]
+        """The step (numbered from 0) of each score: that of the first reference score at or above it."""
+        idx = np.searchsorted(self.step_high, np.asarray(scores, dtype=np.float64), side="left")
+        return np.minimum(idx, self.step_high.size - 1)
 
 
 def fit_calibration(reference):
@@ -87,19 +93,23 @@ def fit_calibration(reference):
     if not isinstance(reference, ScoreSet):
         raise TypeError(MSG_REFERENCE.format(type(reference).__name__))
     w = np.ones(len(reference)) if reference.weights is None else reference.weights
-    x, inverse = np.unique(reference.scores, return_inverse=True)
-    total = np.bincount(inverse, weights=w, minlength=x.size)
-    positive = np.bincount(inverse, weights=w * reference.labels, minlength=x.size)
+    order = np.argsort(reference.scores, kind="stable")
+    s = reference.scores[order]
+    first = np.ones(s.size, dtype=bool)
+    first[1:] = s[1:] != s[:-1]
+    starts = np.flatnonzero(first)
+    x = s[starts]
+    total = np.add.reduceat(w[order], starts)
+    positive = np.add.reduceat((w * reference.labels)[order], starts)
     if positive.sum() == 0 or positive.sum() == total.sum():
         raise DataError(MSG_CALIBRATION_CLASSES.format("negatives" if positive.sum() == 0 else "positives"))
     fit = isotonic_regression(positive / total, weights=total, increasing=True)
     y = np.clip(fit.x, 0.0, 1.0)
-    starts = fit.blocks
-    block_weight = np.add.reduceat(total, starts[:-1])
-    weights = np.repeat(block_weight, np.diff(starts))
-    steps = np.repeat(np.arange(block_weight.size), np.diff(starts))
-    return Calibration(scores=readonly(x), probabilities=readonly(y), weights=readonly(weights),
-                       steps=readonly(steps))
+    lo, hi = fit.blocks[:-1], fit.blocks[1:] - 1
+    step_y = y[lo]
+    knots = np.unique(np.concatenate([lo, hi]))
+    return Calibration(scores=readonly(x[knots]), probabilities=readonly(y[knots]), step_high=readonly(x[hi]),
+                       step_probability=readonly(step_y), step_weight=readonly(np.add.reduceat(total, lo)))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -187,7 +197,7 @@ def estimate_performance(reference, current_scores, *, threshold, value_model=No
     if calibrate:
         cal = fit_calibration(reference)
         p = cal(s)
-        steps = cal.step_of(s)
+        steps = (cal.step_of(s), cal)
     else:
         p = np.clip(s, 0.0, 1.0)
         steps = None
@@ -213,15 +223,14 @@ def _estimate(p, flagged, threshold, *, amounts=None, value_model=None, volume=N
     if steps is not None:
         # A step's probability is a share of positives among its w reference cases, of variance p q / w;
         # the k current cases mapped to the step share that one estimate, so it adds k² p q / w.
-        step, w = steps
-        counts = np.bincount(step).astype(float)
-        used = counts > 0
-        flagged_per = np.bincount(step, weights=flagged.astype(float), minlength=counts.size)[used]
-        mean_p = np.bincount(step, weights=p, minlength=counts.size)[used] / counts[used]
-        step_w = np.bincount(step, weights=w, minlength=counts.size)[used] / counts[used]
-        cal_var = mean_p * (1.0 - mean_p) / step_w
+        step, cal = steps
+        b = cal.step_weight.size
+        counts = np.bincount(step, minlength=b).astype(float)
+        flagged_per = np.bincount(step, weights=flagged, minlength=b)
+        sp = cal.step_probability
+        cal_var = sp * (1.0 - sp) / cal.step_weight
         var_flag += float(np.sum(flagged_per ** 2 * cal_var))
-        var_pass += float(np.sum((counts[used] - flagged_per) ** 2 * cal_var))
+        var_pass += float(np.sum((counts - flagged_per) ** 2 * cal_var))
     f = per_period_factor(volume, n)
     values = {name: getattr(point, name) for name in point.__dataclass_fields__}
     for name in ("tp", "fp", "fn", "tn", "tp_amount", "fp_amount", "fn_amount", "tn_amount", "n_cases", "alerts"):
