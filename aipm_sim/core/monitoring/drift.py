@@ -36,6 +36,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 from scipy import stats
 
 from .._checks import as_float_array, readonly, require_finite, require_real, require_whole
@@ -205,31 +206,44 @@ def _statistic(ref, cur, method, bins, *, p_value=True):
     return _wasserstein(a, b) / sd, math.nan
 
 
-def _merge_counts(a, b):
-    """For sorted ``a`` (n1) and ``b`` (n2): ``left[j]`` = #a < b[j] and ``cnt[i]`` = #b <= a[i].
+@njit(cache=True, nogil=True)
+def _merge_walk(a, b, area):
+    """One walk up sorted ``a`` and ``b`` together, stopping at each distinct value ``v`` of either.
 
-    One binary search of ``b`` in ``a`` (fast: the keys are sorted) and a
-    counting pass; ``cnt`` follows because b[j] <= a[i] exactly when
-    #a < b[j] <= i.
+    After taking every element <= v, the gap between the empirical
+    distribution functions is ``i / n1 - j / n2`` (the same integer ratios,
+    so the same floats, as scipy's ``searchsorted(..., side="right") / n``).
+    Returns (largest gap, smallest gap, integral of |gap| over the scores);
+    the integral only when ``area`` is True.
     """
-    left = np.searchsorted(a, b, side="left")
-    cnt = np.cumsum(np.bincount(left, minlength=a.size + 1))[: a.size]
-    return left, cnt
-
-
-def _last_of_runs(x):
-    """Indices of the last element of each run of equal values of sorted ``x``."""
-    last = np.ones(x.size, dtype=bool)
-    last[:-1] = x[1:] != x[:-1]
-    return np.flatnonzero(last)
+    n1, n2 = a.size, b.size
+    i = j = 0
+    hi, lo, total = -np.inf, np.inf, 0.0
+    prev, gap = 0.0, 0.0
+    while i < n1 or j < n2:
+        if j >= n2 or (i < n1 and a[i] <= b[j]):
+            v = a[i]
+        else:
+            v = b[j]
+        if area and (i > 0 or j > 0):
+            total += abs(gap) * (v - prev)
+        while i < n1 and a[i] == v:
+            i += 1
+        while j < n2 and b[j] == v:
+            j += 1
+        gap = i / n1 - j / n2
+        hi = max(hi, gap)
+        lo = min(lo, gap)
+        prev = v
+    return hi, lo, total
 
 
 def _ks(a, b):
     """Two-sample KS statistic and p-value of sorted samples, as :func:`scipy.stats.ks_2samp` (two-sided, auto).
 
     The statistic is the largest gap between the right-continuous empirical
-    distribution functions, evaluated at the last element of each run of ties
-    of either sample (the same integer ratios as scipy's, so the same float).
+    distribution functions, found by one compiled walk up both sorted samples
+    (:func:`_merge_walk`: the same integer ratios as scipy's, so the same float).
     Small samples (both <= 10,000) go to scipy itself for the exact p-value;
     larger ones use scipy's asymptotic formula, as scipy does.
     """
@@ -245,31 +259,14 @@ def _ks(a, b):
 
 def _ks_statistic(a, b):
     """The two-sided KS statistic of sorted samples (see :func:`_ks`)."""
-    n1, n2 = a.size, b.size
-    left, cnt = _merge_counts(a, b)
-    tied = a[np.minimum(left, n1 - 1)] == b
-    right = np.searchsorted(a, b, side="right") if tied.any() else left  # #a <= b[j]
-    ia, jb = _last_of_runs(a), _last_of_runs(b)
-    diff_a = (ia + 1) / n1 - cnt[ia] / n2
-    diff_b = right[jb] / n1 - (jb + 1) / n2
-    max_s = max(float(diff_a.max()), float(diff_b.max()))
-    min_s = min(max(-min(float(diff_a.min()), float(diff_b.min())), 0.0), 1.0)
-    return min_s if min_s > max_s else max_s
+    hi, lo, _ = _merge_walk(a, b, False)
+    min_s = min(max(-lo, 0.0), 1.0)
+    return float(min_s if min_s > hi else hi)
 
 
 def _wasserstein(a, b):
     """Earth mover's distance between sorted samples: the integral of |F_a - F_b|, from one merge."""
-    n1, n2 = a.size, b.size
-    left, cnt = _merge_counts(a, b)
-    merged = np.empty(n1 + n2)
-    from_a = np.zeros(n1 + n2, dtype=bool)
-    pos_a = np.arange(n1) + cnt
-    merged[pos_a] = a
-    from_a[pos_a] = True
-    merged[np.arange(n2) + left] = b
-    fa = np.cumsum(from_a)[:-1] / n1
-    fb = (np.arange(1, n1 + n2) - np.cumsum(from_a)[:-1]) / n2
-    return float(np.sum(np.abs(fa - fb) * np.diff(merged)))
+    return float(_merge_walk(a, b, True)[2])
 
 
 def drift_statistic(reference, current, *, method="psi", bins=10, threshold=None):
