@@ -72,6 +72,7 @@ MSG_RULE_SOURCE = "scenario file {!r}: rule kind {!r} needs scores.source {}; fo
 MSG_SUCCESS_VALIDATION = ("scenario file {!r}: success.validation_cases is missing: a scenario with synthetic "
                           "(binormal) scores has no sampling error of its own, so it must name the size of "
                           "its validation set (e.g. validation_cases = 5000)")
+MSG_MONITORING_KIND = "scenario file {!r}: [monitoring] needs kind = 'threshold'; found {!r}"
 KINDS = ("threshold", "ranking")
 _SOURCES = {"threshold": ("binormal", "file"), "ranking": ("ranking_model",)}
 _RULE_KINDS = {"amount": ("binormal", "file"), "auc": ("binormal",), "column": ("file",),
@@ -490,7 +491,7 @@ def _monitoring(raw, label, kind, expr):
     """Check the ``[monitoring]`` table: numbers (or expressions) for money and drift, whole numbers, choices."""
     table = _table(raw, "monitoring", label)
     if kind != "threshold":
-        raise ScenarioError(f"scenario file {label!r}: [monitoring] needs kind = 'threshold'; found {kind!r}")
+        raise ScenarioError(MSG_MONITORING_KIND.format(label, kind))
     _keys(table, _MONITORING_KEYS, "monitoring", label)
     for key in _MONITORING_REQUIRED:
         if key not in table:

@@ -164,8 +164,9 @@ def estimate_performance(reference, current_scores, *, threshold, value_model=No
         Labelled cases whose scores mean what the current scores mean (the
         data the threshold was chosen on); used to calibrate.
     current_scores : array-like of shape (m,) or ScoreSet
-        Scores of the current cases (a ScoreSet's labels are not used; its
-        amounts are, for a value model with amount terms).
+        Scores of the current cases (a ScoreSet's labels and row weights are
+        not used: each row is one case; its amounts are, for a value model
+        with amount terms).
     threshold : float
         Flag ``score >= threshold`` (on the raw, uncalibrated scores).
     value_model : ValueModel, optional
