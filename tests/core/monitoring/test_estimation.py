@@ -157,3 +157,30 @@ def test_errors(reference, call, error, message):
     with pytest.raises(error) as info:
         call(reference)
     assert str(info.value) == message
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.lists(st.tuples(st.integers(0, 8), st.booleans(), st.integers(1, 4)), min_size=2, max_size=40),
+       st.lists(st.integers(-2, 10), min_size=1, max_size=20), st.integers(0, 8))
+def test_calibration_and_expected_counts_property(rows, new, threshold):
+    scores = np.array([r[0] for r in rows], dtype=float) / 8  # ties
+    labels = np.array([r[1] for r in rows])
+    weights = np.array([r[2] for r in rows], dtype=float)
+    if labels.all() or not labels.any():
+        labels[0] = not labels[0]
+    reference = am.ScoreSet(scores, labels, weights=weights)
+    cal = am.fit_calibration(reference)
+    current = np.array(new, dtype=float) / 8
+    iso = IsotonicRegression(out_of_bounds="clip").fit(scores, labels, sample_weight=weights)
+    assert np.allclose(cal(current), iso.predict(current), atol=1e-12)
+    est = am.estimate_performance(reference, current, threshold=threshold / 8)
+    p = iso.predict(current)
+    flagged = current >= threshold / 8
+    assert est.tp == pytest.approx(p[flagged].sum(), abs=1e-9)
+    assert est.fn == pytest.approx(p[~flagged].sum(), abs=1e-9)
+    assert est.alerts == pytest.approx(flagged.sum())
+    assert est.tp + est.fp + est.fn + est.tn == pytest.approx(len(current))
+    assert est.tp_se >= math.sqrt(np.sum((p * (1 - p))[flagged])) - 1e-12  # chance, plus the calibration's own
