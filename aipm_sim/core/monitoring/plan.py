@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from ..errors import ParameterError
 from .drift import METHOD_NAMES, DriftNull, drift_null
-from .policies import NULL_RESAMPLES, NULL_SEED, PolicyComparison, compare_policies
-from .production import DriftPlan, Production, simulate_production
+from .policies import PolicyComparison, compare_policies
+from .production import NULL_RESAMPLES, NULL_SEED, DriftPlan, Production, simulate_production
 
 MSG_NO_MONITORING = "scenario {!r} has no [monitoring] table: add one (drift plan, period, costs) to plan monitoring"
 

@@ -36,17 +36,12 @@ from ..engine.value import ValueModel
 from ..errors import ParameterError
 from .drift import _check_method, _statistic, drift_null
 from .prior_shift import adjust_threshold, em_prevalence
-from .production import DeployedModel, Production
+from .production import NULL_RESAMPLES, NULL_SEED, DeployedModel, Production
 
 MSG_POLICY = ("unknown policy {!r}; policies are 'do_nothing', 'rethreshold', 'retrain_every_K' (K a whole "
               "number >= 1), 'retrain_on_drift', or several joined by '+'")
 MSG_POLICIES = "policies must be a non-empty list of policy names or Policy objects; found {!r}"
 MSG_RETRAIN_EVERY = "retrain_every must be a whole number of periods >= 1 or None; found {!r}"
-
-#: No-drift resamples behind a policy's default alert threshold, and their seed (fixed: the threshold is a
-#: property of the sample sizes, not of the production's draw).
-NULL_RESAMPLES = 100
-NULL_SEED = 20261204
 
 DEFAULT_POLICIES = ("do_nothing", "rethreshold", "retrain_every_4", "retrain_on_drift")
 
@@ -68,11 +63,11 @@ class Policy:
     drift_method : str
         The drift statistic watched (alerts are counted for every policy).
     drift_threshold : float, optional
-        Its alert threshold. None: the 99th percentile of the statistic's
-        no-drift noise at the production's period size
-        (:func:`~aipm_sim.drift_null` on the reference scores), because a
-        fixed PSI of 0.1 is rarely reached by a whole population's scores
-        even when the fraud rate doubles.
+        Its alert threshold. None: the production's (for its statistic), else
+        the 99th percentile of the statistic's no-drift noise at the
+        production's period size (:func:`~aipm_sim.drift_null` on the
+        reference scores), because a fixed PSI of 0.1 is rarely reached by a
+        whole population's scores even when the fraud rate doubles.
     """
 
     name: str
@@ -178,6 +173,8 @@ class _Runner:
         """The policy's alert threshold; by default the 99th percentile of the no-drift noise at this size."""
         if policy.drift_threshold is not None:
             return policy.drift_threshold
+        if policy.drift_method == self.p.drift_method:
+            return self.p.drift_threshold
         key = ("null", policy.drift_method)
         if key not in self._cache:
             ref = self.p.reference.scores

@@ -37,9 +37,14 @@ from ..engine.curve import operating_point
 from ..engine.scores import ScoreSet
 from ..engine.value import ValueModel
 from ..errors import ParameterError
-from .drift import DEFAULT_THRESHOLDS, _check_method, _statistic
+from .drift import _check_method, _statistic, drift_null
 from .estimation import _estimate
 from .prior_shift import em_prevalence
+
+#: No-drift resamples behind the default alert threshold, and their seed (fixed: the threshold is a
+#: property of the sample sizes, not of the production's draw).
+NULL_RESAMPLES = 100
+NULL_SEED = 20261204
 
 PREVALENCE_SHAPES = ("constant", "gradual", "sudden", "seasonal")
 #: Lowest AUC a decaying model reaches (0.5 is chance; the binormal model needs a little more).
@@ -161,6 +166,10 @@ class Production:
     reference : ScoreSet
         The labelled pre-launch cases (period -1) the launch model and
         threshold were built on.
+    drift_method : str
+        The drift statistic watched.
+    drift_threshold : float
+        Its alert threshold (by default the 99th percentile of its no-drift noise at this period size).
     metrics : pandas.DataFrame
         One row per period for the launch model at the launch threshold:
         realized and label-free estimated precision, recall and value, the
@@ -184,6 +193,8 @@ class Production:
     reference_noise: np.ndarray
     metrics: pd.DataFrame
     seed: object
+    drift_method: str = "psi"
+    drift_threshold: float = float("nan")
 
     @property
     def launch_model(self):
@@ -250,7 +261,7 @@ def best_threshold(model, value_model):
 
 
 def simulate_production(model_or_scores, *, periods=26, cases_per_period, drift=None, label_delay=4,
-                        threshold=None, value_model=None, drift_method="psi", seed):
+                        threshold=None, value_model=None, drift_method="psi", drift_threshold=None, seed):
     """Simulate ``periods`` periods of production under a drift plan.
 
     Parameters
@@ -275,6 +286,11 @@ def simulate_production(model_or_scores, *, periods=26, cases_per_period, drift=
         Money per outcome, for the value columns.
     drift_method : str
         Drift statistic of the ``metrics`` table (default PSI).
+    drift_threshold : float, optional
+        Its alert threshold. None: the 99th percentile of its no-drift noise
+        at ``cases_per_period`` cases (:func:`~aipm_sim.drift_null` on the
+        reference scores, :data:`NULL_RESAMPLES` resamples with a fixed seed:
+        the threshold belongs to the sample sizes, not to this draw).
     seed : int or numpy.random.Generator
         The only source of randomness.
 
@@ -290,6 +306,8 @@ def simulate_production(model_or_scores, *, periods=26, cases_per_period, drift=
     n = require_whole(cases_per_period, MSG_CASES.format(cases_per_period), low=10)
     delay = require_whole(label_delay, MSG_DELAY.format(label_delay), low=0)
     drift_method = _check_method(drift_method)
+    if drift_threshold is not None:
+        drift_threshold = require_real(drift_threshold, "drift_threshold", low=0.0)
     if value_model is not None and not isinstance(value_model, ValueModel):
         raise TypeError(f"value_model must be a ValueModel or None; found {type(value_model).__name__}")
     if threshold is None:
@@ -331,11 +349,16 @@ def simulate_production(model_or_scores, *, periods=26, cases_per_period, drift=
         amounts=None if model.amount_mean is None else tuple(amounts), planned_prevalence=readonly(planned),
         prevalence=prevalence, reference=reference, reference_noise=readonly(ref_e), metrics=pd.DataFrame(),
         seed=seed)
-    object.__setattr__(production, "metrics", _metrics(production, drift_method))
+    if drift_threshold is None:
+        drift_threshold = drift_null(reference.scores, n, method=drift_method, resamples=NULL_RESAMPLES,
+                                     seed=NULL_SEED).threshold
+    object.__setattr__(production, "drift_method", drift_method)
+    object.__setattr__(production, "drift_threshold", float(drift_threshold))
+    object.__setattr__(production, "metrics", _metrics(production))
     return production
 
 
-def _metrics(production, drift_method):
+def _metrics(production):
     rows = []
     last = production.periods - 1
     vm = production.value_model
@@ -346,7 +369,7 @@ def _metrics(production, drift_method):
         amounts = None if production.amounts is None else production.amounts[t]
         est = _estimate(s, s >= production.threshold, production.threshold, amounts=amounts, value_model=vm)
         pi, _, _, _ = em_prevalence(s, production.model.prevalence)
-        stat = _statistic(ref, s, drift_method, 10, p_value=False)[0]
+        stat = _statistic(ref, s, production.drift_method, 10, p_value=False)[0]
         rows.append({
             "period": t,
             "prevalence": float(production.prevalence[t]),
@@ -361,8 +384,8 @@ def _metrics(production, drift_method):
             "estimated value": est.value,
             "value standard error": est.value_se,
             "drift": stat,
-            "drift threshold": DEFAULT_THRESHOLDS[drift_method],
-            "alert": bool(stat > DEFAULT_THRESHOLDS[drift_method]),
+            "drift threshold": production.drift_threshold,
+            "alert": bool(stat > production.drift_threshold),
             "labels known": t + production.label_delay <= last,
         })
     return pd.DataFrame(rows)
