@@ -65,13 +65,17 @@ def plan_markdown(plan, currency):
         "|:--|--:|--:|--:|--:|",
     ]
     for _, row in table.iterrows():
+        diff = row["versus doing nothing"]
         versus = ("(the baseline)" if row["policy"] == "Do nothing"
-                  else fmt_signed_money(row["versus doing nothing"], currency))
+                  else "no difference" if diff == 0 else fmt_signed_money(diff, currency))
         lines.append(f"| {_cell(row['policy'])} | {fmt_money(row['net value'], currency)} | {versus} | "
                      f"{row['retrains']} | {row['alerts raised']} |")
     lines += ["", f"**Verdict.** {cmp_.verdict}"]
     if cmp_.best_interval is not None:
-        lines[-1] += f" The best schedule is to retrain every {_periods(cmp_.best_interval, period)}."
+        gains = cmp_.interval_gains.set_index("retrain every (periods)")["versus doing nothing"]
+        lines[-1] += (f" Among all fixed schedules, retraining every {_periods(cmp_.best_interval, period)} "
+                      f"earns the most ({fmt_signed_money(gains[cmp_.best_interval], currency)} against doing "
+                      "nothing).")
     last = m.iloc[-1]
     lines += [
         "",
@@ -79,8 +83,8 @@ def plan_markdown(plan, currency):
         f"suggest a recall of {fmt_percent(last['estimated recall'])}; the outcomes show "
         f"{fmt_percent(last['recall'])}, and a share of positives of {fmt_percent(last['prevalence'])} against "
         f"{fmt_percent(last['estimated prevalence'])} estimated. The estimate assumes that a score means what "
-        "it meant at launch: a change in the share of positives or fraudsters adapting to the model break "
-        "that, and only the outcomes show it. Simulated at the decision's threshold "
+        "it meant at launch: a change in the share of positives, or a world that changes under the model "
+        "(concept drift), breaks that, and only the outcomes show it. Simulated at the decision's threshold "
         f"({fmt_threshold(prod.threshold)}); capacity limits are not re-applied period by period.",
     ]
     return "\n".join(lines)
