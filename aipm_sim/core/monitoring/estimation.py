@@ -24,7 +24,7 @@ import numpy as np
 from scipy.optimize import isotonic_regression
 
 from .._checks import readonly, require_real
-from ..engine.curve import OperatingPoint, operating_point, per_period_factor
+from ..engine.point import OperatingPoint, per_period_factor
 from ..engine.scores import ScoreSet
 from ..engine.value import ValueModel
 from ..errors import DataError, ParameterError
@@ -34,6 +34,7 @@ MSG_REFERENCE = "reference must be a labelled ScoreSet (the data the threshold w
 MSG_VALUE_MODEL = "value_model must be a ValueModel or None; found {}"
 MSG_AMOUNTS = ("the value model uses amounts ({}) but the current cases have none: "
                "give current_scores as a ScoreSet with amounts")
+MSG_PER_PERIOD = "pass volume to estimate_performance: an estimate's standard errors do not scale like its counts"
 MSG_CALIBRATION_CLASSES = "calibration needs positive and negative reference cases; the reference has only {}"
 
 
@@ -112,12 +113,15 @@ def fit_calibration(reference):
                        step_probability=readonly(step_y), step_weight=readonly(np.add.reduceat(total, lo)))
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+#: The attributes an :class:`EstimatedPoint` adds to those of an OperatingPoint.
+ESTIMATE_FIELDS = ("tp_se", "fp_se", "fn_se", "tn_se", "precision_se", "recall_se", "value", "value_se", "calibrated")
+
+
 class EstimatedPoint(OperatingPoint):
     """An :class:`~aipm_sim.OperatingPoint` of *expected* counts, estimated without labels, with standard errors.
 
-    All fields of OperatingPoint (expected counts, and the metrics computed
-    from them), plus:
+    Every attribute of OperatingPoint (expected counts, and the metrics
+    computed from them; per period when a volume was given), plus (read-only):
 
     Attributes
     ----------
@@ -133,26 +137,57 @@ class EstimatedPoint(OperatingPoint):
 
     The standard errors say how far the realized counts may fall from the
     expected ones by chance when the assumption holds (each case a
-    positive with its calibrated probability, independently), plus, with
-    ``calibrate=True``, the uncertainty of the calibration itself (each
-    isotonic step's probability estimated from its reference cases). They
-    do not cover a broken assumption (prior shift, concept drift).
+    positive with its calibrated probability, independently), plus, for the
+    counts with ``calibrate=True``, the uncertainty of the calibration
+    itself (each isotonic step's probability estimated from its reference
+    cases). They do not cover a broken assumption (prior shift, concept drift).
     """
 
-    tp_se: float
-    fp_se: float
-    fn_se: float
-    tn_se: float
-    precision_se: float
-    recall_se: float
-    value: float
-    value_se: float
-    calibrated: bool
+    __slots__ = ("_se_flag", "_se_pass", "_precision_se", "_recall_se", "_value", "_value_se", "_calibrated")
+
+    def __init__(self, *, se_flag, se_pass, precision_se, recall_se, value, value_se, calibrated, scale=1.0,
+                 **point):
+        super().__init__(**point)
+        self._scale = scale
+        self._se_flag, self._se_pass = se_flag, se_pass
+        self._precision_se, self._recall_se = precision_se, recall_se
+        self._value, self._value_se = value, value_se
+        self._calibrated = bool(calibrated)
+
+    tp_se = property(lambda self: self._se_flag * self._scale, doc="Standard error of tp (cases).")
+    fp_se = property(lambda self: self._se_flag * self._scale, doc="Standard error of fp (cases).")
+    fn_se = property(lambda self: self._se_pass * self._scale, doc="Standard error of fn (cases).")
+    tn_se = property(lambda self: self._se_pass * self._scale, doc="Standard error of tn (cases).")
+    precision_se = property(lambda self: self._precision_se, doc="Standard error of precision (a fraction).")
+    recall_se = property(lambda self: self._recall_se, doc="Standard error of recall (a fraction).")
+    value = property(lambda self: self._value * self._scale, doc="Expected value (currency); NaN without a value model.")
+    value_se = property(lambda self: self._value_se * self._scale, doc="Standard error of the value (currency).")
+    calibrated = property(lambda self: self._calibrated, doc="Whether the scores were calibrated first.")
 
     def per_period(self, volume):
-        """Not offered: the standard errors do not scale like the counts; pass ``volume`` to
-        :func:`estimate_performance` instead."""
-        raise ParameterError("pass volume to estimate_performance: an estimate's standard errors do not scale like its counts")
+        """Not offered: pass ``volume`` to :func:`estimate_performance` (the estimate is then per period)."""
+        raise ParameterError(MSG_PER_PERIOD)
+
+    def to_dict(self):
+        """The point as a plain dict: OperatingPoint's attributes, then :data:`ESTIMATE_FIELDS`."""
+        out = super().to_dict()
+        out.update({name: getattr(self, name) for name in ESTIMATE_FIELDS})
+        return out
+
+    def __repr__(self):
+        return "EstimatedPoint(" + ", ".join(f"{k}={v!r}" for k, v in self.to_dict().items()) + ")"
+
+    def __reduce__(self):
+        return (_rebuild_estimate, (OperatingPoint._state(self), tuple(getattr(self, n) for n in EstimatedPoint.__slots__)))
+
+
+def _rebuild_estimate(base, extra):
+    out = object.__new__(EstimatedPoint)
+    for name, value in zip(OperatingPoint.__slots__, base):
+        setattr(out, name, value)
+    for name, value in zip(EstimatedPoint.__slots__, extra):
+        setattr(out, name, value)
+    return out
 
 
 def estimate_performance(reference, current_scores, *, threshold, value_model=None, volume=None, calibrate=True):
@@ -217,7 +252,6 @@ def _estimate(p, flagged, threshold, *, amounts=None, value_model=None, volume=N
     if amounts is not None:
         extra = dict(tp_amount=float((p * amounts)[flagged].sum()), fp_amount=float((q * amounts)[flagged].sum()),
                      positive_amount=float((p * amounts).sum()), negative_amount=float((q * amounts).sum()))
-    point = operating_point(threshold=threshold, index=None, tp=tp, fp=fp, positives=P, negatives=N, **extra)
     bern = p * q
     var_flag = float(bern[flagged].sum())
     var_pass = float(bern[~flagged].sum())
@@ -233,13 +267,9 @@ def _estimate(p, flagged, threshold, *, amounts=None, value_model=None, volume=N
         var_flag += float(np.sum(flagged_per ** 2 * cal_var))
         var_pass += float(np.sum((counts - flagged_per) ** 2 * cal_var))
     f = per_period_factor(volume, n)
-    values = {name: getattr(point, name) for name in point.__dataclass_fields__}
-    for name in ("tp", "fp", "fn", "tn", "tp_amount", "fp_amount", "fn_amount", "tn_amount", "n_cases", "alerts"):
-        values[name] = values[name] * f
-    se_flag, se_pass = math.sqrt(var_flag) * f, math.sqrt(var_pass) * f
-    a, b = values["tp"], values["fn"]
-    alerts = values["alerts"]
-    precision_se = se_flag / alerts if alerts else math.nan
+    se_flag, se_pass = math.sqrt(var_flag), math.sqrt(var_pass)
+    a, b = tp, P - tp
+    precision_se = se_flag / (tp + fp) if tp + fp else math.nan
     recall_se = math.sqrt(b * b * se_flag ** 2 + a * a * se_pass ** 2) / (a + b) ** 2 if a + b else math.nan
     value = value_se = math.nan
     if value_model is not None:
@@ -247,8 +277,8 @@ def _estimate(p, flagged, threshold, *, amounts=None, value_model=None, volume=N
         a_ = np.zeros_like(p) if amounts is None else amounts
         gain_pos = np.where(flagged, vm.tp + vm.tp_amount * a_, vm.fn + vm.fn_amount * a_)
         gain_neg = np.where(flagged, vm.fp + vm.fp_amount * a_, vm.tn + vm.tn_amount * a_)
-        value = float(np.sum(p * gain_pos + q * gain_neg)) * f
-        value_se = math.sqrt(float(np.sum(bern * (gain_pos - gain_neg) ** 2))) * f
-    return EstimatedPoint(**values, tp_se=se_flag, fp_se=se_flag, fn_se=se_pass, tn_se=se_pass,
-                          precision_se=precision_se, recall_se=recall_se, value=value, value_se=value_se,
-                          calibrated=calibrated)
+        value = float(np.sum(p * gain_pos + q * gain_neg))
+        value_se = math.sqrt(float(np.sum(bern * (gain_pos - gain_neg) ** 2)))
+    return EstimatedPoint(threshold=threshold, index=None, tp=tp, fp=fp, positives=P, negatives=N, **extra,
+                          se_flag=se_flag, se_pass=se_pass, precision_se=precision_se, recall_se=recall_se,
+                          value=value, value_se=value_se, calibrated=calibrated, scale=f)

@@ -33,7 +33,7 @@ from scipy import special, stats
 
 from .._checks import readonly, require_real, require_whole
 from ..engine.binormal import BinormalModel
-from ..engine.curve import operating_point
+from ..engine.point import OperatingPoint
 from ..engine.scores import ScoreSet
 from ..engine.value import ValueModel
 from ..errors import ParameterError
@@ -226,7 +226,7 @@ class Production:
             a = self.amounts[period]
             extra = dict(tp_amount=float(a[y & flagged].sum()), fp_amount=float(a[~y & flagged].sum()),
                          positive_amount=float(a[y].sum()), negative_amount=float(a[~y].sum()))
-        return operating_point(threshold=float(threshold), index=None, tp=float((y & flagged).sum()),
+        return OperatingPoint(threshold=float(threshold), index=None, tp=float((y & flagged).sum()),
                                fp=float((~y & flagged).sum()), positives=float(y.sum()),
                                negatives=float((~y).sum()), **extra)
 

@@ -184,3 +184,16 @@ def test_calibration_and_expected_counts_property(rows, new, threshold):
     assert est.alerts == pytest.approx(flagged.sum())
     assert est.tp + est.fp + est.fn + est.tn == pytest.approx(len(current))
     assert est.tp_se >= math.sqrt(np.sum((p * (1 - p))[flagged])) - 1e-12  # chance, plus the calibration's own
+
+
+def test_estimated_point_is_read_only_and_pickles(reference):
+    import pickle
+
+    est = am.estimate_performance(reference, MODEL.sample(500, seed=9), threshold=0.2, volume=1_000)
+    assert pickle.loads(pickle.dumps(est)) == est
+    assert list(est.to_dict())[-9:] == ["tp_se", "fp_se", "fn_se", "tn_se", "precision_se", "recall_se", "value",
+                                        "value_se", "calibrated"]
+    with pytest.raises(AttributeError):
+        est.tp_se = 0.0
+    with pytest.raises(ParameterError):
+        est.per_period(10)
