@@ -190,7 +190,7 @@ def test_estimated_point_is_read_only_and_pickles(reference):
     import pickle
 
     est = am.estimate_performance(reference, MODEL.sample(500, seed=9), threshold=0.2, volume=1_000)
-    assert pickle.loads(pickle.dumps(est)) == est
+    assert repr(pickle.loads(pickle.dumps(est))) == repr(est)  # NaN fields (no amounts): compare the text
     assert list(est.to_dict())[-9:] == ["tp_se", "fp_se", "fn_se", "tn_se", "precision_se", "recall_se", "value",
                                         "value_se", "calibrated"]
     with pytest.raises(AttributeError):
