@@ -24,7 +24,7 @@ EXIT_INTERNAL_ERROR = 1
 
 #: Modules of this package that each add subcommands: ``register(sub)`` adds them to the
 #: subparsers ``sub``. Each imports the core only inside its run functions, so ``--help`` stays fast.
-SUBCOMMAND_MODULES = ("uncertainty", "experiments", "groups")
+SUBCOMMAND_MODULES = ("uncertainty", "experiments", "groups", "monitoring")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -19,6 +19,7 @@ from .distribution import ScoreDistributionDisplay
 from .experiments import PowerDisplay, RolloutDisplay
 from .groups import FairnessFrontierDisplay, GroupMetricsDisplay
 from .metrics import MetricsCurveDisplay
+from .monitoring import DriftDisplay, MonitoringDisplay, PolicyDisplay
 from .roi import RuleComparisonDisplay, VariantsDisplay
 from .sensitivity import SensitivityMapDisplay, TornadoDisplay
 from .uncertainty import BandDisplay, OptimumDisplay
@@ -30,8 +31,11 @@ __all__ = [
     "ConfusionMatrixDisplay",
     "FairnessFrontierDisplay",
     "GroupMetricsDisplay",
+    "DriftDisplay",
     "MetricsCurveDisplay",
     "PowerDisplay",
+    "MonitoringDisplay",
+    "PolicyDisplay",
     "PrecisionRecallDisplay",
     "RocCurveDisplay",
     "RolloutDisplay",

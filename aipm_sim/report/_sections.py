@@ -16,6 +16,7 @@ import importlib
 SECTIONS = (
     ("aipm_sim.report._uncertainty", "uncertainty_section"),
     ("aipm_sim.report._experiments", "launch_section"),
+    ("aipm_sim.report._monitoring", "monitoring_section"),
     ("aipm_sim.report._groups", "groups_section"),
 )
 

@@ -9,7 +9,8 @@
 from .experiments import RolloutPlanner
 from .explorer import ExplorerResult, ThresholdExplorer
 from .groups import GroupExplorer, GroupExplorerResult
+from .monitoring import DashboardResult, MonitoringDashboard
 from .self_check import SelfCheck
 
-__all__ = ["ExplorerResult", "GroupExplorer", "GroupExplorerResult", "RolloutPlanner", "SelfCheck",
-           "ThresholdExplorer"]
+__all__ = ["DashboardResult", "ExplorerResult", "GroupExplorer", "GroupExplorerResult", "MonitoringDashboard",
+           "RolloutPlanner", "SelfCheck", "ThresholdExplorer"]

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import warnings
@@ -405,6 +406,55 @@ def labels_hint(answer):
     return MSG_LABELS_TOO_FEW if answer < expected else MSG_LABELS_TOO_MANY
 
 
+#: Exercise 6: the policies compared, as the participant names them (choices) and as the package does.
+DECEMBER_CHOICES = {"do nothing": "do_nothing", "re-threshold": "rethreshold", "retrain every 4 weeks": "retrain_every_4"}
+
+
+@functools.lru_cache(maxsize=4)
+def december_comparison(adapting=False):
+    """Exercise 6's 26 weeks: the fraud rate doubles in December (week 12), retrains cost 15,000 EUR.
+
+    ``adapting`` False: nothing else changes (prior shift only). True: the fraud scenario's own
+    ``[monitoring]`` plan, in which fraudsters also learn the model (its AUC falls each week).
+    Cached: the notebook and the self-checks share one simulation.
+    """
+    from ..core.monitoring import DriftPlan, compare_policies, plan_monitoring, simulate_production
+
+    s = _fraud()
+    if adapting:
+        return plan_monitoring(s, policies=tuple(DECEMBER_CHOICES.values())).comparison
+    m = s.monitoring
+    plan = DriftPlan(prevalence_shape="sudden", prevalence_factor=2.0, change_period=m["change_period"])
+    production = simulate_production(s.score_model(), periods=m["periods"], cases_per_period=m["cases_per_period"],
+                                     drift=plan, label_delay=m["label_delay"], threshold=s.optimize().threshold,
+                                     value_model=s.value_model(), seed=m["seed"])
+    return compare_policies(production, s.value_model(), policies=tuple(DECEMBER_CHOICES.values()),
+                            retrain_cost=s.evaluate("monitoring.retrain_cost"),
+                            recalibrate_cost=s.evaluate("monitoring.recalibrate_cost"),
+                            volume=s.evaluate("monitoring.volume"), currency=s.currency, period=m["period"])
+
+
+def _best_choice(comparison):
+    names = dict(zip(comparison.table["policy"], DECEMBER_CHOICES))
+    return names[comparison.best_policy]
+
+
+def december_policy():
+    """Best of do nothing / re-threshold / retrain every 4 weeks when only the fraud rate doubles."""
+    return _best_choice(december_comparison(False))
+
+
+def december_rethreshold_gain():
+    """EUR over the 26 weeks that re-thresholding adds over doing nothing, net of its costs (prior shift only)."""
+    t = december_comparison(False).table.set_index("policy")
+    return float(t["versus doing nothing"].iloc[1])
+
+
+def adapting_policy():
+    """Best of the three when fraudsters also adapt (the scenario's own monitoring plan)."""
+    return _best_choice(december_comparison(True))
+
+
 def _fraud_parameter_names():
     return tuple(_fraud().parameters)
 
@@ -495,6 +545,18 @@ QUESTIONS = {
                  prompt="If the team reads this test every day and stops at the first significant day, how often "
                         "does it declare a winner when nothing changed?",
                  unit="", solve=launch_peeking, choices=("below 5 %", "about 5 %", "well above 5 %")),
+        Question(key="december_policy",
+                 prompt="The fraud rate doubles in December and nothing else changes: which policy earns the most "
+                        "over the 26 weeks, net of its costs?",
+                 unit="", solve=december_policy, choices=tuple(DECEMBER_CHOICES)),
+        Question(key="december_rethreshold_gain",
+                 prompt="How much more than doing nothing does re-thresholding earn over the 26 weeks, net of "
+                        "its costs?",
+                 unit="EUR over 26 weeks", solve=december_rethreshold_gain, rel_tol=0.10),
+        Question(key="adapting_policy",
+                 prompt="Now fraudsters also learn the model (it loses a little ranking power every week): which "
+                        "policy earns the most?",
+                 unit="", solve=adapting_policy, choices=tuple(DECEMBER_CHOICES)),
         Question(key="firm_up_first",
                  prompt="Which fraud assumption should the team firm up first (the largest swing in value)?",
                  unit="", solve=firm_up_first, choices=_fraud_parameter_names),

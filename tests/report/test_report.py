@@ -221,10 +221,10 @@ def test_fraud_report_reads_as_a_memo(fraud_report):
     assert "Date: DATE" in text
     assert f"Flag every case whose score is at or above {analysis.decision.threshold:.4g}" in text
     for heading in ("Situation", "Decision", "Near-optimal band", "Assumptions", "Sensitivity", "Caveats",
-                    "How sure are we?"):
+                    "How sure are we?", "Monitoring plan"):
         assert re.search(rf"<h2[^>]*>{heading}", html), heading
     assert "ULB/Worldline" in text  # a cited source in the assumptions table
-    # Static figures with alternative text: value, metrics, outcomes, tornado, the value's band.
+    # Static figures with alternative text: value, metrics, outcomes, tornado, the value's band, the sections'.
     images = re.findall(r'<img alt="([^"]+)" src="data:image/png;base64,', html)
     from_sections = [p for p in report.section_parts(analysis) if not isinstance(p, str)]
     assert len(images) == 4 + len(from_sections)

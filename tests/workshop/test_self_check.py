@@ -292,3 +292,22 @@ def test_groups_questions_count_the_cases_directly():
     assert dp.value == pytest.approx(value, rel=1e-9)
     assert sc.groups_cheapest_rule() in sc.RULE_CHOICES
     assert not sc.check("groups_price_of_parity", f"{1.2 * dp.price_of_fairness:.6g}").correct
+
+
+# -- exercise 6: re-threshold or retrain ---------------------------------------------------------
+def test_december_answers_follow_from_the_simulation():
+    december = sc.december_comparison(False)
+    per = december.per_period
+    net = per.groupby("policy", sort=False)["net value"].sum()
+    best = net.idxmax()
+    assert sc.december_policy() == dict(zip(net.index, sc.DECEMBER_CHOICES))[best] == "re-threshold"
+    assert sc.december_rethreshold_gain() == pytest.approx(
+        net["Re-threshold on the estimated prevalence"] - net["Do nothing"])
+    # after the December step the re-thresholded cut-off is the odds rescaling of the doubled rate
+    s = am.load_scenario("fraud_detection")
+    late = per[(per["policy"] == "Re-threshold on the estimated prevalence") & (per["period"] >= 16)]["threshold"]
+    target = am.adjust_threshold(s.optimize().threshold, from_prevalence=s.values["fraud_rate"],
+                                 to_prevalence=2 * s.values["fraud_rate"])
+    assert abs(late.median() - target) < 0.3 * target
+    assert sc.adapting_policy() == "retrain every 4 weeks"
+    assert sc.check("december_policy", "retrain every 4 weeks").correct is False

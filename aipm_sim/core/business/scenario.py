@@ -176,9 +176,11 @@ class Scenario:
     name, title, summary, narrative, kind, currency, priority : str
     parameters : mapping of str to Parameter
         In file order; read-only.
-    scores, value, decision, rule, opportunity, launch : mapping
+    scores, value, decision, rule, opportunity, launch, monitoring : mapping
         The file's tables (numbers or expression strings); read-only.
-        ``rule``, ``opportunity`` and ``launch`` may be None.
+        ``rule``, ``opportunity``, ``launch`` and ``monitoring`` (after
+        launch: the drift plan and the costs of acting, see
+        :func:`aipm_sim.plan_monitoring`) may be None.
     success : mapping or None
         The ``[success]`` criteria (see :meth:`verdict`); read-only.
     variants : tuple of ModelVariant
@@ -204,6 +206,7 @@ class Scenario:
     opportunity: types.MappingProxyType | None
     variants: tuple
     launch: types.MappingProxyType | None = None  # [launch]: A/B test and rollout (aipm_sim.plan_launch)
+    monitoring: types.MappingProxyType | None = None
     path: Path | None = None
     success: types.MappingProxyType | None = None
     _expressions: types.MappingProxyType | None = None
@@ -675,7 +678,7 @@ class Scenario:
                 if getattr(p, key):
                     entry[key] = getattr(p, key)
             out["parameters"][p.name] = entry
-        for key in ("scores", "value", "decision", "rule", "opportunity", "launch", "success"):
+        for key in ("scores", "value", "decision", "rule", "opportunity", "launch", "success", "monitoring"):
             table = getattr(self, key)
             if table is not None:
                 out[key] = _thaw(table)

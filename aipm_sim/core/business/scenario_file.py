@@ -72,13 +72,14 @@ MSG_RULE_SOURCE = "scenario file {!r}: rule kind {!r} needs scores.source {}; fo
 MSG_SUCCESS_VALIDATION = ("scenario file {!r}: success.validation_cases is missing: a scenario with synthetic "
                           "(binormal) scores has no sampling error of its own, so it must name the size of "
                           "its validation set (e.g. validation_cases = 5000)")
+MSG_MONITORING_KIND = "scenario file {!r}: [monitoring] needs kind = 'threshold'; found {!r}"
 KINDS = ("threshold", "ranking")
 _SOURCES = {"threshold": ("binormal", "file"), "ranking": ("ranking_model",)}
 _RULE_KINDS = {"amount": ("binormal", "file"), "auc": ("binormal",), "column": ("file",),
                "popularity": ("ranking_model",)}
 _TOP_KEYS = ("name", "title", "summary", "narrative", "kind", "currency", "priority", "parameters",
              "scores", "value", "decision", "rule", "opportunity", "variants", "launch", "success",
-             "groups")
+             "groups", "monitoring")
 _TOP_REQUIRED = ("name", "title", "summary", "narrative", "kind", "currency", "parameters", "scores",
                  "value", "decision")
 _PARAMETER_KEYS = ("value", "low", "high", "min", "max", "unit", "description", "source")
@@ -99,6 +100,15 @@ _RULE_KEYS = ("kind", "description", "auc", "column")
 _OPPORTUNITY_KEYS = ("build_cost", "cost_per_1000_predictions", "running_cost_per_month", "horizon_months",
                      "latency_budget_ms", "against")
 _OPPORTUNITY_REQUIRED = ("build_cost", "cost_per_1000_predictions", "running_cost_per_month", "horizon_months")
+# [monitoring]: after launch (aipm_sim.core.monitoring): the drift plan, the period, the costs of acting.
+_MONITORING_NUMBERS = ("volume", "prevalence_factor", "auc_decay_per_period", "score_shift_per_period",
+                       "amount_inflation_per_period", "retrain_cost", "recalibrate_cost")
+_MONITORING_INTEGERS = {"periods": 1, "cases_per_period": 10, "label_delay": 0, "change_period": 0,
+                        "season_length": 2, "seed": 0}
+_MONITORING_CHOICES = {"prevalence_shape": ("constant", "gradual", "sudden", "seasonal"),
+                       "drift_method": ("psi", "ks", "js", "wasserstein")}
+_MONITORING_KEYS = ("period", "description", *_MONITORING_NUMBERS, *_MONITORING_INTEGERS, *_MONITORING_CHOICES)
+_MONITORING_REQUIRED = ("period", "volume", "periods", "label_delay", "retrain_cost", "recalibrate_cost")
 _VARIANT_KEYS = ("name", "auc", "cost_per_1000_predictions", "p95_latency_ms", "description", "source")
 _VARIANT_NUMBERS = ("auc", "cost_per_1000_predictions", "p95_latency_ms")
 # [launch] (issue 11): the A/B test and staged rollout; numbers are expressions, stages an array.
@@ -345,6 +355,9 @@ def validate_document(doc, *, label="<dict>", base=None):
 
     launch = _launch(doc["launch"], expr, label) if "launch" in doc else None
     success = _success(doc["success"], kind, source, label) if "success" in doc else None
+    monitoring = None
+    if "monitoring" in doc:
+        monitoring = _monitoring(doc["monitoring"], label, kind, expr)
 
     variant_tables = []
     raw_variants = doc.get("variants", [])
@@ -386,6 +399,7 @@ def validate_document(doc, *, label="<dict>", base=None):
         launch=None if launch is None else _freeze(launch),
         variants=variants,
         success=success,
+        monitoring=None if monitoring is None else _freeze(monitoring),
         _expressions=types.MappingProxyType(expressions),
         _variant_tables=tuple(_freeze(t) for t in variant_tables),
         groups=_groups(doc["groups"], label) if "groups" in doc else None,
@@ -471,6 +485,31 @@ def _groups(raw, label):
     if abs(total - 1.0) > 1e-6:
         raise ScenarioError(MSG_GROUP_SHARES.format(label, total))
     return tuple(out)
+
+
+def _monitoring(raw, label, kind, expr):
+    """Check the ``[monitoring]`` table: numbers (or expressions) for money and drift, whole numbers, choices."""
+    table = _table(raw, "monitoring", label)
+    if kind != "threshold":
+        raise ScenarioError(MSG_MONITORING_KIND.format(label, kind))
+    _keys(table, _MONITORING_KEYS, "monitoring", label)
+    for key in _MONITORING_REQUIRED:
+        if key not in table:
+            raise ScenarioError(MSG_MISSING.format(label, f"monitoring.{key}"))
+    for key in ("period", "description"):
+        if key in table and not isinstance(table[key], str):
+            raise ScenarioError(MSG_TYPE.format(label, f"monitoring.{key}", "a string", table[key]))
+    for key in _MONITORING_NUMBERS:
+        if key in table:
+            expr("monitoring", table, key)
+    for key, low in _MONITORING_INTEGERS.items():
+        v = table.get(key, low)
+        if isinstance(v, bool) or not isinstance(v, int) or v < low:
+            raise ScenarioError(MSG_TYPE.format(label, f"monitoring.{key}", f"a whole number >= {low}", v))
+    for key, choices in _MONITORING_CHOICES.items():
+        if key in table and table[key] not in choices:
+            raise ScenarioError(MSG_CHOICE.format(label, f"monitoring.{key}", ", ".join(choices), table[key]))
+    return table
 
 
 def _variants(tables, expressions, values):

@@ -1,0 +1,102 @@
+"""The report's "Monitoring plan": what to watch after launch, when to act, and what acting is worth.
+
+Shown for scenarios with a ``[monitoring]`` table (fraud, churn); computed
+by :func:`aipm_sim.plan_monitoring` (a simulation of the scenario's drift
+plan), drawn by :class:`aipm_sim.plotting.PolicyDisplay`.
+"""
+
+from __future__ import annotations
+
+from ._analysis import _cell, fmt_count, fmt_money, fmt_percent, fmt_signed_money, fmt_threshold
+from ._figures import ReportFigure, _figure
+
+
+def monitoring_section(analysis):
+    """Markdown parts and a figure of the monitoring plan; ``[]`` without a scenario ``[monitoring]`` table."""
+    scenario = analysis.scenario
+    if scenario is None or getattr(scenario, "monitoring", None) is None or scenario.kind != "threshold":
+        return []
+    from ..core import plan_monitoring
+
+    plan = plan_monitoring(scenario)
+    return [plan_markdown(plan, analysis.currency), policy_figure(plan)]
+
+
+def _periods(k, period):
+    return f"{k} {period}" + ("" if k == 1 else "s")
+
+
+def _fires(alerts, periods):
+    if alerts == 0:
+        return "none of them"
+    return f"{alerts} of them"
+
+
+def plan_markdown(plan, currency):
+    """The plan in words: watch, alert, act, worth, and where the label-free estimate fails."""
+    prod, cmp_, period = plan.production, plan.comparison, plan.period
+    m = prod.metrics
+    alerts = int((m["drift"] > plan.null.threshold).sum())
+    delay = _periods(prod.label_delay, period)
+    table = cmp_.table
+    lines = ["## Monitoring plan", ""]
+    if plan.description:
+        lines += [f"*Expected after launch: {plan.description}.*", ""]
+    lines += [
+        f"**What to watch.** Every {period}, compare the model's scores with those it was launched on "
+        f"({plan.drift_name}), and, while the outcomes are still unknown (they arrive {delay} later), "
+        "the precision and recall estimated from the scores alone. Once the outcomes arrive, compare them with "
+        "what was estimated.",
+        "",
+        f"**Alert threshold.** An alert fires when the {plan.drift_name} exceeds "
+        f"**{plan.null.threshold:.2g}**: the level that scores with no drift at all exceed only 1 time in 100 "
+        f"by chance, on batches of {fmt_count(prod.cases_per_period)} cases. (The usual rule of thumb, 0.1, "
+        f"fits samples of a few hundred cases; on batches this size it would almost never fire.) In the "
+        f"simulated {_periods(prod.periods, period)} it fires in {_fires(alerts, prod.periods)}.",
+        *([] if alerts else ["", "Here the score distribution hardly moves: a change in the share of positives "
+                                 "or a model that slowly loses its edge leaves the scores looking the same. "
+                                 "The check that catches it is the outcomes, when they arrive."]),
+        "",
+        "**What to do when it fires, and what each response is worth** over the simulated "
+        f"{_periods(prod.periods, period)} (net of retraining at {fmt_money(plan.retrain_cost, currency)} each "
+        f"and re-thresholding at {fmt_money(plan.recalibrate_cost, currency)} per {period}):",
+        "",
+        "| Policy | Net value | Compared with doing nothing | Retrains | Alerts |",
+        "|:--|--:|--:|--:|--:|",
+    ]
+    for _, row in table.iterrows():
+        diff = row["versus doing nothing"]
+        versus = ("(the baseline)" if row["policy"] == "Do nothing"
+                  else "no difference" if diff == 0 else fmt_signed_money(diff, currency))
+        lines.append(f"| {_cell(row['policy'])} | {fmt_money(row['net value'], currency)} | {versus} | "
+                     f"{row['retrains']} | {row['alerts raised']} |")
+    lines += ["", f"**Verdict.** {cmp_.verdict}"]
+    if cmp_.best_interval is not None:
+        gains = cmp_.interval_gains.set_index("retrain every (periods)")["versus doing nothing"]
+        lines[-1] += (f" Among all fixed schedules, retraining every {_periods(cmp_.best_interval, period)} "
+                      f"earns the most ({fmt_signed_money(gains[cmp_.best_interval], currency)} against doing "
+                      "nothing).")
+    last = m.iloc[-1]
+    lines += [
+        "",
+        f"**Where the estimate without labels fails.** In the last simulated {period} the scores alone "
+        f"suggest a recall of {fmt_percent(last['estimated recall'])}; the outcomes show "
+        f"{fmt_percent(last['recall'])}, and a share of positives of {fmt_percent(last['prevalence'])} against "
+        f"{fmt_percent(last['estimated prevalence'])} estimated. The estimate assumes that a score means what "
+        "it meant at launch: a change in the share of positives, or a world that changes under the model "
+        "(concept drift), breaks that, and only the outcomes show it. Simulated at the decision's threshold "
+        f"({fmt_threshold(prod.threshold)}); capacity limits are not re-applied period by period.",
+    ]
+    return "\n".join(lines)
+
+
+def policy_figure(plan):
+    """Net value of each policy over time, relative to doing nothing (a ReportFigure)."""
+    from ..plotting import PolicyDisplay
+
+    fig = _figure()
+    PolicyDisplay.from_comparison(plan.comparison, ax=fig.add_subplot())
+    best = plan.comparison.best_policy
+    alt = (f"Line chart of each policy's net value compared with doing nothing, {plan.period} by {plan.period}, "
+           f"over {plan.production.periods} {plan.period}s; the best is: {best}.")
+    return ReportFigure(fig, alt)
