@@ -108,7 +108,8 @@ class GuaranteedDecision(Decision):
         Per constraint, the one-sided Clopper-Pearson confidence bound at
         the chosen threshold (a lower bound for ``min_*``, an upper bound for
         ``max_*``; ``max_alerts`` as an alert rate), each at level
-        ``(1 - confidence) / k`` for k constraints. These are *confidence
+        ``(1 - confidence) / k`` for k constraints (``min_precision`` at
+        ``(1 - confidence) / (k * PRECISION_STARTS)``, its sequences' level). These are *confidence
         bounds*, not the rates measured on the data (those are in ``point``).
     certified : ndarray of bool, shape (len(curve),)
         The thresholds certified for every constraint (= ``feasible``).

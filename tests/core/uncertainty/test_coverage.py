@@ -54,3 +54,36 @@ def test_optimize_with_confidence_meets_the_true_min_recall():
         guaranteed.append(MODEL.point(g.threshold).recall >= 0.7)
     assert np.mean(guaranteed) >= 0.9
     assert np.mean(plain) <= 0.7  # about half: the sample's recall is above or below the truth's
+
+
+def _fails(threshold, constraints, volume, n):
+    """True when the *population* (the model's exact point) breaks any constraint at ``threshold``."""
+    p = MODEL.point(threshold)
+    checks = {"min_recall": p.recall < constraints.get("min_recall", -1),
+              "min_precision": p.precision < constraints.get("min_precision", -1),
+              "max_fpr": p.fpr > constraints.get("max_fpr", 2),
+              "max_alert_rate": p.alert_rate > constraints.get("max_alert_rate", 2),
+              "max_alerts": p.alert_rate * (volume or n) > constraints.get("max_alerts", np.inf)}
+    return any(checks.values())
+
+
+@pytest.mark.parametrize("constraints, volume", [
+    ({"min_precision": 0.3}, None),
+    ({"max_fpr": 0.1}, None),
+    ({"max_alert_rate": 0.15}, None),
+    ({"max_alerts": 1500}, 10_000),  # alerts per period: an alert-rate bound scaled by the volume
+    ({"min_precision": 0.3, "max_alert_rate": 0.15}, None),  # two constraints at alpha / 2 each
+])
+def test_optimize_with_confidence_meets_every_kind_of_constraint_for_the_population(constraints, volume):
+    # Every alert pays (tp 10, fp -1), so the value pushes the threshold down until a precision, fpr or
+    # alert constraint binds: a guarantee that were not valid would fail for the population often.
+    value_model = am.ValueModel(tp=10, fp=-1)
+    plain, guaranteed = [], []
+    for sample in samples(150, 2000, seed=7):
+        curve = am.ThresholdCurve.from_scores(sample)
+        d = am.optimize(curve, value_model, volume=volume, **constraints)
+        g = am.optimize(curve, value_model, volume=volume, confidence=0.9, **constraints)
+        plain.append(_fails(d.threshold, constraints, volume, 2000))
+        guaranteed.append(_fails(g.threshold, constraints, volume, 2000))
+    assert np.mean(guaranteed) <= 0.1
+    assert np.mean(plain) >= 0.2  # without confidence= the sample's optimum breaks it for the population often
