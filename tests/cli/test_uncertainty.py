@@ -53,6 +53,7 @@ def test_optimize_confidence_equals_the_api(csv, capsys):
 @pytest.mark.parametrize("argv, message", [
     (["--resamples", "0"], "resamples must be a whole number >= 1 (e.g. 200); found 0"),
     (["--confidence", "1.5"], "confidence must be a number in (0, 1), e.g. 0.95; found 1.5"),
+    (["--seed", "-1"], "seed must be a whole number >= 0 (e.g. 0); found -1"),
 ])
 def test_uncertainty_bad_input(csv, capsys, argv, message):
     assert main(["uncertainty", str(csv), *ARGS, *argv]) == 2

@@ -39,6 +39,7 @@ from .intervals import check_confidence
 
 MSG_RESAMPLES = "resamples must be a whole number >= 1 (e.g. 200); found {!r}"
 MSG_BAND_METRIC = "band metric must be one of {}; found {!r}"
+MSG_SEED = "seed must be a whole number >= 0 (e.g. 0); found {!r}"
 MSG_MAX_ROWS = "max_rows must be a whole number >= 2; found {!r}"
 MSG_SCORE_SET = "score_set must be a ScoreSet; found {}"
 MSG_VALUE_MODEL = "value_model must be a ValueModel; found {}"
@@ -285,7 +286,8 @@ def simulate_uncertainty(score_set, value_model, *, resamples=200, seed=0, confi
         thinned evenly beyond that; the decision's threshold is always kept).
     progress : object with an ``update(n)`` method, optional
         Told after each batch of resamples how many were done, e.g.
-        ``tqdm.notebook.tqdm(total=200)``; None: silent.
+        ``tqdm.notebook.tqdm(total=200)``; None: silent (and all resamples
+        drawn in one call, the same numbers).
     **constraints
         ``min_recall``, ``min_precision``, ``max_alert_rate``, ``max_fpr``,
         ``max_alerts`` as in :func:`aipm_sim.optimize`; checked again in every resample.
@@ -311,7 +313,7 @@ def simulate_uncertainty(score_set, value_model, *, resamples=200, seed=0, confi
     max_rows = require_whole(max_rows, MSG_MAX_ROWS.format(max_rows), low=2)
     confidence = check_confidence(confidence)
     bounds = check_constraints(**constraints)
-    seed = int(seed)
+    seed = require_whole(seed, MSG_SEED.format(seed), low=0, high=2 ** 63 - 1)
 
     curve = ThresholdCurve.from_scores(score_set)
     decision = optimize(curve, value_model, volume=volume, period=period, currency=currency, **bounds)
@@ -326,13 +328,17 @@ def simulate_uncertainty(score_set, value_model, *, resamples=200, seed=0, confi
     has_a = score_set.amounts is not None
     seeds = np.random.SeedSequence(seed).generate_state(resamples, dtype=np.uint32)
 
-    pieces = []
-    for start in range(0, resamples, _CHUNK):
-        pieces.append(strata.resample(seeds[start:start + _CHUNK]))
-        if progress is not None:
+    if progress is None:
+        # one call: each call of the threaded build starts a parallel region (tens of ms on busy cores)
+        pos, neg, pos_a, neg_a = strata.resample(seeds)
+    else:
+        pieces = []
+        for start in range(0, resamples, _CHUNK):
+            pieces.append(strata.resample(seeds[start:start + _CHUNK]))
             progress.update(min(_CHUNK, resamples - start))
-    pos, neg, pos_a, neg_a = (np.concatenate([p[i] for p in pieces]) for i in range(4))
-    del pieces, strata
+        pos, neg, pos_a, neg_a = (np.concatenate([p[i] for p in pieces]) for i in range(4))
+        del pieces
+    del strata
 
     tp, fp = np.cumsum(pos, axis=1), np.cumsum(neg, axis=1)
     tpa = np.cumsum(pos_a, axis=1) if has_a else None

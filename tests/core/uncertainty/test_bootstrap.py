@@ -137,8 +137,13 @@ def test_progress_is_told_of_every_resample(data):
         def update(self, n):
             Counter.done += n
 
-    am.simulate_uncertainty(data, VM, resamples=23, progress=Counter())
+    told = am.simulate_uncertainty(data, VM, resamples=23, seed=4, progress=Counter())
     assert Counter.done == 23
+    # with a progress bar the resamples are drawn in batches, without it in one call: the same numbers
+    silent = am.simulate_uncertainty(data, VM, resamples=23, seed=4)
+    for name in bs.BAND_METRICS:
+        np.testing.assert_array_equal(told.metrics[name], silent.metrics[name])
+    np.testing.assert_array_equal(told.best_thresholds, silent.best_thresholds)
 
 
 def test_unweighted_without_amounts_runs_and_bands_a_frame():
@@ -153,6 +158,9 @@ ERRORS = [
     ({"resamples": 2.5}, ParameterError, bs.MSG_RESAMPLES.format(2.5)),
     ({"confidence": 1.2}, ParameterError, "confidence must be a number in (0, 1), e.g. 0.95; found 1.2"),
     ({"max_rows": 1}, ParameterError, bs.MSG_MAX_ROWS.format(1)),
+    ({"seed": -1}, ParameterError, bs.MSG_SEED.format(-1)),
+    ({"seed": 1.5}, ParameterError, bs.MSG_SEED.format(1.5)),
+    ({"seed": "x"}, ParameterError, bs.MSG_SEED.format("x")),
     ({"min_recall": 2}, ParameterError, "min_recall must be in [0, 1]; found 2"),
     ({"min_recal": 0.5}, TypeError, "unknown constraint 'min_recal'"),
 ]
