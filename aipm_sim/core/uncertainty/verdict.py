@@ -45,6 +45,10 @@ CRITERIA = {
 SETTINGS = ("confidence", "validation_cases", "seed", "resamples")
 _WORDS = {"recall": "recall", "precision": "precision", "fpr": "false positive rate",
           "alert_rate": "alert rate", "value": "value"}
+#: Why a bound is undefined (no cases of the metric's kind at the decision), in words.
+_NO_EVIDENCE = {"recall": "the validation data hold no positives", "precision": "nothing is flagged at this threshold",
+                "fpr": "the validation data hold no negatives", "alert_rate": "the validation data hold no cases",
+                "value": "the value is undefined"}
 MET, NOT_MET, NOT_SHOWN = "met", "not met", "not shown"
 
 
@@ -122,11 +126,14 @@ def _words(name, target, outcome, confidence, bound, currency):
     metric, kind = CRITERIA[name]
     sign = "≥" if kind == "min" else "≤"
     side = "lower" if kind == "min" else "upper"
-    if metric == "value":
-        said, shown = f"{target:,.0f} {currency} per month", f"{bound:,.0f} {currency}"
+    if metric == "value":  # a true minus sign, as the report's money
+        said, shown = (f"{x:,.0f} {currency}".replace("-", "\N{MINUS SIGN}") for x in (target, bound))
+        said += " per month"
     else:
         said, shown = _pct(target), f"{100 * bound:.1f} %"
     head = f"{_WORDS[metric]} {sign} {said}"
+    if math.isnan(bound):
+        return f"{head}: not shown ({_NO_EVIDENCE[metric]})"
     if outcome == MET:
         return f"{head}: met with {_pct(confidence)} confidence ({side} bound {shown})"
     if outcome == NOT_MET:

@@ -33,7 +33,8 @@ def test_fraud_preset_judges_expected_counts_of_its_validation_size():
     flagged = n * point.alert_rate
     assert precision.bound == pytest.approx(one_sided(point.precision * flagged, flagged, 0.9, "lower"), abs=1e-9)
     assert [c.name for c in v.criteria] == ["min_recall", "min_precision", "min_value_per_month"]
-    assert v.criteria[2].words.startswith("value ≥ -200,000 EUR per month: ")
+    assert v.criteria[2].words.startswith("value ≥ \N{MINUS SIGN}200,000 EUR per month: ")
+    assert "-" not in v.criteria[2].words  # a true minus sign, as in the report's money
     assert "50,000 validation cases" in v.validation
     assert v.met == all(c.met for c in v.criteria)
 
@@ -46,8 +47,9 @@ def test_medical_preset_uses_kish_counts_of_the_reweighted_file():
     # weights are constant within a class: the effective number of positives is their count
     positives = int(data.labels.sum())
     bound = one_sided(point.recall * positives, positives, 0.95, "lower")
+    upper = one_sided(point.recall * positives, positives, 0.95, "upper")
     assert v.criteria[0].bound == pytest.approx(bound, abs=1e-9)
-    assert v.criteria[0].outcome == ("met" if bound >= 0.95 else v.criteria[0].outcome)
+    assert v.criteria[0].outcome == ("met" if bound >= 0.95 else "not met" if upper < 0.95 else "not shown")
 
 
 def test_outcomes_met_not_met_not_shown():
@@ -109,3 +111,17 @@ def test_verdict_without_success_is_an_error():
     s = am.load_scenario("credit_approval")
     with pytest.raises(ScenarioError, match=re.escape("has no [success] criteria to judge")):
         s.verdict()
+
+
+def test_an_undefined_bound_is_said_in_words_not_nan():
+    # a threshold above every score flags nothing: precision has no cases to be judged by
+    scenario = am.load_scenario("medical_screening")
+    decision = am.optimize(am.ThresholdCurve.from_scores(scenario.score_set()), am.ValueModel(tp=-1, fp=-1))
+    assert decision.point.alerts == 0
+    judged = vd.judge({"min_precision": 0.5, "min_recall": 0.5, "confidence": 0.9}, decision=decision,
+                      score_set=scenario.score_set(), volume=scenario.volume, currency="USD")
+    words = {c.name: c.words for c in judged.criteria}
+    assert words["min_precision"] == "precision ≥ 50 %: not shown (nothing is flagged at this threshold)"
+    upper = one_sided(0, int(scenario.score_set().labels.sum()), 0.9, "upper")  # none of the positives caught
+    assert words["min_recall"] == f"recall ≥ 50 %: not met (upper bound {100 * upper:.1f} % with 90 % confidence)"
+    assert not any("nan" in w.lower() for w in words.values())
