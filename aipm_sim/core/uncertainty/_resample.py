@@ -88,16 +88,38 @@ def _draw_class(sizes, starts, n, weight, amount, has_weight, has_amount, counts
             counts[b] += k
             continue
         start, us = starts[b], np.uint64(sizes[b])
-        for _ in range(k):
-            state, z = _splitmix(state)
-            j = start + np.int64(((z >> _S32) * us) >> _S32)
-            w = weight[j] if has_weight else 1.0
-            counts[b] += w
-            if has_amount:
-                amounts[b] += amount[j] * w
-            if record.shape[0] > 0:
+        if record.shape[0] > 0:
+            for _ in range(k):
+                state, z = _splitmix(state)
+                j = start + np.int64(((z >> _S32) * us) >> _S32)
                 record[filled] = j
                 filled += 1
+                w = weight[j] if has_weight else 1.0
+                counts[b] += w
+                if has_amount:
+                    amounts[b] += amount[j] * w
+            continue
+        # the bucket's sums in local variables (kept in registers, not stored back at every draw);
+        # the same additions in the same order, so the same numbers as adding into counts[b]
+        c, a = 0.0, 0.0
+        if has_weight and has_amount:
+            for _ in range(k):
+                state, z = _splitmix(state)
+                j = start + np.int64(((z >> _S32) * us) >> _S32)
+                c += weight[j]
+                a += amount[j] * weight[j]
+        elif has_weight:
+            for _ in range(k):
+                state, z = _splitmix(state)
+                c += weight[start + np.int64(((z >> _S32) * us) >> _S32)]
+        else:
+            c = float(k)
+            for _ in range(k):
+                state, z = _splitmix(state)
+                a += amount[start + np.int64(((z >> _S32) * us) >> _S32)]
+        counts[b] += c
+        if has_amount:
+            amounts[b] += a
     return state
 
 

@@ -216,3 +216,26 @@ def test_resample_counts_equal_brute_force_on_random_data(draw):
     for k, t in enumerate(grid):
         tp = w[(s >= t) & y].sum()
         assert u.metrics["recall"][1, k] == pytest.approx(tp / w[y].sum(), abs=1e-12)
+
+
+@pytest.mark.parametrize("with_weights, with_amounts", [(True, True), (True, False), (False, True), (False, False)])
+def test_bucket_sums_equal_the_recorded_draws(data, with_weights, with_amounts):
+    """Each path of the kernel (weights and/or amounts, or neither) against sums over its recorded draws."""
+    w = data.weights if with_weights else None
+    a = data.amounts if with_amounts else None
+    grid = np.unique(data.scores)[::-1]
+    bucket = len(grid) - np.searchsorted(grid[::-1], data.scores, side="right")
+    strata = Strata(bucket, data.labels, w, a, len(grid) + 1)
+    seeds = np.random.SeedSequence(3).generate_state(3, dtype=np.uint32)
+    pos, neg, pos_a, neg_a = strata.resample(seeds)
+    for r, seed in enumerate(seeds):
+        for rows, counts, amounts in zip(strata.drawn_cases(seed), (pos[r], neg[r]), (pos_a[r], neg_a[r])):
+            weight = np.ones(len(data)) if w is None else w
+            expected = np.bincount(bucket[rows], weights=weight[rows], minlength=len(grid) + 1)
+            if with_weights or with_amounts:  # the recorded cases are the ones summed
+                np.testing.assert_allclose(counts, expected, rtol=1e-12)
+            else:  # only the buckets' counts are drawn, from the same binomials
+                np.testing.assert_array_equal(counts, expected)
+            if with_amounts:
+                np.testing.assert_allclose(amounts, np.bincount(bucket[rows], weights=(a * weight)[rows],
+                                                                minlength=len(grid) + 1), rtol=1e-12, atol=1e-9)
