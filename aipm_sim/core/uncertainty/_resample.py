@@ -131,39 +131,39 @@ def _alloc(r_total, n_buckets, has_amount):
 
 
 @njit(cache=True, parallel=True)
-def _parallel(sp, tp_, wp, ap, np_, sn, tn_, wn, an, nn, has_weight, has_amount, seeds):
+def _parallel(sp, tp_, wp, ap, np_, sn, tn_, wn, an, nn, has_weight, has_amount, amount_p, amount_n, seeds):
     pos, neg, pos_a, neg_a = _alloc(seeds.shape[0], sp.shape[0], has_amount)
     none = np.zeros(0, dtype=np.int64)
     for r in prange(seeds.shape[0]):
         np.random.seed(seeds[r])
         state = np.uint64(seeds[r]) * _M2
-        state = _draw_class(sp, tp_, np_, wp, ap, has_weight, has_amount, pos[r], pos_a[r], none, state)
-        _draw_class(sn, tn_, nn, wn, an, has_weight, has_amount, neg[r], neg_a[r], none, state)
+        state = _draw_class(sp, tp_, np_, wp, ap, has_weight, has_amount and amount_p, pos[r], pos_a[r], none, state)
+        _draw_class(sn, tn_, nn, wn, an, has_weight, has_amount and amount_n, neg[r], neg_a[r], none, state)
     return pos, neg, pos_a, neg_a
 
 
 # The same loop without threads: starting a parallel region costs tens of milliseconds when the cores
 # are busy, far more than the resamples of a small validation set.
 @njit(cache=True, nogil=True)
-def _serial(sp, tp_, wp, ap, np_, sn, tn_, wn, an, nn, has_weight, has_amount, seeds):
+def _serial(sp, tp_, wp, ap, np_, sn, tn_, wn, an, nn, has_weight, has_amount, amount_p, amount_n, seeds):
     pos, neg, pos_a, neg_a = _alloc(seeds.shape[0], sp.shape[0], has_amount)
     none = np.zeros(0, dtype=np.int64)
     for r in range(seeds.shape[0]):
         np.random.seed(seeds[r])
         state = np.uint64(seeds[r]) * _M2
-        state = _draw_class(sp, tp_, np_, wp, ap, has_weight, has_amount, pos[r], pos_a[r], none, state)
-        _draw_class(sn, tn_, nn, wn, an, has_weight, has_amount, neg[r], neg_a[r], none, state)
+        state = _draw_class(sp, tp_, np_, wp, ap, has_weight, has_amount and amount_p, pos[r], pos_a[r], none, state)
+        _draw_class(sn, tn_, nn, wn, an, has_weight, has_amount and amount_n, neg[r], neg_a[r], none, state)
     return pos, neg, pos_a, neg_a
 
 
 @njit(cache=True, nogil=True)
-def _record(sp, tp_, wp, ap, np_, sn, tn_, wn, an, nn, has_weight, has_amount, seed):
+def _record(sp, tp_, wp, ap, np_, sn, tn_, wn, an, nn, has_weight, has_amount, amount_p, amount_n, seed):
     pos, neg, pos_a, neg_a = _alloc(1, sp.shape[0], has_amount)
     rec_p, rec_n = np.zeros(np_, dtype=np.int64), np.zeros(nn, dtype=np.int64)
     np.random.seed(seed)
     state = np.uint64(seed) * _M2
-    state = _draw_class(sp, tp_, np_, wp, ap, has_weight, has_amount, pos[0], pos_a[0], rec_p, state)
-    _draw_class(sn, tn_, nn, wn, an, has_weight, has_amount, neg[0], neg_a[0], rec_n, state)
+    state = _draw_class(sp, tp_, np_, wp, ap, has_weight, has_amount and amount_p, pos[0], pos_a[0], rec_p, state)
+    _draw_class(sn, tn_, nn, wn, an, has_weight, has_amount and amount_n, neg[0], neg_a[0], rec_n, state)
     return rec_p, rec_n
 
 
@@ -181,10 +181,15 @@ class Strata:
     labels : ndarray of bool, shape (n,)
     weights, amounts : ndarray of shape (n,) or None
     n_buckets : int
+    amount_classes : (bool, bool)
+        Whether the positives' and the negatives' amounts are summed (a value
+        model without fp_amount and tn_amount needs no negative's amount: the
+        negatives are then drawn as bucket counts only, unless weighted).
     """
 
-    def __init__(self, bucket, labels, weights, amounts, n_buckets):
+    def __init__(self, bucket, labels, weights, amounts, n_buckets, *, amount_classes=(True, True)):
         self.has_weight, self.has_amount = weights is not None, amounts is not None
+        self.amount_classes = tuple(bool(c) for c in amount_classes)
         self.n_buckets = n_buckets
         self.classes = []
         dummy = np.zeros(1)
@@ -197,7 +202,8 @@ class Strata:
 
     def _args(self):
         (sp, tp_, wp, ap, np_, _), (sn, tn_, wn, an, nn, _) = self.classes
-        return sp, tp_, wp, ap, np_, sn, tn_, wn, an, nn, self.has_weight, self.has_amount
+        return (sp, tp_, wp, ap, np_, sn, tn_, wn, an, nn, self.has_weight, self.has_amount,
+                self.amount_classes[0], self.amount_classes[1])
 
     def resample(self, seeds):
         """Bucket sums of ``len(seeds)`` resamples.
@@ -207,11 +213,13 @@ class Strata:
         pos, neg : ndarray of shape (len(seeds), n_buckets)
             Weighted cases of each class drawn into each bucket.
         pos_amount, neg_amount : ndarray
-            Their weighted amounts, shape (len(seeds), n_buckets); (len(seeds), 1) of zeros without amounts.
+            Their weighted amounts, shape (len(seeds), n_buckets) (zeros for a class whose amounts are not
+            summed, see ``amount_classes``); (len(seeds), 1) of zeros without amounts.
         """
-        draws = (self.classes[0][4] + self.classes[1][4]) * len(seeds)
-        heavy = self.has_weight or self.has_amount
-        kernel = _parallel if heavy and draws >= PARALLEL_DRAWS else _serial
+        # draws of single cases (classes with weights or summed amounts; the others draw bucket counts only)
+        heavy = sum(c[4] for c, summed in zip(self.classes, self.amount_classes)
+                    if self.has_weight or (self.has_amount and summed))
+        kernel = _parallel if heavy * len(seeds) >= PARALLEL_DRAWS else _serial
         return kernel(*self._args(), np.asarray(seeds, dtype=np.uint32))
 
     def drawn_cases(self, seed):

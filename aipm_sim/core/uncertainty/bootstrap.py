@@ -323,7 +323,10 @@ def simulate_uncertainty(score_set, value_model, *, resamples=200, seed=0, confi
 
     # Bucket of each case: the first grid row whose threshold is <= its score (n_rows: never flagged).
     bucket = (n_rows - np.searchsorted(grid[::-1], score_set.scores, side="right")).astype(np.int64)
-    strata = Strata(bucket, score_set.labels.astype(bool), score_set.weights, score_set.amounts, n_rows + 1)
+    # amounts of a class only where the value model prices them (e.g. fn_amount alone: the positives')
+    vm = value_model
+    strata = Strata(bucket, score_set.labels.astype(bool), score_set.weights, score_set.amounts, n_rows + 1,
+                    amount_classes=(vm.tp_amount != 0 or vm.fn_amount != 0, vm.fp_amount != 0 or vm.tn_amount != 0))
     del bucket
     has_a = score_set.amounts is not None
     seeds = np.random.SeedSequence(seed).generate_state(resamples, dtype=np.uint32)

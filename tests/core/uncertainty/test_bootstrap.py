@@ -239,3 +239,26 @@ def test_bucket_sums_equal_the_recorded_draws(data, with_weights, with_amounts):
             if with_amounts:
                 np.testing.assert_allclose(amounts, np.bincount(bucket[rows], weights=(a * weight)[rows],
                                                                 minlength=len(grid) + 1), rtol=1e-12, atol=1e-9)
+
+
+@pytest.mark.parametrize("with_weights", [True, False])
+def test_a_class_whose_amounts_are_not_priced_is_drawn_as_counts_only(data, with_weights):
+    """fn_amount alone prices only the positives' amounts: the negatives' are skipped, nothing else changes."""
+    w = data.weights if with_weights else None
+    grid = np.unique(data.scores)[::-1]
+    bucket = len(grid) - np.searchsorted(grid[::-1], data.scores, side="right")
+    seeds = np.random.SeedSequence(5).generate_state(4, dtype=np.uint32)
+    both = Strata(bucket, data.labels, w, data.amounts, len(grid) + 1).resample(seeds)
+    pos_only = Strata(bucket, data.labels, w, data.amounts, len(grid) + 1,
+                      amount_classes=(True, False)).resample(seeds)
+    for i in range(3):  # the counts of both classes and the positives' amounts: bit for bit
+        np.testing.assert_array_equal(pos_only[i], both[i])
+    assert not pos_only[3].any()
+    # and the value of every resample is the one of a value model whose amounts are summed for both classes
+    data_w = am.ScoreSet(data.scores, data.labels, weights=w, amounts=data.amounts)
+    vm = am.ValueModel(tp=-5, fp=-5, fn_amount=-1)
+    u = am.simulate_uncertainty(data_w, vm, resamples=6, seed=2)
+    full = am.simulate_uncertainty(data_w, am.ValueModel(tp=-5, fp=-5, fn_amount=-1, fp_amount=1e-300), resamples=6,
+                                   seed=2)
+    np.testing.assert_allclose(u.metrics["value"], full.metrics["value"], rtol=1e-12, atol=1e-9)
+    np.testing.assert_array_equal(u.metrics["recall"], full.metrics["recall"])
