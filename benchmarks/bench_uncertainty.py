@@ -9,7 +9,9 @@ the same process, it times
 
 * ``ThresholdCurve.from_scores`` (the reference, 1.0x);
 * ``simulate_uncertainty`` with ``--resamples`` resamples (stratified,
-  compiled, no sort per resample), plain and with weights;
+  compiled, no sort per resample): amounts priced for the positives only
+  (``fn_amount``: the negatives are drawn as bucket counts), for both classes,
+  without weights or amounts, and with weights;
 * a naive bootstrap: resample rows with replacement, build a new ScoreSet and
   curve, optimise (5 resamples timed, scaled to ``--resamples``);
 * peak memory of ``simulate_uncertainty`` in bytes per case (a fresh
@@ -125,6 +127,10 @@ def main(argv=None):
     t_boot = best_time(lambda: am.simulate_uncertainty(ss, vm, resamples=args.resamples, min_recall=0.5),
                        args.repeat)
     rows.append((f"simulate_uncertainty, {args.resamples} resamples, amounts", t_boot))
+    both = am.ValueModel(**VALUE, fp_amount=-0.01)  # amounts priced in both classes: every case drawn
+    t_both = best_time(lambda: am.simulate_uncertainty(ss, both, resamples=args.resamples, min_recall=0.5),
+                       args.repeat)
+    rows.append((f"simulate_uncertainty, amounts priced for both classes (fp_amount too)", t_both))
     t_plain = best_time(lambda: am.simulate_uncertainty(am.ScoreSet(scores, labels), am.ValueModel(tp=-5, fp=-5, fn=-100),
                                                         resamples=args.resamples, min_recall=0.5), args.repeat)
     rows.append((f"simulate_uncertainty, no weights or amounts", t_plain))

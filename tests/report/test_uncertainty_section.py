@@ -23,7 +23,8 @@ def test_fraud_section_shows_intervals_best_threshold_verdict_and_labels():
     point = scenario.score_model().point(analysis.decision.threshold)
     low, high = point.interval("recall", validation_cases=50_000)
     assert text.startswith("## How sure are we?")
-    assert f"| {100 * low:.1f}% – {100 * high:.1f}% |" in text
+    assert f"| {100 * low:.1f} % – {100 * high:.1f} % |" in text
+    assert "%" not in text.replace(" %", "")  # one percentage format in the section, as in the verdict
     for line in scenario.verdict().describe().splitlines():
         assert f"- {line}" in text
     assert "### The best threshold and its value" in text and "### Labels for a tighter answer" in text
@@ -35,6 +36,10 @@ def test_fraud_section_shows_intervals_best_threshold_verdict_and_labels():
 def test_file_scenario_and_a_model_without_a_validation_size():
     parts = uncertainty_section(report.analyse(scenario="medical_screening"))
     assert "569 labelled cases" in parts[0]
+    labels = next(p for p in parts if isinstance(p, str) and p.startswith("### Labels"))
+    import re
+    now, half = (float(x) for x in re.findall(r"±([\d.]+) points", labels))
+    assert half == pytest.approx(now / 2, rel=0.05)  # ±1.3 halved reads ±0.65, not ±0.6
     note = uncertainty_section(report.analyse(scenario="credit_approval"))
     assert len(note) == 1 and "no sampling error of their own" in note[0]
 
