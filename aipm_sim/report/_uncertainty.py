@@ -44,13 +44,8 @@ def _evidence(analysis):
     return None
 
 
-def _pct(x):
-    """The package's percentage with a space before the sign (``42.5 %``), as in the verdict's lines."""
-    return fmt_percent(x).replace("%", " %")
-
-
 def _interval_text(low, high):
-    return f"{_pct(low)} – {_pct(high)}"
+    return f"{fmt_percent(low)} – {fmt_percent(high)}"
 
 
 def uncertainty_section(analysis):
@@ -78,7 +73,7 @@ def uncertainty_section(analysis):
         kw = dict(validation_cases=n_val) if model is not None else dict(score_set=data)
         low, high = point.interval(metric, confidence=CONFIDENCE, **kw)
         counts[metric] = effective_counts(point, metric, **kw)
-        lines.append(f"| {label} | {_pct(getattr(point, metric))} | {_interval_text(low, high)} |")
+        lines.append(f"| {label} | {fmt_percent(getattr(point, metric))} | {_interval_text(low, high)} |")
     parts = ["\n".join(lines)]
 
     s = analysis.scenario
@@ -118,7 +113,7 @@ def uncertainty_section(analysis):
             f"Today recall is known to within about ±{100 * h:.2g} points, from {fmt_count(n)} positives. "
             f"To halve that margin (±{100 * h / 2:.2g} points) a validation needs about "
             f"**{need.relevant:,} positives**, that is about **{need.cases:,} labelled cases** at a "
-            f"prevalence of {_pct(point.prevalence)}."
+            f"prevalence of {fmt_percent(point.prevalence)}."
         )
     return parts
 

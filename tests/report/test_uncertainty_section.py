@@ -23,8 +23,7 @@ def test_fraud_section_shows_intervals_best_threshold_verdict_and_labels():
     point = scenario.score_model().point(analysis.decision.threshold)
     low, high = point.interval("recall", validation_cases=50_000)
     assert text.startswith("## How sure are we?")
-    assert f"| {100 * low:.1f} % – {100 * high:.1f} % |" in text
-    assert "%" not in text.replace(" %", "")  # one percentage format in the section, as in the verdict
+    assert f"| {100 * low:.1f}% – {100 * high:.1f}% |" in text  # the decision table's format (fmt_fraction)
     for line in scenario.verdict().describe().splitlines():
         assert f"- {line}" in text
     assert "### The best threshold and its value" in text and "### Labels for a tighter answer" in text
