@@ -140,9 +140,21 @@ def plan_launch(scenario, **changes):
     if g is not None:
         rollout = plan_rollout(test, stages=settings["stages"], guardrail=g["rate"], harm=g["harm"],
                                cost_per_event=g["cost_per_event"], guardrail_name=g["name"],
-                               cases_per_day=scenario.volume / DAYS_PER_MONTH)
+                               cases_per_day=scenario.volume / DAYS_PER_MONTH,
+                               value_per_case=_value_per_case(scenario, treatment, control, test))
     return LaunchPlan(scenario=scenario, test=test, rollout=rollout, treatment=treatment, control=control,
                       treatment_name="the model", control_name=control_name, case=settings["case"])
+
+
+def _value_per_case(scenario, treatment, control, test):
+    """The model's expected gain over today's rule, currency per case, for the value forgone by ramping.
+
+    The test's own effect when it tests value; for a rate, the difference of the two decisions' values
+    per period over the cases per period (per session for a ranking: the rollout ramps sessions).
+    """
+    if test.metric == "value":
+        return None
+    return (treatment.value - control.value) / scenario.volume
 
 
 def _nothing(scenario):

@@ -13,9 +13,11 @@ Per stage the plan also gives what is at stake:
 * *at risk*: if the new decision is in fact worse by ``harm``, the extra
   guardrail events among the treated cases of the stage (and their cost,
   with ``cost_per_event``);
-* *forgone*: if it is as good as the A/B plan expects
-  (:attr:`ABTestPlan.expected_effect` per case), the value the untreated
-  share misses by ramping rather than launching at once.
+* *forgone*: if it is as good as expected (``value_per_case``: by
+  default the A/B plan's :attr:`ABTestPlan.expected_effect` when the test
+  is on value; for a test of a rate the caller gives the value per case of
+  the two decisions, as :func:`aipm_sim.plan_launch` does), the value the
+  untreated share misses by ramping rather than launching at once.
 """
 
 from __future__ import annotations
@@ -41,6 +43,10 @@ MSG_COST = "cost_per_event must be a finite amount of money per guardrail event 
 MSG_MIN_DAYS = "min_days must be a whole number of days >= 1 per stage; found {!r}"
 MSG_TRAFFIC = "cases_per_day must be > 0, all the cases per day that the rollout ramps; found {!r}"
 MSG_NAME = "guardrail_name must be a non-empty text (e.g. 'false declines'); found {!r}"
+MSG_VALUE_PER_CASE = ("value_per_case must be a finite amount of money per case (the new decision's expected gain "
+                      "over today's, negative for a loss); found {!r}")
+#: How :meth:`RolloutPlan.table_in_words` shows money it cannot compute.
+NOT_PRICED = "not priced"
 
 #: Columns of :attr:`RolloutPlan.table`, in order.
 COLUMNS = ("stage", "share", "days", "start_day", "end_day", "treated_cases", "events_at_risk", "value_at_risk",
@@ -78,6 +84,10 @@ class RolloutPlan:
         Days from the first stage to full launch.
     cases_per_day : float
         All the traffic ramped, cases per day.
+    value_per_case : float
+        Expected gain of the new decision over today's, currency per case,
+        behind ``value_forgone``; NaN when unknown (a test of a rate without
+        a value per case given).
     """
 
     plan: ABTestPlan
@@ -89,6 +99,7 @@ class RolloutPlan:
     table: pd.DataFrame
     total_days: int
     cases_per_day: float
+    value_per_case: float = math.nan
 
     @property
     def events_at_risk(self):
@@ -104,17 +115,36 @@ class RolloutPlan:
     def value_forgone(self):
         """Currency forgone by ramping instead of launching at once, if the effect is as expected.
 
-        NaN when the plan's metric is a rate (no value per case to forgo).
+        NaN when the value per case is unknown (:attr:`value_per_case`).
         """
-        if self.plan.metric != "value":
+        if math.isnan(self.value_per_case):
             return math.nan
         return float(self.table["value_forgone"].sum())
 
     def table_in_words(self, *, case="case"):
-        """:attr:`table` with column names in words and shares in percent, for people (``case``: ``"order"``)."""
+        """:attr:`table` for people: column names in words (``case``: ``"order"``), shares in percent.
+
+        Counts are whole numbers and money is rounded to whole currency units;
+        the launch row reads ``"everyone"`` (nothing is left to compare, so
+        nothing is at risk or forgone) and money that cannot be computed
+        (events without a cost, a rate without a value per case) reads
+        :data:`NOT_PRICED`.
+        """
         cur = f" ({self.plan.currency})" if self.plan.currency else ""
         out = self.table.copy()
         out["share"] = 100 * out["share"]
+        ramp = out["share"] < 100
+        for name in ("treated_cases", "events_at_risk", "value_at_risk", "value_forgone"):
+            values = out[name].astype(object)
+            for i in out.index:
+                x = out.at[i, name]
+                if not ramp[i]:
+                    values[i] = "everyone" if name == "treated_cases" else ""
+                elif math.isnan(x):
+                    values[i] = NOT_PRICED
+                else:
+                    values[i] = int(round(x)) + 0
+            out[name] = values
         return out.rename(columns={
             "stage": "stage", "share": "share of traffic (%)", "days": "days", "start_day": "from day",
             "end_day": "to day", "treated_cases": f"{case}s on the new decision",
@@ -145,7 +175,7 @@ class RolloutPlan:
         else:
             text += (f"If the new decision really is that much worse, about {self.events_at_risk:,.0f} extra "
                      f"{self.guardrail_name} happen before it is caught. ")
-        if self.plan.metric == "value":
+        if not math.isnan(self.value_per_case):
             forgone = self.value_forgone
             if forgone >= 0:
                 text += (f"If it is as good as the offline numbers say, ramping rather than launching at once "
@@ -166,7 +196,7 @@ def _money(x):
 
 
 def plan_rollout(plan, *, stages=(0.01, 0.1, 0.5, 1.0), guardrail, harm, cost_per_event=None,
-                 guardrail_name="guardrail events", min_days=1, cases_per_day=None):
+                 guardrail_name="guardrail events", min_days=1, cases_per_day=None, value_per_case=None):
     """Days per stage of a staged rollout, and the value at risk and forgone in each.
 
     Parameters
@@ -189,6 +219,11 @@ def plan_rollout(plan, *, stages=(0.01, 0.1, 0.5, 1.0), guardrail, harm, cost_pe
     cases_per_day : float, optional
         All the traffic that is ramped, cases per day (> 0); default the
         plan's :attr:`~ABTestPlan.cases_per_day` (the test's traffic).
+    value_per_case : float, optional
+        Expected gain of the new decision over today's, currency per case
+        (negative: a loss), for the value forgone by ramping. Default: the
+        plan's :attr:`~ABTestPlan.expected_effect` when its metric is
+        ``"value"``; unknown (NaN forgone) for a rate.
 
     Returns
     -------
@@ -229,6 +264,15 @@ def plan_rollout(plan, *, stages=(0.01, 0.1, 0.5, 1.0), guardrail, harm, cost_pe
             raise ParameterError(MSG_TRAFFIC.format(cases_per_day)) from None
         if not (math.isfinite(traffic) and traffic > 0):
             raise ParameterError(MSG_TRAFFIC.format(cases_per_day))
+    if value_per_case is None:
+        gain = plan.expected_effect if plan.metric == "value" else math.nan
+    else:
+        try:
+            gain = float(value_per_case)
+        except (TypeError, ValueError):
+            raise ParameterError(MSG_VALUE_PER_CASE.format(value_per_case)) from None
+        if not math.isfinite(gain):
+            raise ParameterError(MSG_VALUE_PER_CASE.format(value_per_case))
     rows, day = [], 0
     for i, s in enumerate(stages, start=1):
         if s < 1.0:
@@ -244,14 +288,13 @@ def plan_rollout(plan, *, stages=(0.01, 0.1, 0.5, 1.0), guardrail, harm, cost_pe
             "stage": i, "share": s, "days": days, "start_day": day, "end_day": day + days,
             "treated_cases": treated, "events_at_risk": treated * h,
             "value_at_risk": treated * h * cost + 0.0 if cost is not None else math.nan,
-            "value_forgone": (1 - s) * traffic * days * plan.expected_effect if plan.metric == "value"
-            else math.nan,
+            "value_forgone": (1 - s) * traffic * days * gain + 0.0,
         })
         day += days
     table = pd.DataFrame(rows, columns=list(COLUMNS))
     return RolloutPlan(plan=plan, stages=stages, guardrail=g, harm=h, guardrail_name=guardrail_name.strip(),
                        cost_per_event=cost, table=table, total_days=day,
-                       cases_per_day=traffic)
+                       cases_per_day=traffic, value_per_case=gain)
 
 
 def _rate(value, message):

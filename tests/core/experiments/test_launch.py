@@ -14,6 +14,7 @@ from aipm_sim.core.business import scenario as sc
 from aipm_sim.core.business import scenario_file as sf
 from aipm_sim.core.errors import ScenarioError
 from aipm_sim.core.experiments.launch import MSG_NO_LAUNCH, _amount_rule_squares, _second_moment
+from aipm_sim.core.experiments.rollout import NOT_PRICED
 
 LABEL = "toy.toml"
 
@@ -148,7 +149,17 @@ def test_fraud_plan_uses_the_closed_form_spread():
 def test_recommendations_plan_in_items_shown():
     lp = am.plan_launch(am.load_scenario("recommendations"))
     assert lp.test.metric == "precision" and lp.test.unit == "items shown"
-    assert math.isnan(lp.rollout.value_forgone) and math.isnan(lp.rollout.value_at_risk)
+    assert math.isnan(lp.rollout.value_at_risk)  # the guardrail has no cost per event
+    # A test of a rate still forgoes money by ramping: the untreated visits miss the model's value per
+    # visit over the popularity rule's, here from each decision's value per 1,000 sessions (a visit is a session).
+    gain = (lp.treatment.value_per_1000_sessions - lp.control.value_per_1000_sessions) / 1000
+    t = lp.rollout.table
+    untreated = ((1 - t["share"]) * t["days"] * 40_000).sum()  # visits_per_day = 40,000
+    assert lp.rollout.value_forgone == pytest.approx(untreated * gain, rel=1e-9) and lp.rollout.value_forgone > 0
+    words = lp.rollout.table_in_words(case=lp.case)
+    assert "nan" not in words.to_string().lower()
+    assert set(words["value at risk (USD)"]) == {NOT_PRICED, ""}
+    assert "forgoes about" in lp.rollout.describe(case="visit")
     assert lp.test.units_control == math.ceil(am.sample_size_proportions(
         lp.test.control_mean, lp.test.control_mean + 0.005))
 

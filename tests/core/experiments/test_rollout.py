@@ -10,6 +10,7 @@ from aipm_sim.core.errors import ParameterError
 from aipm_sim.core.experiments.plan import size_test
 from aipm_sim.core.experiments.rollout import (
     COLUMNS, MSG_COST, MSG_GUARDRAIL, MSG_HARM, MSG_MIN_DAYS, MSG_NAME, MSG_PLAN, MSG_STAGES, MSG_TRAFFIC,
+    MSG_VALUE_PER_CASE, NOT_PRICED,
 )
 
 
@@ -105,3 +106,30 @@ def test_errors(plan, kwargs, message):
 def test_plan_type():
     with pytest.raises(TypeError, match=exactly(MSG_PLAN.format("dict"))):
         am.plan_rollout({}, guardrail=0.1, harm=0.01)
+
+
+def test_value_per_case_prices_what_ramping_forgoes(plan):
+    # A test of a rate knows no value per case; the caller gives it: 0.25 EUR per case, half the traffic
+    # untreated for the 2 days of the first stage (see the hand computation above): 500 * 2 * 0.25 = 250 EUR.
+    rate_plan = size_test(metric="precision", control_mean=0.2, treatment_mean=0.25, control_sd=0.4,
+                          treatment_sd=0.433, units_per_case=0.1, cases_per_day=1000.0, alpha=0.05, power=0.8,
+                          allocation=0.5, minimum_effect=None, label_delay_days=0.0, alternative="two-sided",
+                          currency="EUR")
+    unpriced = am.plan_rollout(rate_plan, stages=(0.5, 1.0), guardrail=0.1, harm=0.05)
+    assert math.isnan(unpriced.value_forgone) and math.isnan(unpriced.value_per_case)
+    assert "forgoes" not in unpriced.describe()
+    words = unpriced.table_in_words(case="order")
+    assert list(words["value forgone by ramping (EUR)"]) == [NOT_PRICED, ""]
+    assert list(words["value at risk (EUR)"]) == [NOT_PRICED, ""]
+    assert list(words["orders on the new decision"]) == [1000, "everyone"]
+    priced = am.plan_rollout(rate_plan, stages=(0.5, 1.0), guardrail=0.1, harm=0.05, value_per_case=0.25)
+    assert priced.value_forgone == pytest.approx(250.0) and priced.value_per_case == 0.25
+    assert "forgoes about 250 EUR" in priced.describe()
+    # the default for a test of value is its expected effect (0.30 EUR per case: 300 EUR, as above)
+    assert am.plan_rollout(plan, stages=(0.5, 1.0), guardrail=0.1, harm=0.05).value_forgone == pytest.approx(300.0)
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, "much"])
+def test_value_per_case_errors(plan, bad):
+    with pytest.raises(ParameterError, match=exactly(MSG_VALUE_PER_CASE.format(bad))):
+        am.plan_rollout(plan, stages=(0.5, 1.0), guardrail=0.1, harm=0.05, value_per_case=bad)
