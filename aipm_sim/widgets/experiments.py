@@ -23,6 +23,12 @@ from ..core.experiments.launch import launch_settings
 
 MSG_TRAFFIC_TEXT = "{}s per day in the test must be more than 0; found {!r}"
 MSG_STAGES_TEXT = "stages must be percentages of traffic separated by commas, e.g. 1, 10, 50, 100; found {!r}"
+MSG_STAGES_ORDER_TEXT = ("stages must be increasing percentages of traffic, each above 0 and at most 100, the last "
+                         "100 (everyone), e.g. 1, 10, 50, 100; found {!r}")
+MSG_EFFECT_TEXT = "the smallest change worth detecting must be a number other than 0 ({}); found {!r}"
+MSG_GUARDRAIL_TEXT = "{} per 1,000 {}s today must be more than 0 and less than 1,000; found {!r}"
+MSG_HARM_TEXT = ("the harmful rise must be more than 0 per 1,000 and keep {} below 1,000 per 1,000 {}s "
+                 "({!r} today); found {!r}")
 ALPHAS = (0.01, 0.05, 0.1)
 POWERS = (0.8, 0.9, 0.95)
 
@@ -43,8 +49,8 @@ class RolloutPlanner:
         The latest plan (core object: ``result.test``, ``result.rollout``).
     traffic, minimum_effect, guardrail_rate, harm : ipywidgets.FloatText
         Cases per day in the test; the minimum effect (currency per case, or
-        rate points for a rate); today's guardrail events and the harmful
-        rise, both per 1,000 cases.
+        percentage points for a rate: 0.5 for half a point); today's
+        guardrail events and the harmful rise, both per 1,000 cases.
     alpha, power : ipywidgets.Dropdown
     stages : ipywidgets.Text
         Percentages of traffic, comma separated.
@@ -68,9 +74,13 @@ class RolloutPlanner:
         style = {"description_width": "initial"}
         self.traffic = w.FloatText(value=test.cases_per_day, description=f"{case}s per day in the test",
                                    style=style)
-        unit = f"{scenario.currency} per {case}" if test.metric == "value" else "rate points"
-        self.minimum_effect = w.FloatText(value=test.minimum_effect, step=0.01,
-                                          description=f"smallest change worth detecting ({unit})", style=style)
+        # A rate's effect is typed in percentage points (0.5, not 0.005), as the PM says it.
+        self._effect_scale = 1.0 if test.metric == "value" else 100.0
+        self._effect_unit = (f"{scenario.currency} per {case}" if test.metric == "value"
+                             else f"percentage points of {test.metric}")
+        self.minimum_effect = w.FloatText(value=round(test.minimum_effect * self._effect_scale, 12), step=0.01,
+                                          description=f"smallest change worth detecting ({self._effect_unit})",
+                                          style=style)
         self.alpha = w.Dropdown(options=[(f"{a:.0%}", a) for a in ALPHAS], value=_nearest(test.alpha, ALPHAS),
                                 description="false alarms accepted", style=style)
         self.power = w.Dropdown(options=[(f"{p:.0%}", p) for p in POWERS], value=_nearest(test.power, POWERS),
@@ -100,15 +110,23 @@ class RolloutPlanner:
         display(self.widget)
 
     def _on_change(self, _change=None):
+        case = self.result.case
         try:
             if not self.traffic.value > 0:
-                raise ValueError(MSG_TRAFFIC_TEXT.format(self.result.case, self.traffic.value))
+                raise ValueError(MSG_TRAFFIC_TEXT.format(case, self.traffic.value))
+            if self.minimum_effect.value == 0:
+                raise ValueError(MSG_EFFECT_TEXT.format(self._effect_unit, self.minimum_effect.value))
             settings = dict(self._settings)
-            settings.update(traffic_per_day=self.traffic.value, minimum_effect=self.minimum_effect.value,
+            settings.update(traffic_per_day=self.traffic.value,
+                            minimum_effect=self.minimum_effect.value / self._effect_scale,
                             alpha=self.alpha.value, power=self.power.value, stages=_parse_stages(self.stages.value))
             if settings["guardrail"] is not None:
-                settings["guardrail"] = dict(settings["guardrail"], rate=self.guardrail_rate.value / 1000,
-                                             harm=self.harm.value / 1000)
+                name, rate, harm = settings["guardrail"]["name"], self.guardrail_rate.value, self.harm.value
+                if not 0 < rate < 1000:
+                    raise ValueError(MSG_GUARDRAIL_TEXT.format(name, case, rate))
+                if not (harm > 0 and rate + harm < 1000):
+                    raise ValueError(MSG_HARM_TEXT.format(name, case, rate, harm))
+                settings["guardrail"] = dict(settings["guardrail"], rate=rate / 1000, harm=harm / 1000)
             result = plan_launch(self.scenario, **settings)
         except ValueError as exc:
             self.errors.value = f'<span style="color:#D55E00">{html.escape(str(exc).splitlines()[0])}</span>'
@@ -165,4 +183,7 @@ def _parse_stages(text):
         raise ValueError(MSG_STAGES_TEXT.format(text)) from None
     if not values:
         raise ValueError(MSG_STAGES_TEXT.format(text))
+    ok = (values[-1] == 1.0 and all(0 < v <= 1 for v in values) and all(a < b for a, b in zip(values, values[1:])))
+    if not ok:  # said here in percent, as typed: core's message speaks of shares in (0, 1]
+        raise ValueError(MSG_STAGES_ORDER_TEXT.format(text))
     return tuple(values)

@@ -4,7 +4,9 @@ import pytest
 
 import aipm_sim as am
 from aipm_sim.widgets import RolloutPlanner
-from aipm_sim.widgets.experiments import MSG_STAGES_TEXT, MSG_TRAFFIC_TEXT
+from aipm_sim.widgets.experiments import (
+    MSG_EFFECT_TEXT, MSG_GUARDRAIL_TEXT, MSG_HARM_TEXT, MSG_STAGES_ORDER_TEXT, MSG_STAGES_TEXT, MSG_TRAFFIC_TEXT,
+)
 
 FRAUD = am.load_scenario("fraud_detection")
 
@@ -24,10 +26,10 @@ def test_opens_on_the_scenario_plan():
 
 def test_controls_change_the_plan():
     p = RolloutPlanner(FRAUD, render=False)
-    days = p.result.test.days_collecting
+    days, first = p.result.test.days_collecting, p.result
     p.traffic.value = 20_000
     assert p.result.test.days_collecting == pytest.approx(days / 2)
-    assert p.result == p.result  # a fresh LaunchPlan object each time
+    assert p.result is not first  # a fresh LaunchPlan for the new traffic
     p.minimum_effect.value = 0.2
     assert p.result.test.minimum_effect == 0.2
     assert p.result.test.days == am.plan_launch(FRAUD, traffic_per_day=20_000, minimum_effect=0.2).test.days
@@ -51,3 +53,44 @@ def test_bad_input_keeps_the_last_plan():
     assert p.errors.value == "" and p.result.rollout.stages == (0.1, 1.0)
     p.traffic.value = 0
     assert MSG_TRAFFIC_TEXT.format("order", 0.0) in p.errors.value
+
+
+def shown(p):
+    return p.errors.value.replace("&#x27;", "'").replace("&quot;", '"')
+
+
+@pytest.mark.parametrize("typed", ["1, 10, 50", "1, 10, 150", "0, 50, 100", "50, 10, 100", "nan, 100"])
+def test_stages_are_refused_in_percent_as_typed(typed):
+    p = RolloutPlanner(FRAUD, render=False)
+    good = p.result
+    p.stages.value = typed
+    assert p.result is good
+    assert MSG_STAGES_ORDER_TEXT.format(typed) in shown(p)
+    assert "(0, 1]" not in shown(p) and "1.0" not in shown(p)
+
+
+def test_guardrail_and_harm_are_refused_per_1000():
+    p = RolloutPlanner(FRAUD, render=False)
+    good = p.result
+    p.guardrail_rate.value = 0
+    assert p.result is good and MSG_GUARDRAIL_TEXT.format("cancelled orders", "order", 0.0) in shown(p)
+    p.guardrail_rate.value = 20
+    good = p.result
+    p.harm.value = 990
+    assert p.result is good and MSG_HARM_TEXT.format("cancelled orders", "order", 20.0, 990.0) in shown(p)
+    p.harm.value = 5
+    assert shown(p) == "" and p.result.rollout.harm == pytest.approx(0.005)
+    p.minimum_effect.value = 0
+    assert p.result.test.minimum_effect == pytest.approx(0.1)
+    assert MSG_EFFECT_TEXT.format("EUR per order", 0.0) in shown(p)
+
+
+def test_a_rate_effect_is_typed_in_percentage_points():
+    recs = am.load_scenario("recommendations")
+    p = RolloutPlanner(recs, render=False)
+    # [launch] minimum_effect = 0.005: half a percentage point of the share of shown items clicked
+    assert p.minimum_effect.value == pytest.approx(0.5)
+    assert "percentage points" in p.minimum_effect.description
+    p.minimum_effect.value = 1.0
+    assert p.result.test.minimum_effect == pytest.approx(0.01)
+    assert p.result.test.days == am.plan_launch(recs, minimum_effect=0.01).test.days
