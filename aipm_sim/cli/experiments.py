@@ -11,6 +11,15 @@ MSG_NEITHER = "give --baseline-rate and --rate (two rates per case in (0, 1)), o
 MSG_RATE_ONLY = "--baseline-rate and --rate go together: give both"
 MSG_CLI_RATE = "{} must be a rate in (0, 1), a fraction of cases (e.g. 0.02 for 2 %); found {!r}"
 MSG_CLI_EQUAL = "--baseline-rate and --rate are equal ({!r}): there is no difference to detect"
+MSG_CLI_FRACTION = "{} must be in (0, 1), {}; found {!r}"
+MSG_CLI_POSITIVE = "{} must be a number > 0, {}; found {!r}"
+#: What each number flag means, for its message.
+FLAG_WORDS = {
+    "--alpha": "the false-positive rate accepted (e.g. 0.05 for 5 %)",
+    "--power": "the chance of detecting the change (e.g. 0.8 for 80 %)",
+    "--ratio": "the treatment group's size over the control group's (1: equal groups)",
+    "--cases-per-day": "the cases entering the test per day, both groups",
+}
 MSG_RATIO_SCENARIO = "--ratio applies to two rates only; a scenario's test splits its traffic in half"
 
 
@@ -30,7 +39,18 @@ def register(sub):
     p.set_defaults(run=_run_plan_test)
 
 
+def _check_flags(args):
+    """The number flags, refused with their own names (core's messages name its arguments instead)."""
+    for flag, value in (("--alpha", args.alpha), ("--power", args.power)):
+        if value is not None and not 0 < value < 1:
+            raise ValueError(MSG_CLI_FRACTION.format(flag, FLAG_WORDS[flag], value))
+    for flag, value in (("--ratio", args.ratio), ("--cases-per-day", args.cases_per_day)):
+        if value is not None and not (math.isfinite(value) and value > 0):
+            raise ValueError(MSG_CLI_POSITIVE.format(flag, FLAG_WORDS[flag], value))
+
+
 def _run_plan_test(args):
+    _check_flags(args)
     rates = (args.baseline_rate, args.rate)
     if args.scenario is not None:
         if any(r is not None for r in rates):
@@ -50,7 +70,6 @@ def _run_plan_test(args):
 
 def _rates_plan(args):
     from ..core import sample_size_proportions
-    from ..core.experiments.plan import MSG_CASES_PER_DAY
 
     for flag, value in (("--baseline-rate", args.baseline_rate), ("--rate", args.rate)):
         if not 0 < value < 1:
@@ -65,10 +84,7 @@ def _rates_plan(args):
     control, treatment = math.ceil(n - 1e-9), math.ceil(ratio * n - 1e-9)
     days = None
     if args.cases_per_day is not None:
-        per_day = args.cases_per_day
-        if not (math.isfinite(per_day) and per_day > 0):
-            raise ValueError(MSG_CASES_PER_DAY.format(per_day))
-        days = math.ceil(max(control * (1 + ratio), treatment * (1 + ratio) / ratio) / per_day - 1e-9)
+        days = math.ceil(max(control * (1 + ratio), treatment * (1 + ratio) / ratio) / args.cases_per_day - 1e-9)
     return {
         "per_group": {"control": control, "treatment": treatment},
         "total": control + treatment,

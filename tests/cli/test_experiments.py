@@ -10,8 +10,13 @@ import pytest
 
 import aipm_sim as am
 from aipm_sim import cli
-from aipm_sim.cli.experiments import MSG_BOTH, MSG_CLI_EQUAL, MSG_CLI_RATE, MSG_NEITHER, MSG_RATE_ONLY
-from aipm_sim.core.experiments.power import MSG_ALPHA, MSG_POWER, MSG_RATIO
+from aipm_sim.cli.experiments import (
+    FLAG_WORDS, MSG_BOTH, MSG_CLI_EQUAL, MSG_CLI_FRACTION, MSG_CLI_POSITIVE, MSG_CLI_RATE, MSG_NEITHER, MSG_RATE_ONLY,
+)
+
+
+def flag(message, name, value):
+    return message.format(name, FLAG_WORDS[name], value)
 
 SCRIPT = Path(sys.executable).parent / "aipm-sim"
 
@@ -65,9 +70,15 @@ BAD = [
     (["--baseline-rate", "1.5", "--rate", "0.02"], MSG_CLI_RATE.format("--baseline-rate", 1.5)),
     (["--baseline-rate", "0.02", "--rate", "0"], MSG_CLI_RATE.format("--rate", 0.0)),
     (["--baseline-rate", "0.02", "--rate", "0.02"], MSG_CLI_EQUAL.format(0.02)),
-    (["--baseline-rate", "0.02", "--rate", "0.03", "--power", "1"], MSG_POWER.format(1.0)),
-    (["--baseline-rate", "0.02", "--rate", "0.03", "--alpha", "0"], MSG_ALPHA.format(0.0)),
-    (["--baseline-rate", "0.02", "--rate", "0.03", "--ratio", "-1"], MSG_RATIO.format(-1.0)),
+    (["--baseline-rate", "0.02", "--rate", "0.03", "--power", "1"], flag(MSG_CLI_FRACTION, "--power", 1.0)),
+    (["--baseline-rate", "0.02", "--rate", "0.03", "--power", "80"], flag(MSG_CLI_FRACTION, "--power", 80.0)),
+    (["--baseline-rate", "0.02", "--rate", "0.03", "--alpha", "0"], flag(MSG_CLI_FRACTION, "--alpha", 0.0)),
+    (["--baseline-rate", "0.02", "--rate", "0.03", "--ratio", "-1"], flag(MSG_CLI_POSITIVE, "--ratio", -1.0)),
+    (["--baseline-rate", "0.02", "--rate", "0.03", "--cases-per-day", "0"],
+     flag(MSG_CLI_POSITIVE, "--cases-per-day", 0.0)),
+    (["--scenario", "fraud_detection", "--cases-per-day", "-5"], flag(MSG_CLI_POSITIVE, "--cases-per-day", -5.0)),
+    (["--scenario", "fraud_detection", "--power", "80"], flag(MSG_CLI_FRACTION, "--power", 80.0)),
+    (["--scenario", "fraud_detection", "--alpha", "nan"], flag(MSG_CLI_FRACTION, "--alpha", math.nan)),
     (["--baseline-rate", "0.02"], MSG_RATE_ONLY),
     ([], MSG_NEITHER),
     (["--scenario", "fraud_detection", "--rate", "0.1"], MSG_BOTH),
