@@ -74,7 +74,10 @@ def sequential_halfwidth(n, *, sd, alpha=0.05, tuning=5000):
     sd = _positive(sd, MSG_SEQ_SD)
     alpha = _open_unit(alpha, MSG_ALPHA)
     tuning = _positive(tuning, MSG_TUNING)
-    arr = np.asarray(n, dtype=np.float64) if not isinstance(n, str) else None
+    try:
+        arr = np.asarray(n, dtype=np.float64) if not isinstance(n, str) else None
+    except (TypeError, ValueError):  # e.g. ["a"] or [None, 5]
+        arr = None
     if arr is None or not (np.all(np.isfinite(arr)) and np.all(arr > 0)) or arr.size == 0:
         raise ParameterError(MSG_SEQ_N.format(n))
     rho2 = mixture_rho2(alpha, tuning)
