@@ -56,15 +56,19 @@ def _test_paragraph(launch, cur, case):
         effect = f"a change of {fmt_money(t.minimum_effect, cur)} per {case} in value"
         if not math.isnan(t.minimum_effect_per_period):
             effect += f" ({fmt_money(t.minimum_effect_per_period, cur)} per {t.period or 'period'} for everyone)"
-        expected = (f"The offline numbers expect {fmt_money(t.expected_effect, cur)} per {case} "
+        direction = "a gain" if t.expected_effect >= 0 else "a loss"
+        expected = (f"The offline numbers expect {direction} of {fmt_money(abs(t.expected_effect), cur)} per {case} "
                     f"({fmt_money(t.treatment_mean, cur)} with the model, {fmt_money(t.control_mean, cur)} today).")
     else:
         effect = f"a change of {t.minimum_effect * 100:+.2g} points in {t.metric}"
         expected = (f"The offline numbers expect {fmt_percent(t.treatment_mean)} with the model against "
                     f"{fmt_percent(t.control_mean)} today.")
+    # An optimised rule may be best at flagging nothing (an amount rule whose every cut loses money): say so,
+    # or the reader pictures a rule that holds orders.
+    nothing = f", which at its best setting flags no {case}" if launch.control.point.alerts == 0 else ""
     return (
         f"**A/B test.** Test {escape_text(launch.treatment_name)} against today's rule "
-        f"(*{escape_text(launch.control_name)}*) on {fmt_count(t.cases_per_day)} {case}s a day, {per_side}. "
+        f"(*{escape_text(launch.control_name)}*{nothing}) on {fmt_count(t.cases_per_day)} {case}s a day, {per_side}. "
         f"To detect {effect} with {fmt_percent(t.power)} power and at most {fmt_percent(t.alpha)} false "
         f"positives, it needs {fmt_count(t.cases_control)} {case}s on today's side and "
         f"{fmt_count(t.cases_treatment)} on the model's{units}: "

@@ -30,6 +30,10 @@ def test_fraud_launch_plan(fraud):
     assert "60,000 EUR per month" in text  # 0.10 EUR per order at 600,000 orders a month
     assert f"{t.always_valid_days:,} days instead of {t.days:,}" in text
     assert "_" not in text.replace("**", "")  # no snake_case reaches the reader
+    # the optimised amount rule holds no order (its value is the value of holding nothing): the text says so
+    assert plan.control.point.alerts == 0 and "at its best setting flags no order" in text
+    gain = am.value_moments(plan.treatment).mean - am.value_moments(plan.control).mean
+    assert gain > 0 and f"expect a gain of {gain:.2f} EUR per order" in text
     rollout = parts[2]
     assert "| 1 | 1.00% |" in rollout and "per 1,000 orders" in rollout and "Orders on the model" in rollout
     assert parts[1].alt.endswith(f"at {t.days:,} days, the planned length.")
