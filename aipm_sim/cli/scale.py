@@ -9,6 +9,8 @@ from __future__ import annotations
 
 MSG_NEEDS_DASK = "{} needs --engine dask"
 MSG_GRID = "--grid must be a whole number >= 2 (thresholds of the binned curve); found {!r}"
+MSG_MANY_FILES = ("{!r} names many files (a folder or a glob); the default engine reads one file: "
+                  "add --engine dask to read them all")
 
 
 def _grid(text):
@@ -48,8 +50,13 @@ def threshold_curve(args):
     if args.engine == "memory":
         if args.scheduler is not None:
             raise ValueError(MSG_NEEDS_DASK.format("--scheduler"))
+        import glob
+        import os
+
         from ..core import ScoreSet, ThresholdCurve
 
+        if glob.has_magic(str(args.data)) and not os.path.exists(args.data) or os.path.isdir(args.data):
+            raise ValueError(MSG_MANY_FILES.format(str(args.data)))
         return ThresholdCurve.from_scores(ScoreSet.read(args.data, **roles), grid=args.grid)
     from ..core.scale.dask_curve import curve_from_dask
     from ..core.scale.files import dask_client, files_frame, scored_files

@@ -13,7 +13,7 @@ import pytest
 
 from aipm_sim import cli
 from aipm_sim.cli import MSG_SCENARIO_OPTIONS
-from aipm_sim.cli.scale import MSG_GRID, MSG_NEEDS_DASK
+from aipm_sim.cli.scale import MSG_GRID, MSG_MANY_FILES, MSG_NEEDS_DASK
 from aipm_sim.core._checks import data_row
 from aipm_sim.core.engine.scores import MSG_COLUMN, MSG_LABELS
 from aipm_sim.core.scale.files import MSG_NO_FILES
@@ -131,3 +131,10 @@ def test_a_scenario_takes_no_engine_flags(capsys):
 def test_a_bad_grid_is_a_usage_error(capsys, lake, grid):
     status, _, err = run(capsys, "curve", lake / "all.parquet", *COLUMNS, "--grid", grid)
     assert status == 2 and err.endswith(f"argument --grid: {MSG_GRID.format(grid)}\n") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("where", ["lake", "lake/*.parquet"])
+def test_many_files_without_dask_say_which_flag_reads_them(capsys, lake, where):
+    data = f"{lake}/{where}"
+    status, out, err = run(capsys, "curve", data, *COLUMNS)
+    assert (status, out) == (2, "") and err == f"aipm-sim: error: {MSG_MANY_FILES.format(data)}\n"
