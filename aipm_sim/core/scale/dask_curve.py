@@ -5,6 +5,10 @@ compiled sweep as in memory (one row per distinct score and its cumulative
 counts and amounts), then the partials merge in a tree of
 ``split_every``-way merges of sorted runs (:mod:`aipm_sim.core.scale.partials`),
 the last one on the client.
+The thresholds and the counts of unweighted cases equal the in-memory curve's bit for bit; sums of
+weights and amounts are added in another order (per partition, then across), so with weights or amounts
+that are not exact in binary (0.1, a lognormal amount) they agree to rounding, about 1e-15 relative
+(whole amounts and quarter weights stay exact: the tests use them to compare by equality).
 The client receives one array of the distinct scores, so the number of
 distinct scores is limited (``max_rows``, default :data:`MAX_DISTINCT_SCORES`):
 past it the merge stops with a message that suggests a grid.

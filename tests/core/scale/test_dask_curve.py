@@ -205,3 +205,20 @@ def test_the_same_messages_as_in_memory_after_the_partition():
     with pytest.raises(DataError) as dask_error:
         am.ThresholdCurve.from_dask(dd.from_pandas(frame, npartitions=4, sort=False), **ROLES)
     assert str(dask_error.value) == f"{partition_name(2, 4)}: {in_memory_error.value}"
+
+
+def test_weights_and_amounts_inexact_in_binary_agree_to_rounding():
+    # Lognormal amounts and uniform weights: the partitions add in another order than the in-memory sweep, so
+    # the sums agree to rounding (the module says 1e-15 relative), the thresholds exactly.
+    rng = np.random.default_rng(5)
+    n = 4000
+    y = rng.random(n) < 0.1
+    frame = pd.DataFrame({"score": np.round(rng.beta(2, 5, n) + 0.3 * y, 2), "fraud": y,
+                          "amount": rng.lognormal(3, 1.5, n), "weight": rng.uniform(0.1, 10, n)})
+    got = am.ThresholdCurve.from_dask(dd.from_pandas(frame, npartitions=5), **ROLES)
+    expected = am.ThresholdCurve.from_scores(am.ScoreSet(frame["score"].to_numpy(), frame["fraud"].to_numpy(),
+                                                         amounts=frame["amount"].to_numpy(),
+                                                         weights=frame["weight"].to_numpy()))
+    assert_array_equal(got.thresholds, expected.thresholds)
+    for name in ("tp", "fp", "tp_amount", "fp_amount"):
+        np.testing.assert_allclose(getattr(got, name), getattr(expected, name), rtol=1e-13, atol=0)
