@@ -70,7 +70,7 @@ class PowerDisplay:
             return cls(days=cases_control, power=power, plan_days=plan.cases_control, target_power=plan.power,
                        effect_label=effect_words(plan), x_label="cases in the control group (the other side alike)",
                        x_unit="cases per group").plot(ax=ax)
-        days = cases_control / ((1 - plan.allocation) * plan.cases_per_day) + plan.label_delay_days
+        days = plan.days_at(units)  # the slower side sets the pace, as in the plan itself
         return cls(days=days, power=power, plan_days=plan.days, target_power=plan.power,
                    always_valid_days=plan.always_valid_days, effect_label=effect_words(plan)).plot(ax=ax)
 

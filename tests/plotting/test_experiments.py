@@ -69,3 +69,24 @@ def test_rollout_display_unpriced(ax):
     r = am.plan_launch(am.load_scenario("recommendations")).rollout
     d = RolloutDisplay.from_rollout(r, ax=ax)
     assert d.risk_labels()[0].endswith("visits leaving from the page")
+
+
+def test_power_display_days_follow_the_slower_side(ax):
+    # The model flags a quarter as many cases as the rule: for a test of precision its side needs four times
+    # the cases, and both sides fill at the same pace (half the traffic each), so the model's side sets the days.
+    from aipm_sim.core.experiments.plan import size_test
+
+    plan = size_test(metric="precision", control_mean=0.2, treatment_mean=0.3, control_sd=0.4, treatment_sd=0.458,
+                     units_per_case=0.2, treatment_units_per_case=0.05, cases_per_day=1000.0, alpha=0.05,
+                     power=0.8, allocation=0.5, minimum_effect=None, label_delay_days=3.0,
+                     alternative="two-sided")
+    n = am.sample_size_proportions(0.2, 0.3)
+    # by hand: ceil(n) flagged cases on the model's side at 0.05 per case, 500 cases a day there
+    assert plan.days_collecting == pytest.approx(2 * np.ceil(np.ceil(n) / 0.05) / 1000)
+    d = PowerDisplay.from_plan(plan, ax=ax)
+    x, y = d.line_.get_data()
+    units = (x - 3.0) * 500 * 0.05  # flagged cases on the model's side by that day
+    np.testing.assert_allclose(y, plan.power_at(units), rtol=1e-9)
+    # the curve reaches the power asked for where the plan says (up to rounding to whole cases and days)
+    assert plan.days_at(n) == pytest.approx(n / 0.05 / 500 + 3.0)
+    assert plan.days - 1 < plan.days_at(n) <= plan.days

@@ -163,8 +163,10 @@ class ABTestPlan:
         Units needed in each group (rounded up).
     units_per_case : float
         Units per case entering the control group: 1 (value), its alert
-        rate (precision), the prevalence (recall); the treatment group's
-        own share gives :attr:`cases_treatment`.
+        rate (precision), the prevalence (recall).
+    treatment_units_per_case : float
+        The same for the treatment group (a model flags more or fewer
+        cases than the rule): it gives :attr:`cases_treatment`.
     cases_control, cases_treatment, cases_total : int
         Cases that enter each side (and both) by the time the slower side
         has its units: traffic splits by :attr:`allocation` (rounded up).
@@ -216,11 +218,28 @@ class ABTestPlan:
     period: str | None = None
     currency: str | None = None
     amount_spread: str = "none"
+    treatment_units_per_case: float | None = None
+
+    def __post_init__(self):
+        if self.treatment_units_per_case is None:
+            object.__setattr__(self, "treatment_units_per_case", self.units_per_case)
 
     @property
     def ratio(self):
         """Treatment group size / control group size."""
         return self.allocation / (1 - self.allocation)
+
+    def days_at(self, units_control):
+        """Days until the test can be read with ``units_control`` units in the control group (array-like).
+
+        Traffic splits by :attr:`allocation`, so both sides collect until the slower one has its units
+        (``ratio * units_control`` in the treatment group); the label delay is added.
+        """
+        n = np.asarray(units_control, dtype=np.float64)
+        entering = np.maximum(n / self.units_per_case / (1 - self.allocation),
+                              self.ratio * n / self.treatment_units_per_case / self.allocation)
+        out = entering / self.cases_per_day + self.label_delay_days
+        return float(out) if out.ndim == 0 else out
 
     @property
     def minimum_effect_per_period(self):
@@ -403,6 +422,7 @@ def size_test(*, metric, control_mean, treatment_mean, control_sd, treatment_sd,
         always_valid_days=math.ceil(collecting * seq_factor + label_delay_days - 1e-9),
         minimum_effect_per_day=effect * cases_per_day if metric == "value" else math.nan,
         volume=volume, period=period, currency=currency, amount_spread=amount_spread,
+        treatment_units_per_case=float(per_case_t),
     )
 
 
