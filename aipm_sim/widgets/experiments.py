@@ -81,9 +81,10 @@ class RolloutPlanner:
         self.minimum_effect = w.FloatText(value=round(test.minimum_effect * self._effect_scale, 12), step=0.01,
                                           description=f"smallest change worth detecting ({self._effect_unit})",
                                           style=style)
-        self.alpha = w.Dropdown(options=[(f"{a:.0%}", a) for a in ALPHAS], value=_nearest(test.alpha, ALPHAS),
+        # The scenario's own alpha and power are among the choices (not snapped to the nearest one).
+        self.alpha = w.Dropdown(options=_choices(ALPHAS, test.alpha), value=test.alpha,
                                 description="false alarms accepted", style=style)
-        self.power = w.Dropdown(options=[(f"{p:.0%}", p) for p in POWERS], value=_nearest(test.power, POWERS),
+        self.power = w.Dropdown(options=_choices(POWERS, test.power), value=test.power,
                                 description="power", style=style)
         self.stages = w.Text(value=", ".join(f"{100 * s:g}" for s in self._settings["stages"]),
                              description="stages (% of traffic)", continuous_update=False, style=style)
@@ -172,8 +173,9 @@ class RolloutPlanner:
         return buffer.getvalue()
 
 
-def _nearest(x, options):
-    return min(options, key=lambda o: abs(o - x))
+def _choices(options, own):
+    """Dropdown options ``(label in percent, value)``: the usual ones and the scenario's own value."""
+    return [(f"{100 * x:.3g} %", x) for x in sorted(set(options) | {own})]
 
 
 def _parse_stages(text):

@@ -94,3 +94,19 @@ def test_a_rate_effect_is_typed_in_percentage_points():
     p.minimum_effect.value = 1.0
     assert p.result.test.minimum_effect == pytest.approx(0.01)
     assert p.result.test.days == am.plan_launch(recs, minimum_effect=0.01).test.days
+
+
+def test_the_scenario_alpha_and_power_are_kept_not_snapped(tmp_path):
+    # A [launch] section with alpha 0.025 and power 0.85 (not among the usual choices) opens on those values.
+    import pathlib
+
+    text = (pathlib.Path(am.__file__).parent / "scenarios" / "fraud_detection.toml").read_text()
+    head, launch = text.split("[launch]", 1)
+    launch = launch.replace("alpha = 0.05", "alpha = 0.025", 1).replace("power = 0.8", "power = 0.85", 1)
+    (tmp_path / "odd.toml").write_text(head + "[launch]" + launch)
+    p = RolloutPlanner(am.load_scenario(tmp_path / "odd.toml"), render=False)
+    assert (p.alpha.value, p.power.value) == (0.025, 0.85)
+    assert ("2.5 %", 0.025) in p.alpha.options and ("5 %", 0.05) in p.alpha.options
+    assert ("85 %", 0.85) in p.power.options and ("80 %", 0.8) in p.power.options
+    p.traffic.value = 20_000  # another control changes: alpha and power stay the scenario's
+    assert (p.result.test.alpha, p.result.test.power) == (0.025, 0.85)

@@ -31,6 +31,7 @@ MSG_CASES_PER_DAY = "cases_per_day must be a whole number of cases >= 1 per grou
 MSG_DAYS = "days must be a whole number >= 1; found {!r}"
 MSG_SIMULATIONS = "n_simulations must be a whole number >= 1; found {!r}"
 MSG_FIXED_N = "n_fixed must be cases > 0 per group; found {!r}"
+MSG_SEED = "seed must be a whole number >= 0 (for numpy.random.default_rng, so that a rerun gives the same rates); found {!r}"
 
 
 def mixture_rho2(alpha, tuning):
@@ -213,6 +214,9 @@ def simulate_peeking(*, cases_per_day, days, alpha=0.05, n_simulations=2000, see
     d = require_whole(days, MSG_DAYS.format(days), low=1)
     alpha = _open_unit(alpha, MSG_ALPHA)
     sims = require_whole(n_simulations, MSG_SIMULATIONS.format(n_simulations), low=1)
+    if isinstance(seed, bool):
+        raise ParameterError(MSG_SEED.format(seed))
+    seed = require_whole(seed, MSG_SEED.format(seed), low=0)
     rng = np.random.default_rng(seed)
     # Sum over a day of the per-case differences (treatment - control): normal, variance 2 per case.
     daily = rng.standard_normal((sims, d)) * math.sqrt(2.0 * cases)
@@ -233,5 +237,5 @@ def simulate_peeking(*, cases_per_day, days, alpha=0.05, n_simulations=2000, see
         peeking=readonly(np.asarray(peeking, dtype=np.float64)),
         fixed_horizon=float(significant[:, -1].mean()),
         always_valid=readonly(np.asarray(valid, dtype=np.float64)),
-        seed=int(seed),
+        seed=seed,
     )

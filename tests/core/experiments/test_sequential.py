@@ -11,7 +11,7 @@ import aipm_sim as am
 from aipm_sim.core.errors import ParameterError
 from aipm_sim.core.experiments.power import MSG_ALPHA, MSG_POWER
 from aipm_sim.core.experiments.sequential import (
-    MSG_CASES_PER_DAY, MSG_DAYS, MSG_FIXED_N, MSG_SEQ_N, MSG_SEQ_SD, MSG_SIMULATIONS, MSG_TUNING,
+    MSG_CASES_PER_DAY, MSG_DAYS, MSG_FIXED_N, MSG_SEED, MSG_SEQ_N, MSG_SEQ_SD, MSG_SIMULATIONS, MSG_TUNING,
 )
 
 
@@ -91,6 +91,9 @@ ERRORS = [
     (am.simulate_peeking, (), {"cases_per_day": 10, "days": 1.5}, MSG_DAYS.format(1.5)),
     (am.simulate_peeking, (), {"cases_per_day": 10, "days": 3, "n_simulations": 0}, MSG_SIMULATIONS.format(0)),
     (am.simulate_peeking, (), {"cases_per_day": 10, "days": 3, "alpha": 0}, MSG_ALPHA.format(0)),
+    (am.simulate_peeking, (), {"cases_per_day": 10, "days": 3, "seed": None}, MSG_SEED.format(None)),
+    (am.simulate_peeking, (), {"cases_per_day": 10, "days": 3, "seed": -1}, MSG_SEED.format(-1)),
+    (am.simulate_peeking, (), {"cases_per_day": 10, "days": 3, "seed": 1.5}, MSG_SEED.format(1.5)),
 ]
 
 
