@@ -95,15 +95,29 @@ def check_grid(grid):
     return readonly(edges.copy())
 
 
-def grid_edges(k, lo, hi):
+def grid_edges(k, lo, hi, *, inner=None):
     """``k`` edges from the lowest score ``lo`` to the highest ``hi``, and how to find a score's bin fast.
 
     Probabilities (``0 <= lo`` and ``hi <= 1``) are spaced evenly on the
-    log-odds scale ``log(p / (1 - p))`` (clipped to :data:`LOGIT_CLIP` from 0
-    and 1): a rare-positive problem has most of its cases at small scores,
-    which equal-width bins would lump into one or two bins. Other scores
-    (margins, log-odds already) are spaced evenly. The first and last edges
-    are ``lo`` and ``hi`` themselves, so every case is flagged at the last row.
+    log-odds scale ``log(p / (1 - p))``: a rare-positive problem has most of
+    its cases at small scores, which equal-width bins would lump into one or
+    two bins. A score of exactly 0 or 1 has infinite log-odds: the spacing
+    then runs from the smallest score above 0 and to the largest below 1
+    (``inner``), so that a few scores of exactly 0 do not spread the edges
+    over log-odds down to -27 where no case is; without ``inner`` (or with
+    no score strictly inside) it is clipped to :data:`LOGIT_CLIP` from 0 and
+    1. Other scores (margins, log-odds already) are spaced evenly. The first
+    and last edges are ``lo`` and ``hi`` themselves, so every case is
+    flagged at the last row.
+
+    Parameters
+    ----------
+    k : int
+        Number of edges (>= 2).
+    lo, hi : float
+        Lowest and highest score.
+    inner : (float, float), optional
+        Smallest score above 0 and largest below 1 (NaN where there is none).
 
     Returns
     -------
@@ -116,7 +130,10 @@ def grid_edges(k, lo, hi):
     if lo == hi:
         return readonly(np.array([lo])), (_SEARCH, 0.0, 0.0)
     if 0.0 <= lo and hi <= 1.0:
-        a, b = (math.log(p) - math.log1p(-p) for p in (min(max(x, LOGIT_CLIP), 1 - LOGIT_CLIP) for x in (lo, hi)))
+        inner_lo, inner_hi = (math.nan, math.nan) if inner is None else (float(inner[0]), float(inner[1]))
+        low = inner_lo if lo <= 0.0 and 0.0 < inner_lo < 1.0 else lo
+        high = inner_hi if hi >= 1.0 and 0.0 < inner_hi < 1.0 else hi
+        a, b = (math.log(p) - math.log1p(-p) for p in (min(max(x, LOGIT_CLIP), 1 - LOGIT_CLIP) for x in (low, high)))
         x = np.linspace(a, b, k)
         edges = 1.0 / (1.0 + np.exp(-x))
         mode, origin, inv = _LOGIT, a, (k - 1) / (b - a) if b > a else 0.0
@@ -206,6 +223,12 @@ def bin_sums(scores, labels, edges, guess=(_SEARCH, 0.0, 0.0), *, weights=None, 
     return out
 
 
+def inner_range(scores):
+    """(smallest score above 0, largest below 1), NaN where there is none: see :func:`grid_edges`."""
+    above, below = scores[scores > 0.0], scores[scores < 1.0]
+    return (float(above.min()) if above.size else math.nan, float(below.max()) if below.size else math.nan)
+
+
 def curve_from_bins(edges, sums, *, has_amounts):
     """The :class:`BinnedCurve` of summed bins (the output of :func:`bin_sums`, added over partitions)."""
     k = edges.shape[0]
@@ -237,7 +260,7 @@ def binned_curve(score_set, grid):
     grid = check_grid(grid)
     s = score_set
     if isinstance(grid, int):
-        edges, guess = grid_edges(grid, float(s.scores.min()), float(s.scores.max()))
+        edges, guess = grid_edges(grid, float(s.scores.min()), float(s.scores.max()), inner=inner_range(s.scores))
     else:
         edges, guess = grid, (_SEARCH, 0.0, 0.0)
     sums = bin_sums(s.scores, s.labels, edges, guess, weights=s.weights, amounts=s.amounts)

@@ -15,7 +15,8 @@ past it the merge stops with a message that suggests a grid.
 
 Binned (``grid=K`` or edges): each partition sums its cases per bin; the
 sums add in the same tree. With ``grid=K`` one more pass reads the score
-column alone for its lowest and highest value, which place the K edges.
+column alone for its lowest and highest value (and, for probabilities, the
+smallest above 0 and the largest below 1), which place the K edges.
 
 Dask is imported inside the functions only: ``import aipm_sim`` never loads it.
 """
@@ -100,13 +101,15 @@ def curve_from_dask(frame, *, score, label, amount=None, weight=None, grid=None,
     if grid is None:
         return _exact(dask, parts, names, roles, max_rows, split_every)
     if isinstance(grid, int):
-        lo, hi = dask.compute(frame[score].min(), frame[score].max())
+        column = frame[score]
+        lo, hi, inner_lo, inner_hi = dask.compute(column.min(), column.max(), column[column > 0].min(),
+                                                  column[column < 1].max())
         lo, hi = float(lo), float(hi)
         if not (math.isfinite(lo) and math.isfinite(hi)):
             # NaN (no finite score, or no rows) or an infinite score: the binned pass names the rows.
             _binned_sums(dask, parts, names, roles, np.array([0.0]), (0, 0.0, 0.0), split_every)
             raise DataError(MSG_EMPTY.format("the data"))
-        edges, guess = grid_edges(grid, lo, hi)
+        edges, guess = grid_edges(grid, lo, hi, inner=(float(inner_lo), float(inner_hi)))
     else:
         edges, guess = grid, (0, 0.0, 0.0)
     sums = _binned_sums(dask, parts, names, roles, edges, guess, split_every)

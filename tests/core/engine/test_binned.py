@@ -109,6 +109,29 @@ def test_grid_k_on_probabilities_is_evenly_spaced_in_log_odds():
     assert_allclose(edges[1:-1], expit(np.linspace(logit(LOGIT_CLIP), logit(1 - LOGIT_CLIP), 5))[1:-1])
 
 
+def test_scores_of_exactly_0_or_1_do_not_spread_the_log_odds_grid():
+    # A few scores of exactly 0 and 1 among scores in [0.001, 0.3]: the log-odds spacing runs between the
+    # smallest score above 0 and the largest below 1, not over +-27.6 (the clip), where no case is.
+    edges, _ = grid_edges(6, 0.0, 1.0, inner=(0.001, 0.3))
+    assert edges[0] == 0.0 and edges[-1] == 1.0
+    assert_allclose(edges[1:-1], expit(np.linspace(logit(0.001), logit(0.3), 6))[1:-1], rtol=1e-12)
+    edges, _ = grid_edges(5, 0.0, 1.0, inner=(math.nan, math.nan))  # nothing strictly inside: the clip
+    assert_allclose(edges[1:-1], expit(np.linspace(logit(LOGIT_CLIP), logit(1 - LOGIT_CLIP), 5))[1:-1])
+    rng = np.random.default_rng(4)
+    scores = np.concatenate([[0.0] * 5, [1.0] * 5, rng.uniform(0.001, 0.3, 990)])
+    labels = np.arange(scores.size) % 10 == 0
+    curve = am.ThresholdCurve.from_scores(am.ScoreSet(scores, labels), grid=30)
+    inside = np.sort(curve.bin_edges)[1:-1]
+    assert inside.min() > 0.0009 and inside.max() < 0.31  # every inner edge among the cases
+    # the fullest bin, by hand (bins: below the first edge, between edges, at or above the last)
+    def fullest(edges):
+        return np.bincount(np.searchsorted(edges, scores, side="right"), minlength=edges.size + 1).max() / scores.size
+
+    assert curve.resolution == fullest(np.sort(curve.bin_edges))
+    clipped, _ = grid_edges(30, 0.0, 1.0)  # the old spacing, clipped at 1e-12: coarser
+    assert fullest(clipped) > 2 * curve.resolution
+
+
 def test_grid_k_on_margins_is_evenly_spaced():
     edges, _ = grid_edges(5, -2.0, 6.0)
     assert_array_equal(edges, [-2.0, 0.0, 2.0, 4.0, 6.0])

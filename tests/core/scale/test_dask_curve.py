@@ -222,3 +222,17 @@ def test_weights_and_amounts_inexact_in_binary_agree_to_rounding():
     assert_array_equal(got.thresholds, expected.thresholds)
     for name in ("tp", "fp", "tp_amount", "fp_amount"):
         np.testing.assert_allclose(getattr(got, name), getattr(expected, name), rtol=1e-13, atol=0)
+
+
+def test_binned_grid_with_scores_of_exactly_0_and_1_matches_memory():
+    rng = np.random.default_rng(8)
+    n = 600
+    frame = pd.DataFrame({"score": np.concatenate([[0.0] * 4, [1.0] * 3, rng.uniform(0.01, 0.4, n - 7)]),
+                          "fraud": np.arange(n) % 7 == 0, "amount": 1.0, "weight": 1.0})
+    got = am.ThresholdCurve.from_dask(dd.from_pandas(frame, npartitions=3), **ROLES, grid=25)
+    expected = in_memory(frame, grid=25)
+    assert_array_equal(got.bin_edges, expected.bin_edges)
+    assert np.sort(got.bin_edges)[1] > 0.0099  # spaced among the cases, not down to log-odds -27
+    only_ends = frame.assign(score=np.where(np.arange(n) % 2 == 0, 0.0, 1.0))  # no score strictly inside
+    got = am.ThresholdCurve.from_dask(dd.from_pandas(only_ends, npartitions=3), **ROLES, grid=5)
+    assert_array_equal(got.bin_edges, in_memory(only_ends, grid=5).bin_edges)
