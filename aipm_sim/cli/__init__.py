@@ -190,7 +190,9 @@ def _score_set(args):
 
 def _run_curve(args):
     frame = threshold_curve(args).to_frame()
-    text = frame.to_csv(index=False, float_format="%.17g")
+    # pandas writes each float as repr does: the shortest text that reads back as the same number
+    # (0.9763, not %.17g's 0.97629999999999995).
+    text = frame.to_csv(index=False)
     write_output(text, args.output)
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 from ..core import ScoreSet, ThresholdCurve, ValueModel, compute_sensitivity, load_scenario, optimize
 from ..core.errors import ParameterError
 # The figures' own rounding (no matplotlib import), so that the text and the charts agree.
-from ..plotting._base import fmt_count
-from ..plotting._base import fmt_fraction as fmt_percent
+from .._format import fmt_count, fmt_money, fmt_number, fmt_percent, fmt_signed_money  # noqa: F401 - shared names
+from .._format import fmt_threshold as _fmt_threshold
 
 CELLS = ("tp", "fp", "fn", "tn")
 
@@ -191,34 +191,9 @@ class ReportAnalysis:
 
 
 # -- formatting ----------------------------------------------------------------------
-def fmt_number(x, digits=4):
-    """A real number in at most ``digits`` significant digits, thousands separated."""
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "undefined" if x is None or math.isnan(x) else ("+∞" if x > 0 else "−∞")
-    x = float(x)
-    if x == 0:
-        return "0"
-    if abs(x) >= 10 ** digits or x == int(x) and abs(x) >= 1:
-        return f"{x:,.0f}"
-    return f"{x:,.{digits}g}" if abs(x) >= 1 else f"{x:.{digits}g}"
-
-
-def fmt_money(x, currency):
-    """Signed money, whole units above 100: ``-16,048 EUR``."""
-    if x is None or not math.isfinite(x):
-        return "undefined"
-    digits = 0 if abs(x) >= 100 else 2
-    return f"{x:,.{digits}f} {currency}".replace("-", "−")
-
-
-def fmt_signed_money(x, currency):
-    """Money with its sign always written, for differences: ``+74,166 EUR``, ``−25,886 EUR``."""
-    text = fmt_money(x, currency)
-    return text if text.startswith(("−", "undefined")) or x == 0 else "+" + text
-
-
 def fmt_threshold(x):
-    return "above every score (flag nothing)" if x == math.inf else f"{x:.4g}"
+    """A threshold for the report: +inf says what it means (flag nothing)."""
+    return _fmt_threshold(x, infinite="above every score (flag nothing)")
 
 
 #: Characters with a meaning in Markdown, backslash-escaped in text given by the user.

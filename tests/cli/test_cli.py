@@ -447,3 +447,14 @@ def test_console_script_in_a_subprocess(data, tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and done.stdout == ""
     assert_one_error_line(done.stderr, "column 'score' must be numeric; found text 'unknown' in 1 row(s), first at data row 3 (counting from 1)")
+
+
+def test_curve_writes_the_shortest_text_of_each_number(capsys, tmp_path):
+    # A score of 0.9763 is written 0.9763 (repr), not %.17g's 0.97629999999999995, and reads back exactly.
+    path = tmp_path / "scores.csv"
+    pd.DataFrame({"score": [0.9763, 0.1 + 0.2, 0.5, 0.25], "label": [1, 0, 1, 0]}).to_csv(path, index=False)
+    status, out, err = run(capsys, "curve", path, "--score", "score", "--label", "label")
+    assert status == 0 and err == ""
+    assert "0.9763," in out and "0.97629999" not in out and "0.30000000000000004," in out
+    back = pd.read_csv(io.StringIO(out))
+    pd.testing.assert_frame_equal(back, api_curve(path).to_frame(), check_exact=True, check_dtype=False)

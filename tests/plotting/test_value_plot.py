@@ -35,7 +35,8 @@ def test_optimum_star_and_label(ax):
     candidates = [np.inf, *sorted(set(SCORES), reverse=True)]
     best = max(candidates, key=lambda t: brute_value(MONEY, SCORES, LABELS, t, AMOUNTS))
     assert d.optimum_marker_.get_xydata().tolist() == [[best, decision.value]]
-    assert d.optimum_text_.get_text() == f"best: {decision.value:+,.1f}"
+    assert decision.value == pytest.approx(-30.0)
+    assert d.optimum_text_.get_text() == "best: \N{MINUS SIGN}30"  # the shared money format
     assert d.point_marker_.get_xydata().tolist() == [[best, decision.value]]
 
 

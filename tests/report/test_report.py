@@ -73,7 +73,7 @@ def test_data_decision_matches_brute_force(toy_csv):
 def test_data_assumptions_name_every_value_given(toy_csv):
     analysis = report.analyse(**toy_inputs(toy_csv, constraints={"min_recall": 0.5}), currency="EUR")
     rows = {a.name: a for a in analysis.assumptions}
-    assert rows["value per false alarm (false positive)"].value == "-4"
+    assert rows["value per false alarm (false positive)"].value == "\N{MINUS SIGN}4"
     assert rows["value per false alarm (false positive)"].unit == "EUR per case"
     assert rows["value per caught positive (true positive)"].source == "given for this report"
     assert rows["cases per period"].value == "600"

@@ -434,7 +434,7 @@ def test_css_classes_and_descriptions_for_browser_tests():
     assert ex.alerts.description == "alerts per day"
     bundle = ex._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert re.match(r"^ThresholdExplorer\(threshold [0-9.]+, value [-+][0-9,.]+ per day\)$", repr(ex))
+    assert re.match(r"^ThresholdExplorer\(threshold [0-9.]+, value \N{MINUS SIGN}?[0-9,.]+ per day\)$", repr(ex))
     unnamed = explorer(am.BinormalModel(prevalence=0.02, auc=0.85))
     assert unnamed.alerts.description == "alerts per period"  # no period named: none guessed
     assert "per period" in unnamed.result.summary() and "per day" not in unnamed.result.summary()
