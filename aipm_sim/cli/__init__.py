@@ -102,6 +102,9 @@ def build_parser():
                    help="notebook to serve (default: notebooks/00_start_here.ipynb, the explorer)")
     p.add_argument("--port", type=int, metavar="P", help="port on 127.0.0.1 (default: first free from 8866)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
+    p.add_argument("--free-kernels-after", type=int, default=60, metavar="SECONDS",
+                   help="shut down the kernel of a closed or reloaded page after this many idle seconds "
+                        "(default 60; an open page keeps its kernel)")
     p.set_defaults(run=_run_app)
 
     p = sub.add_parser("report", help="write a decision report (HTML, no code) for a scenario or scored data")
@@ -116,7 +119,8 @@ def build_parser():
 def _run_app(args):
     from ..app import serve
 
-    status = serve(args.notebook, port=args.port, open_browser=not args.no_browser)
+    status = serve(args.notebook, port=args.port, open_browser=not args.no_browser,
+                   free_kernels_after=args.free_kernels_after)
     if status:
         raise SystemExit(status)
 
