@@ -31,7 +31,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr (status 2)."""
 
     def error(self, message):
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+        # One prefix for every error, whichever subcommand's parser found it (was "aipm-sim optimize: error:").
+        self.exit(EXIT_BAD_INPUT, f"aipm-sim: error: {message}\n")
 
 
 def _add_data_arguments(p, *, required=True):
@@ -258,7 +259,14 @@ def _run_scenario_optimize(args):
     scenario = _load_scenario(args)
     out = {"scenario": scenario.name, "kind": scenario.kind, "currency": scenario.currency,
            "period": "month", "parameters": scenario.values}
-    out.update(scenario.optimize().to_dict())
+    from ..core.engine._nothing import nothing_if_practically_nothing
+
+    # A capacity of 0 (--set analysts=0) is flagging nothing, not threshold 0.9999998 with 1e-13 alerts.
+    decision = scenario.optimize()
+    if scenario.kind != "ranking":
+        decision = nothing_if_practically_nothing(decision)
+        out["rule"] = "flag nothing" if decision.threshold == math.inf else f"flag scores >= {decision.threshold!r}"
+    out.update(decision.to_dict())
     print_json(out)
 
 

@@ -6,16 +6,15 @@ when a scenario is named); this module only gathers and words it.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as _dt
 import html
-import math
 import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core import ScoreSet, ThresholdCurve, ValueModel, compute_sensitivity, load_scenario, optimize
+from ..core.engine._nothing import NOTHING_ALERTS, nothing_if_practically_nothing  # noqa: F401 - NOTHING_ALERTS shared
 from ..core.errors import ParameterError
 # The figures' own rounding (no matplotlib import), so that the text and the charts agree.
 from .._format import fmt_count, fmt_money, fmt_number, fmt_percent, fmt_signed_money  # noqa: F401 - shared names
@@ -66,9 +65,6 @@ DATA_PARAMETER_NAMES = {
 }
 #: Rows of the sensitivity table in the report (the tornado shows up to 10).
 SENSITIVITY_ROWS = 5
-#: A decision flagging fewer cases than this per period (or in the data) flags nothing: an exact
-#: binormal curve's highest thresholds flag a vanishing share of cases (1e-18), never a whole one.
-NOTHING_ALERTS = 0.5
 #: Why the best choice is to flag nothing (see :attr:`ReportAnalysis.nothing_reason`).
 NOTHING_CONSTRAINED = "the constraints allow no alerts"
 NOTHING_PAYS_BEST = "no threshold earns more than flagging nothing"
@@ -274,7 +270,7 @@ def analyse(
             seen.append(text)
     from .. import __version__
 
-    decision = _nothing_if_practically_nothing(parts["decision"])
+    decision = nothing_if_practically_nothing(parts["decision"])
     return ReportAnalysis(
         title=title or parts["title"],
         date=date or _dt.date.today(),
@@ -291,14 +287,6 @@ def analyse(
         period=parts["period"],
         currency=parts["currency"],
     )
-
-
-def _nothing_if_practically_nothing(decision):
-    """``decision``, or flagging nothing (curve row 0) when it flags fewer than :data:`NOTHING_ALERTS` cases."""
-    if decision.threshold == math.inf or decision.alerts_per_period >= NOTHING_ALERTS:
-        return decision
-    return dataclasses.replace(decision, threshold=math.inf, point=decision.curve.point(0),
-                               value=float(decision.values[0]))
 
 
 def _from_data(data, *, score, label, amount, weight, value, constraints, volume, period, currency):

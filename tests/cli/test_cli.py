@@ -256,7 +256,7 @@ def test_bad_data_exits_2_with_one_line(capsys, data, tmp_path, command, edit, e
     ("args", "message", "prog"),
     [
         (["--bogus"], "unrecognized arguments: --bogus", "aipm-sim"),
-        (["--tp", "abc"], "argument --tp: invalid float value: 'abc'", "aipm-sim optimize"),
+        (["--tp", "abc"], "argument --tp: invalid float value: 'abc'", "aipm-sim"),
         (["--min-recall", "1.5"], "min_recall must be in [0, 1]; found 1.5", "aipm-sim"),
         (["--max-alert-rate", "-0.5"], "max_alert_rate must be in [0, 1]; found -0.5", "aipm-sim"),
         (["--tp", "inf"], "tp must be in (-inf, inf); found inf", "aipm-sim"),
@@ -289,7 +289,7 @@ def test_constraints_that_cannot_hold(capsys, data):
 def test_missing_required_arguments(capsys, data):
     status, out, err = run(capsys, "curve", data, "--score", "score")
     assert status == 2 and out == ""
-    assert_one_error_line(err, "the following arguments are required: --label", "aipm-sim curve")
+    assert_one_error_line(err, "the following arguments are required: --label", "aipm-sim")
     status, out, err = run(capsys)
     assert status == 2
     assert_one_error_line(err, "the following arguments are required: command")
