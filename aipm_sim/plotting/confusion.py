@@ -61,13 +61,13 @@ class ConfusionMatrixDisplay:
 
     @classmethod
     def from_point(cls, point, *, value_model=None, volume=None, period=None, currency=None,
-                   ax=None, **kwargs):
+                   vocabulary=None, ax=None, **kwargs):
         """Draw the table of one :class:`~aipm_sim.OperatingPoint`."""
         return cls(point=point, value_model=value_model, volume=volume, period=period,
-                   currency=currency).plot(ax=ax, **kwargs)
+                   currency=currency, vocabulary=vocabulary).plot(ax=ax, **kwargs)
 
     @classmethod
-    def from_decision(cls, decision, *, threshold=None, period=None, currency=None, ax=None,
+    def from_decision(cls, decision, *, threshold=None, period=None, currency=None, vocabulary=None, ax=None,
                       **kwargs):
         """Draw a Decision's table at its optimum (or at ``threshold``), with its money.
 
@@ -76,7 +76,7 @@ class ConfusionMatrixDisplay:
         point = decision.point if threshold is None else decision.curve.at(threshold)
         period, currency = decision_labels(decision, period, currency)
         return cls.from_point(point, value_model=decision.value_model, volume=decision.volume,
-                              period=period, currency=currency, ax=ax, **kwargs)
+                              period=period, currency=currency, vocabulary=vocabulary, ax=ax, **kwargs)
 
     def plot(self, ax=None, *, caption=CAPTION, **kwargs):
         """Draw into ``ax`` (a new figure if None); ``kwargs`` go to the cell texts. Returns self."""
