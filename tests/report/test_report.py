@@ -376,7 +376,7 @@ def test_no_capacity_reads_as_flag_nothing():
     assert band.startswith(f"## Near-optimal band\n\nNone: {report.NOTHING_CONSTRAINED}")
     alts = [report.value_figure(analysis).alt, report.metrics_figure(analysis).alt,
             report.outcomes_figure(analysis).alt]
-    assert "0 caught" in alts[2]
+    assert "0 fraud caught" in alts[2]
     for text in (decision, band, analysis.headline(), *alts):
         assert not re.search(r"\de-\d", text), text  # no 9.765e-13 alerts, no 5.4e-14 %
     assert analysis.headline().startswith(f"flag nothing ({report.NOTHING_CONSTRAINED}); expected value")
