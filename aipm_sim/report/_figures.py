@@ -59,9 +59,6 @@ def _figure(figsize=FIGSIZE):
 LOG_SPAN = 20.0
 #: The threshold axis starts where this share of cases is flagged (or lower, to show the optimum).
 WINDOW_ALERT_RATE = 0.5
-#: The value axis reaches this many times the decision's gain over flagging nothing below the best
-#: value (at least 5 % of the whole range), so the decision and its alternatives stay readable.
-VALUE_ZOOM = 3.0
 X_ZOOM_NOTE = "Thresholds that flag more than {:.0%} of cases are left out."
 Y_ZOOM_NOTE = "Values far below the best are cut off."
 
@@ -91,29 +88,10 @@ def threshold_window(decision):
 
 
 def value_limits(decision, current):
-    """Y limits that follow the values around the decision, or None when ``current`` limits already do.
+    """Y limits that follow the values around the decision (:func:`aipm_sim.plotting.value.value_limits`)."""
+    from ..plotting.value import value_limits as limits
 
-    The scale is the decision's gain over flagging nothing (curve row 0), at
-    least 5 % of the whole value range. The axis runs from
-    :data:`VALUE_ZOOM` such scales below the best value (values far below it
-    are cut off, and the chart says so) to just above the highest value,
-    with room for the legend: never up to zero when every value is negative.
-    """
-    import numpy as np
-
-    v = np.asarray(decision.values, dtype=np.float64)
-    finite = v[np.isfinite(v)]
-    best = float(decision.value)
-    nothing = float(v[0]) if np.isfinite(v[0]) else best
-    span = abs(best - nothing) or 0.05 * float(finite.max() - finite.min())
-    if span == 0:
-        return None
-    low = max(best - VALUE_ZOOM * span, float(finite.min()) - 0.05 * span)
-    top = float(finite.max())
-    top += 0.45 * (top - low)  # the legend's room, above the curve
-    if current[0] >= low and current[1] <= top:
-        return None
-    return low, top
+    return limits(decision.values, decision.index, current)
 
 
 def _zoom(fig, ax, window):
