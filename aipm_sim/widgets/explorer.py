@@ -693,7 +693,7 @@ class ThresholdExplorer:
         for name in shown:
             label = labels[name]
             box = w.FloatText(value=_readable(getattr(self.value_model, name)), description=label, style=wide,
-                              layout=w.Layout(width="17em"))
+                              layout=w.Layout(width="100%"))
             box.add_class(f"aipm-value-{name.replace('_', '-')}")
             self.value_inputs[name] = box
 
@@ -704,7 +704,7 @@ class ThresholdExplorer:
             on = name in self.constraints
             bound = self.constraints.get(name, CONSTRAINT_DEFAULTS[name])
             switch = w.Checkbox(value=on, description=labels[name], indent=False, style=wide,
-                                layout=w.Layout(width="30em"))
+                                layout=w.Layout(width="auto", flex="0 1 auto"))
             # Not bounded: a bound outside [0, 1] is refused with the reason (see _refusal), not
             # silently clamped (a recall minimum of 1.5 used to become 1).
             box = w.FloatText(
@@ -1100,7 +1100,7 @@ class ThresholdExplorer:
         )
         money = w.VBox([money_help, w.GridBox(
             list(self.value_inputs.values()),
-            layout=w.Layout(grid_template_columns="repeat(auto-fill, minmax(17em, 1fr))"),
+            layout=w.Layout(grid_template_columns="repeat(auto-fill, minmax(27em, 1fr))"),
         )])
         constraints = w.VBox([
             w.HTML("Switch on the business rules the threshold must respect. A capacity (how many "
