@@ -36,6 +36,7 @@ __all__ = [
     "rules_table",
     "sensitivity_table",
     "table",
+    "variants_table",
 ]
 
 #: The words for a cell without a number (NaN, None): said, never "NaN".
@@ -304,3 +305,16 @@ def change_text(scenario, **changes):
            is not None else "."),
     ]
     return Prose("\n".join(lines))
+
+
+def variants_table(comparison, *, currency=None):
+    """Model variants side by side in words (:meth:`~aipm_sim.Scenario.compare_variants`)."""
+    cur = f" ({currency} per month)" if currency else " (per month)"
+    frame = comparison.table.copy()
+    frame["within_latency_budget"] = frame["within_latency_budget"].map({True: "yes", False: "no"})
+    return table(frame, {
+        "variant": ("variant", "text"), "auc": ("AUC", "number"),
+        "cost_per_1000_predictions": (f"cost per 1,000 scores{' (' + currency + ')' if currency else ''}", "number"),
+        "p95_latency_ms": ("p95 latency (ms)", "count"), "within_latency_budget": ("fast enough", "text"),
+        "net_value_per_month": (f"net value{cur}", "money"), "payback_months": ("payback (months)", "number"),
+    })
