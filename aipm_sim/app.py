@@ -30,6 +30,10 @@ DEFAULT_PORT = 8866
 HOST = "127.0.0.1"
 #: How many ports above the first one are tried when it is taken.
 PORT_TRIES = 50
+#: A kernel whose page went away (no open connection) is shut down after this many idle seconds.
+#: Each app page runs its own kernel (about 360 MB); a closed or reloaded tab used to keep it
+#: until the app stopped. A page that is still open is never culled (its connection counts).
+FREE_KERNEL_AFTER = 60
 
 MSG_NOTEBOOK_MISSING = "notebook {!r} does not exist"
 MSG_NOT_A_NOTEBOOK = "notebook {!r} must be a .ipynb file; found {!r}"
@@ -42,6 +46,7 @@ MSG_PORT = "port must be an integer in [1, 65535]; found {!r}"
 MSG_PORT_BUSY = "port {} on " + HOST + " is already in use: choose another with --port"
 MSG_NO_FREE_PORT = "no free port on " + HOST + " between {} and {}: choose one with --port"
 MSG_NO_VOILA = "app mode needs Voilà, which is not installed: pip install 'aipm_sim[app]'"
+MSG_FREE_AFTER = "--free-kernels-after must be a whole number of seconds >= 1; found {!r}"
 
 
 class AppError(ValueError):
@@ -122,21 +127,34 @@ def app_url(port):
     return f"http://{HOST}:{port}/"
 
 
-def voila_command(notebook, *, port, open_browser=True):
+def voila_command(notebook, *, port, open_browser=True, free_kernels_after=FREE_KERNEL_AFTER):
     """The Voilà command line that serves ``notebook`` on :data:`HOST`:``port``.
 
     Voilà is told not to look for another port (the caller chose a free one
     and printed it), and to open a browser tab only when ``open_browser``.
+    A kernel without any open page is shut down once it has been idle for
+    ``free_kernels_after`` seconds (Jupyter's kernel culling, checked at a
+    quarter of that interval; kernels with an open page are never culled).
     """
+    seconds = _free_after(free_kernels_after)
     command = [
         sys.executable, "-m", "voila", str(notebook),
         f"--port={port}",
         f"--Voila.ip={HOST}",
         "--Voila.port_retries=0",
+        f"--MappingKernelManager.cull_idle_timeout={seconds}",
+        f"--MappingKernelManager.cull_interval={max(1, seconds // 4)}",
+        "--MappingKernelManager.cull_connected=False",
     ]
     if not open_browser:
         command.append("--no-browser")
     return command
+
+
+def _free_after(seconds):
+    if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 1:
+        raise AppError(MSG_FREE_AFTER.format(seconds))
+    return seconds
 
 
 def _voila_installed():
@@ -145,7 +163,7 @@ def _voila_installed():
     return importlib.util.find_spec("voila") is not None
 
 
-def serve(notebook=None, *, port=None, open_browser=True, out=None):
+def serve(notebook=None, *, port=None, open_browser=True, out=None, free_kernels_after=FREE_KERNEL_AFTER):
     """Serve ``notebook`` with Voilà until interrupted; return Voilà's exit status.
 
     Parameters
@@ -158,6 +176,9 @@ def serve(notebook=None, *, port=None, open_browser=True, out=None):
         Open a browser tab on the app once it is up.
     out : file, optional
         Where the address is printed (default: stdout).
+    free_kernels_after : int
+        Seconds after which the kernel of a page that went away (closed or
+        reloaded tab) is shut down; see :func:`voila_command`.
 
     Raises
     ------
@@ -166,12 +187,14 @@ def serve(notebook=None, *, port=None, open_browser=True, out=None):
     """
     out = sys.stdout if out is None else out
     path = resolve_notebook(notebook)
+    _free_after(free_kernels_after)
     if not _voila_installed():
         raise AppError(MSG_NO_VOILA)
     port = choose_port(port)
     print(f"aipm-sim: serving {path.name} at {app_url(port)}", file=out)
     print("aipm-sim: press Ctrl+C to stop", file=out, flush=True)
-    child = subprocess.Popen(voila_command(path, port=port, open_browser=open_browser))
+    child = subprocess.Popen(voila_command(path, port=port, open_browser=open_browser,
+                                           free_kernels_after=free_kernels_after))
     previous = signal.getsignal(signal.SIGTERM)
 
     def forward(signum, frame):

@@ -6,6 +6,7 @@ asks a browser to open: as for a person, a local redirect page whose target
 is the notebook.
 """
 
+import json
 import os
 import re
 import shutil
@@ -70,6 +71,11 @@ def test_make_lab_serves_jupyterlab_and_opens_the_start_here_notebook(tmp_path):
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         with opener.open(url, timeout=60) as response:
             assert response.status == 200
+            page = response.read().decode("utf-8")
+        # No "Jupyter news" pop-up: the page tells JupyterLab that news are off.
+        config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                                      page, re.S).group(1))
+        assert config["news"] == {"disabled": True}
         # The server's root is notebooks/: the file browser shows every notebook.
         with opener.open(f"http://127.0.0.1:{port}/api/contents/00_start_here.ipynb",
                          timeout=60) as response:

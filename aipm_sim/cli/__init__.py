@@ -31,7 +31,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr (status 2)."""
 
     def error(self, message):
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+        # One prefix for every error, whichever subcommand's parser found it (was "aipm-sim optimize: error:").
+        self.exit(EXIT_BAD_INPUT, f"aipm-sim: error: {message}\n")
 
 
 def _add_data_arguments(p, *, required=True):
@@ -102,6 +103,9 @@ def build_parser():
                    help="notebook to serve (default: notebooks/00_start_here.ipynb, the explorer)")
     p.add_argument("--port", type=int, metavar="P", help="port on 127.0.0.1 (default: first free from 8866)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
+    p.add_argument("--free-kernels-after", type=int, default=60, metavar="SECONDS",
+                   help="shut down the kernel of a closed or reloaded page after this many idle seconds "
+                        "(default 60; an open page keeps its kernel)")
     p.set_defaults(run=_run_app)
 
     p = sub.add_parser("report", help="write a decision report (HTML, no code) for a scenario or scored data")
@@ -116,7 +120,8 @@ def build_parser():
 def _run_app(args):
     from ..app import serve
 
-    status = serve(args.notebook, port=args.port, open_browser=not args.no_browser)
+    status = serve(args.notebook, port=args.port, open_browser=not args.no_browser,
+                   free_kernels_after=args.free_kernels_after)
     if status:
         raise SystemExit(status)
 
@@ -190,7 +195,9 @@ def _score_set(args):
 
 def _run_curve(args):
     frame = threshold_curve(args).to_frame()
-    text = frame.to_csv(index=False, float_format="%.17g")
+    # pandas writes each float as repr does: the shortest text that reads back as the same number
+    # (0.9763, not %.17g's 0.97629999999999995).
+    text = frame.to_csv(index=False)
     write_output(text, args.output)
 
 
@@ -252,7 +259,14 @@ def _run_scenario_optimize(args):
     scenario = _load_scenario(args)
     out = {"scenario": scenario.name, "kind": scenario.kind, "currency": scenario.currency,
            "period": "month", "parameters": scenario.values}
-    out.update(scenario.optimize().to_dict())
+    from ..core.engine._nothing import nothing_if_practically_nothing
+
+    # A capacity of 0 (--set analysts=0) is flagging nothing, not threshold 0.9999998 with 1e-13 alerts.
+    decision = scenario.optimize()
+    if scenario.kind != "ranking":
+        decision = nothing_if_practically_nothing(decision)
+        out["rule"] = "flag nothing" if decision.threshold == math.inf else f"flag scores >= {decision.threshold!r}"
+    out.update(decision.to_dict())
     print_json(out)
 
 

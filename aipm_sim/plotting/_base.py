@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from .._format import fmt_compact_money, fmt_count, fmt_fraction, fmt_money, fmt_threshold  # noqa: F401 - shared names
 from ..core.errors import ParameterError
 
 #: Default of ``update`` arguments that keep their current value (None means "hide").
@@ -307,72 +308,6 @@ def decision_labels(decision, period=None, currency=None):
             decision.currency if currency is None else currency)
 
 
-def fmt_money(x, currency=""):
-    """``+1,234`` / ``-56.7`` / ``undefined``: signed, thousands separated, 3-4 significant digits."""
-    if x is None or not math.isfinite(x):
-        return "undefined"
-    a = abs(x)
-    digits = 0 if a >= 100 else (1 if a >= 10 else 2)
-    text = f"{x:+,.{digits}f}"
-    return f"{text} {currency}".rstrip()
-
-
-def fmt_compact_money(x, currency=""):
-    """Short money for tight places (ticks, bar labels): ``−12k``, ``1.5M EUR``, ``250``; ``undefined`` for NaN/None.
-
-    Three significant digits with a k/M/G suffix and a true minus sign.
-    """
-    if x is None or not math.isfinite(x):
-        return "undefined"
-    a = abs(x)
-    text = f"{x:.3g}"
-    for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if a >= size:
-            text = f"{x / size:.3g}{suffix}"
-            break
-    text = text.replace("-", "\N{MINUS SIGN}")
-    return f"{text} {currency}" if currency else text
-
-
 def compact_money(x, _pos=None):
     """Tick label for a money axis (a matplotlib formatter): :func:`fmt_compact_money` without a unit."""
     return fmt_compact_money(x)
-
-
-def fmt_count(x):
-    """A case count for people: ``12,345`` or ``0.37`` for expected (fractional) counts.
-
-    Fewer than 0.005 cases show as ``0``: an analytic curve's vanishing shares
-    of a case (1e-13) are not cases anyone will see.
-    """
-    if x is None or not math.isfinite(x):
-        return "undefined"
-    a = abs(x)
-    if a < 0.005:
-        return "0"
-    if a >= 100 or a == int(a):
-        return f"{x:,.0f}"
-    return f"{x:,.1f}" if a >= 1 else f"{x:.2g}"
-
-
-def fmt_fraction(x):
-    """A fraction in [0, 1] as a percentage: ``45.3%``, ``0.012%``, ``undefined``.
-
-    Below 0.01 % (but not zero) it says ``<0.01%``: a share that small is not
-    worth more digits, and a vanishing one (1e-16) is not a number to print.
-    """
-    if x is None or not math.isfinite(x):
-        return "undefined"
-    p = 100 * x
-    if p == 0 or abs(p) >= 10:
-        return f"{p:.1f}%"
-    if abs(p) < 0.01:
-        return "<0.01%" if p > 0 else "\N{MINUS SIGN}<0.01%"
-    return f"{p:.2g}%" if abs(p) < 1 else f"{p:.2f}%"
-
-
-def fmt_threshold(x):
-    """A threshold: ``0.0312``, ``'above every score'`` for +inf."""
-    if x == math.inf:
-        return "above every score"
-    return f"{x:.4g}"

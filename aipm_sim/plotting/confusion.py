@@ -34,6 +34,9 @@ class ConfusionMatrixDisplay:
         Name of the period ("day"); None says "per period".
     currency : str, optional
         Name of the money unit, shown after each cell's value (None: no unit shown).
+    vocabulary : Vocabulary, optional
+        The words of the cells (``vocabulary.tp`` … and ``cases``); None: the
+        generic "caught (true positive)" and so on.
 
     Attributes
     ----------
@@ -47,8 +50,9 @@ class ConfusionMatrixDisplay:
     caption_ : Text
     """
 
-    def __init__(self, *, point, value_model=None, volume=None, period=None, currency=None):
+    def __init__(self, *, point, value_model=None, volume=None, period=None, currency=None, vocabulary=None):
         self.point = point
+        self.vocabulary = vocabulary
         self.value_model = value_model
         self.volume = volume
         self.period = period
@@ -57,13 +61,13 @@ class ConfusionMatrixDisplay:
 
     @classmethod
     def from_point(cls, point, *, value_model=None, volume=None, period=None, currency=None,
-                   ax=None, **kwargs):
+                   vocabulary=None, ax=None, **kwargs):
         """Draw the table of one :class:`~aipm_sim.OperatingPoint`."""
         return cls(point=point, value_model=value_model, volume=volume, period=period,
-                   currency=currency).plot(ax=ax, **kwargs)
+                   currency=currency, vocabulary=vocabulary).plot(ax=ax, **kwargs)
 
     @classmethod
-    def from_decision(cls, decision, *, threshold=None, period=None, currency=None, ax=None,
+    def from_decision(cls, decision, *, threshold=None, period=None, currency=None, vocabulary=None, ax=None,
                       **kwargs):
         """Draw a Decision's table at its optimum (or at ``threshold``), with its money.
 
@@ -72,7 +76,7 @@ class ConfusionMatrixDisplay:
         point = decision.point if threshold is None else decision.curve.at(threshold)
         period, currency = decision_labels(decision, period, currency)
         return cls.from_point(point, value_model=decision.value_model, volume=decision.volume,
-                              period=period, currency=currency, ax=ax, **kwargs)
+                              period=period, currency=currency, vocabulary=vocabulary, ax=ax, **kwargs)
 
     def plot(self, ax=None, *, caption=CAPTION, **kwargs):
         """Draw into ``ax`` (a new figure if None); ``kwargs`` go to the cell texts. Returns self."""
@@ -123,11 +127,16 @@ class ConfusionMatrixDisplay:
         if self.ax_ is None:
             return self
         where = period_words(self.volume, self.period)
+        v = self.vocabulary
+        names = CELL_NAMES if v is None else {c: v.cell(c) for c in CELL_NAMES}
+        cases = "cases" if v is None else v.cases
+        classes = RATES if v is None else {c: v.positives if k == "positives" else v.negatives
+                                           for c, k in RATES.items()}
         for cell, text in self.texts_.items():
             lines = [
-                CELL_NAMES[cell],
-                f"{fmt_count(self.counts_[cell])} cases {where}",
-                f"{fmt_fraction(self.rates_[cell])} of {RATES[cell]}",
+                names[cell],
+                f"{fmt_count(self.counts_[cell])} {cases} {where}",
+                f"{fmt_fraction(self.rates_[cell])} of {classes[cell]}",
             ]
             if self.money_:
                 lines.append(f"value {fmt_money(self.money_[cell], self.currency or '')} {where}")

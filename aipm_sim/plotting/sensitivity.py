@@ -63,8 +63,9 @@ class TornadoDisplay:
 
     def __init__(self, *, parameters, low, high, base_parameter, value_at_low, value_at_high, base_value,
                  units=None, threshold_at_low=None, threshold_at_high=None, k_at_low=None, k_at_high=None,
-                 currency=""):
+                 currency="", names=None):
         self.parameters = list(parameters)
+        self.names = dict(names or {})
         self.low = np.asarray(low, dtype=float)
         self.high = np.asarray(high, dtype=float)
         self.base_parameter = np.asarray(base_parameter, dtype=float)
@@ -80,7 +81,7 @@ class TornadoDisplay:
 
     @classmethod
     def from_sensitivity(cls, sensitivity, *, max_parameters=10, currency=None, show_thresholds=True, drop_flat=True,
-                         ax=None):
+                         names=None, ax=None):
         """Draw a :class:`~aipm_sim.Sensitivity` result (from :func:`~aipm_sim.compute_sensitivity`).
 
         Parameters
@@ -98,6 +99,9 @@ class TornadoDisplay:
             (e.g. a build cost, which matters for ROI but not for the
             threshold). Rows with a bound where the constraints cannot hold
             are never flat.
+        names : mapping of str to str, optional
+            Each parameter in words (a scenario's descriptions), shown instead
+            of its code name.
         ax : matplotlib Axes, optional
         """
         try:
@@ -119,14 +123,16 @@ class TornadoDisplay:
             parameters=t["parameter"], low=t["low"], high=t["high"], base_parameter=t["base"],
             value_at_low=t["value_at_low"], value_at_high=t["value_at_high"],
             base_value=sensitivity.base["value"], units=t["unit"],
-            currency=sensitivity.currency if currency is None else currency, **extra,
+            currency=sensitivity.currency if currency is None else currency, names=names, **extra,
         )
         return display.plot(ax=ax)
 
     def labels(self):
         """The y-axis labels: the name, then the range tested on a second line, e.g. "fraud_rate\\n0.0015 to 0.006 …"."""
-        return [f"{p}\n{_number(lo)} to {_number(hi)}{' ' + u if u else ''}"
-                for p, lo, hi, u in zip(self.parameters, self.low, self.high, self.units)]
+        import textwrap
+
+        return ["\n".join(textwrap.wrap(self.names.get(p, p), 34)) + f"\n{_number(lo)} to {_number(hi)}"
+                f"{' ' + u if u else ''}" for p, lo, hi, u in zip(self.parameters, self.low, self.high, self.units)]
 
     def plot(self, ax=None):
         """Draw the chart; returns ``self`` with ``ax_``, ``figure_``, ``low_bars_``, ``high_bars_``."""

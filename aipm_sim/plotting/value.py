@@ -63,6 +63,39 @@ def infeasible_spans(thresholds, feasible, *, right=None, left=None):
     return spans
 
 
+#: The value axis of :meth:`ValueCurveDisplay.focus` reaches this many times the decision's gain over
+#: flagging nothing below the best value, so the decision and its alternatives stay readable.
+VALUE_ZOOM = 3.0
+#: What a focused chart says when it cuts values off.
+FOCUS_NOTE = "Values far below the best are cut off."
+
+
+def value_limits(values, best_index, current):
+    """Y limits that follow ``values`` around the best row, or None when ``current`` limits already do.
+
+    The scale is the best value's gain over flagging nothing (row 0), or 5 %
+    of the whole range when there is none. The axis runs from
+    :data:`VALUE_ZOOM` such scales below the best value to just above the
+    highest value, with room for the legend: never up to zero when every
+    value is negative.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    finite = v[np.isfinite(v)]
+    if finite.size == 0 or best_index is None:
+        return None
+    best = float(v[best_index])
+    nothing = float(v[0]) if np.isfinite(v[0]) else best
+    span = abs(best - nothing) or 0.05 * float(finite.max() - finite.min())
+    if span == 0:
+        return None
+    low = max(best - VALUE_ZOOM * span, float(finite.min()) - 0.05 * span)
+    top = float(finite.max())
+    top += 0.45 * (top - low)  # the legend's room, above the curve
+    if current[0] >= low and current[1] <= top:
+        return None
+    return low, top
+
+
 class ValueCurveDisplay(ThresholdLineMixin):
     """Value (money) at every threshold, with the optimum, its near-optimal band and constraints.
 
@@ -162,6 +195,19 @@ class ValueCurveDisplay(ThresholdLineMixin):
                             **constraints)
         return cls.from_decision(decision, threshold=threshold, ax=ax, xscale=xscale, xlim=xlim,
                                  max_points=max_points)
+
+    def focus(self):
+        """Zoom the value axis to the range around the decision (see :func:`value_limits`); returns ``self``.
+
+        When values far below the best are cut off, the caption says so.
+        """
+        limits = value_limits(self.values, self.optimum_index, self.ax_.get_ylim())
+        if limits is not None:
+            self.ax_.set_ylim(*limits)
+            if limits[0] > float(np.nanmin(np.asarray(self.values, dtype=np.float64))):
+                self.ax_.set_title(f"{self.ax_.get_title(loc='left')} {FOCUS_NOTE}".strip(), loc="left",
+                                   fontsize="medium")
+        return self
 
     @staticmethod
     def arrays_from_decision(decision):

@@ -32,6 +32,7 @@ from ._analysis import (
     analyse,
     assumptions_markdown,
     band_markdown,
+    bottom_line_markdown,
     caveats_markdown,
     decision_markdown,
     escape_text,

@@ -6,20 +6,19 @@ when a scenario is named); this module only gathers and words it.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as _dt
 import html
-import math
 import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core import ScoreSet, ThresholdCurve, ValueModel, compute_sensitivity, load_scenario, optimize
+from ..core.engine._nothing import NOTHING_ALERTS, nothing_if_practically_nothing  # noqa: F401 - NOTHING_ALERTS shared
 from ..core.errors import ParameterError
 # The figures' own rounding (no matplotlib import), so that the text and the charts agree.
-from ..plotting._base import fmt_count
-from ..plotting._base import fmt_fraction as fmt_percent
+from .._format import fmt_count, fmt_money, fmt_number, fmt_percent, fmt_signed_money  # noqa: F401 - shared names
+from .._format import fmt_threshold as _fmt_threshold
 
 CELLS = ("tp", "fp", "fn", "tn")
 
@@ -64,11 +63,19 @@ DATA_PARAMETER_NAMES = {
     "fn_amount": "amount_share_missed_positive",
     "tn_amount": "amount_share_true_negative",
 }
+#: The same parameters in words, for every table, chart and sentence of the report.
+DATA_PARAMETER_WORDS = {
+    "value_per_caught_positive": "value per caught positive",
+    "value_per_false_alarm": "value per false alarm",
+    "value_per_missed_positive": "value per missed positive",
+    "value_per_true_negative": "value per case rightly left alone",
+    "amount_share_caught_positive": "share of the amount gained or lost per caught positive",
+    "amount_share_false_alarm": "share of the amount gained or lost per false alarm",
+    "amount_share_missed_positive": "share of the amount gained or lost per missed positive",
+    "amount_share_true_negative": "share of the amount gained or lost per case rightly left alone",
+}
 #: Rows of the sensitivity table in the report (the tornado shows up to 10).
 SENSITIVITY_ROWS = 5
-#: A decision flagging fewer cases than this per period (or in the data) flags nothing: an exact
-#: binormal curve's highest thresholds flag a vanishing share of cases (1e-18), never a whole one.
-NOTHING_ALERTS = 0.5
 #: Why the best choice is to flag nothing (see :attr:`ReportAnalysis.nothing_reason`).
 NOTHING_CONSTRAINED = "the constraints allow no alerts"
 NOTHING_PAYS_BEST = "no threshold earns more than flagging nothing"
@@ -175,6 +182,33 @@ class ReportAnalysis:
             return None
         return NOTHING_CONSTRAINED if self.decision.binding else NOTHING_PAYS_BEST
 
+    @property
+    def words(self):
+        """The scenario's :class:`~aipm_sim.Vocabulary` (generic words for scored data)."""
+        from ..core import Vocabulary
+
+        return self.scenario.words if self.scenario is not None else Vocabulary()
+
+    def parameter_words(self, name):
+        """Parameter ``name`` in words: the scenario's description (never the code name when one exists)."""
+        if self.scenario is not None and name in self.scenario.parameters:
+            p = self.scenario.parameters[name]
+            if p.description:
+                return p.description
+        return DATA_PARAMETER_WORDS.get(name, name.replace("_", " "))
+
+    def constraint_words(self, name):
+        """A constraint in force, in words with its bound: "at most 4,320 alerts per month"."""
+        bound = self.decision.constraints[name]
+        w = self.words
+        return {
+            "max_alerts": f"at most {fmt_count(bound)} {w.alerts} {self.per_period}",
+            "min_recall": f"at least {fmt_percent(bound)} of {w.positives} {w.flagged}",
+            "min_precision": f"at least {fmt_percent(bound)} of {w.cases} {w.flagged} being {w.positives}",
+            "max_alert_rate": f"at most {fmt_percent(bound)} of {w.cases} {w.flagged}",
+            "max_fpr": f"at most {fmt_percent(bound)} of {w.negatives} {w.flagged}",
+        }.get(name, name.replace("_", " "))
+
     def decision_words(self):
         """The decision in a few words: ``flag scores >= 0.06542`` or ``flag nothing (the constraints allow no alerts)``."""
         if self.flags_nothing:
@@ -191,34 +225,9 @@ class ReportAnalysis:
 
 
 # -- formatting ----------------------------------------------------------------------
-def fmt_number(x, digits=4):
-    """A real number in at most ``digits`` significant digits, thousands separated."""
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "undefined" if x is None or math.isnan(x) else ("+∞" if x > 0 else "−∞")
-    x = float(x)
-    if x == 0:
-        return "0"
-    if abs(x) >= 10 ** digits or x == int(x) and abs(x) >= 1:
-        return f"{x:,.0f}"
-    return f"{x:,.{digits}g}" if abs(x) >= 1 else f"{x:.{digits}g}"
-
-
-def fmt_money(x, currency):
-    """Signed money, whole units above 100: ``-16,048 EUR``."""
-    if x is None or not math.isfinite(x):
-        return "undefined"
-    digits = 0 if abs(x) >= 100 else 2
-    return f"{x:,.{digits}f} {currency}".replace("-", "−")
-
-
-def fmt_signed_money(x, currency):
-    """Money with its sign always written, for differences: ``+74,166 EUR``, ``−25,886 EUR``."""
-    text = fmt_money(x, currency)
-    return text if text.startswith(("−", "undefined")) or x == 0 else "+" + text
-
-
 def fmt_threshold(x):
-    return "above every score (flag nothing)" if x == math.inf else f"{x:.4g}"
+    """A threshold for the report: +inf says what it means (flag nothing)."""
+    return _fmt_threshold(x, infinite="above every score (flag nothing)")
 
 
 #: Characters with a meaning in Markdown, backslash-escaped in text given by the user.
@@ -299,7 +308,7 @@ def analyse(
             seen.append(text)
     from .. import __version__
 
-    decision = _nothing_if_practically_nothing(parts["decision"])
+    decision = nothing_if_practically_nothing(parts["decision"])
     return ReportAnalysis(
         title=title or parts["title"],
         date=date or _dt.date.today(),
@@ -316,14 +325,6 @@ def analyse(
         period=parts["period"],
         currency=parts["currency"],
     )
-
-
-def _nothing_if_practically_nothing(decision):
-    """``decision``, or flagging nothing (curve row 0) when it flags fewer than :data:`NOTHING_ALERTS` cases."""
-    if decision.threshold == math.inf or decision.alerts_per_period >= NOTHING_ALERTS:
-        return decision
-    return dataclasses.replace(decision, threshold=math.inf, point=decision.curve.point(0),
-                               value=float(decision.values[0]))
 
 
 def _from_data(data, *, score, label, amount, weight, value, constraints, volume, period, currency):
@@ -402,6 +403,7 @@ def _data_sensitivity(path, *, score, label, amount, weight, value_model, constr
         low, high = sorted((x * (1 - DATA_SWING), x * (1 + DATA_SWING)))
         unit = f"{currency} per case" if "amount" not in field else "fraction of the amount"
         parameters[name] = {"value": x, "low": low, "high": high, "unit": unit,
+                            "description": DATA_PARAMETER_WORDS[name],
                             "source": f"given for this report; range ±{DATA_SWING:.0%}"}
         value[field] = name
     scores = {"source": "file", "file": str(Path(path).resolve()), "score": score, "label": label}
@@ -433,19 +435,20 @@ def _from_scenario(name, overrides):
         for field, unit in ((cell, f"{currency} per case"), (f"{cell}_amount", "fraction of the amount")):
             if field in scenario.value:
                 raw = scenario.value[field]
-                source = f"computed: {raw}" if isinstance(raw, str) else "scenario file"
-                what = CELL_WORDS[cell] if field == cell else f"amount share per {CELL_WORDS[cell]}"
+                source = _computed(raw, scenario)
+                what = scenario.words.cell(cell)
+                what = what if field == cell else f"share of the amount per {what}"
                 rows.append(Assumption(name=f"value per {what}" if field == cell else what,
                                        value=fmt_number(getattr(vm, field)), unit=unit, source=source))
     rows.append(Assumption(name="cases per month", value=fmt_number(scenario.volume), unit="cases per month",
-                           source=_computed(scenario.decision.get("volume"))))
+                           source=_computed(scenario.decision.get("volume"), scenario)))
     for cname, bound in decision.constraints.items():
         words, unit = CONSTRAINT_WORDS[cname]
         shown = fmt_percent(bound) if unit == "fraction" else fmt_number(bound)
         rows.append(Assumption(name=words, value=shown, unit=unit.format(period=period),
-                               source=_computed(scenario.decision["constraints"].get(cname))))
-    changed = ", ".join(f"{k} = {fmt_number(float(v))}" for k, v in
-                        ((k, scenario.parameters[k].value) for k in overrides))
+                               source=_computed(scenario.decision["constraints"].get(cname), scenario)))
+    changed = ", ".join(f"{scenario.parameters[k].description or k} = {fmt_number(scenario.parameters[k].value)}"
+                        for k in overrides)
     inputs = f"scenario {scenario.name!r}" + (f" with {changed}" if changed else " (preset values)")
     caveats = [_score_caveat(scenario)]
     caveats.append(
@@ -533,7 +536,7 @@ def facts_markdown(scenario, names):
             bound = constraints[name]
             shown = fmt_percent(bound) if unit == "fraction" else fmt_number(bound)
             row = (words, shown, unit.format(period="month"),
-                   _computed(scenario.decision["constraints"].get(name)).replace(" * ", " × "))
+                   _computed(scenario.decision["constraints"].get(name), scenario))
         elif name in SCENARIO_QUANTITIES:
             words, unit = SCENARIO_QUANTITIES[name]
             row = (words, fmt_number(float(getattr(scenario, name))), unit, "computed from the scenario's parameters")
@@ -545,10 +548,17 @@ def facts_markdown(scenario, names):
     return "\n".join(lines)
 
 
-def _computed(raw):
-    if raw is None:
+def _computed(raw, scenario=None):
+    """Where a scenario's derived number comes from: the parameters it is computed from, in words."""
+    if raw is None or not isinstance(raw, str):
         return "scenario file"
-    return f"computed: {raw}" if isinstance(raw, str) else "scenario file"
+    if scenario is None:
+        return f"computed: {raw}"
+    used = [n for n in dict.fromkeys(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", raw)) if n in scenario.parameters]
+    if not used:
+        return f"computed: {raw}"
+    words = [scenario.parameters[n].description or n.replace("_", " ") for n in used]
+    return "computed from: " + "; ".join(w[:1].lower() + w[1:] for w in words)
 
 
 # -- words ---------------------------------------------------------------------------
@@ -572,12 +582,14 @@ def decision_markdown(analysis):
     d = analysis.decision
     p = d.point
     cur, per = analysis.currency, analysis.per_period
+    w = analysis.words
     scale = 1.0 if d.volume is None else d.volume / p.n_cases
     if analysis.flags_nothing:
         lead = f"**Flag nothing**: {analysis.nothing_reason}."
         precision = "none flagged"
     else:
-        lead = f"Flag every case whose score is at or above **{fmt_threshold(d.threshold)}**."
+        lead = (f"Every {escape_text(analysis.words.case)} whose score is at or above "
+                f"**{fmt_threshold(d.threshold)}** is {escape_text(analysis.words.flagged)}.")
         precision = fmt_percent(p.precision)
     lines = [
         "## Decision",
@@ -592,11 +604,11 @@ def decision_markdown(analysis):
         lines.append(f"| Compared with flagging nothing (worth {fmt_money(analysis.nothing_value, cur)} {per}) | "
                      f"**{fmt_signed_money(analysis.uplift_over_nothing, cur)}** |")
     lines += [
-        f"| Precision (share of alerts that are real positives) | {precision} |",
-        f"| Recall (share of positives caught) | {fmt_percent(p.recall)} |",
-        f"| Alerts {per} | {fmt_count(p.alerts * scale)} |",
-        f"| Share of cases flagged | {fmt_percent(p.alert_rate)} |",
-        f"| Positives missed {per} | {fmt_count(p.fn * scale)} |",
+        f"| Precision (share of {w.cases} {w.flagged} that are {w.positives}) | {precision} |",
+        f"| Recall (share of {w.positives} {w.flagged}) | {fmt_percent(p.recall)} |",
+        f"| {w.alerts.capitalize()} {per} | {fmt_count(p.alerts * scale)} |",
+        f"| Share of {w.cases} {w.flagged} | {fmt_percent(p.alert_rate)} |",
+        f"| {w.positives.capitalize()} not {w.flagged} {per} | {fmt_count(p.fn * scale)} |",
     ]
     if d.constraints:
         cost = d.unconstrained_value - d.value
@@ -604,8 +616,34 @@ def decision_markdown(analysis):
             "",
             f"Without any constraint the best value would be {fmt_money(d.unconstrained_value, cur)} {per}; "
             f"the constraints cost {fmt_money(cost, cur)} {per}."
-            + (f" Binding: {', '.join(d.binding)}." if d.binding else " None of them is binding."),
+            + (f" The rule that limits the decision: {'; '.join(analysis.constraint_words(n) for n in d.binding)}."
+               if d.binding else " None of them limits the decision."),
         ]
+    return "\n".join(lines)
+
+
+def bottom_line_markdown(analysis):
+    """The memo's first lines: the decision, what it is worth against flagging nothing, the main risk."""
+    d, cur, per, w = analysis.decision, analysis.currency, analysis.per_period, analysis.words
+    if analysis.flags_nothing:
+        first = f"**Flag nothing**: {analysis.nothing_reason}; that is worth {fmt_money(d.value, cur)} {per}."
+    else:
+        alerts = fmt_count(d.point.alerts * (1.0 if d.volume is None else d.volume / d.point.n_cases))
+        first = (f"**{escape_text(w.cases.capitalize())} scoring at or above {fmt_threshold(d.threshold)} are "
+                 f"{escape_text(w.flagged)}** (about {alerts} {escape_text(w.alerts)} {per}), for an expected "
+                 f"value of {fmt_money(d.value, cur)} {per}: "
+                 f"{fmt_money(abs(analysis.uplift_over_nothing), cur)} "
+                 f"{'more' if analysis.uplift_over_nothing >= 0 else 'less'} than flagging nothing.")
+    lines = ["## Bottom line", "", first]
+    if d.binding:
+        lines[-1] += (" The decision is limited by "
+                      + "; ".join(analysis.constraint_words(n) for n in d.binding) + ".")
+    sens = analysis.sensitivity
+    if sens is not None and len(sens.table):
+        top = sens.table.iloc[0]
+        lo, hi = sorted((float(top["value_at_low"]), float(top["value_at_high"])))
+        lines[-1] += (f" Main risk: **{escape_text(analysis.parameter_words(top['parameter']))}**; over its "
+                      f"plausible range the best value runs from {fmt_money(lo, cur)} to {fmt_money(hi, cur)} {per}.")
     return "\n".join(lines)
 
 
@@ -625,7 +663,8 @@ def band_markdown(analysis):
     if analysis.flags_nothing and d.binding:
         return ("## Near-optimal band\n\n"
                 f"None: {analysis.nothing_reason}, so flagging nothing ({best}) is the only choice. "
-                "To act on the scores at all, relax the binding constraints: " + ", ".join(d.binding) + ".")
+                "To act on the scores at all, relax the rules that allow nothing: "
+                + "; ".join(analysis.constraint_words(n) for n in d.binding) + ".")
     low, high = fmt_threshold(b.threshold_low), fmt_threshold(b.threshold_high)
     return (
         "## Near-optimal band\n\n"
@@ -663,22 +702,24 @@ def sensitivity_markdown(analysis):
         "*Best value* is what the best threshold earns in that case; *cost of keeping today's threshold* "
         "is how much less today's threshold earns there than the best one (zero: no need to change it).",
         "",
-        f"| Assumption | Range tested | Best value {per} ({cur}) | Best threshold | "
-        f"Cost of keeping today's threshold ({cur}) |",
+        f"| Assumption | Range tested | Best value ({cur} {per}) | Best threshold | "
+        f"Cost of keeping today's threshold ({cur} {per}) |",
         "|:--|:--|--:|--:|--:|",
     ]
     for row in sens.table.head(SENSITIVITY_ROWS).itertuples(index=False):
         unit = f" {row.unit}" if row.unit else ""
         regret = max(row.regret_at_low, row.regret_at_high)
         lines.append(
-            f"| {_cell(row.parameter)} | {fmt_number(row.low)} to {fmt_number(row.high)}{_cell(unit)} | "
-            f"{fmt_money(row.value_at_low, '').strip()} to {fmt_money(row.value_at_high, '').strip()} | "
+            f"| {_cell(analysis.parameter_words(row.parameter))} | {fmt_number(row.low)} to "
+            f"{fmt_number(row.high)}{_cell(unit)} | "
+            f"{fmt_money(row.value_at_low)} to {fmt_money(row.value_at_high)} | "
             f"{fmt_threshold(row.threshold_at_low)} to {fmt_threshold(row.threshold_at_high)} | "
-            f"{fmt_money(regret, '').strip()} |"
+            f"{fmt_money(regret)} |"
         )
     top = sens.table.iloc[0]
     lines += [
         "",
-        f"The value depends most on **{top['parameter']}**; firm up that number first.",
+        f"The value depends most on **{escape_text(analysis.parameter_words(top['parameter']))}**; "
+        "firm up that number first.",
     ]
     return "\n".join(lines)

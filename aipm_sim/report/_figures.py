@@ -13,8 +13,10 @@ import io
 
 from ._analysis import fmt_count, fmt_money, fmt_percent, fmt_threshold
 
-#: Width x height in inches: readable when the HTML page is about 900 px wide.
-FIGSIZE = (9.0, 4.6)
+#: Width x height in inches. Each figure is shown at its size in inches (CSS ``in``), so that on
+#: an A4 page (18.6 cm between the margins) its text prints at the point size it was drawn at:
+#: matplotlib's 10 pt, "small" 8.3 pt, never smaller.
+FIGSIZE = (7.0, 3.3)
 #: PNG resolution of every report figure (dots per inch).
 DPI = 120
 
@@ -39,8 +41,9 @@ class ReportFigure:
 
     def _repr_html_(self):
         data = base64.b64encode(self.png()).decode("ascii")
+        width = float(self.figure.get_size_inches()[0])
         return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}" '
-                'style="max-width: 100%; height: auto;">')
+                f'style="width: {width:.2f}in; max-width: 100%; height: auto;">')
 
     def __repr__(self):
         return f"ReportFigure({self.alt!r})"
@@ -56,8 +59,6 @@ def _figure(figsize=FIGSIZE):
 LOG_SPAN = 20.0
 #: The threshold axis starts where this share of cases is flagged (or lower, to show the optimum).
 WINDOW_ALERT_RATE = 0.5
-#: The value axis shows at most this many times ``max(|best value|, 5 % of the range)`` below the best.
-VALUE_ZOOM = 4.0
 X_ZOOM_NOTE = "Thresholds that flag more than {:.0%} of cases are left out."
 Y_ZOOM_NOTE = "Values far below the best are cut off."
 
@@ -87,23 +88,10 @@ def threshold_window(decision):
 
 
 def value_limits(decision, current):
-    """Y limits focusing on the best value, or None when ``current`` limits already do.
+    """Y limits that follow the values around the decision (:func:`aipm_sim.plotting.value.value_limits`)."""
+    from ..plotting.value import value_limits as limits
 
-    The lower limit is the best value minus :data:`VALUE_ZOOM` times
-    ``max(|best|, 5 % of the value range)``, so that the peak and the
-    near-optimal band stay readable when the value plunges elsewhere.
-    """
-    import numpy as np
-
-    v = np.asarray(decision.values, dtype=np.float64)
-    v = v[np.isfinite(v)]
-    best = float(decision.value)
-    span = max(abs(best), 0.05 * float(v.max() - v.min()))
-    low = best - VALUE_ZOOM * span
-    if span == 0 or current[0] >= low:
-        return None
-    top = max(float(v.max()), 0.0)
-    return low, top + 0.35 * (top - low)
+    return limits(decision.values, decision.index, current)
 
 
 def _zoom(fig, ax, window):
@@ -115,6 +103,8 @@ def _zoom(fig, ax, window):
 
 def value_figure(analysis):
     """Value at every threshold: the optimum, the near-optimal band, constraints."""
+    import numpy as np
+
     from ..plotting import ValueCurveDisplay
 
     decision = analysis.decision
@@ -131,7 +121,8 @@ def value_figure(analysis):
         notes.append(X_ZOOM_NOTE.format(WINDOW_ALERT_RATE))
     if limits is not None:
         ax.set_ylim(*limits)
-        notes.append(Y_ZOOM_NOTE)
+        if limits[0] > float(np.nanmin(decision.values)):
+            notes.append(Y_ZOOM_NOTE)
     _zoom(fig, ax, window)
     if notes:
         fig.supxlabel(" ".join(notes), fontsize="small", color="#555555")
@@ -178,17 +169,19 @@ def outcomes_figure(analysis):
     """The four outcomes (caught, missed, false alarms, left alone) at the chosen threshold."""
     from ..plotting import ConfusionMatrixDisplay
 
-    fig = _figure(figsize=(7.0, 4.6))
+    fig = _figure(figsize=(6.2, 3.2))
     ConfusionMatrixDisplay.from_decision(
         analysis.decision, ax=fig.add_subplot(), period=analysis.period, currency=analysis.currency,
+        vocabulary=analysis.words if analysis.scenario is not None else None,
     )
     d = analysis.decision
     scale = 1.0 if d.volume is None else d.volume / d.point.n_cases
     # Rounded as the figure rounds them (765, not 764.6).
     counts = {c: fmt_count(getattr(d.point, c) * scale) for c in ("tp", "fn", "fp", "tn")}
+    w = analysis.words
     alt = (
-        f"Table of the four outcomes at the best threshold, {analysis.per_period}: {counts['tp']} caught, "
-        f"{counts['fn']} missed, {counts['fp']} false alarms, {counts['tn']} rightly left alone."
+        f"Table of the four outcomes at the best threshold, {analysis.per_period}: {counts['tp']} {w.tp}, "
+        f"{counts['fn']} {w.fn}, {counts['fp']} {w.fp}, {counts['tn']} {w.tn}."
     )
     return ReportFigure(fig, alt)
 
@@ -202,18 +195,19 @@ def tornado_figure(analysis):
         return None
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    rows = min(len(sens.table), 10)
-    fig = _figure(figsize=(10.0, 1.8 + 0.45 * rows))
+    rows = min(len(sens.table), 6)
+    fig = _figure(figsize=(7.0, 1.2 + 0.62 * rows))
+    names = {name: analysis.parameter_words(name) for name in sens.table["parameter"]}
     display = TornadoDisplay.from_sensitivity(sens, max_parameters=rows, currency=analysis.currency,
-                                              ax=fig.add_subplot())
+                                              names=names, ax=fig.add_subplot())
     ax = display.ax_
     ax.set_xlabel(f"best value {analysis.per_period} ({analysis.currency}); line = today's best value")
-    ax.tick_params(axis="y", labelsize="small")
+    ax.tick_params(axis="y", labelsize=8)
     ax.xaxis.set_major_locator(MaxNLocator(5))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}".replace("-", "\u2212")))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, fontsize="small", frameon=False)
     alt = (
         "Bar chart of the best value when each assumption, one at a time, moves to the low or high end "
-        f"of its range; the largest swing comes from {sens.table['parameter'].iloc[0]}."
+        f"of its range; the largest swing comes from {analysis.parameter_words(sens.table['parameter'].iloc[0])}."
     )
     return ReportFigure(fig, alt)

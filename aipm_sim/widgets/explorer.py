@@ -34,6 +34,7 @@ from ..core import (
     ScoreSet,
     ThresholdCurve,
     ValueModel,
+    Vocabulary,
     check_constraints,
     compute_feasibility,
     optimize,
@@ -49,8 +50,8 @@ from ..plotting import (
     ScoreDistributionDisplay,
     ValueCurveDisplay,
 )
-from ..plotting._base import (UNNAMED_CURRENCY, UNNAMED_PERIOD, fmt_count, fmt_fraction, fmt_money, fmt_threshold,
-                              period_words)
+from .._format import fmt_count, fmt_fraction, fmt_money, fmt_number, fmt_threshold
+from ..plotting._base import UNNAMED_CURRENCY, UNNAMED_PERIOD, period_words
 from ._canvas import FigureImage
 from ._uncertainty_toggle import UncertaintyToggle
 
@@ -58,8 +59,9 @@ from ._uncertainty_toggle import UncertaintyToggle
 DEFAULT_MODEL_CASES = 10_000
 #: Sample sizes offered for a BinormalModel source (0 = the exact, analytic curve).
 SAMPLE_SIZES = (0, 1_000, 10_000, 100_000, 1_000_000)
-#: Number of slider positions between the lowest and the highest threshold.
-SLIDER_STEPS = 1000
+#: Number of slider positions between the lowest and the highest threshold: one arrow key press
+#: moves the threshold by 1 % of the slider's visual width (on a log slider, 1 % of its decades).
+SLIDER_STEPS = 100
 
 MSG_SOURCE = (
     "source must be a ThresholdCurve, a ScoreSet or a BinormalModel; found {}"
@@ -76,45 +78,86 @@ NOTE_NO_NEGATIVES = "The data has no negative cases: the false positive rate is 
 NOTE_FLAT_VALUE = "Every threshold is worth the same with these values per outcome."
 NOTE_SINGLE_SCORE = "Every case has the same score: you can only flag all of them or none."
 NOTE_BREAKS = "This threshold breaks: {}."
+#: A value whose sign is unusual for its outcome: said, not refused (it may be meant).
+NOTE_EARNING_MISS = ("A {} earns money here ({} per {}): a missed positive usually costs. "
+                     "Check the sign (costs are negative).")
+NOTE_EARNING_FALSE_ALARM = ("A {} earns money here ({} per {}): a false alarm usually costs. "
+                            "Check the sign (costs are negative).")
+NOTE_CAUGHT_BELOW_FALSE_ALARM = ("A {} ({}) is worth less than a {} ({}): catching a positive is usually "
+                                 "worth more than a false alarm. Check the two values.")
+#: A rule's bound outside what its rate can be: refused, the last good bound kept.
+NOTE_RATE_REFUSED = ("{} {} refused: a {} is a share between 0 and 1 (0.5 is 50%). "
+                     "Kept {}.")
+NOTE_COUNT_REFUSED = "{} {} refused: a number of {} is 0 or more. Kept {}."
 #: No threshold meets the rules: what cannot be had together, then the best that can be reached.
 NOTE_INFEASIBLE = "No threshold {}; {}. Relax a rule to get a best threshold."
 # What each rule asks of a threshold, and how the best reachable level is said (see _infeasible_words).
 RULE_WORDS = {
-    "min_recall": "catches at least {} of positives",
-    "min_precision": "keeps at least {} of its alerts positive",
-    "max_alert_rate": "flags at most {} of all cases",
-    "max_fpr": "wrongly flags at most {} of negatives",
-    "max_alerts": "stays within {} alerts {}",
+    "min_recall": "catches at least {bound} of {w.positives}",
+    "min_precision": "has at least {bound} {w.positives} among its {w.alerts}",
+    "max_alert_rate": "flags at most {bound} of all {w.cases}",
+    "max_fpr": "wrongly flags at most {bound} of {w.negatives}",
+    "max_alerts": "stays within {bound} {w.alerts} {where}",
 }
 REACH_WORDS = {
-    "min_recall": "the most it catches{when} is {level} of positives",
-    "min_precision": "the highest share of its alerts that are positive{when} is {level}",
-    "max_alert_rate": "the least it flags{when} is {level} of all cases",
-    "max_fpr": "the smallest share of negatives it wrongly flags{when} is {level}",
-    "max_alerts": "the fewest alerts it raises{when} is {level} {where}",
+    "min_recall": "the most it catches{when} is {level} of {w.positives}",
+    "min_precision": "the highest share of {w.positives} among its {w.alerts}{when} is {level}",
+    "max_alert_rate": "the least it flags{when} is {level} of all {w.cases}",
+    "max_fpr": "the smallest share of {w.negatives} it wrongly flags{when} is {level}",
+    "max_alerts": "the fewest {w.alerts} it gives{when} is {level} {where}",
 }
 #: Significant digits of the numbers the explorer writes into its text boxes.
 BOX_DIGITS = 6
 
-CELL_LABELS = {
-    "tp": "caught positive (TP)",
-    "fp": "false alarm (FP)",
-    "fn": "missed positive (FN)",
-    "tn": "rightly left alone (TN)",
-}
-AMOUNT_LABELS = {
-    "tp_amount": "caught: × amount",
-    "fp_amount": "false alarm: × amount",
-    "fn_amount": "missed: × amount",
-    "tn_amount": "left alone: × amount",
-}
-CONSTRAINT_LABELS = {
-    "min_recall": "at least this recall (0–1)",
-    "min_precision": "at least this precision (0–1)",
-    "max_alert_rate": "at most this alert rate (0–1)",
-    "max_fpr": "at most this false positive rate (0–1)",
-    "max_alerts": "at most this many alerts",
-}
+CELLS = ("tp", "fp", "fn", "tn")
+AMOUNTS = ("tp_amount", "fp_amount", "fn_amount", "tn_amount")
+
+
+def cell_labels(words):
+    """The money boxes' labels in ``words`` (a :class:`~aipm_sim.Vocabulary`): one per ValueModel field."""
+    labels = {c: words.cell(c) for c in CELLS}
+    labels.update({f"{c}_amount": f"{words.cell(c)}: × amount" for c in CELLS})
+    return labels
+
+
+def constraint_labels(words, where):
+    """The constraint switches' labels in ``words``; ``where`` is "per day" or "in the data"."""
+    return {
+        "min_recall": f"at least this recall: share of {words.positives} {words.flagged} (0–1)",
+        "min_precision": f"at least this precision: share of {words.cases} {words.flagged} that are "
+                         f"{words.positives} (0–1)",
+        "max_alert_rate": f"at most this {words.alert_rate}: share of {words.cases} {words.flagged} (0–1)",
+        "max_fpr": f"at most this share of {words.negatives} {words.flagged} (0–1)",
+        "max_alerts": f"at most this many {words.alerts} {where} (e.g. the team's capacity)",
+    }
+
+
+#: Names of the rate rules, for a refused bound ("a recall is a share …").
+RATE_NAMES = {"min_recall": "recall", "min_precision": "precision", "max_alert_rate": "rate",
+              "max_fpr": "false positive rate"}
+
+
+def value_notes(value_model, words, *, currency=None):
+    """Notes on values whose sign is unusual for their outcome, in ``words`` (empty when all look usual).
+
+    A missed positive or a false alarm that earns money, and a caught positive
+    worth less than a false alarm, are usually sign errors (a missed fraud
+    typed as +500). They are said, not refused: a reader may mean them.
+    """
+    vm, unit = value_model, currency or UNNAMED_CURRENCY
+    notes = []
+    for fixed, amount, note, cell in (("fn", "fn_amount", NOTE_EARNING_MISS, "fn"),
+                                      ("fp", "fp_amount", NOTE_EARNING_FALSE_ALARM, "fp")):
+        if getattr(vm, fixed) > 0:
+            notes.append(note.format(words.cell(cell), fmt_money(getattr(vm, fixed), unit, signed=True), words.case))
+        if getattr(vm, amount) > 0:
+            share = f"+{fmt_number(getattr(vm, amount))} × its amount"
+            notes.append(note.format(words.cell(cell), share, words.case))
+    # The fixed parts only: amount terms apply to different amounts (positives' and negatives').
+    if vm.tp < vm.fp:
+        notes.append(NOTE_CAUGHT_BELOW_FALSE_ALARM.format(words.tp, fmt_money(vm.tp, unit), words.fp,
+                                                          fmt_money(vm.fp, unit)))
+    return tuple(notes)
 # Bound used when a constraint box is switched on without a value.
 CONSTRAINT_DEFAULTS = {
     "min_recall": 0.5, "min_precision": 0.1, "max_alert_rate": 0.05, "max_fpr": 0.05, "max_alerts": 100.0,
@@ -159,6 +202,8 @@ class ExplorerResult:
         Name of the period ("day"); None: not said ("per period").
     notes : tuple of str
         Degenerate states and warnings, in words (also shown in the readout).
+    vocabulary : Vocabulary
+        The words of the cards and notes.
     """
 
     threshold: float
@@ -178,16 +223,18 @@ class ExplorerResult:
     volume: float | None
     period: str | None
     notes: tuple
+    vocabulary: Vocabulary = Vocabulary()
 
     def summary(self):
         """The state in a few plain lines (deterministic: fit for a strictly checked notebook cell)."""
         p = self.point
         where = period_words(self.volume, self.period)
         lines = [
-            f"threshold {fmt_threshold(p.threshold)}: flag cases scoring at or above it",
+            f"threshold {fmt_threshold(p.threshold)}: {self.vocabulary.cases} scoring at or above it are "
+            f"{self.vocabulary.flagged}",
             f"precision {fmt_fraction(p.precision)}, recall {fmt_fraction(p.recall)}, "
             f"alert rate {fmt_fraction(p.alert_rate)}",
-            f"alerts {where}: {fmt_count(self.alerts_per_period)}",
+            f"{self.vocabulary.alerts} {where}: {fmt_count(self.alerts_per_period)}",
             f"value {where}: {fmt_money(self.value)}",
         ]
         if math.isfinite(self.best_value):
@@ -206,7 +253,7 @@ class ExplorerResult:
             return "no threshold meets every constraint"
         if abs(gap) <= 1e-9 * max(1.0, abs(self.best_value)):
             return "this is the best threshold"
-        amount = fmt_money(abs(gap)).lstrip("+")
+        amount = fmt_money(abs(gap))
         if gap > 0:
             return f"this threshold earns {amount} less {where}"
         return f"this threshold earns {amount} more {where} but breaks a constraint"
@@ -257,6 +304,10 @@ class ThresholdExplorer:
         Name of the period, for labels ("day"); None says "per period".
     currency : str, optional
         Name of the money unit, for labels; None says "currency".
+    vocabulary : Vocabulary or mapping, optional
+        What a case, a flag, a positive and each outcome are called (see
+        :class:`~aipm_sim.Vocabulary`; a mapping of some of its keys also
+        works). Default: the generic words ("cases", "alerts", "positives").
     threshold : float, optional
         Starting threshold (default: the optimum).
     sample_size : int, optional
@@ -288,7 +339,9 @@ class ThresholdExplorer:
         shows a value set from Python snapped to the slider's step grid, so
         the slider's own label would disagree with the KPIs.
     alerts : BoundedFloatText
-        Alerts per period (or in the data), linked both ways with the slider.
+        "threshold for this many alerts per period": a whole number of
+        alerts (or in the data), linked both ways with the slider. It moves
+        the threshold; the capacity *rule* is the ``max_alerts`` switch.
     goto_optimum : Button
         Moves the threshold to the best one (CSS class ``aipm-goto-optimum``).
     value_inputs : dict of str to FloatText
@@ -308,7 +361,7 @@ class ThresholdExplorer:
     result : ExplorerResult
     """
 
-    def __init__(self, source, value_model, *, volume=None, period=None, currency=None,
+    def __init__(self, source, value_model, *, volume=None, period=None, currency=None, vocabulary=None,
                  threshold=None, sample_size=None, seed=0, threshold_scale="auto", log_counts=True,
                  render=True, **constraints):
         import ipywidgets as widgets
@@ -336,6 +389,8 @@ class ThresholdExplorer:
         self.volume = volume
         self.period = period
         self.currency = currency
+        self.words = Vocabulary.from_mapping(vocabulary)
+        self._refused = None  # the note of a refused bound, shown until the next change
         self.seed = seed
         self.render = render
         self.log_counts = log_counts
@@ -367,7 +422,13 @@ class ThresholdExplorer:
             else:
                 # The curve optimize decides on: rows where the money's optimum and each constraint's
                 # bound lie, so that the optimum is the model's own (as optimize(model) and Scenario give).
-                self.curve = exact_curve(self.model, self.value_model, volume=self.volume, **self.constraints)
+                # The row the reader is looking at stays a row too: a rebuilt grid must not move the
+                # threshold that applies (0.0201 became 0.02022 after a rule was switched off).
+                current = getattr(self, "result", None)
+                base = self.model
+                if current is not None and 0 <= current.point.threshold <= 1:
+                    base = self.model.curve(n_cases=self.volume, thresholds=[current.point.threshold])
+                self.curve = exact_curve(base, self.value_model, volume=self.volume, **self.constraints)
         elif isinstance(source, ScoreSet):
             self.curve = ThresholdCurve.from_scores(source)
         else:
@@ -412,6 +473,9 @@ class ThresholdExplorer:
             notes.append(NOTE_BREAKS.format(", ".join(self._said(n) for n in broken)))
         if self._flat:
             notes.append(NOTE_FLAT_VALUE)
+        notes.extend(value_notes(vm, self.words, currency=self.currency))
+        if self._refused:
+            notes.append(self._refused)
         return ExplorerResult(
             threshold=float(threshold),
             point=point,
@@ -430,22 +494,22 @@ class ThresholdExplorer:
             volume=vol,
             period=self.period,
             notes=tuple(notes),
+            vocabulary=self.words,
         )
 
     def _said(self, name):
         bound = self.constraints[name]
         if name == "max_alerts":
-            return f"at most {fmt_count(bound)} alerts {self._where}"
+            return f"at most {fmt_count(bound)} {self.words.alerts} {self._where}"
         kind, metric = CONSTRAINTS[name].kind, CONSTRAINTS[name].metric
-        words = {"alert_rate": "alert rate", "fpr": "false positive rate"}.get(metric, metric)
-        return f"{words} {'≥' if kind == 'min' else '≤'} {bound:g}"
+        words = {"alert_rate": self.words.alert_rate, "fpr": "false positive rate"}.get(metric, metric)
+        return f"{words} {'≥' if kind == 'min' else '≤'} {fmt_fraction(bound)}"
 
     def _asks(self, name):
         """What rule ``name`` asks of a threshold: "catches at least 40% of positives"."""
         bound = self.constraints[name]
-        if name == "max_alerts":
-            return RULE_WORDS[name].format(fmt_count(bound), self._where)
-        return RULE_WORDS[name].format(f"{100 * bound:.4g}%")
+        bound = fmt_count(bound) if name == "max_alerts" else f"{100 * bound:.4g}%"
+        return RULE_WORDS[name].format(bound=bound, w=self.words, where=self._where)
 
     def _reached(self, name, rows, when=""):
         """The best level of ``name``'s metric among ``rows`` (bool mask), in words.
@@ -459,7 +523,7 @@ class ThresholdExplorer:
             return None
         best = float(values.max() if CONSTRAINTS[name].kind == "min" else values.min())
         level = fmt_count(best) if name == "max_alerts" else fmt_fraction(best)
-        return REACH_WORDS[name].format(when=when, level=level, where=self._where)
+        return REACH_WORDS[name].format(when=when, level=level, where=self._where, w=self.words)
 
     def _infeasible_words(self):
         """Why no threshold meets the rules, in a product manager's words (core's message names arguments).
@@ -603,12 +667,16 @@ class ThresholdExplorer:
                 layout=w.Layout(width="auto", flex="1 1 auto"),
             )
         self.threshold.add_class("aipm-threshold")
-        self.threshold.tooltip = "Cases scoring at or above the threshold are flagged"
+        self.threshold.tooltip = (f"{self.words.cases.capitalize()} scoring at or above the threshold are "
+                                  f"{self.words.flagged}")
         self.threshold_readout = w.HTML(layout=w.Layout(min_width="7em", margin="0 0 0 8px"))
         self.threshold_readout.add_class("aipm-threshold-readout")
+        # This box moves the threshold to give this many alerts; the capacity *rule* is the
+        # constraints tab's max_alerts switch (its label says so). Whole alerts, as the card shows.
         self.alerts = w.BoundedFloatText(
-            value=0.0, min=0.0, max=self._alerts_max(), description=f"alerts {self._where}",
-            style=wide, layout=w.Layout(width="16em"),
+            value=0.0, min=0.0, max=self._alerts_max(), step=1.0,
+            description=f"threshold for this many {self.words.alerts} {self._where}",
+            style=wide, layout=w.Layout(width="auto"),
         )
         self.alerts.add_class("aipm-alerts")
         self.goto_optimum = w.Button(
@@ -618,27 +686,29 @@ class ThresholdExplorer:
         self.goto_optimum.add_class("aipm-goto-optimum")
 
         self.value_inputs = {}
-        shown = list(CELL_LABELS)
+        shown = list(CELLS)
         if self.curve.has_amounts or self.value_model.uses_amounts:
-            shown += list(AMOUNT_LABELS)
+            shown += list(AMOUNTS)
+        labels = cell_labels(self.words)
         for name in shown:
-            label = CELL_LABELS.get(name) or AMOUNT_LABELS[name]
+            label = labels[name]
             box = w.FloatText(value=_readable(getattr(self.value_model, name)), description=label, style=wide,
-                              layout=w.Layout(width="17em"))
+                              layout=w.Layout(width="100%"))
             box.add_class(f"aipm-value-{name.replace('_', '-')}")
             self.value_inputs[name] = box
 
         self.constraint_switches, self.constraint_inputs = {}, {}
+        labels = constraint_labels(self.words, self._where)
         for name, constraint in CONSTRAINTS.items():
-            low, high = constraint.bounds
+            high = constraint.bounds[1]
             on = name in self.constraints
             bound = self.constraints.get(name, CONSTRAINT_DEFAULTS[name])
-            label = CONSTRAINT_LABELS[name] + (f" {self._where}" if name == "max_alerts" else "")
-            switch = w.Checkbox(value=on, description=label, indent=False, style=wide,
-                                layout=w.Layout(width="19em"))
-            box = w.BoundedFloatText(
-                value=_readable(bound), min=low, max=high if math.isfinite(high) else 1e15,
-                step=0.01 if math.isfinite(high) else 1.0, layout=w.Layout(width="7em"),
+            switch = w.Checkbox(value=on, description=labels[name], indent=False, style=wide,
+                                layout=w.Layout(width="auto", flex="0 1 auto"))
+            # Not bounded: a bound outside [0, 1] is refused with the reason (see _refusal), not
+            # silently clamped (a recall minimum of 1.5 used to become 1).
+            box = w.FloatText(
+                value=_readable(bound), step=0.01 if math.isfinite(high) else 1.0, layout=w.Layout(width="7em"),
             )
             switch.add_class(f"aipm-constraint-{name.replace('_', '-')}")
             self.constraint_switches[name] = switch
@@ -696,6 +766,7 @@ class ThresholdExplorer:
             return
         if self._browser_echo(self.threshold, change["new"]):
             return
+        self._refused = None
         self._compute(self._set_threshold, change["new"])
 
     def _remember(self, control):
@@ -727,12 +798,40 @@ class ThresholdExplorer:
         self._compute(self.go_to_optimum)
 
     def _on_value_input(self, name, change):
+        self._refused = None if not self._busy else self._refused
         if not self._busy and self._compute(self._set_value_model, name, change["new"]) is _FAILED:
             self._restore_controls()
 
     def _on_constraint(self, _change):
-        if not self._busy and self._compute(self._set_constraints) is _FAILED:
+        if self._busy:
+            return
+        refused = self._refusal()
+        if refused:
+            self._refused = refused
+            self._restore_controls()  # the last good bounds, in force and in the boxes
+            self.result = self._point_result(self.result.threshold, self.result.point)
+            self._update_readout()
+            return
+        self._refused = None
+        if self._compute(self._set_constraints) is _FAILED:
             self._restore_controls()
+
+    def _refusal(self):
+        """The note refusing a switched-on bound its metric cannot have (a recall of 1.5), or None."""
+        for name in CONSTRAINTS:
+            if not self.constraint_switches[name].value:
+                continue
+            x = self.constraint_inputs[name].value
+            label = constraint_labels(self.words, self._where)[name].split(":")[0].replace(" (0–1)", "")
+            kept = self.constraints.get(name)
+            if name == "max_alerts":
+                if not (math.isfinite(x) and x >= 0):
+                    last = "no limit" if kept is None else fmt_count(kept)
+                    return NOTE_COUNT_REFUSED.format(label.capitalize(), fmt_number(x), self.words.alerts, last)
+            elif not (math.isfinite(x) and 0 <= x <= 1):
+                last = "no such rule" if kept is None else f"{fmt_number(kept)} ({fmt_fraction(kept)})"
+                return NOTE_RATE_REFUSED.format(label.capitalize(), fmt_number(x), RATE_NAMES[name], last)
+        return None
 
     def _restore_controls(self):
         """After a refused input (inf, NaN …): show what the explorer really uses again.
@@ -752,9 +851,13 @@ class ThresholdExplorer:
                     box.value = _readable(self.constraints[name])
                 elif not math.isfinite(box.value):
                     box.value = CONSTRAINT_DEFAULTS[name]
-            self.alerts.value = min(round(self.result.alerts_per_period, 1), self.alerts.max)
+            self.alerts.value = self._alerts_shown()
         finally:
             self._busy = False
+
+    def _alerts_shown(self):
+        """The alerts box's number: the card's count, whole (298.8 expected alerts show as 299)."""
+        return min(float(round(self.result.alerts_per_period)), self.alerts.max)
 
     def _on_model(self, name, change):
         if self._busy or (name != "sample_size" and self._browser_echo(change["owner"], change["new"])):
@@ -770,7 +873,7 @@ class ThresholdExplorer:
         self._busy = True
         try:
             self._sync_slider(threshold)
-            self.alerts.value = min(round(self.result.alerts_per_period, 1), self.alerts.max)
+            self.alerts.value = self._alerts_shown()
         finally:
             self._busy = False
         for display in self.displays.values():
@@ -840,10 +943,19 @@ class ThresholdExplorer:
         self._after_decision_inputs()
 
     def _after_decision_inputs(self):
-        """Re-optimise and redraw everything, keeping the slider where it is."""
+        """Re-optimise and redraw everything, keeping the threshold that applies where it is.
+
+        Only "go to optimum" moves the threshold: a rule, a value or the model
+        changed here leaves the row the reader looks at in place (a rebuilt
+        analytic curve keeps it as a row, see :meth:`_build_curve`).
+        """
         self._optimise()
         self._rebuild_displays()
-        self._set_threshold(self.result.threshold, initial=True)
+        asked, row = self.result.threshold, self.result.point.threshold
+        point = self.curve.at(asked)
+        if math.isfinite(row) and point.threshold != row:
+            asked, point = row, self.curve.at(row)  # the slider's value now falls on another row: keep the row
+        self._set_threshold(asked, point=point, initial=True)
         self.uncertainty_toggle.refresh()  # a new bootstrap (if shown) for the new data, money or rules
 
     # ------------------------------------------------------------------------- pictures
@@ -885,7 +997,7 @@ class ThresholdExplorer:
                 ).plot(ax=f["value"].figure.add_subplot()),
                 "confusion": ConfusionMatrixDisplay(
                     point=point, value_model=self.value_model, volume=self.volume,
-                    currency=self.currency, **common,
+                    currency=self.currency, vocabulary=self.words, **common,
                 ).plot(ax=f["confusion"].figure.add_subplot()),
                 "metrics": MetricsCurveDisplay(
                     **metrics, point=point, optimum_threshold=None if d is None else d.threshold,
@@ -926,30 +1038,41 @@ class ThresholdExplorer:
     def _update_readout(self):
         r = self.result
         p = r.point
-        where = self._where
+        where, w = self._where, self.words
         cards = [
-            ("precision", fmt_fraction(p.precision), "of flagged cases are positive"),
-            ("recall", fmt_fraction(p.recall), "of positives are flagged"),
-            ("alert rate", fmt_fraction(p.alert_rate), "of all cases are flagged"),
-            (f"alerts {where}", fmt_count(r.alerts_per_period), "cases to review"),
+            ("precision", fmt_fraction(p.precision), f"of {w.cases} {w.flagged} are {w.positives}"),
+            ("recall", fmt_fraction(p.recall), f"of {w.positives} are {w.flagged}"),
+            (w.alert_rate, fmt_fraction(p.alert_rate), f"of all {w.cases} are {w.flagged}"),
+            (f"{w.alerts} {where}", fmt_count(r.alerts_per_period), self._capacity_words(r)),
             (f"value {where}", fmt_money(r.value), self._currency_words),
             ("gap to the optimum", self._gap_text(r), r.gap_words()),
         ]
         cards = self.uncertainty_toggle.decorate(cards, p)  # "72.0% (58.1% – 83.3%)" when shown
-        cell = ("display:inline-block;min-width:9.5em;margin:0 6px 6px 0;padding:4px 8px;"
-                "border:1px solid #ccc;border-radius:4px;vertical-align:top")
+        # Six cards that share the row (each at least 8em, at most a sixth of a wide screen) and wrap
+        # evenly on a narrow one; a long subtitle wraps inside its card instead of taking a row.
+        cell = ("flex:1 1 8em;max-width:16em;margin:0 6px 6px 0;padding:4px 8px;"
+                "border:1px solid #ccc;border-radius:4px;box-sizing:border-box")
         parts = [
             f'<div style="{cell}"><div style="font-size:85%;color:#555">{html.escape(k)}</div>'
             f'<div class="aipm-kpi-value" style="font-size:130%;font-weight:bold">{html.escape(v)}</div>'
             f'<div style="font-size:80%;color:#555">{html.escape(s)}</div></div>'
             for k, v, s in cards
         ]
+        parts = ['<div style="display:flex;flex-wrap:wrap">', *parts, '</div>']
         head = (f'<div style="margin-bottom:4px">Threshold <b>{fmt_threshold(p.threshold)}</b>: '
-                f'flag cases scoring at or above it.</div>')
+                f'{html.escape(w.cases)} scoring at or above it are {html.escape(w.flagged)}.</div>')
         notes = "".join(f'<li>{html.escape(n)}</li>' for n in r.notes)
         notes = f'<ul class="aipm-notes" style="margin:2px 0;color:#a33">{notes}</ul>' if notes else ""
         self.kpis.value = head + "".join(parts) + notes
         self.threshold_readout.value = f"<b>{html.escape(fmt_threshold(p.threshold))}</b>"
+
+    def _capacity_words(self, r):
+        """The alerts card's subtitle: against the capacity rule when it is on, else what the alerts are."""
+        cap = self.constraints.get("max_alerts")
+        if cap is None:
+            return f"{self.words.cases} {self.words.flagged}"
+        within = "within" if r.alerts_per_period <= cap * (1 + 1e-9) else "over"
+        return f"{within} the limit of {fmt_count(cap)}"
 
     @staticmethod
     def _gap_text(r):
@@ -957,27 +1080,31 @@ class ThresholdExplorer:
             return "no optimum"
         if r.gap_words() == "this is the best threshold":
             return "0"
-        return fmt_money(-r.gap_to_optimum)
+        return fmt_money(-r.gap_to_optimum, signed=True)
 
     # ------------------------------------------------------------------------- layout
     def _layout(self):
         w = self._w
+        words = self.words
         head = w.HTML(
-            "<b>Move the threshold</b> and watch precision, recall, alerts and money move together. "
-            "Cases scoring at or above the threshold are flagged for action."
+            f"<b>Move the threshold</b> and watch precision, recall, {html.escape(words.alerts)} and money move "
+            f"together. {html.escape(words.cases.capitalize())} scoring at or above the threshold are "
+            f"{html.escape(words.flagged)}."
         )
         threshold_row = w.HBox([self.alerts, self.goto_optimum, self.uncertainty_toggle.checkbox],
                                layout=w.Layout(flex_flow="row wrap"))
         money_help = w.HTML(
-            f"Money per case ({html.escape(self._currency_words)}): gains positive, costs negative "
-            "(a review costing 5 is −5). '× amount' terms take that share of the case's amount."
+            f"Money per {html.escape(words.case)} in each outcome ({html.escape(self._currency_words)}): gains "
+            f"positive, costs negative (a cost of 5 per {html.escape(words.case)} is −5). '× amount' terms take "
+            f"that share of the {html.escape(words.case)}'s amount."
         )
         money = w.VBox([money_help, w.GridBox(
             list(self.value_inputs.values()),
-            layout=w.Layout(grid_template_columns="repeat(auto-fill, minmax(17em, 1fr))"),
+            layout=w.Layout(grid_template_columns="repeat(auto-fill, minmax(27em, 1fr))"),
         )])
         constraints = w.VBox([
-            w.HTML("Switch on the business rules the threshold must respect."),
+            w.HTML("Switch on the business rules the threshold must respect. A capacity (how many "
+                   f"{html.escape(words.alerts)} the team can handle {html.escape(self._where)}) is the last rule."),
             *[w.HBox([self.constraint_switches[n], self.constraint_inputs[n]]) for n in CONSTRAINTS],
         ])
         tabs = [money, constraints]

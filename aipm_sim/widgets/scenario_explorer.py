@@ -46,7 +46,7 @@ def scenario_explorer(scenario, *, k=None, **kwargs):
     ThresholdExplorer
         Values per month, in the scenario's currency.
     """
-    options = dict(period="month", currency=scenario.currency)
+    options = dict(period="month", currency=scenario.currency, vocabulary=scenario.words)
     options.update(kwargs)
     if scenario.kind != "ranking":
         if k is not None:

@@ -134,7 +134,21 @@ def _tolerance(x, name):
     return t
 
 
-def check_number(answer, expected, *, rel_tol=0.0, abs_tol=0.0, limit=None):
+#: What a wrong answer's feedback says when its question has no hint of its own.
+TRY_AGAIN = "Look again and try once more."
+
+
+def _direction(off, expected):
+    """``'too high'``, ``'far too high'`` (more than twice as far from the answer as it is from zero) or the same low.
+
+    Words only: never a ratio or a distance, from which the answer would follow.
+    """
+    side = "high" if off > 0 else "low"
+    far = expected != 0 and abs(off) > abs(expected)
+    return f"far too {side}" if far else f"too {side}"
+
+
+def check_number(answer, expected, *, rel_tol=0.0, abs_tol=0.0, limit=None, hint=None):
     """Is ``answer`` within ``max(rel_tol * |expected|, abs_tol)`` of ``expected`` (and within ``limit``)?
 
     Parameters
@@ -153,6 +167,11 @@ def check_number(answer, expected, *, rel_tol=0.0, abs_tol=0.0, limit=None):
         sentence saying what goes wrong there. An answer that crosses the
         limit never counts, however close it is, so the tolerance is
         one-sided: it only applies on the limit's safe side.
+    hint : str, optional
+        A sentence that follows a wrong answer's direction (default
+        :data:`TRY_AGAIN`). The feedback says the direction in words
+        ("too high", "far too high") and never a ratio or a distance to
+        the answer, from which the answer would follow.
 
     Returns
     -------
@@ -177,12 +196,8 @@ def check_number(answer, expected, *, rel_tol=0.0, abs_tol=0.0, limit=None):
     if abs(off) <= allowed * (1 + 1e-12) + 1e-15:
         return Verdict(correct=True, answer=x, expected=expected,
                        message=f"Within tolerance: {_show(x)} is right.")
-    if expected != 0:
-        how = f"about {abs(off) / abs(expected):.0%} too {'high' if off > 0 else 'low'}"
-    else:
-        how = f"too {'high' if off > 0 else 'low'}"
     return Verdict(correct=False, answer=x, expected=expected,
-                   message=f"Not yet: {_show(x)} is {how}. Look again and try once more.")
+                   message=f"Not yet: {_show(x)} is {_direction(off, expected)}. {hint or TRY_AGAIN}")
 
 
 def check_choice(answer, expected, *, choices):
@@ -228,10 +243,9 @@ class Question:
         A hard limit on a numeric answer, as :func:`check_number`'s
         ``limit`` (the tolerance is then one-sided).
     hint : str
-        For a numeric answer that is not yet right: the feedback says only
-        whether it is too high or too low, then this hint in words (no
-        distance from the answer, from which it would follow). Empty: the
-        feedback of :func:`check_number`.
+        A sentence in words after a wrong numeric answer's direction
+        (empty: :data:`TRY_AGAIN`); it must not contain a number that
+        follows from the answer.
     """
 
     key: str
@@ -262,12 +276,8 @@ class Question:
         options = self.options()
         if options:
             return check_choice(answer, expected, choices=options)
-        verdict = check_number(answer, expected, rel_tol=self.rel_tol, abs_tol=self.abs_tol, limit=self.limit)
-        if self.hint and not verdict.correct and isinstance(verdict.answer, float):
-            side = "high" if verdict.answer > expected else "low"
-            message = f"Not yet: {_show(verdict.answer)} is too {side}. {self.hint}"
-            return Verdict(correct=False, answer=verdict.answer, expected=expected, message=message)
-        return verdict
+        return check_number(answer, expected, rel_tol=self.rel_tol, abs_tol=self.abs_tol, limit=self.limit,
+                            hint=self.hint or None)
 
 
 def _fraud(**overrides):
@@ -516,21 +526,28 @@ QUESTIONS = {
         Question(key="capacity_threshold",
                  prompt="Which threshold keeps the review queue within the team's capacity (the lowest such "
                         "threshold)? Answers up to 5% above it count; none that overfills the queue does.",
-                 unit="score", solve=capacity_threshold, rel_tol=CAPACITY_REL_TOL, limit=capacity_exceeded),
+                 unit="score", solve=capacity_threshold, rel_tol=CAPACITY_REL_TOL, limit=capacity_exceeded,
+                 hint="Move the threshold down step by step while the alerts per month still fit the team's "
+                      "capacity; the answer is the last one that fits."),
         Question(key="doubled_fee_value_change",
                  prompt="By how much does the best value per month change when the chargeback fee doubles? "
                         "(a loss is negative)",
-                 unit="EUR per month", solve=doubled_fee_value_change, rel_tol=0.05),
+                 unit="EUR per month", solve=doubled_fee_value_change, rel_tol=0.05,
+                 hint="Compare the best value per month before and after doubling the fee; "
+                      "the change is after minus before."),
         Question(key="doubled_fee_threshold_move",
                  prompt="When the chargeback fee doubles, does the best threshold go up, down, or stay the same?",
                  unit="", solve=doubled_fee_threshold_move, choices=("up", "down", "the same")),
         Question(key="recommendation_uplift",
                  prompt="How much value per month does the recommendation model add over showing the most "
                         "popular items?",
-                 unit="USD per month", solve=recommendation_uplift, rel_tol=0.05),
+                 unit="USD per month", solve=recommendation_uplift, rel_tol=0.05,
+                 hint="Read the model's best value and the most-popular rule's best value; the answer is "
+                      "their difference."),
         Question(key="recommendation_payback_months",
                  prompt="After how many months have the model's net gains repaid its build cost?",
-                 unit="months", solve=recommendation_payback_months, rel_tol=0.10, abs_tol=0.25),
+                 unit="months", solve=recommendation_payback_months, rel_tol=0.10, abs_tol=0.25,
+                 hint="Divide the build cost by what the model adds each month, net of its running cost."),
         Question(key="labels_for_recall_margin",
                  prompt="How many labelled orders must a validation hold to promise recall 80 % ± 3 % "
                         "(95 % confidence) at the scenario's fraud rate? Answers within 5 % count.",

@@ -256,7 +256,7 @@ def test_bad_data_exits_2_with_one_line(capsys, data, tmp_path, command, edit, e
     ("args", "message", "prog"),
     [
         (["--bogus"], "unrecognized arguments: --bogus", "aipm-sim"),
-        (["--tp", "abc"], "argument --tp: invalid float value: 'abc'", "aipm-sim optimize"),
+        (["--tp", "abc"], "argument --tp: invalid float value: 'abc'", "aipm-sim"),
         (["--min-recall", "1.5"], "min_recall must be in [0, 1]; found 1.5", "aipm-sim"),
         (["--max-alert-rate", "-0.5"], "max_alert_rate must be in [0, 1]; found -0.5", "aipm-sim"),
         (["--tp", "inf"], "tp must be in (-inf, inf); found inf", "aipm-sim"),
@@ -289,7 +289,7 @@ def test_constraints_that_cannot_hold(capsys, data):
 def test_missing_required_arguments(capsys, data):
     status, out, err = run(capsys, "curve", data, "--score", "score")
     assert status == 2 and out == ""
-    assert_one_error_line(err, "the following arguments are required: --label", "aipm-sim curve")
+    assert_one_error_line(err, "the following arguments are required: --label", "aipm-sim")
     status, out, err = run(capsys)
     assert status == 2
     assert_one_error_line(err, "the following arguments are required: command")
@@ -447,3 +447,14 @@ def test_console_script_in_a_subprocess(data, tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and done.stdout == ""
     assert_one_error_line(done.stderr, "column 'score' must be numeric; found text 'unknown' in 1 row(s), first at data row 3 (counting from 1)")
+
+
+def test_curve_writes_the_shortest_text_of_each_number(capsys, tmp_path):
+    # A score of 0.9763 is written 0.9763 (repr), not %.17g's 0.97629999999999995, and reads back exactly.
+    path = tmp_path / "scores.csv"
+    pd.DataFrame({"score": [0.9763, 0.1 + 0.2, 0.5, 0.25], "label": [1, 0, 1, 0]}).to_csv(path, index=False)
+    status, out, err = run(capsys, "curve", path, "--score", "score", "--label", "label")
+    assert status == 0 and err == ""
+    assert "0.9763," in out and "0.97629999" not in out and "0.30000000000000004," in out
+    back = pd.read_csv(io.StringIO(out))
+    pd.testing.assert_frame_equal(back, api_curve(path).to_frame(), check_exact=True, check_dtype=False)

@@ -219,3 +219,25 @@ def test_console_script_runs_scenarios():
     assert out.returncode == 0 and json.loads(out.stdout)["k"] == am.load_scenario("recommendations").optimize().k
     assert not math.isnan(json.loads(out.stdout)["value"])
     assert re.fullmatch(r"", out.stderr)
+
+
+def test_no_capacity_is_a_clean_flag_nothing(capsys):
+    # --set analysts=0 once gave threshold 0.9999998 and counts like 9.76e-13.
+    status = cli.main(["optimize", "--scenario", "fraud_detection", "--set", "analysts=0"])
+    out, err = capsys.readouterr()
+    assert status == 0 and err == ""
+    result = json.loads(out)
+    assert result["rule"] == "flag nothing" and result["threshold"] is None
+    assert result["alerts"] == 0 and result["per_period"]["alerts"] == 0 and result["tp"] == 0
+    # Independent: flagging nothing loses every fraud's chargeback fee and amount, 600,000 orders a month.
+    s = am.load_scenario("fraud_detection")
+    assert result["value"] == pytest.approx(s.curve().point(0).per_period(s.volume).fn * -25
+                                            - s.curve().point(0).per_period(s.volume).fn_amount, rel=1e-9)
+
+
+@pytest.mark.parametrize("argv", [["optimize", "--min-recall", "x"], ["report", "--bogus"], ["nope"],
+                                  ["optimize", "--scenario", "nope"]])
+def test_every_error_has_one_prefix(capsys, argv):
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("aipm-sim: error: ") and err.count("\n") == 1

@@ -38,7 +38,7 @@ def test_money_per_cell_adds_up_to_the_point_value(ax):
     assert values["tp"] == pytest.approx(2 * 20 + 0.1 * (120 + 80))
     # False alarms: 0.8 and 0.6 (amounts 30 and 10), -5 each; left alone: 0.4, 0.2, 0.05, +0.5 each.
     assert values["fp"] == pytest.approx(-10) and values["tn"] == pytest.approx(1.5)
-    assert d.texts_["fn"].get_text().endswith("value -301 in the data")
+    assert d.texts_["fn"].get_text().endswith("value \N{MINUS SIGN}301 in the data")
 
 
 def test_volume_makes_counts_and_money_per_period(ax):
@@ -57,9 +57,9 @@ def test_from_decision_uses_the_decisions_period_and_currency(ax):
     d = ConfusionMatrixDisplay.from_decision(decision, ax=ax)
     # Best: flag down to 0.3 (3 positives, 4 negatives: 60 - 20); 8 cases stand for 800 a month.
     assert d.texts_["tp"].get_text().splitlines()[1] == "300 cases per month"
-    assert d.texts_["tp"].get_text().splitlines()[-1] == "value +6,000 EUR per month"  # 3 x 100 x 20
+    assert d.texts_["tp"].get_text().splitlines()[-1] == "value 6,000 EUR per month"  # 3 x 100 x 20
     d2 = ConfusionMatrixDisplay.from_decision(decision, period="week", currency="USD", ax=ax)
-    assert d2.texts_["tp"].get_text().splitlines()[-1] == "value +6,000 USD per week"
+    assert d2.texts_["tp"].get_text().splitlines()[-1] == "value 6,000 USD per week"
 
 
 def test_set_threshold_and_update_rewrite_the_same_texts(ax):
@@ -70,7 +70,7 @@ def test_set_threshold_and_update_rewrite_the_same_texts(ax):
     assert d.texts_["tp"] is text
     assert text.get_text().splitlines()[1:] == ["3 cases in the data", "100.0% of positives"]
     d.update(value_model=am.ValueModel(tp=1), volume=16)
-    assert text.get_text().splitlines()[1:] == ["6 cases per period", "100.0% of positives", "value +6.00 per period"]
+    assert text.get_text().splitlines()[1:] == ["6 cases per period", "100.0% of positives", "value 6 per period"]
 
 
 def test_rates_without_positives_are_undefined():

@@ -1,7 +1,5 @@
 """Row selection for drawing and the words and numbers on the pictures."""
 
-import math
-
 import numpy as np
 import pytest
 from hypothesis import given
@@ -9,13 +7,8 @@ from hypothesis import strategies as st
 
 from aipm_sim.plotting._base import (
     compact_money,
-    fmt_compact_money,
     get_axes,
     period_words,
-    fmt_count,
-    fmt_fraction,
-    fmt_money,
-    fmt_threshold,
     money_label,
     select_rows,
 )
@@ -60,38 +53,6 @@ def test_thinned_rows_follow_each_coordinate(m, max_points, keep, power):
 
 @pytest.mark.parametrize(
     "x, text",
-    [(1234.4, "+1,234"), (-56.78, "-56.8"), (0.0, "+0.00"), (-0.5, "-0.50"), (math.nan, "undefined"),
-     (math.inf, "undefined"), (-2_500_000, "-2,500,000")],
-)
-def test_fmt_money(x, text):
-    assert fmt_money(x) == text
-
-
-@pytest.mark.parametrize(
-    "x, text",
-    [(12345.0, "12,345"), (3.0, "3"), (51.987, "52.0"), (0.372, "0.37"), (math.nan, "undefined"),
-     (9.765e-13, "0"), (0.004, "0"), (0.006, "0.006")],  # an analytic curve's vanishing counts are 0
-)
-def test_fmt_count(x, text):
-    assert fmt_count(x) == text
-
-
-@pytest.mark.parametrize(
-    "x, text",
-    [(0.453, "45.3%"), (0.0312, "3.12%"), (0.00012, "0.012%"), (0.0, "0.0%"), (1.0, "100.0%"),
-     (math.nan, "undefined"), (5.4e-16, "<0.01%"), (0.0001, "0.01%")],  # vanishing shares are not printed
-)
-def test_fmt_fraction(x, text):
-    assert fmt_fraction(x) == text
-
-
-def test_fmt_threshold():
-    assert fmt_threshold(0.031234) == "0.03123"
-    assert fmt_threshold(math.inf) == "above every score"
-
-
-@pytest.mark.parametrize(
-    "x, text",
     [(-12_000.0, "\N{MINUS SIGN}12k"), (1_500_000.0, "1.5M"), (250.0, "250"), (0.0, "0"), (2.5e9, "2.5G")],
 )
 def test_compact_money_ticks(x, text):
@@ -104,15 +65,6 @@ def test_money_label_has_units():
     # Units nobody named are not guessed.
     assert money_label(10_000, None, None) == "value per period (currency)"
     assert period_words(10_000, None) == "per period" and period_words(None, "day") == "in the data"
-
-
-@pytest.mark.parametrize(
-    "x, currency, text",
-    [(-12_000.0, "", "\N{MINUS SIGN}12k"), (1_500_000.0, "EUR", "1.5M EUR"), (-0.5, "EUR", "\N{MINUS SIGN}0.5 EUR"),
-     (math.nan, "EUR", "undefined"), (None, "", "undefined"), (999.0, "", "999"), (1000.0, "", "1k")],
-)
-def test_fmt_compact_money(x, currency, text):
-    assert fmt_compact_money(x, currency) == text
 
 
 def test_get_axes_makes_a_figure_of_the_size_asked_or_uses_the_axes_given(ax):

@@ -35,7 +35,8 @@ def test_optimum_star_and_label(ax):
     candidates = [np.inf, *sorted(set(SCORES), reverse=True)]
     best = max(candidates, key=lambda t: brute_value(MONEY, SCORES, LABELS, t, AMOUNTS))
     assert d.optimum_marker_.get_xydata().tolist() == [[best, decision.value]]
-    assert d.optimum_text_.get_text() == f"best: {decision.value:+,.1f}"
+    assert decision.value == pytest.approx(-30.0)
+    assert d.optimum_text_.get_text() == "best: \N{MINUS SIGN}30"  # the shared money format
     assert d.point_marker_.get_xydata().tolist() == [[best, decision.value]]
 
 
@@ -219,3 +220,14 @@ def test_a_point_that_is_not_a_row_of_the_curve_is_refused():
     with pytest.raises(ParameterError) as info:
         display.set_threshold(exact)
     assert str(info.value) == MSG_POINT_NOT_A_ROW.format(0.2)
+
+
+def test_focus_follows_the_values_around_the_decision(ax):
+    # Values from -5,000,000 up to -190 at the best row; flagging nothing (row 0) is -265.
+    values = np.array([-265.0, -230.0, -190.0, -400.0, -5_000_000.0])
+    d = ValueCurveDisplay(thresholds=np.array([np.inf, 0.8, 0.5, 0.2, 0.0]), values=values, optimum_index=2)
+    d.plot(ax=ax).focus()
+    low, high = ax.get_ylim()
+    # By hand: the gain over nothing is 75; 3 of it below the best is -415; the top leaves the legend room.
+    assert low == pytest.approx(-190 - 3 * 75) and high == pytest.approx(-190 + 0.45 * 225)
+    assert high < 0 and "cut off" in d.caption_.get_text()

@@ -66,14 +66,14 @@ def test_data_decision_matches_brute_force(toy_csv):
     text = report.decision_markdown(analysis)
     assert "**0.6**" in text
     assert "2,600 currency" in text
-    assert "| Precision (share of alerts that are real positives) | 75.0% |" in text
+    assert "| Precision (share of cases flagged that are positives) | 75.0% |" in text
     assert "| Alerts per day | 400 |" in text
 
 
 def test_data_assumptions_name_every_value_given(toy_csv):
     analysis = report.analyse(**toy_inputs(toy_csv, constraints={"min_recall": 0.5}), currency="EUR")
     rows = {a.name: a for a in analysis.assumptions}
-    assert rows["value per false alarm (false positive)"].value == "-4"
+    assert rows["value per false alarm (false positive)"].value == "\N{MINUS SIGN}4"
     assert rows["value per false alarm (false positive)"].unit == "EUR per case"
     assert rows["value per caught positive (true positive)"].source == "given for this report"
     assert rows["cases per period"].value == "600"
@@ -111,7 +111,8 @@ def test_scenario_decision_is_the_scenario_optimum():
     assert analysis.decision.value_model.fn == -50
     assert analysis.period == "month"
     assert analysis.currency == scenario.currency
-    assert analysis.inputs == "scenario 'fraud_detection' with chargeback_fee = 50"
+    fee = am.load_scenario("fraud_detection").parameters["chargeback_fee"].description
+    assert analysis.inputs == f"scenario 'fraud_detection' with {fee} = 50"  # words, not the key
     fee = next(a for a in analysis.assumptions if a.name == scenario.parameters["chargeback_fee"].description)
     assert fee.value == "50 (preset: 25)"
     assert fee.source == scenario.parameters["chargeback_fee"].source
@@ -219,9 +220,10 @@ def test_fraud_report_reads_as_a_memo(fraud_report):
     assert analysis.title in text
     assert f"aipm_sim {am.__version__}" in text
     assert "Date: DATE" in text
-    assert f"Flag every case whose score is at or above {analysis.decision.threshold:.4g}" in text
-    for heading in ("Situation", "Decision", "Near-optimal band", "Assumptions", "Sensitivity", "Caveats",
-                    "How sure are we?", "Monitoring plan"):
+    assert f"Every order whose score is at or above {analysis.decision.threshold:.4g} is held for review" in text
+    assert text.index("Bottom line") < text.index("Situation")  # the memo opens with its conclusion
+    for heading in ("Bottom line", "Situation", "Decision", "Near-optimal band", "Assumptions", "Sensitivity",
+                    "Caveats", "How sure are we?", "Monitoring plan"):
         assert re.search(rf"<h2[^>]*>{heading}", html), heading
     assert "ULB/Worldline" in text  # a cited source in the assumptions table
     # Static figures with alternative text: value, metrics, outcomes, tornado, the value's band, the sections'.
@@ -255,7 +257,7 @@ def test_data_report_shows_the_brute_force_optimum(toy_csv, tmp_path):
             "--fn", "-6", "--volume", "600", "--currency", "EUR", "-o", str(out)]
     assert main(argv) == 0
     text = visible_text(out.read_text())
-    assert "Flag every case whose score is at or above 0.6 ." in text
+    assert "Every case whose score is at or above 0.6 is flagged." in text
     assert "Expected value per day 2,600 EUR" in text
     assert "Threshold decision for toy.csv" in text
 
@@ -367,14 +369,14 @@ def test_no_capacity_reads_as_flag_nothing():
     decision = report.decision_markdown(analysis)
     assert f"**Flag nothing**: {report.NOTHING_CONSTRAINED}." in decision
     assert "| Alerts per month | 0 |" in decision
-    assert "| Recall (share of positives caught) | 0.0% |" in decision
-    assert "| Positives missed per month | 1,800 |" in decision
+    assert "| Recall (share of fraudulent orders held for review) | 0.0% |" in decision
+    assert "| Fraudulent orders not held for review per month | 1,800 |" in decision
     assert "at or above" not in decision
     band = report.band_markdown(analysis)
     assert band.startswith(f"## Near-optimal band\n\nNone: {report.NOTHING_CONSTRAINED}")
     alts = [report.value_figure(analysis).alt, report.metrics_figure(analysis).alt,
             report.outcomes_figure(analysis).alt]
-    assert "0 caught" in alts[2]
+    assert "0 fraud caught" in alts[2]
     for text in (decision, band, analysis.headline(), *alts):
         assert not re.search(r"\de-\d", text), text  # no 9.765e-13 alerts, no 5.4e-14 %
     assert analysis.headline().startswith(f"flag nothing ({report.NOTHING_CONSTRAINED}); expected value")
@@ -393,13 +395,14 @@ def test_counts_and_percentages_round_for_people(x, count, percent):
 def test_outcomes_alt_text_rounds_like_the_figure():
     analysis = report.analyse(scenario="fraud_detection")
     figure = report.outcomes_figure(analysis)
-    shown = [t.get_text().splitlines()[1].split(" cases")[0] for ax in figure.figure.axes for t in ax.texts]
+    shown = [t.get_text().splitlines()[1].split(" orders")[0] for ax in figure.figure.axes for t in ax.texts]
     # Independently: the scenario's own decision, per month, rounded to whole cases.
     point = am.load_scenario("fraud_detection").optimize().point.per_period(analysis.decision.volume)
     tp, fn, fp, tn = (f"{round(getattr(point, c)):,}" for c in ("tp", "fn", "fp", "tn"))
     assert shown == [tp, fn, fp, tn]  # the figure's layout: caught, missed / false alarm, left alone
     assert "." not in "".join(shown)
-    assert f"{tp} caught, {fn} missed, {fp} false alarms, {tn} rightly left alone" in figure.alt
+    assert (f"{tp} fraud caught, {fn} fraud missed, {fp} good order held (false alarm), {tn} good order shipped"
+            in figure.alt)
 
 
 # -- the scores caveat names each scenario's own source ----------------------------------------
@@ -509,8 +512,11 @@ def test_facts_are_formatted_rows_of_the_scenario():
     fee = scenario.parameters["chargeback_fee"]
     assert lines[2] == f"| {fee.description} | 25 | {fee.unit} | {fee.source} |"
     # By hand: 2 analysts x 6 hours x 60 minutes / 5 minutes per review x 30 days.
-    assert lines[3] == ("| Most alerts allowed | 4,320 | cases per month | computed: analysts × "
-                        "review_hours_per_analyst_day × 60 / minutes_per_review × 30 |")
+    p = scenario.parameters
+    assert lines[3] == ("| Most alerts allowed | 4,320 | cases per month | computed from: "
+                        + "; ".join(p[n].description[:1].lower() + p[n].description[1:]
+                                    for n in ("analysts", "review_hours_per_analyst_day", "minutes_per_review"))
+                        + " |")
     assert lines[4].startswith("| Cases scored per month | 600,000 | cases per month |")
     recs = am.load_scenario("recommendations")
     assert "| 60,000,000 | predictions per month |" in report.facts_markdown(recs, ["predictions_per_month"])
@@ -522,3 +528,44 @@ def test_unknown_fact_lists_the_known_ones():
         report.facts_markdown(scenario, ["fee"])
     known = [*scenario.parameters, *scenario.constraints, "volume", "predictions_per_month"]
     assert str(info.value) == report.MSG_UNKNOWN_FACT.format("fee", "fraud_detection", ", ".join(known))
+
+
+def test_the_report_names_no_parameter_by_its_code_name(fraud_report):
+    # Every parameter of the scenario has a description: the memo must use it, never the key.
+    text = visible_text(fraud_report.read_text(encoding="utf-8"))
+    scenario = am.load_scenario("fraud_detection")
+    for name, p in scenario.parameters.items():
+        assert p.description, name
+        if "_" in name:  # a key like "analysts" is also a plain word of the prose
+            assert not re.search(rf"\b{re.escape(name)}\b", text), name
+    for code in ("max_alerts", "min_recall", "Binding:", "snake_case"):
+        assert code not in text, code
+
+
+@pytest.mark.parametrize("name", ["credit_approval", "medical_screening", "churn_retention"])
+def test_every_threshold_preset_reads_without_code_names(name):
+    # The same check on the report's text parts (no papermill run: the words are the same functions).
+    analysis = report.analyse(scenario=name)
+    parts = [report.bottom_line_markdown(analysis), report.situation_markdown(analysis),
+             report.decision_markdown(analysis), report.band_markdown(analysis),
+             report.assumptions_markdown(analysis), report.sensitivity_markdown(analysis),
+             report.caveats_markdown(analysis), report.value_figure(analysis).alt,
+             report.outcomes_figure(analysis).alt, report.tornado_figure(analysis).alt]
+    tornado = report.tornado_figure(analysis).figure
+    parts += [t.get_text() for t in tornado.axes[0].get_yticklabels()]
+    text = " ".join(parts)
+    for key in analysis.scenario.parameters:
+        if "_" in key:  # "prevalence" is also a plain word
+            assert not re.search(rf"\b{re.escape(key)}\b", text), key
+    for code in ("max_alerts", "max_alert_rate", "min_recall", "max_fpr"):
+        assert code not in text, code
+
+
+def test_the_value_chart_follows_the_values_around_the_decision():
+    analysis = report.analyse(scenario="fraud_detection")
+    ax = report.value_figure(analysis).figure.axes[0]
+    low, high = ax.get_ylim()
+    d = analysis.decision
+    assert high < 0  # every value is negative: the axis does not run up to zero or beyond
+    assert low < analysis.nothing_value < d.value < high  # the decision and flagging nothing both readable
+    assert high - low < 5 * (d.value - analysis.nothing_value)

@@ -11,6 +11,7 @@ from numpy.testing import assert_array_equal
 
 import aipm_sim as am
 from aipm_sim.core.errors import ParameterError
+from aipm_sim.core.engine.optimize import exact_curve
 from aipm_sim.widgets import ExplorerResult, ThresholdExplorer
 from aipm_sim.widgets.explorer import (
     NOTE_BREAKS,
@@ -190,7 +191,7 @@ def test_constraint_switches_and_bounds():
     ex.threshold.value = 0.9
     r = ex.result
     assert r.broken_constraints == ("min_recall",)
-    assert NOTE_BREAKS.format("recall ≥ 1") in r.notes
+    assert NOTE_BREAKS.format("recall ≥ 100.0%") in r.notes
     assert ex.displays["value"].feasible is ex.decision.feasible
     ex.constraint_switches["max_alerts"].value = True
     ex.constraint_inputs["max_alerts"].value = 2
@@ -233,9 +234,13 @@ def test_sample_size_draws_a_seeded_sample():
     want = am.ThresholdCurve.from_scores(am.BinormalModel(prevalence=0.05, auc=0.8).sample(1000, seed=7))
     assert_array_equal(ex.curve.thresholds, want.thresholds)
     assert_array_equal(ex.curve.tp, want.tp)
+    shown = ex.result.point.threshold  # the sampled row the reader looks at
     ex.sample_size.value = 0
     model = am.BinormalModel(prevalence=0.05, auc=0.8)
-    assert_array_equal(ex.curve.thresholds, am.optimize(model, MONEY, volume=ex.volume).curve.thresholds)
+    # The curve optimize decides on, with the sampled row the reader looked at kept as a row.
+    want = exact_curve(model.curve(n_cases=ex.volume, thresholds=[shown]), MONEY, volume=ex.volume)
+    assert_array_equal(ex.curve.thresholds, want.thresholds)
+    assert ex.result.point.threshold == shown
 
 
 def test_analytic_optimum_is_exact_where_a_constraint_binds():
@@ -323,7 +328,8 @@ def test_every_constraint_at_both_ends(name, end):
     ex = explorer(am.BinormalModel(prevalence=0.01, auc=0.8), volume=1000)
     ex.constraint_switches[name].value = True
     box = ex.constraint_inputs[name]
-    box.value = getattr(box, end)
+    low, high = am.CONSTRAINTS[name].bounds
+    box.value = low if end == "min" else (high if math.isfinite(high) else 1e15)
     assert ex.last_error is None
     bound = box.value
     assert ex.constraints[name] == bound
@@ -431,12 +437,12 @@ def test_css_classes_and_descriptions_for_browser_tests():
     assert "aipm-kpis" in ex.kpis._dom_classes
     assert "aipm-goto-optimum" in ex.goto_optimum._dom_classes and ex.goto_optimum.description == "go to optimum"
     assert "aipm-explorer" in ex.widget._dom_classes
-    assert ex.alerts.description == "alerts per day"
+    assert ex.alerts.description == "threshold for this many alerts per day"
     bundle = ex._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert re.match(r"^ThresholdExplorer\(threshold [0-9.]+, value [-+][0-9,.]+ per day\)$", repr(ex))
+    assert re.match(r"^ThresholdExplorer\(threshold [0-9.]+, value \N{MINUS SIGN}?[0-9,.]+ per day\)$", repr(ex))
     unnamed = explorer(am.BinormalModel(prevalence=0.02, auc=0.85))
-    assert unnamed.alerts.description == "alerts per period"  # no period named: none guessed
+    assert unnamed.alerts.description == "threshold for this many alerts per period"  # no period named: none guessed
     assert "per period" in unnamed.result.summary() and "per day" not in unnamed.result.summary()
 
 
@@ -498,8 +504,8 @@ def test_no_threshold_meets_a_rule_said_in_words():
     # The top score is a negative: no threshold has every alert positive; the best is 1 of 2.
     scores = am.ScoreSet(np.array([0.9, 0.8, 0.7]), np.array([0, 1, 0]))
     ex = explorer(scores, min_precision=0.6)
-    note = NOTE_INFEASIBLE.format("keeps at least 60% of its alerts positive",
-                                  "the highest share of its alerts that are positive is 50.0%")
+    note = NOTE_INFEASIBLE.format("has at least 60% positives among its alerts",
+                                  "the highest share of positives among its alerts is 50.0%")
     assert note in ex.result.notes and html.escape(note) in ex.kpis.value
     ex = explorer(am.BinormalModel(prevalence=0.01, auc=0.8), volume=10_000, period="day",
                   min_recall=0.4, max_alerts=500)
@@ -525,7 +531,9 @@ def test_a_refused_money_input_puts_the_models_value_back_in_the_box(bad):
 def test_a_refused_constraint_bound_puts_the_rule_in_force_back():
     ex = explorer(min_recall=0.5)
     ex.constraint_inputs["min_recall"].value = math.nan
-    assert ex.last_error is not None and ex.constraints == {"min_recall": 0.5}
+    assert ex.constraints == {"min_recall": 0.5}
+    assert any(n.endswith("refused: a recall is a share between 0 and 1 (0.5 is 50%). Kept 0.5 (50.0%).")
+               for n in ex.result.notes)
     assert ex.constraint_inputs["min_recall"].value == 0.5
     assert ex.constraint_switches["min_recall"].value
 
@@ -612,9 +620,9 @@ def test_three_rules_that_cannot_all_hold_are_said_in_words():
     ex = explorer(curve, am.ValueModel(tp=1), max_alert_rate=0.75, min_precision=0.6, min_recall=0.4)
     assert ex.result.decision is None
     assert NOTE_INFEASIBLE.format(
-        "catches at least 40% of positives, keeps at least 60% of its alerts positive and flags at most 75% "
+        "catches at least 40% of positives, has at least 60% positives among its alerts and flags at most 75% "
         "of all cases",
-        "the most it catches while it keeps at least 60% of its alerts positive and flags at most 75% of all "
+        "the most it catches while it has at least 60% positives among its alerts and flags at most 75% of all "
         "cases is 20.0% of positives",
     ) in ex.result.notes
 

@@ -1,6 +1,7 @@
 """Workshop self-checks: reading answers, tolerances, choices, and each question's expected answer."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -122,10 +123,15 @@ def test_a_limit_makes_the_tolerance_one_sided():
     assert sc.check_number("96", 100.0, rel_tol=0.05).correct  # the same answer, without the limit
 
 
-def test_messages_say_how_far_off_without_the_answer():
+def test_messages_say_the_direction_in_words_without_the_answer():
     verdict = sc.check_number("-30,000", -25_000.0, rel_tol=0.05)
-    assert verdict.message == "Not yet: -30,000 is about 20% too low. Look again and try once more."
+    assert verdict.message == "Not yet: -30,000 is too low. Look again and try once more."
     assert "25,000" not in verdict.message
+    # 0.5 against 0.065 once read "about 665 % too high", from which 0.5 / 7.65 = 0.065 follows.
+    assert sc.check_number("0.5", 0.065, rel_tol=0.05).message == (
+        "Not yet: 0.5 is far too high. Look again and try once more.")
+    assert sc.check_number("0.05", 0.065, rel_tol=0.05, hint="Raise it.").message == (
+        "Not yet: 0.05 is too low. Raise it.")
     assert sc.check_number("0.066", 0.065, rel_tol=0.05).message == "Within tolerance: 0.066 is right."
     assert sc.check_number("x", 1.0).message == sc.MSG_NOT_A_NUMBER.format("x")
 
@@ -311,3 +317,42 @@ def test_december_answers_follow_from_the_simulation():
     assert abs(late.median() - target) < 0.3 * target
     assert sc.adapting_policy() == "retrain every 4 weeks"
     assert sc.check("december_policy", "retrain every 4 weeks").correct is False
+
+
+_NUMBERS = re.compile(r"[-−+]?\d[\d,]*(?:\.\d+)?")
+
+
+def _numbers_in(text):
+    return [float(n.replace(",", "").replace("−", "-")) for n in _NUMBERS.findall(text)]
+
+
+def _derived_from(expected, answer):
+    """Numbers from which the expected answer follows, given the participant's own answer."""
+    off = answer - expected
+    out = [expected, abs(off), off]
+    if expected:
+        out += [abs(off) / abs(expected), 100 * abs(off) / abs(expected), answer / expected,
+                100 * answer / expected]
+    if answer:
+        out += [expected / answer, 100 * expected / answer]
+    return [x for x in out if x != 0]
+
+
+@pytest.mark.parametrize("key", [k for k, q in sc.QUESTIONS.items() if not q.options()])
+@pytest.mark.parametrize("factor", [0.1, 0.5, 0.8, 0.97, 1.2, 1.5, 3.0, 7.65, -1.0])
+def test_no_feedback_contains_a_number_derived_from_the_answer(key, factor):
+    q = sc.QUESTIONS[key]
+    expected = q.expected()
+    answer = float(f"{expected * factor:.4g}")
+    verdict = q.check(str(answer), expected=expected)
+    # Numbers the participant already knows: their answer, and for the capacity question what the
+    # queue holds at their own threshold and the team's capacity (the exercise's given).
+    known = _numbers_in(str(answer)) + _numbers_in(q.prompt)
+    for n in _numbers_in(verdict.message):
+        if any(math.isclose(n, k, rel_tol=1e-3) for k in known):
+            continue
+        for d in _derived_from(expected, answer):
+            assert not math.isclose(abs(n), abs(d), rel_tol=0.02), (verdict.message, d)
+    if not verdict.correct and q.limit is None or (q.limit is not None and q.limit(answer) is None
+                                                   and not verdict.correct):
+        assert "too high" in verdict.message or "too low" in verdict.message

@@ -12,6 +12,7 @@ from .scenario import DecisionSummary, Scenario, ThresholdView, list_scenarios, 
 from .scenario_file import Parameter
 from .sensitivity import (BreakEven, Sensitivity, SensitivityMap, compute_break_even, compute_break_even_table,
                           compute_sensitivity, compute_sensitivity_map)
+from .vocabulary import Vocabulary
 
 __all__ = [
     "BreakEven",
@@ -31,6 +32,7 @@ __all__ = [
     "SensitivityMap",
     "ThresholdView",
     "VariantComparison",
+    "Vocabulary",
     "amount_rule_curve",
     "compare_rule",
     "compare_variants",

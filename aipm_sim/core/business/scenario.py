@@ -31,6 +31,7 @@ from ..engine.value import ValueModel
 from ..errors import ConstraintError, ParameterError, ScenarioError
 from .ranking import RankingCurve, RankingModel, RankingValueModel, optimize_ranking
 from .roi import amount_rule_curve, compare_rule, compare_variants, compute_opportunity
+from .vocabulary import Vocabulary
 from .scenario_file import (_VARIANT_KEYS, MSG_VARIANT_DIVISION, _evaluate, _thaw, _variants,
                             data_folder, read_document, scenario_folder, validate_document, write_toml)
 
@@ -189,6 +190,9 @@ class Scenario:
         "model_auc"`` follows ``replace(model_auc=…)``).
     path : pathlib.Path or None
         File the scenario was read from.
+    vocabulary : Vocabulary or None
+        The file's ``[vocabulary]`` (what a case, a flag, a positive are
+        called); None: the generic words (see :attr:`words`).
     """
 
     name: str
@@ -209,9 +213,15 @@ class Scenario:
     monitoring: types.MappingProxyType | None = None
     path: Path | None = None
     success: types.MappingProxyType | None = None
+    vocabulary: Vocabulary | None = None
     _expressions: types.MappingProxyType | None = None
     _variant_tables: tuple = ()
     groups: tuple | None = None  # [[groups]]: read-only tables (name, share, prevalence, auc, ...), or None
+
+    @property
+    def words(self):
+        """The scenario's :class:`Vocabulary` (the generic words when its file sets none)."""
+        return self.vocabulary if self.vocabulary is not None else Vocabulary()
 
     def __eq__(self, other):
         if not isinstance(other, Scenario):
@@ -684,6 +694,8 @@ class Scenario:
                 out[key] = _thaw(table)
         if self.groups is not None:
             out["groups"] = [_thaw(g) for g in self.groups]
+        if self.vocabulary is not None and self.vocabulary.to_dict():
+            out["vocabulary"] = self.vocabulary.to_dict()
         if self._variant_tables:
             out["variants"] = [_thaw(t) for t in self._variant_tables]
         elif self.variants:

@@ -79,7 +79,7 @@ _RULE_KINDS = {"amount": ("binormal", "file"), "auc": ("binormal",), "column": (
                "popularity": ("ranking_model",)}
 _TOP_KEYS = ("name", "title", "summary", "narrative", "kind", "currency", "priority", "parameters",
              "scores", "value", "decision", "rule", "opportunity", "variants", "launch", "success",
-             "groups", "monitoring")
+             "groups", "monitoring", "vocabulary")
 _TOP_REQUIRED = ("name", "title", "summary", "narrative", "kind", "currency", "parameters", "scores",
                  "value", "decision")
 _PARAMETER_KEYS = ("value", "low", "high", "min", "max", "unit", "description", "source")
@@ -400,6 +400,7 @@ def validate_document(doc, *, label="<dict>", base=None):
         variants=variants,
         success=success,
         monitoring=None if monitoring is None else _freeze(monitoring),
+        vocabulary=_vocabulary(doc.get("vocabulary"), label),
         _expressions=types.MappingProxyType(expressions),
         _variant_tables=tuple(_freeze(t) for t in variant_tables),
         groups=_groups(doc["groups"], label) if "groups" in doc else None,
@@ -510,6 +511,20 @@ def _monitoring(raw, label, kind, expr):
         if key in table and table[key] not in choices:
             raise ScenarioError(MSG_CHOICE.format(label, f"monitoring.{key}", ", ".join(choices), table[key]))
     return table
+
+
+def _vocabulary(raw, label):
+    """The ``[vocabulary]`` table as a Vocabulary (None when the file has none): known keys, non-empty strings."""
+    if raw is None:
+        return None
+    from .vocabulary import Vocabulary
+
+    raw = _table(raw, "vocabulary", label)
+    _keys(raw, Vocabulary.keys(), "vocabulary", label)
+    for key, word in raw.items():
+        if not isinstance(word, str) or not word.strip():
+            raise ScenarioError(MSG_TYPE.format(label, f"vocabulary.{key}", "a non-empty string", word))
+    return Vocabulary(**raw)
 
 
 def _variants(tables, expressions, values):

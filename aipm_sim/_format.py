@@ -1,0 +1,216 @@
+"""Numbers for people: one format for counts, money, shares and thresholds.
+
+Every surface — explorer cards, chart labels, report tables, notebook tables
+and CLI text — writes its numbers through these functions, so the same
+number reads the same everywhere::
+
+    >>> fmt_money(-883.4, "EUR")
+    '−883 EUR'
+    >>> fmt_money(71.0, "EUR", signed=True)
+    '+71 EUR'
+    >>> fmt_money(0.001, "EUR", signed=True)
+    '0 EUR'
+    >>> fmt_count(47.98)
+    '48'
+    >>> fmt_percent(0.453)
+    '45.3%'
+
+The rules
+---------
+- Thousands are separated with a comma (``12,345``); negative numbers carry a
+  true minus sign (``−``, U+2212), never a hyphen.
+- Money: whole units from 10 up (``−883``, ``71``, ``24,577``); below 10 two
+  decimals (``4.35``, ``0.50``), whole when it is whole (``5``). An amount
+  that rounds to zero is ``0``, without a sign or decimals. ``signed=True``
+  writes ``+`` before a gain (for differences: "+74,166 EUR compared with …").
+- Counts (cases, alerts, expected counts per period): whole from 100 up; one
+  decimal below 100 with a trailing ``.0`` dropped (``48``, ``12.5``); two
+  significant digits below 1 (``0.37``); fewer than 0.005 cases are ``0``
+  (an analytic curve's 1e-13 cases are nobody's cases).
+- Shares (a fraction in [0, 1], written as a percentage): ``45.3%``,
+  ``3.12%``, ``0.012%``; a share below 0.01 % but not zero is ``<0.01%``.
+- Missing or undefined numbers (None, NaN) are the word ``undefined``; an
+  infinite one is ``+∞`` / ``−∞`` (money and counts: ``undefined``).
+
+Pure Python: this module imports nothing from the package's floors, so core,
+plotting, widgets, report and CLI can all use it.
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = [
+    "MINUS",
+    "UNDEFINED",
+    "fmt_compact_money",
+    "fmt_count",
+    "fmt_fraction",
+    "fmt_money",
+    "fmt_number",
+    "fmt_percent",
+    "fmt_signed_money",
+    "fmt_threshold",
+    "shortest",
+]
+
+#: The minus sign people read (U+2212), not a hyphen.
+MINUS = "\N{MINUS SIGN}"
+
+#: The word for a number that does not exist (None, NaN).
+UNDEFINED = "undefined"
+
+
+def _missing(x):
+    return x is None or not math.isfinite(x)
+
+
+def _minus(text):
+    return text.replace("-", MINUS)
+
+
+def _strip_zero(text):
+    """``'48.0'`` → ``'48'`` (a trailing ``.0`` says nothing), ``'12.5'`` stays."""
+    return text[:-2] if text.endswith(".0") else text
+
+
+def fmt_money(x, currency=None, *, signed=False):
+    """Money for people: ``−883 EUR``, ``24,577``, ``4.35 EUR``, ``0 EUR``, ``undefined``.
+
+    Parameters
+    ----------
+    x : float or None
+        Currency units (gains positive, costs negative).
+    currency : str or None
+        Unit written after the number (None or ``''``: none).
+    signed : bool
+        Write ``+`` before a gain, for differences. Zero never has a sign.
+    """
+    if _missing(x):
+        return UNDEFINED
+    x = float(x)
+    a = abs(x)
+    if a >= 10:
+        text = f"{x:,.0f}"
+    else:
+        text = f"{x:,.2f}"
+        if text.endswith(".00"):
+            text = text[:-3]
+    if text.lstrip("-") in ("0", "0.00"):
+        text = "0"
+    elif signed and x > 0:
+        text = "+" + text
+    text = _minus(text)
+    return f"{text} {currency}" if currency else text
+
+
+def fmt_signed_money(x, currency=None):
+    """Money with the sign of a gain written, for differences: ``+74,166 EUR``, ``−25,886 EUR``, ``0 EUR``."""
+    return fmt_money(x, currency, signed=True)
+
+
+def fmt_compact_money(x, currency=None):
+    """Short money for tight places (ticks, bar labels): ``−12k``, ``1.5M EUR``, ``250``; ``undefined`` for NaN/None.
+
+    Three significant digits with a k/M/G suffix and a true minus sign.
+    """
+    if _missing(x):
+        return UNDEFINED
+    a = abs(x)
+    text = f"{x:.3g}"
+    for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if a >= size:
+            text = f"{x / size:.3g}{suffix}"
+            break
+    if text in ("-0", "0"):
+        text = "0"
+    text = _minus(text)
+    return f"{text} {currency}" if currency else text
+
+
+def fmt_count(x):
+    """A count of cases for people: ``12,345``, ``48``, ``12.5``, ``0.37``, ``0``, ``undefined``.
+
+    Fewer than 0.005 cases show as ``0``: an analytic curve's vanishing shares
+    of a case (1e-13) are not cases anyone will see.
+    """
+    if _missing(x):
+        return UNDEFINED
+    x = float(x)
+    a = abs(x)
+    if a < 0.005:
+        return "0"
+    if a >= 99.95 or a == int(a):
+        text = f"{x:,.0f}"
+    elif a >= 0.995:
+        text = _strip_zero(f"{x:,.1f}")
+    else:
+        text = f"{x:.2g}"
+    return _minus(text)
+
+
+def fmt_percent(x):
+    """A fraction in [0, 1] as a percentage: ``45.3%``, ``3.12%``, ``0.012%``, ``<0.01%``, ``undefined``.
+
+    Below 0.01 % (but not zero) it says ``<0.01%``: a share that small is not
+    worth more digits, and a vanishing one (1e-16) is not a number to print.
+    """
+    if _missing(x):
+        return UNDEFINED
+    p = 100 * float(x)
+    if p == 0 or abs(p) >= 10:
+        text = f"{p:.1f}%"
+    elif abs(p) < 0.01:
+        text = "<0.01%" if p > 0 else "-<0.01%"
+    else:
+        text = f"{p:.2g}%" if abs(p) < 1 else f"{p:.2f}%"
+    return _minus(text)
+
+
+#: The same function under the name the plotting floor has always used.
+fmt_fraction = fmt_percent
+
+
+def fmt_number(x, digits=4):
+    """Any other real number (a parameter, a rate, a ratio): at most ``digits`` significant digits, thousands separated.
+
+    ``20000.0`` → ``20,000``; ``0.0312345`` → ``0.03123``; ``-1.5`` → ``−1.5``;
+    ``inf`` → ``+∞``; None or NaN → ``undefined``. Integers print in full.
+    """
+    if x is None or isinstance(x, bool):
+        return UNDEFINED if x is None else str(x)
+    x = float(x)
+    if math.isnan(x):
+        return UNDEFINED
+    if math.isinf(x):
+        return "+∞" if x > 0 else MINUS + "∞"
+    if x == 0:
+        return "0"
+    if abs(x) >= 10 ** digits or (x == int(x) and abs(x) >= 1):
+        text = f"{x:,.0f}"
+    elif abs(x) >= 1:
+        text = f"{x:,.{digits}g}"
+    else:
+        text = f"{x:.{digits}g}"
+    if "e" in text:  # a tiny number: still no exponent a PM has to decode
+        decimals = digits - 1 - math.floor(math.log10(abs(x)))
+        text = f"{x:.{decimals}f}".rstrip("0").rstrip(".")
+    return _minus(text)
+
+
+def fmt_threshold(x, *, infinite="above every score"):
+    """A threshold: ``0.0312`` (4 significant digits); +inf is ``infinite`` (words)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return UNDEFINED
+    if x == math.inf:
+        return infinite
+    return _minus(f"{x:.4g}")
+
+
+def shortest(x):
+    """The shortest text that reads back as the same float (``repr``): ``0.9763``, not ``0.97629999999999995``.
+
+    For files meant for programs (CSV): exact round trip, no separators;
+    ``inf`` / ``-inf`` / ``nan`` as Python writes them.
+    """
+    return repr(float(x))
