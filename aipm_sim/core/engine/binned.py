@@ -142,7 +142,9 @@ def grid_edges(k, lo, hi, *, inner=None):
         mode, origin, inv = _LINEAR, lo, (k - 1) / (hi - lo)
     edges[0], edges[-1] = lo, hi
     unique = np.unique(edges)
-    if unique.size != k or inv == 0.0:  # too narrow a range for k floats: search instead of guessing
+    # Too narrow a range for k floats, or one whose inverse step overflows (subnormal widths):
+    # search instead of guessing.
+    if unique.size != k or not 0.0 < inv < math.inf:
         return readonly(unique), (_SEARCH, 0.0, 0.0)
     return readonly(edges), (mode, origin, inv)
 
@@ -172,7 +174,7 @@ def _bin_sums(scores, labels, weights, amounts, use_w, use_a, edges, mode, origi
             else:
                 x = math.log(s) - math.log1p(-s)
             g = (x - origin) * inv
-            if g < 0.0:
+            if not g >= 0.0:  # also NaN: start from the bottom, the correction below finds the bin
                 b = 0
             elif g >= k - 1:
                 b = k

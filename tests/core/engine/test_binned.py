@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit, logit
@@ -141,6 +141,7 @@ def test_grid_k_on_margins_is_evenly_spaced():
 
 @given(st.lists(st.floats(-1e6, 1e6) | st.floats(0, 1) | st.sampled_from([0.0, 1.0, 0.5, 1e-300, 1 - 1e-16]),
                 min_size=1, max_size=200), st.integers(2, 40))
+@example([0.0, -2.2250738585e-313], 2)  # a subnormal range: its inverse step overflows to inf
 def test_the_fast_bin_guess_gives_the_bins_of_a_search(scores, k):
     s = np.array(scores)
     y = np.arange(len(s)) % 2 == 0
