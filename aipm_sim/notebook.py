@@ -26,6 +26,12 @@ __all__ = [
     "Prose",
     "Table",
     "assumptions_table",
+    "break_even_text",
+    "opportunity_text",
+    "regret_table",
+    "sensitivity_text",
+    "threshold_change_text",
+    "variants_text",
     "change_text",
     "comparison_table",
     "decision_text",
@@ -318,3 +324,88 @@ def variants_table(comparison, *, currency=None):
         "p95_latency_ms": ("p95 latency (ms)", "count"), "within_latency_budget": ("fast enough", "text"),
         "net_value_per_month": (f"net value{cur}", "money"), "payback_months": ("payback (months)", "number"),
     })
+
+
+# -- summaries in sentences (what a notebook's last cell says) ----------------------------------
+def _words_for(scenario, name):
+    """A parameter in words: its description, lower-case first, or its name without underscores."""
+    p = scenario.parameters.get(name)
+    return _lower_first(p.description) if p is not None and p.description else name.replace("_", " ")
+
+
+def break_even_text(scenario, break_even):
+    """A :class:`~aipm_sim.BreakEven` in one sentence, the parameter named in the scenario's words."""
+    text = break_even.describe().replace(break_even.parameter, _words_for(scenario, break_even.parameter))
+    return Prose(text[:1].upper() + text[1:] + ".")
+
+
+def regret_table(sensitivity, scenario, *, rows=5):
+    """The assumptions whose error would cost most if today's threshold were kept, largest first."""
+    cur = scenario.currency
+    out = [(_words_for(scenario, r.parameter).capitalize(), fmt_money(r.regret), f"at its {r.side} end")
+           for r in sensitivity.regret_ranking().head(rows).itertuples(index=False)]
+    return Table(("Assumption", f"Cost of keeping today's threshold ({cur} per month)", "When the assumption is"),
+                 out, ("left", "right", "left"))
+
+
+def sensitivity_text(scenario, sensitivity, *, break_evens=(), decision=None):
+    """Today's decision, the assumption that swings the value most, the largest regret and the break-evens."""
+    s = scenario.decision_summary(scenario.optimize() if decision is None else decision)
+    w, cur = scenario.words, scenario.currency
+    top = sensitivity.table.iloc[0]
+    regret = sensitivity.regret_ranking().iloc[0]
+    lines = [
+        f"- Today: {w.cases} scoring {fmt_threshold(s.threshold)} or more are {w.flagged}, "
+        f"{fmt_count(s.alerts_per_month)} {w.alerts} a month, worth {fmt_money(s.value_per_month, cur)} a month.",
+        f"- Biggest swing: {_words_for(scenario, top['parameter'])} ({fmt_money(top['value_at_low'])} to "
+        f"{fmt_money(top['value_at_high'], cur)} a month across its plausible range).",
+        f"- Largest cost of keeping today's threshold: {fmt_money(regret['regret'], cur)} a month, if "
+        f"{_words_for(scenario, regret['parameter'])} is at the {regret['side']} end of its range.",
+    ]
+    lines += [f"- {break_even_text(scenario, b).text}" for b in break_evens]
+    return Prose("\n".join(lines))
+
+
+def opportunity_text(opportunity, *, currency, comparison=None):
+    """Is the model worth building: uplift over the baseline, running costs, net value, payback and ROI."""
+    o, cur = opportunity, currency
+    base = "the rule" if o.baseline == "rule" else "acting on nothing"
+    uplift = o.gross_uplift_per_month if comparison is None else comparison.uplift_over_rule
+    lines = [
+        f"- The model earns {fmt_money(uplift, cur)} a month more than {base}.",
+        f"- Running it costs {fmt_money(o.inference_cost_per_month, cur)} a month for scoring and "
+        f"{fmt_money(o.running_cost_per_month, cur)} a month to run: net {fmt_money(o.net_value_per_month, cur)} "
+        "a month.",
+    ]
+    if math.isfinite(o.payback_months):
+        lines.append(f"- Building it costs {fmt_money(o.build_cost, cur)}: it pays back in "
+                     f"{fmt_number(o.payback_months, 2)} months; over {fmt_count(o.horizon_months)} months it "
+                     f"returns {fmt_percent(o.roi)} of the build cost on top (values not discounted).")
+    else:
+        lines.append(f"- Building it costs {fmt_money(o.build_cost, cur)}: it never pays back, because its net "
+                     "value a month is not positive.")
+    return Prose("\n".join(lines))
+
+
+def variants_text(*comparisons):
+    """The best model variant within each latency budget, one sentence per comparison."""
+    return Prose("\n".join(
+        f"- Best variant within {fmt_count(c.latency_budget_ms)} ms: {c.best}." for c in comparisons))
+
+
+def threshold_change_text(scenario, before, after, *, change):
+    """Two decisions side by side: threshold, value per month and the rules that limit the second.
+
+    ``change`` names what differs in words, e.g. ``"with the doubled fee"``.
+    """
+    cur = scenario.currency
+    moved = "the same" if before.threshold == after.threshold else "moves"
+    rules = ("; ".join(_rule_words(n, after.constraints[n], scenario.words, "per month") for n in after.binding)
+             if after.binding else "none")
+    return Prose("\n".join([
+        f"- Best threshold: {fmt_threshold(before.threshold)} today, {fmt_threshold(after.threshold)} {change} "
+        f"({moved}).",
+        f"- Value per month: {fmt_money(before.value, cur)} today, {fmt_money(after.value, cur)} {change}: "
+        f"a change of {fmt_money(after.value - before.value, cur, signed=True)} a month.",
+        f"- Rules that limit the decision {change}: {rules}.",
+    ]))
