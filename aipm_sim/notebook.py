@@ -370,7 +370,9 @@ def opportunity_text(opportunity, *, currency, comparison=None):
     """Is the model worth building: uplift over the baseline, running costs, net value, payback and ROI."""
     o, cur = opportunity, currency
     base = "the rule" if o.baseline == "rule" else "acting on nothing"
-    uplift = o.gross_uplift_per_month if comparison is None else comparison.uplift_over_rule
+    if comparison is not None and o.baseline == "rule":
+        base = f"the rule ({comparison.rule})"
+    uplift = o.gross_uplift_per_month
     lines = [
         f"- The model earns {fmt_money(uplift, cur)} a month more than {base}.",
         f"- Running it costs {fmt_money(o.inference_cost_per_month, cur)} a month for scoring and "
@@ -379,8 +381,8 @@ def opportunity_text(opportunity, *, currency, comparison=None):
     ]
     if math.isfinite(o.payback_months):
         lines.append(f"- Building it costs {fmt_money(o.build_cost, cur)}: it pays back in "
-                     f"{fmt_number(o.payback_months, 2)} months; over {fmt_count(o.horizon_months)} months it "
-                     f"returns {fmt_percent(o.roi)} of the build cost on top (values not discounted).")
+                     f"{fmt_number(o.payback_months, 2)} months; over {fmt_count(o.horizon_months)} months, after "
+                     f"the build cost, it earns {fmt_percent(o.roi)} of the build cost (values not discounted).")
     else:
         lines.append(f"- Building it costs {fmt_money(o.build_cost, cur)}: it never pays back, because its net "
                      "value a month is not positive.")
