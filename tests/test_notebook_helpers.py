@@ -68,3 +68,76 @@ def test_change_text_says_what_a_third_analyst_is_worth():
     gain = s.value_of_change(analysts=3)
     assert f"best value per month: +{round(gain):,} EUR" in text
     assert "now" in text and "after (the team could handle 6,480)" in text  # 3 x 6 h x 60 / 5 min x 30 days
+
+
+# -- summaries in sentences: small stand-ins, expected text written by hand ---------------------
+from types import SimpleNamespace as NS  # noqa: E402
+
+
+def _opportunity(**kw):
+    base = dict(baseline="rule", gross_uplift_per_month=41874.66, inference_cost_per_month=1.0,
+                running_cost_per_month=15000.0, net_value_per_month=26873.66, build_cost=350000.0,
+                payback_months=13.0239, horizon_months=36.0, roi=1.7641)
+    return NS(**{**base, **kw})
+
+
+def test_opportunity_text_in_words():
+    text = repr(nb.opportunity_text(_opportunity(), currency="EUR", comparison=NS(rule="a bureau-score cut-off")))
+    assert text == (
+        "- The model earns 41,875 EUR a month more than the rule (a bureau-score cut-off).\n"
+        "- Running it costs 1 EUR a month for scoring and 15,000 EUR a month to run: net 26,874 EUR a month.\n"
+        "- Building it costs 350,000 EUR: it pays back in 13 months; over 36 months, after the build cost, "
+        "it earns 176.4% of the build cost (values not discounted).")
+
+
+def test_opportunity_text_without_payback():
+    text = repr(nb.opportunity_text(_opportunity(baseline="nothing", gross_uplift_per_month=-5.0,
+                                                 payback_months=math.inf), currency="USD"))
+    assert text.splitlines()[0] == f"- The model earns {M}5 USD a month more than acting on nothing."
+    assert text.splitlines()[2] == ("- Building it costs 350,000 USD: it never pays back, because its net "
+                                    "value a month is not positive.")
+
+
+def test_variants_text_names_the_best_per_budget():
+    text = repr(nb.variants_text(NS(latency_budget_ms=100.0, best="gradient boosting"),
+                                 NS(latency_budget_ms=250.0, best="deep sequence model")))
+    assert text == ("- Best variant within 100 ms: gradient boosting.\n"
+                    "- Best variant within 250 ms: deep sequence model.")
+
+
+def test_threshold_change_text_speaks_rules_in_words():
+    scenario = am.load_scenario("fraud_detection")
+    before = NS(threshold=0.065362, value=-190431.2, binding=(), constraints={})
+    after = NS(threshold=0.065362, value=-216309.9, binding=("max_alerts",), constraints={"max_alerts": 4320.0})
+    text = repr(nb.threshold_change_text(scenario, before, after, change="with the doubled fee"))
+    assert text == (
+        "- Best threshold: 0.06536 today, 0.06536 with the doubled fee (the same).\n"
+        f"- Value per month: {M}190,431 EUR today, {M}216,310 EUR with the doubled fee: "
+        f"a change of {M}25,879 EUR a month.\n"
+        "- Rules that limit the decision with the doubled fee: at most 4,320 alerts per month.")
+    assert "max_alerts" not in text
+    moved = repr(nb.threshold_change_text(scenario, before, NS(threshold=0.1, value=1.0, binding=(),
+                                                               constraints={}), change="later"))
+    assert "(moves)" in moved and moved.endswith("later: none.")
+
+
+def test_break_even_text_names_the_parameter_in_words():
+    scenario = am.load_scenario("churn_retention")
+    be = NS(parameter="save_rate",
+            describe=lambda: "the model earns more per month than it costs to run when save_rate is above 0.1459 "
+                             "(today 0.3)")
+    assert repr(nb.break_even_text(scenario, be)) == (
+        "The model earns more per month than it costs to run when share of would-be churners who stay "
+        "because of the offer is above 0.1459 (today 0.3).")
+
+
+def test_regret_table_in_words():
+    scenario = am.load_scenario("churn_retention")
+    sens = NS(regret_ranking=lambda: pd.DataFrame({"parameter": ["offer_cost", "save_rate"],
+                                                   "regret": [16776.156316, 9075.297885],
+                                                   "side": ["low", "high"]}))
+    t = nb.regret_table(sens, scenario)
+    assert t.header == ("Assumption", "Cost of keeping today's threshold (USD per month)", "When the assumption is")
+    assert t.rows[0][1:] == ("16,776", "at its low end")
+    assert t.rows[1] == ("Share of would-be churners who stay because of the offer", "9,075", "at its high end")
+    assert "_" not in repr(t)
