@@ -26,6 +26,7 @@ __all__ = [
     "Prose",
     "Table",
     "assumptions_table",
+    "break_even_table",
     "break_even_text",
     "opportunity_text",
     "regret_table",
@@ -411,3 +412,35 @@ def threshold_change_text(scenario, before, after, *, change):
         f"a change of {fmt_money(after.value - before.value, cur, signed=True)} a month.",
         f"- Rules that limit the decision {change}: {rules}.",
     ]))
+
+
+_QUANTITY = {"net_value": "net value", "uplift": "gain over the baseline", "value": "best value"}
+
+
+def _pays_when(row):
+    parts = []
+    for a, b in row.positive_between or ():
+        if a <= row.search_low:
+            parts.append(f"below {fmt_number(b)}")
+        elif b >= row.search_high:
+            parts.append(f"above {fmt_number(a)}")
+        else:
+            parts.append(f"between {fmt_number(a)} and {fmt_number(b)}")
+    if parts:
+        return " or ".join(parts)
+    return {True: "above the break-even", False: "below the break-even"}.get(row.positive_above, MISSING)
+
+
+def break_even_table(scenario, frame):
+    """:func:`~aipm_sim.compute_break_even_table` in words: today's value, where the model stops paying off."""
+    cur = scenario.currency
+    rows, what = [], "net value"
+    for r in frame.itertuples(index=False):
+        what = _QUANTITY.get(r.quantity, r.quantity.replace("_", " "))
+        crossings = " and ".join(fmt_number(x) for x in r.crossings_at) if r.crossings_at else "none found"
+        rows.append((_words_for(scenario, r.parameter).capitalize(), fmt_number(r.base), crossings,
+                     _pays_when(r), f"{fmt_number(r.search_low)} to {fmt_number(r.search_high)}",
+                     fmt_money(r.quantity_at_low), fmt_money(r.quantity_at_high)))
+    return Table(("Assumption", "Today", "Break-even", "The model pays off when it is", "Range searched",
+                  f"{what.capitalize()} at the low end ({cur} per month)", f"… at the high end ({cur} per month)"),
+                 rows, ("left", "right", "right", "left", "left", "right", "right"))

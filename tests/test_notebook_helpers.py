@@ -141,3 +141,37 @@ def test_regret_table_in_words():
     assert t.rows[0][1:] == ("16,776", "at its low end")
     assert t.rows[1] == ("Share of would-be churners who stay because of the offer", "9,075", "at its high end")
     assert "_" not in repr(t)
+
+
+def test_sensitivity_text_in_words():
+    real = am.load_scenario("churn_retention")
+    summary = NS(threshold=0.14734, alerts_per_month=2000.0, value_per_month=27449.4)
+    scenario = NS(words=real.words, currency="USD", parameters=real.parameters,
+                  decision_summary=lambda d: summary)
+    sens = NS(table=pd.DataFrame({"parameter": ["churn_rate"], "value_at_low": [4374.2], "value_at_high": [67439.0]}),
+              regret_ranking=lambda: pd.DataFrame({"parameter": ["offer_cost"], "regret": [16776.2],
+                                                   "side": ["low"]}))
+    text = repr(nb.sensitivity_text(scenario, sens, decision=object()))
+    assert text == (
+        "- Today: customers scoring 0.1473 or more are sent an offer, 2,000 offers sent a month, "
+        "worth 27,449 USD a month.\n"
+        "- Biggest swing: share of customers who cancel in a month without an offer (4,374 to 67,439 USD a month "
+        "across its plausible range).\n"
+        "- Largest cost of keeping today's threshold: 16,776 USD a month, if cost of one retention offer "
+        "(discount or credit), paid whether or not the customer would have left is at the low end of its range.")
+
+
+def test_break_even_table_in_words():
+    scenario = am.load_scenario("churn_retention")
+    frame = pd.DataFrame({
+        "parameter": ["save_rate", "offer_cost", "churn_rate"], "quantity": ["net_value"] * 3,
+        "base": [0.3, 20.0, 0.04], "search_low": [0.0, 0.01, 0.0], "search_high": [1.0, 285.0, 1.0],
+        "crossings_at": [(0.145914,), (0.825155, 50.7), ()], "positive_between": [((0.145914, 1.0),),
+                                                                                  ((0.825155, 50.7),), ()],
+        "positive_above": [True, True, None], "quantity_at_low": [-2501.0, -2501.0, math.nan],
+        "quantity_at_high": [114733.1133, -2501.0, 10.0]})
+    t = nb.break_even_table(scenario, frame)
+    assert t.header[5] == "Net value at the low end (USD per month)"
+    assert t.rows[0][1:] == ("0.3", "0.1459", "above 0.1459", "0 to 1", f"{M}2,501", "114,733")
+    assert t.rows[1][2:4] == ("0.8252 and 50.7", "between 0.8252 and 50.7")
+    assert t.rows[2][2:4] == ("none found", nb.MISSING) and t.rows[2][5] == "undefined"
