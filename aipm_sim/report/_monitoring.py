@@ -32,6 +32,47 @@ def _fires(alerts, periods):
     return f"{alerts} of them"
 
 
+def _waits_for_alert(policy):
+    """Whether a policy (by its name in words) acts only when the drift alert fires."""
+    return "drift alert" in policy.lower()
+
+
+def _scheduled_interval(policy):
+    """The k of a policy named "Retrain every k <periods>" ("every <period>": 1), else None."""
+    words = policy.lower().split()
+    if words[:2] != ["retrain", "every"] or len(words) < 3:
+        return None
+    return int(words[2]) if words[2].isdigit() else 1
+
+
+def _best_schedule(cmp_, period, currency):
+    """One sentence on the best fixed retraining schedule, consistent with the policy table above it."""
+    if cmp_.best_interval is None:
+        return ""
+    gains = cmp_.interval_gains.set_index("retrain every (periods)")["versus doing nothing"]
+    k = cmp_.best_interval
+    listed = {_scheduled_interval(p) for p in cmp_.table["policy"]} - {None}
+    if k in listed:
+        return f"No other fixed schedule earns more than retraining every {_periods(k, period)}."
+    return (f"Of the schedules not in the table, retraining every {_periods(k, period)} would earn a little more "
+            f"({fmt_signed_money(gains[k], currency)} against doing nothing).")
+
+
+def _instead(plan, m, delay):
+    """What to do when the drift alert does not fire in the simulation: a schedule, and the outcomes."""
+    cmp_, period = plan.comparison, plan.period
+    launch_recall = fmt_percent(m["recall"].iloc[0])
+    check = (f"each {period}, once its outcomes arrive ({delay} later), compare the recall they show with the "
+             f"{launch_recall} of the first {period}: a clear fall means the model has lost its edge and is the "
+             "signal to retrain early")
+    if cmp_.best_interval is None:
+        act = "No retraining schedule pays for its cost here, so keep the model and"
+    else:
+        act = f"Retrain on a schedule (every {_periods(cmp_.best_interval, period)} earns the most below) and"
+    return (f"**What to do instead.** Do not wait for the drift alert: in this simulation it never fires, so "
+            f"the responses that wait for it do exactly what doing nothing does. {act} {check}.")
+
+
 def plan_markdown(plan, currency):
     """The plan in words: watch, alert, act, worth, and where the label-free estimate fails."""
     prod, cmp_, period = plan.production, plan.comparison, plan.period
@@ -57,7 +98,9 @@ def plan_markdown(plan, currency):
                                  "or a model that slowly loses its edge leaves the scores looking the same. "
                                  "The check that catches it is the outcomes, when they arrive."]),
         "",
-        "**What to do when it fires, and what each response is worth** over the simulated "
+        *([] if alerts else [_instead(plan, m, delay), ""]),
+        ("**What to do when it fires, and what each response is worth**" if alerts
+         else "**What each response is worth**") + " over the simulated "
         f"{_periods(prod.periods, period)} (net of retraining at {fmt_money(plan.retrain_cost, currency)} each "
         f"and re-thresholding at {fmt_money(plan.recalibrate_cost, currency)} per {period}):",
         "",
@@ -68,14 +111,14 @@ def plan_markdown(plan, currency):
         diff = row["versus doing nothing"]
         versus = ("(the baseline)" if row["policy"] == "Do nothing"
                   else "no difference" if diff == 0 else fmt_signed_money(diff, currency))
+        if not alerts and _waits_for_alert(row["policy"]):
+            versus += " (the alert never fired)"
         lines.append(f"| {_cell(row['policy'])} | {fmt_money(row['net value'], currency)} | {versus} | "
                      f"{row['retrains']} | {row['alerts raised']} |")
     lines += ["", f"**Verdict.** {cmp_.verdict}"]
-    if cmp_.best_interval is not None:
-        gains = cmp_.interval_gains.set_index("retrain every (periods)")["versus doing nothing"]
-        lines[-1] += (f" Among all fixed schedules, retraining every {_periods(cmp_.best_interval, period)} "
-                      f"earns the most ({fmt_signed_money(gains[cmp_.best_interval], currency)} against doing "
-                      "nothing).")
+    schedule = _best_schedule(cmp_, period, currency)
+    if schedule:
+        lines[-1] += " " + schedule
     last = m.iloc[-1]
     lines += [
         "",

@@ -26,6 +26,27 @@ FIGSIZE = (11.0, 3.8)
 DPI = 90
 
 
+#: Column headings of the dashboard's policy table (the report's words).
+TABLE_HEADINGS = ("Policy", "Net value", "Compared with doing nothing", "Retrains", "Alerts")
+
+
+def policy_table_html(comparison):
+    """The policy table as HTML in the reader's words: money with its currency, one format (``fmt_money``)."""
+    from ..plotting._base import fmt_money
+
+    cur = comparison.currency
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in TABLE_HEADINGS)
+    rows = []
+    for _, row in comparison.table.iterrows():
+        versus = ("(the baseline)" if row["policy"] == "Do nothing"
+                  else "no difference" if row["versus doing nothing"] == 0
+                  else fmt_money(row["versus doing nothing"], cur))
+        cells = (html.escape(str(row["policy"])), fmt_money(row["net value"], cur), versus,
+                 f"{int(row['retrains'])}", f"{int(row['alerts raised'])}")
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    return f'<table class="dataframe"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class DashboardResult:
     """The dashboard's latest state.
@@ -169,8 +190,7 @@ class MonitoringDashboard:
                                       recalibrate_cost=self.recalibrate_cost, production=production,
                                       comparison=comparison)
         self.verdict.value = f"<b>{html.escape(comparison.verdict)}</b>"
-        shown = comparison.table[["policy", "net value", "versus doing nothing", "retrains", "alerts raised"]]
-        self.table.value = shown.to_html(index=False, float_format=lambda x: f"{x:,.0f}", border=0)
+        self.table.value = policy_table_html(comparison)
         if self._figure is not None:
             self._draw()
 

@@ -9,6 +9,7 @@ import pytest
 import aipm_sim as am
 from aipm_sim import cli
 from aipm_sim.cli.monitoring import MSG_FILE_EMPTY, MSG_THRESHOLD_NEEDS_LABEL
+from aipm_sim.core.monitoring.estimation import MSG_THRESHOLD_NAN
 
 MODEL = am.BinormalModel(0.1, 0.8)
 
@@ -77,6 +78,8 @@ def bad_files(tmp_path):
     (["{ref}", "{ref}", "--score", "score", "--method", "chi2"], None),
     (["{ref}", "{ref}", "--score", "score", "--threshold", "0.5"], MSG_THRESHOLD_NEEDS_LABEL),
     (["{ref}", "{ref}", "--score", "nope"], None),
+    (["{ref}", "{ref}", "--score", "score", "--label", "label", "--threshold", "nan"],
+     MSG_THRESHOLD_NAN.format(float("nan"))),
 ])
 def test_bad_input_is_one_line_and_status_2(capsys, files, tmp_path, args, message):
     folder = bad_files(tmp_path)

@@ -53,3 +53,32 @@ def test_rendered_dashboard_from_a_scenario():
     assert d._figure.image.value[:4] == b"\x89PNG"
     with pytest.raises(ParameterError):
         MonitoringDashboard.from_scenario(am.load_scenario("medical_screening"))
+
+
+def test_policy_table_speaks_money_with_its_currency(dashboard):
+    from html.parser import HTMLParser
+
+    class Cells(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.cells = []
+
+        def handle_data(self, data):
+            if data.strip():
+                self.cells.append(data.strip())
+
+    parser = Cells()
+    parser.feed(dashboard.table.value)
+    table = dashboard.result.comparison.table
+    headings = ["Policy", "Net value", "Compared with doing nothing", "Retrains", "Alerts"]
+    assert parser.cells[:5] == headings
+    rows = [parser.cells[5 + 5 * i: 10 + 5 * i] for i in range(len(table))]
+    cur = dashboard.result.comparison.currency
+    for row, (_, expected) in zip(rows, table.iterrows()):
+        assert row[0] == expected["policy"]
+        net = float(row[1].removesuffix(f" {cur}").replace(",", ""))  # "+1,234 EUR" / "-2,019,985 EUR"
+        assert net == pytest.approx(expected["net value"], abs=0.5)
+        assert row[3] == str(expected["retrains"]) and row[4] == str(expected["alerts raised"])
+    assert rows[0][2] == "(the baseline)"
+    text = " ".join(parser.cells)
+    assert "nan" not in text.lower() and "_" not in text

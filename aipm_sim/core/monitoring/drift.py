@@ -333,6 +333,28 @@ class DriftNull:
         return float(np.searchsorted(self.statistics, statistic, side="right") / self.statistics.size)
 
 
+def _binned_null_statistic(r_pos, c_pos, sorted_ref, last_tied, ranks, n_current, method):
+    """PSI or JS between two resamples given as positions in the sorted reference, without sorting them.
+
+    Counting the draws per sorted position (``bincount``) and accumulating
+    gives each resample's empirical distribution at every reference value, so
+    the resampled reference's quantile edges and both samples' bin shares
+    follow from a few binary searches. Equal, draw for draw, to
+    :func:`_statistic` on ``sorted_ref[r_pos]`` and ``sorted_ref[c_pos]``.
+    """
+    n = sorted_ref.size
+    cum_r = np.cumsum(np.bincount(r_pos, minlength=n))
+    cum_c = np.cumsum(np.bincount(c_pos, minlength=n))
+    # order statistic of rank k (from 0) of the resampled reference: first position whose cumulative count > k
+    edges = np.unique(sorted_ref[np.searchsorted(cum_r, ranks, side="right")])
+    at = last_tied[np.searchsorted(sorted_ref, edges, side="left")]  # last position with a value <= each edge
+    below_r = np.concatenate([[0], cum_r[at], [n]])
+    below_c = np.concatenate([[0], cum_c[at], [n_current]])
+    p = np.diff(below_r) / n
+    q = np.diff(below_c) / n_current
+    return _psi(p, q) if method == "psi" else _js(p, q)
+
+
 def drift_null(reference, n_current, *, method="psi", bins=10, resamples=200, quantile=0.99, seed):
     """The drift statistic's distribution with no drift, at these sample sizes.
 
@@ -370,9 +392,22 @@ def drift_null(reference, n_current, *, method="psi", bins=10, resamples=200, qu
     rng = np.random.default_rng(seed)
     n = ref.size
     out = np.empty(resamples)
+    binned = method in ("psi", "js")
+    if binned:
+        order = np.argsort(ref, kind="stable")
+        rank_of = np.empty(n, dtype=np.int64)
+        rank_of[order] = np.arange(n)
+        sorted_ref = ref[order]
+        # last sorted position holding each position's value (ties share it): "count of values <= v"
+        last_tied = np.searchsorted(sorted_ref, sorted_ref, side="right") - 1
+        ranks = np.unique(np.clip(np.ceil(np.arange(1, bins) * n / bins).astype(np.int64) - 1, 0, n - 1))
     for i in range(resamples):
-        r = ref[rng.integers(0, n, n)]
-        c = ref[rng.integers(0, n, n_current)]
+        ri = rng.integers(0, n, n)
+        ci = rng.integers(0, n, n_current)
+        if binned:
+            out[i] = _binned_null_statistic(rank_of[ri], rank_of[ci], sorted_ref, last_tied, ranks, n_current, method)
+            continue
+        r, c = ref[ri], ref[ci]
         if method == "wasserstein" and np.std(r) == 0:
             r = ref
         out[i] = _statistic(r, c, method, bins, p_value=False)[0]

@@ -30,6 +30,7 @@ from ..engine.value import ValueModel
 from ..errors import DataError, ParameterError
 from .drift import scores_of
 
+MSG_THRESHOLD_NAN = "threshold must be a score (or -inf / inf to flag every case / none); found {!r}"
 MSG_REFERENCE = "reference must be a labelled ScoreSet (the data the threshold was chosen on); found {}"
 MSG_VALUE_MODEL = "value_model must be a ValueModel or None; found {}"
 MSG_AMOUNTS = ("the value model uses amounts ({}) but the current cases have none: "
@@ -224,7 +225,9 @@ def estimate_performance(reference, current_scores, *, threshold, value_model=No
         raise TypeError(MSG_REFERENCE.format(type(reference).__name__))
     if value_model is not None and not isinstance(value_model, ValueModel):
         raise TypeError(MSG_VALUE_MODEL.format(type(value_model).__name__))
-    t = require_real(threshold, "threshold", allow_inf=True)
+    t = require_real(threshold, "threshold", allow_inf=True) if not _is_nan(threshold) else None
+    if t is None:
+        raise ParameterError(MSG_THRESHOLD_NAN.format(threshold))
     s = scores_of(current_scores, "current_scores")
     amounts = current_scores.amounts if isinstance(current_scores, ScoreSet) else None
     if value_model is not None and value_model.uses_amounts and amounts is None:
@@ -282,3 +285,11 @@ def _estimate(p, flagged, threshold, *, amounts=None, value_model=None, volume=N
     return EstimatedPoint(threshold=threshold, index=None, tp=tp, fp=fp, positives=P, negatives=N, **extra,
                           se_flag=se_flag, se_pass=se_pass, precision_se=precision_se, recall_se=recall_se,
                           value=value, value_se=value_se, calibrated=calibrated, scale=f)
+
+
+def _is_nan(value):
+    """Whether ``value`` is a float NaN (``require_real`` would report it as outside [-inf, inf])."""
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError):
+        return False

@@ -8,7 +8,8 @@ from sklearn.isotonic import IsotonicRegression
 
 import aipm_sim as am
 from aipm_sim.core.errors import DataError, ParameterError
-from aipm_sim.core.monitoring.estimation import MSG_AMOUNTS, MSG_CALIBRATION_CLASSES, MSG_REFERENCE
+from aipm_sim.core.monitoring.estimation import (MSG_AMOUNTS, MSG_CALIBRATION_CLASSES, MSG_REFERENCE,
+                                                 MSG_THRESHOLD_NAN)
 from aipm_sim.core.monitoring.prior_shift import MSG_MAX_ITER, MSG_PREVALENCE_METHOD
 
 MODEL = am.BinormalModel(0.1, 0.85)
@@ -143,6 +144,8 @@ ERRORS = [
     (lambda r: am.estimate_performance(am.ScoreSet([0.1, 0.2], [0, 0]), [0.2], threshold=0.5), DataError,
      MSG_CALIBRATION_CLASSES.format("negatives")),
     (lambda r: am.estimate_performance(r, [0.2], threshold="x"), ParameterError, "threshold must be a number; found 'x'"),
+    (lambda r: am.estimate_performance(r, [0.2], threshold=float("nan")), ParameterError,
+     MSG_THRESHOLD_NAN.format(float("nan"))),
     (lambda r: am.estimate_prevalence(r, [0.2], method="cc"), ParameterError, MSG_PREVALENCE_METHOD.format("'em'", "cc")),
     (lambda r: am.estimate_prevalence(r, [0.2], max_iter=0), ParameterError, MSG_MAX_ITER.format(0)),
     (lambda r: am.adjust_threshold(0.2, from_prevalence=0.0, to_prevalence=0.1), ParameterError,
