@@ -250,3 +250,27 @@ def test_decision_is_frozen_and_deterministic():
     with pytest.raises(TypeError):
         a.thresholds["A"] = 0.0
     assert set(a.to_dict()) >= {"thresholds", "price_of_fairness", "by_group"}
+
+
+@pytest.mark.parametrize("rule", list(FAIRNESS_RULES))
+@pytest.mark.parametrize("tol", [0.05, 0.2])
+def test_binding_constraint_equals_brute_force(rule, tol):
+    """A limit on the alert rate that binds (its Lagrange multiplier is positive, so the windows' bounds come from
+    several multiples of it): still the brute-force optimum."""
+    rng = np.random.default_rng(7)
+    data = []
+    for n, shift in ((40, 0.0), (30, 1.0), (25, 2.0)):
+        scores = rng.integers(0, 12, n).astype(float)
+        labels = rng.random(n) < 0.2 + 0.05 * scores
+        labels[0], labels[1] = True, False
+        data.append((scores + shift, labels, rng.choice([0.5, 1.0, 2.0], n)))
+    vm = am.ValueModel(tp=5.0, fp=-1.0, fn=-2.0, tn=0.5)
+    bounds = {"max_alert_rate": 0.3}
+    s = _score_set(data)
+    from aipm_sim.core.groups import optimize as O
+    names, curves = O.group_curves(s)
+    costs, limits = O._costs(curves, bounds, 1.0)
+    assert (O._search.lagrange_multipliers([vm.value(c) for c in curves], costs, limits) > 0).all()
+    best = _brute(data, vm, rule, tol, bounds)
+    d = am.optimize_groups(s, vm, fairness=rule, tolerance=tol, **bounds)
+    assert d.value == pytest.approx(best, abs=1e-9)
