@@ -22,8 +22,10 @@ def _percent(x):
     return UNDEFINED if not math.isfinite(x) else f"{100 * x:.1f}%"
 
 
-def _count(x):
-    return UNDEFINED if not math.isfinite(x) else f"{x:,.0f}" if abs(x) >= 100 or x == round(x) else f"{x:,.1f}"
+def _counts(x):
+    """A column of counts: whole numbers, or one decimal for all when some are fractional (weighted cases)."""
+    whole = all(not math.isfinite(v) or v == round(v) for v in x)
+    return [UNDEFINED if not math.isfinite(v) else f"{v:,.0f}" if whole else f"{v:,.1f}" for v in x]
 
 
 def group_table_in_words(table, *, currency=None, period=None):
@@ -60,7 +62,7 @@ def group_table_in_words(table, *, currency=None, period=None):
         elif col == "value":
             cells = [UNDEFINED if not math.isfinite(v) else f"{v:,.0f}".replace("-", "\N{MINUS SIGN}") for v in x]
         elif col in COUNTS:
-            cells = [_count(v) for v in x]
+            cells = _counts(x)
         else:
             cells = [_percent(v) for v in x]
         out[value_head if col == "value" else COLUMN_WORDS.get(col, col.replace("_", " "))] = cells

@@ -43,3 +43,9 @@ def test_disparities_and_compare_in_words():
     _no_code_names(out)
     assert out.loc["g", "true recall"] == f"{100 * cmp.loc['g', 'true_recall']:.1f}%"
     assert np.isfinite(cmp.to_numpy(dtype=float)).all()
+
+
+def test_weighted_counts_share_one_format():
+    s = am.ScoreSet([0.9, 0.8, 0.3, 0.7], [1, 0, 1, 0], weights=[150.5, 2, 1, 1], groups=["a", "a", "b", "b"])
+    out = am.group_table_in_words(am.group_metrics(s, 0.5))
+    assert list(out["cases"]) == ["152.5", "2.0"]
