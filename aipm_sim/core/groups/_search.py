@@ -95,6 +95,21 @@ def one_rate(rates, vals, starts, ends, cand, tol):
     return out
 
 
+@njit(cache=True, nogil=True)
+def window_runs(rate1, rate2, starts, ends, a, b, tol):
+    """Each group's rows (positions inside the group) with ``rate1`` in [a, a + tol] and ``rate2`` in [b, b + tol]:
+    ``lo[g]:hi[g]`` (both rates rise along a group's rows, so the rows form one run)."""
+    G = starts.shape[0]
+    lo = np.empty(G, dtype=np.int64)
+    hi = np.empty(G, dtype=np.int64)
+    for g in range(G):
+        x = rate1[starts[g]:ends[g]]
+        y = rate2[starts[g]:ends[g]]
+        lo[g] = max(np.searchsorted(x, a, side="left"), np.searchsorted(y, b, side="left"))
+        hi[g] = max(lo[g], min(np.searchsorted(x, a + tol, side="right"), np.searchsorted(y, b + tol, side="right")))
+    return lo, hi
+
+
 #: Rows per block of the range-maximum table of :func:`two_rates`.
 BLOCK = 256
 

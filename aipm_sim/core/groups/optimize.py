@@ -234,7 +234,9 @@ class _Problem:
                                              order1, bound1, True, _search.block_max(vals_f))[5]
                     totals = np.minimum(totals, more + (const - self.const))
                 order = np.argsort(-totals, kind="stable")
-                windows = ((self.const + totals[i], self._members2(r1, r2, r1s[i], r2s[i], width)) for i in order)
+                windows = ((self.const + totals[i],
+                            [np.arange(lo, hi) for lo, hi in zip(*_search.window_runs(
+                                rate1, rate2, starts, ends, r1s[i], r2s[i], width))]) for i in order)
             return self._best_in(windows, None)
         rate = rates[0]
         if rate == "precision":  # rows that flag something, sorted by precision
