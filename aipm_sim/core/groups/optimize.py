@@ -345,7 +345,8 @@ def optimize_groups(score_set, value_model, *, fairness=None, tolerance=0.0, vol
     -----
     Flagging nothing in every group meets every rule (for predictive parity,
     a group that flags nothing has no precision: the rule then asks every
-    group to flag something, or none). A group without positives makes
+    group to flag something, or none; below a tolerance of 1, since at 1 the
+    rule allows every combination and its price is 0). A group without positives makes
     recall undefined and cannot take part in equal opportunity or equalized
     odds (DataError); without negatives the same for equalized odds.
     A fairness rule equalises the measured rates on these labels: it says

@@ -274,3 +274,14 @@ def test_binding_constraint_equals_brute_force(rule, tol):
     best = _brute(data, vm, rule, tol, bounds)
     d = am.optimize_groups(s, vm, fairness=rule, tolerance=tol, **bounds)
     assert d.value == pytest.approx(best, abs=1e-9)
+
+
+def test_predictive_parity_at_tolerance_one_allows_a_group_that_flags_nothing():
+    # a: flagging is worth 20; b: every alert loses. Below tolerance 1 predictive parity asks both groups to flag
+    # something or neither (b flagging nothing has no precision); at 1 the rule allows anything (price 0).
+    s = am.ScoreSet([0.9, 0.8, 0.1, 0.2], [1, 1, 0, 0], groups=["a", "a", "b", "b"])
+    vm = am.ValueModel(tp=10.0, fp=-100.0)
+    strict = am.optimize_groups(s, vm, fairness="predictive_parity", tolerance=0.99)
+    assert strict.flags_nothing and strict.price_of_fairness == pytest.approx(20.0)
+    loose = am.optimize_groups(s, vm, fairness="predictive_parity", tolerance=1.0)
+    assert dict(loose.thresholds) == {"a": 0.8, "b": math.inf} and loose.price_of_fairness == 0.0
