@@ -39,7 +39,7 @@ def _brute(groups_data, vm, rule, tol, bounds):
             rates["recall"].append(tp / P if P else math.nan)
             rates["fpr"].append(fp / N if N else math.nan)
             rates["precision"].append(tp / (tp + fp) if tp + fp else math.nan)
-        if rule is not None:
+        if rule is not None and tol < 1:  # at tolerance 1 every combination is allowed (documented)
             ok = True
             for rate in FAIRNESS_RULES[rule]:
                 x = np.array(rates[rate])
@@ -84,7 +84,7 @@ def problems(draw):
         weights = np.array(draw(st.lists(st.sampled_from([1.0, 2.0, 0.5]), min_size=n, max_size=n)))
         data.append((scores, labels, weights))
     vm = am.ValueModel(**{c: draw(st.floats(-10, 10).map(lambda x: round(x, 2))) for c in ("tp", "fp", "fn", "tn")})
-    tol = draw(st.sampled_from([0.0, 0.05, 0.1, 0.25, 0.5]))
+    tol = draw(st.sampled_from([0.0, 0.05, 0.1, 0.25, 0.5, 1.0]))
     bounds = draw(st.sampled_from([{}, {"max_alerts": 20.0}, {"min_recall": 0.5}, {"min_precision": 0.4},
                                    {"max_alert_rate": 0.5, "min_recall": 0.3}, {"max_fpr": 0.4}]))
     return data, vm, tol, bounds
@@ -115,13 +115,16 @@ def test_equals_brute_force(rule, problem):
     # the chosen thresholds give that value and meet the rule
     table = am.group_metrics(s, dict(d.thresholds), value_model=vm)
     assert table["value"].sum() == pytest.approx(best, abs=1e-9)
-    if rule is not None:
+    if rule is not None and tol < 1:
         for rate in FAIRNESS_RULES[rule]:
             x = table[rate].to_numpy()
             if not np.isnan(x).all():
                 assert x.max() - x.min() <= tol + 1e-9
     free = _brute(data, vm, None, 1.0, bounds)
     assert d.unconstrained_value == pytest.approx(free, abs=1e-9)
+    assert d.price_of_fairness == pytest.approx(free - best, abs=1e-9)  # against brute force, not the clamp
+    if tol == 1.0:
+        assert d.price_of_fairness == 0.0
 
 
 def _calibrated(n=3000):
