@@ -10,6 +10,8 @@ from __future__ import annotations
 RULES = ("demographic_parity", "equal_opportunity", "equalized_odds", "predictive_parity")
 MSG_RULE_WITHOUT_GROUP = "{} needs --group COL (the column naming each case's group)"
 MSG_GROUP_WITH_SCENARIO = "--group works on scored data (DATA with --score and --label), not with --scenario"
+MSG_TOLERANCE_WITHOUT_RULE = ("--tolerance {:g} is the allowed gap of a fairness rule's rate between groups: it "
+                              "needs --fairness RULE (one of " + ", ".join(RULES) + ")")
 MSG_GROUP_WITH_ENGINE = "--group gives one threshold per group from data in memory: it does not take {} (found {})"
 
 
@@ -38,6 +40,8 @@ def run_optimize(args, plain):
 
     if args.scenario is not None or args.overrides:
         raise ValueError(MSG_GROUP_WITH_SCENARIO)
+    if args.tolerance is not None and args.fairness is None:
+        raise ValueError(MSG_TOLERANCE_WITHOUT_RULE.format(args.tolerance))
     engine = engine_flags(args) + (["--confidence"] if getattr(args, "confidence", None) is not None else [])
     if engine:
         raise ValueError(MSG_GROUP_WITH_ENGINE.format("--engine, --grid, --scheduler or --confidence",

@@ -100,8 +100,9 @@ class GroupExplorer:
         }
         self.rule = widgets.Dropdown(options=[(NO_RULE, None)] + [(RULE_WORDS[r], r) for r in FAIRNESS_RULES],
                                      value=None, description="rule", layout=widgets.Layout(width="420px"))
-        self.tolerance = widgets.FloatSlider(value=0.02, min=0.0, max=0.2, step=0.005, description="tolerance",
-                                             readout_format=".3f")
+        self.tolerance = widgets.FloatSlider(value=0.02, min=0.0, max=0.2, step=0.005, description="allowed gap",
+                                             readout_format=".1%",  # the largest gap between two groups' rates
+                                             style={"description_width": "initial"})
         self.optimise_button = widgets.Button(description="optimise", button_style="primary")
         self.table = widgets.HTML()
         self.price = widgets.HTML()

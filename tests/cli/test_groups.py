@@ -9,7 +9,8 @@ import pytest
 
 import aipm_sim as am
 from aipm_sim import cli
-from aipm_sim.cli.groups import MSG_GROUP_WITH_ENGINE, MSG_GROUP_WITH_SCENARIO, MSG_RULE_WITHOUT_GROUP
+from aipm_sim.cli.groups import (MSG_GROUP_WITH_ENGINE, MSG_GROUP_WITH_SCENARIO, MSG_RULE_WITHOUT_GROUP,
+                                 MSG_TOLERANCE_WITHOUT_RULE)
 from aipm_sim.core.engine.scores import MSG_COLUMN
 
 
@@ -64,6 +65,7 @@ def test_plain_optimize_is_unchanged(capsys, data):
     (["--group", "region", "--fairness", "equal_opportunity", "--tolerance", "-1"],
      "tolerance must be in [0, inf); found -1.0"),
     (["--group", "region", "--scenario", "fraud"], MSG_GROUP_WITH_SCENARIO),
+    (["--group", "region", "--tolerance", "0.1"], MSG_TOLERANCE_WITHOUT_RULE.format(0.1)),
     (["--group", "region", "--engine", "dask"],
      MSG_GROUP_WITH_ENGINE.format("--engine, --grid, --scheduler or --confidence", "--engine")),
     (["--group", "region", "--confidence", "0.9"],

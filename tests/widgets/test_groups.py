@@ -63,3 +63,9 @@ def test_renders_figures(data):
     app.rule.value = "demographic_parity"
     app.optimise()
     assert not math.isnan(app.result.value)
+
+
+def test_tolerance_reads_as_a_gap_in_percent():
+    s = am.ScoreSet([0.9, 0.8, 0.1, 0.2], [1, 0, 1, 0], groups=["a", "a", "b", "b"])
+    app = GroupExplorer(s, am.ValueModel(tp=1.0, fp=-1.0), render=False)
+    assert app.tolerance.description == "allowed gap" and app.tolerance.readout_format == ".1%"

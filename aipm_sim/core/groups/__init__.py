@@ -8,6 +8,7 @@
 from .metrics import FOUR_FIFTHS, group_disparities, group_metrics
 from .optimize import FAIRNESS_RULES, GroupDecision, fairness_frontier, optimize_groups
 from .simulate import GroupModel, GroupSimulation, scenario_groups, simulate_groups
+from .words import group_table_in_words
 
 __all__ = ["FAIRNESS_RULES", "FOUR_FIFTHS", "GroupDecision", "GroupModel", "GroupSimulation", "fairness_frontier",
-           "group_disparities", "group_metrics", "optimize_groups", "scenario_groups", "simulate_groups"]
+           "group_disparities", "group_metrics", "group_table_in_words", "optimize_groups", "scenario_groups", "simulate_groups"]

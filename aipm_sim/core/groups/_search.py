@@ -95,6 +95,21 @@ def one_rate(rates, vals, starts, ends, cand, tol):
     return out
 
 
+@njit(cache=True, nogil=True)
+def window_runs(rate1, rate2, starts, ends, a, b, tol):
+    """Each group's rows (positions inside the group) with ``rate1`` in [a, a + tol] and ``rate2`` in [b, b + tol]:
+    ``lo[g]:hi[g]`` (both rates rise along a group's rows, so the rows form one run)."""
+    G = starts.shape[0]
+    lo = np.empty(G, dtype=np.int64)
+    hi = np.empty(G, dtype=np.int64)
+    for g in range(G):
+        x = rate1[starts[g]:ends[g]]
+        y = rate2[starts[g]:ends[g]]
+        lo[g] = max(np.searchsorted(x, a, side="left"), np.searchsorted(y, b, side="left"))
+        hi[g] = max(lo[g], min(np.searchsorted(x, a + tol, side="right"), np.searchsorted(y, b + tol, side="right")))
+    return lo, hi
+
+
 #: Rows per block of the range-maximum table of :func:`two_rates`.
 BLOCK = 256
 
@@ -231,13 +246,30 @@ def _pareto(vals, costs):
         return np.sort(order[v > run])
     if len(vals) > PARETO_ROWS:  # keeping every row is exact too, only the search is longer
         return np.arange(len(vals))
-    order = np.lexsort((np.arange(len(vals)), -vals))
-    kept = []
+    order = np.lexsort((np.arange(len(vals)), -vals)).astype(np.int64)
+    return np.sort(_undominated(order, np.ascontiguousarray(costs, dtype=np.float64)))
+
+
+@njit(cache=True, nogil=True)
+def _undominated(order, costs):
+    """Rows visited in ``order`` (value decreasing) that no earlier-visited row matches or beats on every cost."""
+    kept = np.empty(order.shape[0], dtype=np.int64)
+    n = 0
+    K = costs.shape[1]
     for j in order:
-        c = costs[j]
-        if not any((costs[i] <= c).all() for i in kept):
-            kept.append(j)
-    return np.sort(np.array(kept, dtype=np.int64))
+        beaten = False
+        for m in range(n):
+            i = kept[m]
+            k = 0
+            while k < K and costs[i, k] <= costs[j, k]:
+                k += 1
+            if k == K:
+                beaten = True
+                break
+        if not beaten:
+            kept[n] = j
+            n += 1
+    return kept[:n]
 
 
 @njit(cache=True, nogil=True)

@@ -33,6 +33,9 @@ RULE_WORDS = types.MappingProxyType({
     "predictive_parity": "equal precision (predictive parity)",
 })
 
+#: Multiples of the Lagrange multipliers whose bounds are also tried per window (the smallest bound counts).
+LAMBDA_SCALES = (2.0, 4.0, 8.0)
+
 MSG_RULE = "fairness must be one of {} or None; found {!r}"
 MSG_NO_CLASS = "{} compares {}, but group {!r} has no {} cases: its {} is undefined"
 MSG_INFEASIBLE = "no choice of one threshold per group meets the constraints {}"
@@ -160,6 +163,11 @@ class _Problem:
         self.lam = _search.lagrange_multipliers(vals, costs, limits)
         self.bound_vals = [v - c @ self.lam for v, c in zip(vals, costs)] if self.constrained else vals
         self.const = float(self.lam @ limits) if self.constrained else 0.0
+        # The multipliers suit the problem without a rule; a fair window usually needs larger ones. Every
+        # lam >= 0 gives a valid bound, so a window's bound is the smallest over these multiples of lam.
+        scales = LAMBDA_SCALES if self.constrained and (self.lam > 0).any() else ()
+        self.more = [([v - c @ (f * self.lam) for v, c in zip(vals, costs)], float(f * self.lam @ limits))
+                     for f in scales]
 
     def total(self, rows):
         return float(sum(v[int(i)] for v, i in zip(self.vals, rows)))
@@ -220,8 +228,15 @@ class _Problem:
             if not self.constrained:
                 windows = [(best, self._members2(r1, r2, b1, b2, width))]
             else:
+                for bv, const in self.more:  # the same windows in the same order, bounded with other multipliers
+                    vals_f = np.concatenate(bv)
+                    more = _search.two_rates(rate1, rate2, vals_f, starts, ends, cand1, _distinct(rate2), width,
+                                             order1, bound1, True, _search.block_max(vals_f))[5]
+                    totals = np.minimum(totals, more + (const - self.const))
                 order = np.argsort(-totals, kind="stable")
-                windows = ((self.const + totals[i], self._members2(r1, r2, r1s[i], r2s[i], width)) for i in order)
+                windows = ((self.const + totals[i],
+                            [np.arange(lo, hi) for lo, hi in zip(*_search.window_runs(
+                                rate1, rate2, starts, ends, r1s[i], r2s[i], width))]) for i in order)
             return self._best_in(windows, None)
         rate = rates[0]
         if rate == "precision":  # rows that flag something, sorted by precision
@@ -234,6 +249,10 @@ class _Problem:
         cand = _distinct(all_rates)
         totals = _search.one_rate(all_rates, np.concatenate([v[p] for v, p in zip(self.bound_vals, perms)]),
                                   starts, ends, cand, width)
+        for bv, const in self.more:
+            more = _search.one_rate(all_rates, np.concatenate([v[p] for v, p in zip(bv, perms)]), starts, ends,
+                                    cand, width)
+            totals = np.minimum(totals, more + (const - self.const))
         order = np.argsort(-totals, kind="stable")
         def members(c):  # each group's rows with the rate in [c, c + width]: a run of its sorted rows
             out = []
@@ -326,7 +345,8 @@ def optimize_groups(score_set, value_model, *, fairness=None, tolerance=0.0, vol
     -----
     Flagging nothing in every group meets every rule (for predictive parity,
     a group that flags nothing has no precision: the rule then asks every
-    group to flag something, or none). A group without positives makes
+    group to flag something, or none; below a tolerance of 1, since at 1 the
+    rule allows every combination and its price is 0). A group without positives makes
     recall undefined and cannot take part in equal opportunity or equalized
     odds (DataError); without negatives the same for equalized odds.
     A fairness rule equalises the measured rates on these labels: it says

@@ -39,7 +39,7 @@ def _brute(groups_data, vm, rule, tol, bounds):
             rates["recall"].append(tp / P if P else math.nan)
             rates["fpr"].append(fp / N if N else math.nan)
             rates["precision"].append(tp / (tp + fp) if tp + fp else math.nan)
-        if rule is not None:
+        if rule is not None and tol < 1:  # at tolerance 1 every combination is allowed (documented)
             ok = True
             for rate in FAIRNESS_RULES[rule]:
                 x = np.array(rates[rate])
@@ -84,7 +84,7 @@ def problems(draw):
         weights = np.array(draw(st.lists(st.sampled_from([1.0, 2.0, 0.5]), min_size=n, max_size=n)))
         data.append((scores, labels, weights))
     vm = am.ValueModel(**{c: draw(st.floats(-10, 10).map(lambda x: round(x, 2))) for c in ("tp", "fp", "fn", "tn")})
-    tol = draw(st.sampled_from([0.0, 0.05, 0.1, 0.25, 0.5]))
+    tol = draw(st.sampled_from([0.0, 0.05, 0.1, 0.25, 0.5, 1.0]))
     bounds = draw(st.sampled_from([{}, {"max_alerts": 20.0}, {"min_recall": 0.5}, {"min_precision": 0.4},
                                    {"max_alert_rate": 0.5, "min_recall": 0.3}, {"max_fpr": 0.4}]))
     return data, vm, tol, bounds
@@ -115,13 +115,16 @@ def test_equals_brute_force(rule, problem):
     # the chosen thresholds give that value and meet the rule
     table = am.group_metrics(s, dict(d.thresholds), value_model=vm)
     assert table["value"].sum() == pytest.approx(best, abs=1e-9)
-    if rule is not None:
+    if rule is not None and tol < 1:
         for rate in FAIRNESS_RULES[rule]:
             x = table[rate].to_numpy()
             if not np.isnan(x).all():
                 assert x.max() - x.min() <= tol + 1e-9
     free = _brute(data, vm, None, 1.0, bounds)
     assert d.unconstrained_value == pytest.approx(free, abs=1e-9)
+    assert d.price_of_fairness == pytest.approx(free - best, abs=1e-9)  # against brute force, not the clamp
+    if tol == 1.0:
+        assert d.price_of_fairness == 0.0
 
 
 def _calibrated(n=3000):
@@ -250,3 +253,38 @@ def test_decision_is_frozen_and_deterministic():
     with pytest.raises(TypeError):
         a.thresholds["A"] = 0.0
     assert set(a.to_dict()) >= {"thresholds", "price_of_fairness", "by_group"}
+
+
+@pytest.mark.parametrize("rule", list(FAIRNESS_RULES))
+@pytest.mark.parametrize("tol", [0.05, 0.2])
+def test_binding_constraint_equals_brute_force(rule, tol):
+    """A limit on the alert rate that binds (its Lagrange multiplier is positive, so the windows' bounds come from
+    several multiples of it): still the brute-force optimum."""
+    rng = np.random.default_rng(7)
+    data = []
+    for n, shift in ((40, 0.0), (30, 1.0), (25, 2.0)):
+        scores = rng.integers(0, 12, n).astype(float)
+        labels = rng.random(n) < 0.2 + 0.05 * scores
+        labels[0], labels[1] = True, False
+        data.append((scores + shift, labels, rng.choice([0.5, 1.0, 2.0], n)))
+    vm = am.ValueModel(tp=5.0, fp=-1.0, fn=-2.0, tn=0.5)
+    bounds = {"max_alert_rate": 0.3}
+    s = _score_set(data)
+    from aipm_sim.core.groups import optimize as O
+    names, curves = O.group_curves(s)
+    costs, limits = O._costs(curves, bounds, 1.0)
+    assert (O._search.lagrange_multipliers([vm.value(c) for c in curves], costs, limits) > 0).all()
+    best = _brute(data, vm, rule, tol, bounds)
+    d = am.optimize_groups(s, vm, fairness=rule, tolerance=tol, **bounds)
+    assert d.value == pytest.approx(best, abs=1e-9)
+
+
+def test_predictive_parity_at_tolerance_one_allows_a_group_that_flags_nothing():
+    # a: flagging is worth 20; b: every alert loses. Below tolerance 1 predictive parity asks both groups to flag
+    # something or neither (b flagging nothing has no precision); at 1 the rule allows anything (price 0).
+    s = am.ScoreSet([0.9, 0.8, 0.1, 0.2], [1, 1, 0, 0], groups=["a", "a", "b", "b"])
+    vm = am.ValueModel(tp=10.0, fp=-100.0)
+    strict = am.optimize_groups(s, vm, fairness="predictive_parity", tolerance=0.99)
+    assert strict.flags_nothing and strict.price_of_fairness == pytest.approx(20.0)
+    loose = am.optimize_groups(s, vm, fairness="predictive_parity", tolerance=1.0)
+    assert dict(loose.thresholds) == {"a": 0.8, "b": math.inf} and loose.price_of_fairness == 0.0
