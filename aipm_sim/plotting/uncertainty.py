@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ..core.errors import ParameterError
-from ._base import COLORS, compact_money, fmt_threshold, get_axes, money_label
+from ._base import COLORS, compact_money, fmt_fraction, fmt_threshold, get_axes, money_label
 
 X_LABEL = "threshold (cases scoring at or above it are flagged)"
 METRIC_WORDS = {"precision": "precision (share of alerts that are positives)",
@@ -19,7 +19,7 @@ MSG_METRIC = "metric must be one of {}; found {!r}"
 
 
 def _pct_words(confidence):
-    return f"{100 * confidence:.3g} %"
+    return fmt_fraction(confidence)
 
 
 class BandDisplay:

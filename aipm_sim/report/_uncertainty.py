@@ -64,7 +64,7 @@ def uncertainty_section(analysis):
                 "the validation set (`validation_cases` in the scenario's `[success]` table) to see the "
                 "ranges it would show."]
     data, model, n_val, words = evidence
-    share = f"{100 * CONFIDENCE:.3g} %"
+    share = fmt_percent(CONFIDENCE)
     lines = ["## How sure are we?", "", words.format(share=share), "",
              f"| At the recommended threshold | Measured | {share} interval |", "|:--|--:|--:|"]
     point = d.point if model is None else model.point(d.threshold)
@@ -101,7 +101,7 @@ def uncertainty_section(analysis):
         verdict = s.verdict()
         bullet = "\n".join(f"- {c.words}" for c in verdict.criteria)
         parts.append(f"### Success criteria\n\nJudged on {verdict.validation}, each with "
-                     f"{100 * verdict.confidence:.3g} % confidence:\n\n{bullet}")
+                     f"{fmt_percent(verdict.confidence)} confidence:\n\n{bullet}")
 
     k, n = counts["recall"]
     r = point.recall
@@ -112,7 +112,7 @@ def uncertainty_section(analysis):
             "### Labels for a tighter answer\n\n"
             f"Today recall is known to within about ±{100 * h:.2g} points, from {fmt_count(n)} positives. "
             f"To halve that margin (±{100 * h / 2:.2g} points) a validation needs about "
-            f"**{need.relevant:,} positives**, that is about **{need.cases:,} labelled cases** at a "
+            f"**{fmt_count(need.relevant)} positives**, that is about **{fmt_count(need.cases)} labelled cases** at a "
             f"prevalence of {fmt_percent(point.prevalence)}."
         )
     return parts

@@ -18,6 +18,8 @@ from __future__ import annotations
 import html
 import io
 
+from .._format import fmt_count, fmt_money, fmt_percent
+
 from ..core import plan_launch
 from ..core.experiments.launch import launch_settings
 
@@ -139,13 +141,13 @@ class RolloutPlanner:
     def summary_text(self):
         """The plan's key numbers in one paragraph (plain text)."""
         t, r, case = self.result.test, self.result.rollout, self.result.case
-        text = (f"A/B test: {t.cases_control:,} {case}s on each side, {t.days:,} days "
+        text = (f"A/B test: {fmt_count(t.cases_control)} {case}s on each side, {fmt_count(t.days)} days "
                 f"({t.label_delay_days:g} of them waiting for outcomes); {t.always_valid_days:,} days if you "
                 f"want to look every day.")
         if r is not None:
             text += f" Rollout: full launch on day {r.total_days:,}"
             if r.cost_per_event is not None:
-                text += f", {-r.value_at_risk:,.0f} {self.scenario.currency} at risk if it is harmful"
+                text += f", {fmt_money(-r.value_at_risk, self.scenario.currency)} at risk if it is harmful"
             text += "."
         return text
 
@@ -175,7 +177,7 @@ class RolloutPlanner:
 
 def _choices(options, own):
     """Dropdown options ``(label in percent, value)``: the usual ones and the scenario's own value."""
-    return [(f"{100 * x:.3g} %", x) for x in sorted(set(options) | {own})]
+    return [(fmt_percent(x), x) for x in sorted(set(options) | {own})]
 
 
 def _parse_stages(text):

@@ -417,8 +417,8 @@ class Scenario:
         """Whether the model meets each ``[success]`` criterion with the stated confidence, at :meth:`optimize`'s threshold.
 
         Returns a :class:`~aipm_sim.core.uncertainty.verdict.Verdict`
-        (``verdict.describe()``: "recall ≥ 70 %: met with 90 % confidence
-        (lower bound 73.1 %)" per line); ScenarioError without a ``[success]`` table.
+        (``verdict.describe()``: "recall ≥ 70.0%: met with 90.0% confidence
+        (lower bound 73.1%)" per line); ScenarioError without a ``[success]`` table.
         """
         from ..uncertainty.verdict import judge  # lazy: the uncertainty room builds on this one
 

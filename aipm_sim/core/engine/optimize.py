@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..._format import fmt_count, fmt_money, fmt_percent, fmt_threshold
 from .._checks import readonly, require_real
 from .binormal import BinormalModel
 from .curve import ThresholdCurve
@@ -231,21 +232,20 @@ class Decision:
     def describe(self):
         """The decision in one line of words, with its units.
 
-        E.g. ``"flag scores >= 0.0210: precision 7.8 %, recall 61.2 %,
-        1,234 alerts per day, value -4,235 EUR per day"``. Counts and value
+        E.g. ``"flag scores >= 0.021: precision 7.80%, recall 61.2%,
+        1,234 alerts per day, value −4,235 EUR per day"``. Counts and value
         are per period with a volume (``"per period"`` when the period is not
         named), else among the curve's cases; undefined rates read ``n/a``.
         """
         per = "" if self.volume is None else f" per {self.period or 'period'}"
-        money = f" {self.currency}" if self.currency else ""
-        rule = "flag nothing" if self.point.alerts == 0 else f"flag scores >= {self.threshold:.4g}"
+        rule = "flag nothing" if self.point.alerts == 0 else f"flag scores >= {fmt_threshold(self.threshold)}"
 
         def share(x):
-            return "n/a" if math.isnan(x) else f"{x:.1%}".replace("%", " %")
+            return "n/a" if math.isnan(x) else fmt_percent(x)
 
         return (
             f"{rule}: precision {share(self.point.precision)}, recall {share(self.point.recall)}, "
-            f"{self.alerts_per_period:,.0f} alerts{per}, value {self.value:,.0f}{money}{per}"
+            f"{fmt_count(self.alerts_per_period)} alerts{per}, value {fmt_money(self.value, self.currency)}{per}"
         )
 
     def to_dict(self):

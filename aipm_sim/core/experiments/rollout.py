@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..._format import fmt_count, fmt_money, fmt_percent
 from ..errors import ParameterError
 from .plan import ABTestPlan
 from .power import sample_size_proportions
@@ -164,16 +165,16 @@ class RolloutPlan:
         text = (
             f"Ramp the new decision up in {len(rows)} stages: " + ", then ".join(parts)
             + f", then everyone (day {self.total_days:,}). Each stage lasts until a rise in "
-            f"{self.guardrail_name} from {per_1000:.3g} to {per_1000 + harm_1000:.3g} per 1,000 {case}s would show "
+            f"{self.guardrail_name} from {fmt_count(per_1000)} to {fmt_count(per_1000 + harm_1000)} per 1,000 {case}s would show "
             f"with {_share(self.plan.power)} power (at most {_share(self.plan.alpha)} false alarms) "
             f"before the next stage starts; stop and roll back if it does. "
         )
         if self.cost_per_event is not None:
             text += (f"If the new decision really is that much worse, the ramp costs about "
-                     f"{_money(-self.value_at_risk)}{cur} ({self.events_at_risk:,.0f} extra {self.guardrail_name}) "
+                     f"{_money(-self.value_at_risk)}{cur} ({fmt_count(self.events_at_risk)} extra {self.guardrail_name}) "
                      f"before it is caught. ")
         else:
-            text += (f"If the new decision really is that much worse, about {self.events_at_risk:,.0f} extra "
+            text += (f"If the new decision really is that much worse, about {fmt_count(self.events_at_risk)} extra "
                      f"{self.guardrail_name} happen before it is caught. ")
         if not math.isnan(self.value_per_case):
             forgone = self.value_forgone
@@ -187,12 +188,11 @@ class RolloutPlan:
 
 
 def _share(x):
-    p = 100 * x
-    return f"{p:.0f} %" if p >= 1 and p == round(p) else f"{p:.2g} %"
+    return fmt_percent(x)
 
 
 def _money(x):
-    return f"{x:,.0f}"
+    return fmt_money(x)
 
 
 def plan_rollout(plan, *, stages=(0.01, 0.1, 0.5, 1.0), guardrail, harm, cost_per_event=None,

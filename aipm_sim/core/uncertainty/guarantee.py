@@ -56,6 +56,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..._format import fmt_count, fmt_percent
 from .._checks import readonly, require_real
 from ..engine.curve import ThresholdCurve
 from ..engine.optimize import (CONSTRAINTS, Decision, Feasibility, NearOptimalBand, binding_constraints,
@@ -92,8 +93,8 @@ _TESTS = {
 
 
 def pct(x):
-    """0.9 → ``"90 %"`` (as many digits as needed, up to 3 significant)."""
-    return f"{100 * x:.3g} %"
+    """0.9 → ``"90.0%"`` (the package's one percent format, :func:`aipm_sim._format.fmt_percent`)."""
+    return fmt_percent(x)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -119,7 +120,7 @@ class GuaranteedDecision(Decision):
     confidence_bounds: types.MappingProxyType
 
     def describe(self):
-        """The decision in words, then each guarantee: ``"…; recall ≥ 70 % with 90 % confidence (lower bound 73.1 %)"``."""
+        """The decision in words, then each guarantee: ``"…; recall ≥ 70.0% with 90.0% confidence (lower bound 73.1%)"``."""
         parts = [Decision.describe(self)]
         for name, bound in self.constraints.items():
             parts.append(guarantee_words(name, bound, self.confidence, self.confidence_bounds[name],
@@ -139,17 +140,17 @@ class GuaranteedDecision(Decision):
 
 
 def guarantee_words(name, bound, confidence, confidence_bound, *, volume=None, n_cases=None):
-    """``"recall ≥ 70 % with 90 % confidence (lower bound 73.1 %)"`` for one constraint."""
+    """``"recall ≥ 70.0% with 90.0% confidence (lower bound 73.1%)"`` for one constraint."""
     kind, metric, _ = CONSTRAINTS[name]
     sign = "≥" if kind == "min" else "≤"
     side = "lower" if kind == "min" else "upper"
     if name == "max_alerts":
         per = f" per {'period' if volume is not None else 'validation set'}"
         scale = volume if volume is not None else n_cases
-        return (f"alerts {sign} {bound:,.0f}{per} with {pct(confidence)} confidence "
-                f"({side} bound {confidence_bound * scale:,.0f})")
+        return (f"alerts {sign} {fmt_count(bound)}{per} with {pct(confidence)} confidence "
+                f"({side} bound {fmt_count(confidence_bound * scale)})")
     label = metric.replace("_", " ").replace("fpr", "false positive rate")
-    return f"{label} {sign} {pct(bound)} with {pct(confidence)} confidence ({side} bound {100 * confidence_bound:.1f} %)"
+    return f"{label} {sign} {pct(bound)} with {pct(confidence)} confidence ({side} bound {pct(confidence_bound)})"
 
 
 def _check_counts(curve):
@@ -319,12 +320,12 @@ def optimize_with_confidence(curve, value_model, *, confidence, min_recall=None,
 def _source(curve, name, row):
     """The cases a constraint's bound comes from, in words: ``"40 positives"`` (precision: at ``row``)."""
     if name == "min_recall":
-        return f"{curve.positives:,.0f} positives"
+        return f"{fmt_count(curve.positives)} positives"
     if name == "max_fpr":
-        return f"{curve.negatives:,.0f} negatives"
+        return f"{fmt_count(curve.negatives)} negatives"
     if name == "min_precision":
-        return "no flagged cases" if row is None else f"{curve.alerts[row]:,.0f} flagged cases"
-    return f"{curve.n_cases:,.0f} cases"
+        return "no flagged cases" if row is None else f"{fmt_count(curve.alerts[row])} flagged cases"
+    return f"{fmt_count(curve.n_cases)} cases"
 
 
 def _explain(curve, bounds, masks, cbs, confidence):

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..._format import fmt_count, fmt_money, fmt_percent
 from .intervals import effective_counts, one_sided_bound
 
 #: Criteria a ``[success]`` table may hold: name → (metric, kind).
@@ -53,7 +54,7 @@ MET, NOT_MET, NOT_SHOWN = "met", "not met", "not shown"
 
 
 def _pct(x):
-    return f"{100 * x:.3g} %"
+    return fmt_percent(x)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,7 +77,7 @@ class Criterion:
     outcome : {"met", "not met", "not shown"}
     confidence : float
     words : str
-        The verdict in words, e.g. ``"recall ≥ 70 %: met with 90 % confidence (lower bound 73.1 %)"``.
+        The verdict in words, e.g. ``"recall ≥ 70.0%: met with 90.0% confidence (lower bound 73.1%)"``.
     """
 
     name: str
@@ -127,10 +128,10 @@ def _words(name, target, outcome, confidence, bound, currency):
     sign = "≥" if kind == "min" else "≤"
     side = "lower" if kind == "min" else "upper"
     if metric == "value":  # a true minus sign, as the report's money
-        said, shown = (f"{x:,.0f} {currency}".replace("-", "\N{MINUS SIGN}") for x in (target, bound))
+        said, shown = (fmt_money(x, currency) for x in (target, bound))
         said += " per month"
     else:
-        said, shown = _pct(target), f"{100 * bound:.1f} %"
+        said, shown = _pct(target), _pct(bound)
     head = f"{_WORDS[metric]} {sign} {said}"
     if math.isnan(bound):
         return f"{head}: not shown ({_NO_EVIDENCE[metric]})"
@@ -167,7 +168,7 @@ def judge(success, *, decision, score_set=None, model=None, volume, currency):
     if model is not None:
         n_val = float(success["validation_cases"])
         point = model.point(t)
-        validation = f"{n_val:,.0f} validation cases (the model's expected counts)"
+        validation = f"{fmt_count(n_val)} validation cases (the model's expected counts)"
         sample = None
     else:
         point = ThresholdCurve.from_scores(score_set).at(t) if np.isfinite(t) else \

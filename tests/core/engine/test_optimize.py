@@ -475,12 +475,12 @@ def test_describe_says_the_decision_in_words_with_its_units():
     # Toy, by hand: max_alert_rate 0.5 keeps the top score (1 positive of 5): value 10 in 8 cases.
     capped = am.optimize(toy(), vm, max_alert_rate=0.5, volume=800, period="day", currency="EUR")
     assert capped.describe() == (
-        "flag scores >= 0.8: precision 100.0 %, recall 20.0 %, 100 alerts per day, value 1,000 EUR per day"
+        "flag scores >= 0.8: precision 100.0%, recall 20.0%, 100 alerts per day, value 1,000 EUR per day"
     )
     # All 8 flagged (5 of them positive), no volume: counts and value among the data's cases.
     assert am.optimize(toy(), vm).describe() == (
-        "flag scores >= 0.1: precision 62.5 %, recall 100.0 %, 8 alerts, value 38"
+        "flag scores >= 0.1: precision 62.5%, recall 100.0%, 8 alerts, value 38"
     )
     # A volume without a named period; flagging nothing leaves precision undefined.
     nothing = am.optimize(toy(), am.ValueModel(fp=-1), volume=80)
-    assert nothing.describe() == "flag nothing: precision n/a, recall 0.0 %, 0 alerts per period, value 0 per period"
+    assert nothing.describe() == "flag nothing: precision n/a, recall 0.0%, 0 alerts per period, value 0 per period"
