@@ -28,7 +28,7 @@ def test_fraud_preset_judges_expected_counts_of_its_validation_size():
     assert recall.name == "min_recall"
     assert recall.bound == pytest.approx(one_sided(point.recall * positives, positives, 0.9, "lower"), abs=1e-9)
     assert recall.words == (f"recall ≥ 35.0%: {recall.outcome} with 90.0% confidence "
-                            f"(lower bound {100 * recall.bound:.1f} %)")
+                            f"(lower bound {100 * recall.bound:.1f}%)")  # a bound from 10% up: one decimal
     precision = v.criteria[1]
     flagged = n * point.alert_rate
     assert precision.bound == pytest.approx(one_sided(point.precision * flagged, flagged, 0.9, "lower"), abs=1e-9)
@@ -123,5 +123,6 @@ def test_an_undefined_bound_is_said_in_words_not_nan():
     words = {c.name: c.words for c in judged.criteria}
     assert words["min_precision"] == "precision ≥ 50.0%: not shown (nothing is flagged at this threshold)"
     upper = one_sided(0, int(scenario.score_set().labels.sum()), 0.9, "upper")  # none of the positives caught
-    assert words["min_recall"] == f"recall ≥ 50.0%: not met (upper bound {100 * upper:.1f}% with 90.0% confidence)"
+    assert 0.01 <= upper < 0.1  # between 1% and 10%: two decimals
+    assert words["min_recall"] == f"recall ≥ 50.0%: not met (upper bound {100 * upper:.2f}% with 90.0% confidence)"
     assert not any("nan" in w.lower() for w in words.values())
