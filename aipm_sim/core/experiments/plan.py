@@ -26,7 +26,7 @@ from .power import (
     MSG_ALPHA, MSG_POWER, _open_unit, check_test, power_means, power_proportions, sample_size_means,
     sample_size_proportions,
 )
-from .sequential import sequential_sample_size
+from .sequential import _positive, sequential_sample_size
 
 METRICS = ("value", "precision", "recall")
 _CELLS = ("tp", "fp", "fn", "tn")
@@ -433,16 +433,6 @@ def _split_scores(scores):
             s is None or isinstance(s, ScoreSet) for s in scores):
         return scores[0], scores[1]
     raise TypeError(MSG_SCORES.format(type(scores).__name__))
-
-
-def _positive(value, message):
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise ParameterError(message.format(value)) from None
-    if not (math.isfinite(x) and x > 0):
-        raise ParameterError(message.format(value))
-    return x
 
 
 def _nonnegative(value, message):

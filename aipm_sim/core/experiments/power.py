@@ -25,7 +25,6 @@ import math
 
 from scipy import optimize, stats
 
-from .._checks import require_real
 from ..errors import ParameterError
 
 ALTERNATIVES = ("two-sided", "larger", "smaller")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, stats
 
-from .._checks import readonly, require_real, require_whole
+from .._checks import readonly, require_whole
 from ..errors import ParameterError
 from .power import MSG_ALPHA, MSG_POWER, _open_unit
 
