@@ -130,8 +130,8 @@ def _exact(dask, parts, names, roles, max_rows, split_every):
     leaves = [dask.delayed(exact_partial, pure=True)(p, names[i], roles, max_rows) for i, p in enumerate(parts)]
     # The workers merge until at most split_every partials are left; the client merges those, so that the
     # full result is written once, where it is needed, instead of on a worker and then again on arrival.
-    top = dask.compute(*_tree(dask, leaves, merge_exact, split_every, max_rows, top=split_every))
-    fields = merge_exact(top, max_rows, columnar=True)  # (3 or 5, rows): thresholds, tp, fp[, amounts]
+    top = list(dask.compute(*_tree(dask, leaves, merge_exact, split_every, max_rows, top=split_every)))
+    fields = merge_exact(top, max_rows, columnar=True, consume=True)  # (3 or 5, rows): thresholds, tp, fp[, amounts]
     if fields.shape[1] == 1:
         raise DataError(MSG_EMPTY.format("the data"))
     has_amounts = roles["amount"] is not None

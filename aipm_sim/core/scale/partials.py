@@ -6,7 +6,8 @@ record per row: an array of shape (m + 1, 3) of (threshold, tp, fp), or
 counts, the counts cumulative. Partials merge into the partial of their union
 by walking their sorted thresholds at once (a merge of sorted runs, not a
 sort): at each distinct threshold the union's counts are the sum of each
-partial's counts at its last row at or above it.
+partial's counts at its last row at or above it. A large final merge
+(on the client) is cut into score ranges merged on threads at once.
 
 A *binned partial* is :func:`aipm_sim.core.engine.binned.bin_sums`'s
 ``(4, k + 1)`` array; partials add.
@@ -17,9 +18,11 @@ messages are the in-memory ones, prefixed with where the rows are.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 from numba import njit
-from numba.typed import List
 
 from ..engine._sweep import sweep
 from ..engine.binned import bin_sums
@@ -85,80 +88,174 @@ def binned_partial(frame, where, roles, edges, guess):
 
 
 @njit(cache=True, nogil=True)
-def _merge(parts, out, columns, columnar):
-    """Merge k partials (a typed list) in one pass into ``out`` (records) or, if ``columnar``, ``columns``.
+def _merge(flat, first, stop, before, out, offset, columnar, with_first):
+    """Merge the runs ``flat[first[q]:stop[q]]`` of k partials into ``out`` from row ``offset``.
 
-    ``columns`` has one row per record field (threshold first), so that a final merge writes the
-    curve's arrays directly. Returns the rows written after row 0. Each output row is the sum, over
-    the partials, of the partial's counts at its last row at or above the row's threshold (row 0 of
-    a partial holds zeros), added in partition order whatever the rows before it. Each partial's next
-    threshold and current counts are kept in small arrays, so the list is read once per input row.
+    ``flat`` holds the partials' rows after their row 0, one after another (records of
+    threshold, tp, fp[, tp_amount, fp_amount]); ``before[q]`` is partial q's record just above its
+    run (its row 0, zeros, when the run starts at its first row). ``out`` is (rows, w) records or,
+    if ``columnar``, (w, rows) columns, so that a final merge writes the curve's arrays directly.
+    Each row written is the sum over the partials of each one's record at its last row at or above
+    the row's threshold. With ``with_first`` the record above the first threshold is written first
+    (+inf: the whole merge's row 0). Returns the rows written.
+
+    The sums are running sums: when a partial moves to its next row, its increment is added
+    (compensated: Neumaier's variant of Kahan's summation), so a row costs the partials that move,
+    not all k. Whole counts and sums of quarters are exact at every step; other sums carry about
+    one rounding of the total, as a direct sum would.
     """
-    k = len(parts)
-    w = out.shape[1] if not columnar else columns.shape[0]
-    pos = np.ones(k, dtype=np.int64)
-    head = np.empty(k)  # next threshold of each partial; -inf when it has none left
-    cur = np.zeros((k, w))  # each partial's record at its last row taken
-    for q in range(k):
-        head[q] = parts[q][1, 0] if parts[q].shape[0] > 1 else -np.inf
+    k = len(first)
+    w = flat.shape[1]
+    pos = first.copy()
+    head = np.empty(k)  # next threshold of each run; -inf when it has none left
+    cur = before.copy()  # each partial's record at its last row taken
     acc = np.zeros(w)
+    comp = np.zeros(w)  # the low-order part each running sum has lost
+    for q in range(k):
+        head[q] = flat[pos[q], 0] if pos[q] < stop[q] else -np.inf
+        for j in range(1, w):
+            acc[j] += cur[q, j]
     acc[0] = np.inf
-    row = 0
-    while True:
-        if columnar:
-            for j in range(w):
-                columns[j, row] = acc[j]
-        else:
-            for j in range(w):
+    row = offset
+    if with_first:
+        for j in range(w):
+            if columnar:
+                out[j, row] = acc[j]
+            else:
                 out[row, j] = acc[j]
+        row += 1
+    while True:
         s = head[0]
         for q in range(1, k):
             if head[q] > s:
                 s = head[q]
         if s == -np.inf:
-            return row
+            return row - offset
         for q in range(k):
             if head[q] == s:
-                p = parts[q]
                 i = pos[q]
                 for j in range(1, w):
-                    cur[q, j] = p[i, j]
+                    step = flat[i, j] - cur[q, j]
+                    cur[q, j] = flat[i, j]
+                    total = acc[j] + step
+                    if abs(acc[j]) >= abs(step):
+                        comp[j] += (acc[j] - total) + step
+                    else:
+                        comp[j] += (step - total) + acc[j]
+                    acc[j] = total
                 pos[q] = i + 1
-                head[q] = p[i + 1, 0] if i + 1 < p.shape[0] else -np.inf
+                head[q] = flat[i + 1, 0] if i + 1 < stop[q] else -np.inf
+        if columnar:
+            out[0, row] = s
+            for j in range(1, w):
+                out[j, row] = acc[j] + comp[j]
+        else:
+            out[row, 0] = s
+            for j in range(1, w):
+                out[row, j] = acc[j] + comp[j]
         row += 1
-        acc[0] = s
-        for j in range(1, w):
-            total = 0.0
-            for q in range(k):
-                total += cur[q, j]
-            acc[j] = total
 
 
-def merge_exact(parts, max_rows, *, columnar=False):
-    """The partial of the union of the rows of a list of partials: one k-way merge, one output allocation.
+#: Score ranges a large final merge is cut into, each merged on its own thread. A constant, not the
+#: number of cores, so that the sums (added in a different order in each range) are the same on
+#: every machine.
+MERGE_RANGES = 8
+#: Rows below which one range is merged (threads cost more than they save).
+_RANGE_ROWS = 1_000_000
+
+
+def merge_exact(parts, max_rows, *, columnar=False, consume=False):
+    """The partial of the union of the rows of a list of partials: one k-way merge.
 
     With ``columnar``, the result is transposed: shape (3 or 5, rows), a contiguous array per field.
-    (On a virtual machine a fresh page can cost more than the arithmetic: merging all at once, rather
-    than two at a time, writes each row once.)
+    With ``consume``, ``parts`` (a list) is emptied as its rows are copied, so that the client holds
+    each row once. Past :data:`_RANGE_ROWS` rows the scores are cut into :data:`MERGE_RANGES`
+    ranges, merged at once on as many threads as there are cores; a tie never straddles two ranges,
+    and the result does not depend on the number of threads.
     """
     nonempty = [p for p in parts if p.shape[0] > 1]
+    fallback = parts[0]
+    if consume:
+        parts.clear()
     if len(nonempty) <= 1:
-        merged = nonempty[0] if nonempty else parts[0]
+        merged = nonempty[0] if nonempty else fallback
         return np.ascontiguousarray(merged.T) if columnar else merged
-    typed = List()
-    for p in nonempty:
-        typed.append(np.ascontiguousarray(p))
-    size = sum(p.shape[0] - 1 for p in nonempty) + 1
     width = nonempty[0].shape[1]
-    if columnar:
-        out, columns = np.empty((1, width)), np.empty((width, size))
+    lengths = np.array([p.shape[0] - 1 for p in nonempty], dtype=np.int64)
+    stop = np.cumsum(lengths)
+    first = stop - lengths
+    flat = np.empty((int(stop[-1]), width))
+    for q in range(len(nonempty)):
+        flat[first[q]:stop[q]] = nonempty[q][1:]
+        if consume:
+            nonempty[q] = None  # the copy in flat is the one left
+    del nonempty
+    cuts = _range_cuts(flat, first, stop)
+    size = int(stop[-1]) + 1
+    out = np.empty((width, size)) if columnar else np.empty((size, width))
+    # Range r: rows cuts[r, q] to cuts[r + 1, q] of each partial, written from the row after every
+    # earlier range's input rows (an upper bound of its output), then moved up to close the gaps.
+    starts = [1 + int((cuts[r] - cuts[0]).sum()) for r in range(len(cuts) - 1)]
+    starts[0] = 0
+
+    def run(r):
+        lo, hi = cuts[r], cuts[r + 1]
+        before = np.zeros((len(first), width))
+        above = lo > first
+        before[above] = flat[lo[above] - 1]
+        return _merge(flat, lo, hi, before, out, starts[r], columnar, r == 0)
+
+    if len(cuts) == 2:
+        written = [run(0)]
     else:
-        out, columns = np.empty((size, width)), np.empty((width, 1))
-    m = _merge(typed, out, columns, columnar)
-    _check_size(m + 1, max_rows)
-    if columnar:
-        return columns[:, : m + 1].copy() if m + 1 < size else columns
-    return out[: m + 1].copy() if m + 1 < size else out
+        with ThreadPoolExecutor(max_workers=min(os.cpu_count() or 1, len(cuts) - 1)) as pool:
+            written = list(pool.map(run, range(len(cuts) - 1)))
+    del flat
+    rows = 0
+    for start, n in zip(starts, written):
+        if start != rows:
+            if columnar:
+                out[:, rows:rows + n] = out[:, start:start + n]
+            else:
+                out[rows:rows + n] = out[start:start + n]
+        rows += n
+    _check_size(rows, max_rows)
+    if rows == size:
+        return out
+    return out[:, :rows].copy() if columnar else out[:rows].copy()
+
+
+def _range_cuts(flat, first, stop):
+    """Where each partial's run is cut into score ranges: shape (ranges + 1, k), row r the first row of
+    range r in each partial (the last row: ``stop``). Cut values are thresholds spread evenly over
+    the rows of all partials, so the ranges are of about equal size; a cut at value v puts every
+    row with a threshold above v before it, so equal thresholds stay in one range."""
+    total = int(stop[-1])
+    if total < _RANGE_ROWS:
+        return np.stack([first, stop])
+    sample = np.sort(flat[:: max(1, total // (MERGE_RANGES * 256)), 0])[::-1]
+    values = np.unique(sample[np.linspace(0, len(sample) - 1, MERGE_RANGES + 1).astype(np.int64)[1:-1]])[::-1]
+    cuts = [first]
+    for v in values:  # decreasing cut values
+        cuts.append(_first_at_or_below(flat, first, stop, v))
+    cuts.append(stop)
+    return np.stack(cuts)
+
+
+@njit(cache=True, nogil=True)
+def _first_at_or_below(flat, first, stop, value):
+    """In each run, the first row whose threshold is <= ``value`` (thresholds decrease: a binary search)."""
+    out = np.empty(len(first), dtype=np.int64)
+    for q in range(len(first)):
+        lo, hi = first[q], stop[q]
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if flat[mid, 0] > value:
+                lo = mid + 1
+            else:
+                hi = mid
+        out[q] = lo
+    return out
 
 
 def add_binned(parts):
