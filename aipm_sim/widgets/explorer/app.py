@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..core import (
+from ...core import (
     CONSTRAINTS,
     BinormalModel,
     ConstraintError,
@@ -39,10 +39,10 @@ from ..core import (
     compute_feasibility,
     optimize,
 )
-from ..core.engine.curve import MSG_NO_NEGATIVES, MSG_NO_POSITIVES, MSG_NOTHING_FLAGGED
-from ..core.errors import ParameterError
-from ..core.engine.optimize import constraint_metric, diagnose_conflict, exact_curve, rows_meeting
-from ..plotting import (
+from ...core.engine.curve import MSG_NO_NEGATIVES, MSG_NO_POSITIVES, MSG_NOTHING_FLAGGED
+from ...core.errors import ParameterError
+from ...core.engine.optimize import constraint_metric, diagnose_conflict, exact_curve, rows_meeting
+from ...plotting import (
     ConfusionMatrixDisplay,
     MetricsCurveDisplay,
     PrecisionRecallDisplay,
@@ -50,10 +50,10 @@ from ..plotting import (
     ScoreDistributionDisplay,
     ValueCurveDisplay,
 )
-from .._format import fmt_count, fmt_fraction, fmt_money, fmt_number, fmt_threshold
-from ..plotting._base import UNNAMED_CURRENCY, UNNAMED_PERIOD, period_words
-from ._canvas import FigureImage
-from ._uncertainty_toggle import UncertaintyToggle
+from ..._format import fmt_count, fmt_fraction, fmt_money, fmt_number, fmt_threshold
+from ...plotting._base import UNNAMED_CURRENCY, UNNAMED_PERIOD, period_words
+from .._canvas import FigureImage
+from .._uncertainty_toggle import UncertaintyToggle
 
 #: Cases behind a :class:`BinormalModel`'s analytic curve when no volume is given.
 DEFAULT_MODEL_CASES = 10_000
