@@ -28,12 +28,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _common import machine_line
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
@@ -187,9 +188,9 @@ def main(argv=None):
 
     lat = [m[0] for m in moves]
     changed = statistics.median(m[1] for m in moves)
+    print(machine_line())
     print(f"browser latency, explorer on {args.n:,} cases, {args.moves} key presses; "
-          f"pictures and Chromium at {args.pixel_scale}x device pixels; python {platform.python_version()}, "
-          f"{os.cpu_count()} cores; app loaded in {t_load:.1f} s")
+          f"pictures and Chromium at {args.pixel_scale}x device pixels; app loaded in {t_load:.1f} s")
     print(f"key press -> readout and every changed picture shown: median {statistics.median(lat):.0f} ms, "
           f"p90 {percentile(lat, 0.9):.0f} ms, min {min(lat):.0f} ms, max {max(lat):.0f} ms (goal 100 ms)")
     print(f"pictures changed per move (median): {changed:g} of {len(sizes)}; readout changed in "

@@ -22,38 +22,13 @@ Times are the best of ``--repeat`` runs (the least disturbed by other work).
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import subprocess
-import sys
-import time
 
 import numpy as np
 
-
-def best_time(fn, repeat):
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
-def make_data(n, seed=0):
-    import aipm_sim as am
-
-    model = am.BinormalModel(prevalence=0.01, auc=0.85, amount_mean=80.0, positive_amount_mean=250.0)
-    s = model.sample(n, seed=seed)
-    weights = np.random.default_rng(seed + 1).uniform(0.5, 2.0, n)
-    return s.scores, s.labels, s.amounts, weights
-
+from _common import best_time, machine_line, make_data, measure_in_subprocess, print_padded_table
 
 MEMORY_SNIPPET = """
-import sys, numpy as np
-sys.path.insert(0, {root!r})
-sys.argv = ['x']
-from bench_curve import make_data
+from _common import make_data, measured
 import aipm_sim as am
 scores, labels, amounts, weights = make_data({n})
 kind = {kind!r}
@@ -64,32 +39,14 @@ small = am.ScoreSet(scores[:1000], labels[:1000], amounts=amounts[:1000], weight
 am.ThresholdCurve.from_scores(small)  # compile before measuring
 am.ThresholdCurve.from_scores(am.ScoreSet(scores[:1000], labels[:1000]))
 del scores, labels, amounts, weights
-import gc; gc.collect()
-def status(field):
-    with open('/proc/self/status') as fh:
-        for line in fh:
-            if line.startswith(field):
-                return int(line.split()[1]) * 1024
-with open('/proc/self/clear_refs', 'w') as fh:  # reset the peak (VmHWM) to the current RSS
-    fh.write('5')
-before = status('VmRSS')
-curve = am.ThresholdCurve.from_scores(ss)
-peak = status('VmHWM')
-print(max(peak - before, 0) / {n})
+_, _, grown = measured(lambda: am.ThresholdCurve.from_scores(ss))
+print(grown / {n})
 """
 
 
 def peak_bytes_per_case(n, kind):
     """Peak RSS growth while building one curve, per case (fresh process; Linux)."""
-    from pathlib import Path
-
-    root = str(Path(__file__).resolve().parent)
-    code = MEMORY_SNIPPET.format(root=root, n=n, kind=kind)
-    # A fixed mmap threshold makes glibc return large blocks to the system when
-    # freed, so that the resident-set peak measures this step's own arrays.
-    env = {**os.environ, "MALLOC_MMAP_THRESHOLD_": "65536"}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
-    return float(out.stdout.strip().splitlines()[-1])
+    return measure_in_subprocess(MEMORY_SNIPPET.format(n=n, kind=kind))
 
 
 def main(argv=None):
@@ -102,8 +59,7 @@ def main(argv=None):
 
     import aipm_sim as am
 
-    print(f"# aipm_sim {am.__version__}, numpy {np.__version__}, Python {platform.python_version()}, "
-          f"{platform.machine()}, {_cpu()}")
+    print(machine_line())
     # Compile the numba kernels before timing anything.
     sc, lb, am_, w = make_data(1000)
     am.ThresholdCurve.from_scores(am.ScoreSet(sc, lb))
@@ -144,24 +100,12 @@ def main(argv=None):
         rows.append((n, "curve.at(t), Python loop, per call", t_at, np.nan, "", ""))
         rows.append((n, "curve.index_at(array), per query", t_vec, np.nan, "", ""))
 
-    widths = [10, 42, 11, 13, 22, 16]
-    print(" | ".join(h.ljust(w) for h, w in zip(header, widths)))
-    print("-|-".join("-" * w for w in widths))
+    table = []
     for n, name, t, ratio, faster, mem in rows:
         time_text = f"{t * 1e6:.2f} us" if t < 1e-3 else f"{t:.4f}"
         ratio_text = "" if np.isnan(ratio) else f"{ratio:.2f}"
-        cells = (f"{n:,}", name, time_text, ratio_text, faster, mem)
-        print(" | ".join(str(c).ljust(w) for c, w in zip(cells, widths)))
-
-
-def _cpu():
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
+        table.append((f"{n:,}", name, time_text, ratio_text, faster, mem))
+    print_padded_table(header, table, [10, 42, 11, 13, 22, 16])
 
 
 if __name__ == "__main__":

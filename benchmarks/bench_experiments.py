@@ -18,17 +18,13 @@ Times (best of ``--repeat`` calls, in milliseconds) of
 from __future__ import annotations
 
 import argparse
-import platform
-import time
+
+from _common import best_time, machine_line, print_markdown_table
 
 
 def best(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times) * 1e3
+    """The shortest of ``repeat`` calls of ``fn()``, in milliseconds."""
+    return best_time(fn, repeat) * 1e3
 
 
 def main(argv=None):
@@ -47,14 +43,14 @@ def main(argv=None):
     launch = best(lambda: am.plan_launch(scenario), max(3, args.repeat // 20))
     peek = best(lambda: am.simulate_peeking(cases_per_day=5_000, days=52, n_simulations=2_000, seed=0),
                 max(3, args.repeat // 20))
-    print(f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}")
-    print("| step | time (ms) | × statsmodels solve_power |")
-    print("|---|---|---|")
-    print(f"| statsmodels TTestIndPower().solve_power (reference) | {ref:.3f} | 1.0 |")
-    print(f"| sample_size_means | {means:.3f} | {means / ref:.2f} |")
-    print(f"| sample_size_proportions | {rates:.4f} | {rates / ref:.3f} |")
-    print(f"| plan_launch(fraud_detection) | {launch:.1f} | {launch / ref:.1f} |")
-    print(f"| simulate_peeking, 2,000 tests × 52 looks | {peek:.1f} | {peek / ref:.1f} |")
+    print(machine_line())
+    print_markdown_table(("step", "time (ms)", "× statsmodels solve_power"), [
+        ("statsmodels TTestIndPower().solve_power (reference)", f"{ref:.3f}", "1.0"),
+        ("sample_size_means", f"{means:.3f}", f"{means / ref:.2f}"),
+        ("sample_size_proportions", f"{rates:.4f}", f"{rates / ref:.3f}"),
+        ("plan_launch(fraud_detection)", f"{launch:.1f}", f"{launch / ref:.1f}"),
+        ("simulate_peeking, 2,000 tests × 52 looks", f"{peek:.1f}", f"{peek / ref:.1f}"),
+    ], ("---", "---", "---"))
 
 
 if __name__ == "__main__":

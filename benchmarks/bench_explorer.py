@@ -29,13 +29,13 @@ Times are medians over the moves (in milliseconds).
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import sys
 import time
 
 import numpy as np
+
+from _common import machine_line
 
 
 def median_ms(samples):
@@ -122,9 +122,9 @@ def main(argv=None):
         ("full redraw of all 6 figures + PNG", median_ms(full)),
         ("reference: one bare 2,000-point figure, full Agg draw", r),
     ]
+    print(machine_line())
     print(f"threshold explorer, {args.n:,} scored cases, {len(curve):,} curve rows, {args.moves} moves")
-    print(f"python {platform.python_version()}, {os.cpu_count()} cores; curve built in {t_curve:.2f} s, "
-          f"explorer in {t_build:.2f} s; slider scale {live.threshold_scale}")
+    print(f"curve built in {t_curve:.2f} s, explorer in {t_build:.2f} s; slider scale {live.threshold_scale}")
     width = max(len(name) for name, _ in rows)
     print(f"{'what (median)':<{width}}  {'ms':>9}  {'x reference':>11}")
     for name, ms in rows:

@@ -17,20 +17,10 @@ Times are the best of ``--repeat`` runs.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import time
 
 import numpy as np
 
-
-def best_time(fn, repeat):
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
+from _common import best_time, machine_line
 
 
 def make_data(n, n_groups, seed=0):
@@ -62,8 +52,8 @@ def main():
     vm = am.ValueModel(tp=200.0, fp=-10.0, fn=-50.0)
     am.optimize_groups(make_data(20_000, 3), vm, fairness="equalized_odds", tolerance=0.05)  # compile
     ref = best_time(lambda: am.ThresholdCurve.from_scores(s), args.repeat)
-    print(f"{len(s):,} cases in {args.groups} groups, tolerance {args.tolerance:g}; "
-          f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(machine_line())
+    print(f"{len(s):,} cases in {args.groups} groups, tolerance {args.tolerance:g}")
     print(f"{'':34s} {'seconds':>9s} {'x curve':>8s}")
     print(f"{'ThresholdCurve.from_scores':34s} {ref:9.3f} {1.0:8.2f}")
     for rule in (None, "demographic_parity", "equal_opportunity", "equalized_odds", "predictive_parity"):

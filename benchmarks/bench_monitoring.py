@@ -25,20 +25,11 @@ simulation also prints its wall-clock time.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import time
 
 import numpy as np
 
-
-def best_time(fn, repeat):
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.process_time()
-        fn()
-        best = min(best, time.process_time() - t0)
-    return best
+from _common import best_time, machine_line
 
 
 def main():
@@ -54,17 +45,18 @@ def main():
     reference = model.sample(n, seed=1).scores
     current = am.BinormalModel(prevalence=0.02, auc=0.85).sample(n, seed=2).scores
     labelled = model.sample(100_000, seed=3)
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"numpy {np.__version__}")
-    sort = best_time(lambda: np.sort(reference), repeat)
+    print(machine_line())
+    sort = best_time(lambda: np.sort(reference), repeat, clock=time.process_time)
     print(f"\n{n:,} vs {n:,} cases; numpy.sort of the reference: {sort * 1000:.0f} ms (1.0x)\n")
     print(f"{'what':<46}{'ms':>9}{'x sort':>9}  goal")
     goals = {"psi": "<= 3x", "ks": "<= 3x"}
     for method in am.DRIFT_METHODS:
-        t = best_time(lambda: am.drift_statistic(reference, current, method=method), repeat)
+        t = best_time(lambda: am.drift_statistic(reference, current, method=method), repeat,
+                      clock=time.process_time)
         print(f"{'drift_statistic ' + method:<46}{t * 1000:>9.0f}{t / sort:>9.2f}  {goals.get(method, '')}")
     for calibrate in (True, False):
-        t = best_time(lambda: am.estimate_performance(labelled, current, threshold=0.1, calibrate=calibrate), repeat)
+        t = best_time(lambda: am.estimate_performance(labelled, current, threshold=0.1, calibrate=calibrate), repeat,
+                      clock=time.process_time)
         what = "estimate_performance, " + ("isotonic on 100,000" if calibrate else "scores as calibrated")
         print(f"{what:<46}{t * 1000:>9.0f}{t / sort:>9.2f}  <= 2x")
 

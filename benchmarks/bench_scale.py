@@ -33,15 +33,15 @@ noisy.
 from __future__ import annotations
 
 import argparse
-import gc
 import os
-import platform
 import shutil
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
+
+from _common import machine_line, measured, print_padded_table
 
 GOALS = {"binned": 2.0, "exact": 4.0}
 
@@ -61,29 +61,6 @@ def write_lake(folder, rows, files, seed=0):
         pd.DataFrame({"score": score, "label": label, "amount": amount}).to_parquet(
             folder / f"part-{i:03d}.parquet", index=False)
     return per_file
-
-
-def _status(field):
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith(field):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
-def measured(fn):
-    """(result, seconds, peak client RSS growth in bytes) of ``fn()``."""
-    gc.collect()
-    try:
-        with open("/proc/self/clear_refs", "w") as fh:  # reset the peak (VmHWM) to the current RSS
-            fh.write("5")
-    except OSError:
-        pass
-    before = _status("VmRSS")
-    t0 = time.perf_counter()
-    out = fn()
-    seconds = time.perf_counter() - t0
-    return out, seconds, max(_status("VmHWM") - before, 0)
 
 
 def main(argv=None):
@@ -110,9 +87,8 @@ def main(argv=None):
         t0 = time.perf_counter()
         per_file = write_lake(lake, args.rows, args.files)
         files = sorted(lake.glob("*.parquet"))
-        print(f"# aipm_sim {am.__version__}, dask {dask.__version__}, distributed {distributed.__version__}, "
-              f"Python {platform.python_version()}, {platform.machine()}, {_cpu()}, {os.cpu_count()} cores; "
-              f"load average {os.getloadavg()[0]:.1f} at the start")
+        print(machine_line(f"dask {dask.__version__}", f"distributed {distributed.__version__}")
+              + f"; load average {os.getloadavg()[0]:.1f} at the start")
         print(f"# {args.rows:,} rows in {args.files} Parquet files written in {time.perf_counter() - t0:.0f} s")
 
         target = min(args.reference_rows, args.rows)  # the first files holding at least that many rows
@@ -156,26 +132,15 @@ def main(argv=None):
               "reference's rows per second per core; binned client memory independent of the rows")
         header = ("path", "rows", "cores", "time (s)", "rows/s/core", "x slower", "client peak MB")
         widths = (44, 13, 5, 9, 12, 11, 14)
-        print(" | ".join(h.ljust(w) for h, w in zip(header, widths)))
-        print("-|-".join("-" * w for w in widths))
+        table = []
         for name, n, cores, t, mem in results:
             rate = n / t / cores
-            cells = (name, f"{n:,}", cores, f"{t:.1f}", f"{rate:,.0f}", f"{ref_rate / rate:.2f}",
-                     f"{mem / 1e6:.0f}")
-            print(" | ".join(str(c).ljust(w) for c, w in zip(cells, widths)))
+            table.append((name, f"{n:,}", cores, f"{t:.1f}", f"{rate:,.0f}", f"{ref_rate / rate:.2f}",
+                          f"{mem / 1e6:.0f}"))
+        print_padded_table(header, table, widths)
     finally:
         if not args.dir:
             shutil.rmtree(root, ignore_errors=True)
-
-
-def _cpu():
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 if __name__ == "__main__":

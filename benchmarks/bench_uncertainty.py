@@ -24,70 +24,32 @@ peak memory below 200 bytes per case.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import subprocess
-import sys
 import time
 
 import numpy as np
 
+from _common import best_time, machine_line, make_data, measure_in_subprocess, print_markdown_table
+
 NAIVE_RESAMPLES = 5
-
-
-def best_time(fn, repeat):
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
-def make_data(n, seed=0):
-    import aipm_sim as am
-
-    model = am.BinormalModel(prevalence=0.01, auc=0.85, amount_mean=80.0, positive_amount_mean=250.0)
-    s = model.sample(n, seed=seed)
-    weights = np.random.default_rng(seed + 1).uniform(0.5, 2.0, n)
-    return s.scores, s.labels, s.amounts, weights
-
 
 VALUE = dict(tp=-5.0, fp=-5.0, fn_amount=-1.0)
 
 MEMORY_SNIPPET = """
-import sys
-sys.path.insert(0, {root!r})
-from bench_uncertainty import make_data, VALUE
+from _common import make_data, measured
+from bench_uncertainty import VALUE
 import aipm_sim as am
 scores, labels, amounts, weights = make_data({n})
 ss = am.ScoreSet(scores, labels, amounts=amounts)
 vm = am.ValueModel(**VALUE)
 am.simulate_uncertainty(am.ScoreSet(scores[:300000], labels[:300000], amounts=amounts[:300000]), vm, resamples=10)
 del scores, labels, amounts, weights
-import gc; gc.collect()
-def status(field):
-    with open('/proc/self/status') as fh:
-        for line in fh:
-            if line.startswith(field):
-                return int(line.split()[1]) * 1024
-with open('/proc/self/clear_refs', 'w') as fh:  # reset the peak (VmHWM) to the current RSS
-    fh.write('5')
-before = status('VmRSS')
-u = am.simulate_uncertainty(ss, vm, resamples={resamples}, min_recall=0.5)
-peak = status('VmHWM')
-print(max(peak - before, 0) / {n})
+_, _, grown = measured(lambda: am.simulate_uncertainty(ss, vm, resamples={resamples}, min_recall=0.5))
+print(grown / {n})
 """
 
 
 def peak_bytes_per_case(n, resamples):
-    from pathlib import Path
-
-    root = str(Path(__file__).resolve().parent)
-    env = {**os.environ, "MALLOC_MMAP_THRESHOLD_": "65536"}
-    code = MEMORY_SNIPPET.format(root=root, n=n, resamples=resamples)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
-    return float(out.stdout.strip().splitlines()[-1])
+    return measure_in_subprocess(MEMORY_SNIPPET.format(n=n, resamples=resamples))
 
 
 def naive_bootstrap(ss, vm, resamples, seed=0):
@@ -112,8 +74,7 @@ def main(argv=None):
 
     import aipm_sim as am
 
-    print(f"# aipm_sim {am.__version__}, numpy {np.__version__}, Python {platform.python_version()}, "
-          f"{platform.machine()}, {os.cpu_count()} cores; N = {args.n:,}, {args.resamples} resamples")
+    print(machine_line() + f"; N = {args.n:,}, {args.resamples} resamples")
     vm = am.ValueModel(**VALUE)
     sc, lb, amt, w = make_data(300_000)  # compile (or load) both builds, serial and threaded, before timing
     am.simulate_uncertainty(am.ScoreSet(sc[:5000], lb[:5000], amounts=amt[:5000]), vm, resamples=3)
@@ -142,10 +103,8 @@ def main(argv=None):
     t_naive = (time.perf_counter() - t0) * args.resamples / NAIVE_RESAMPLES
     rows.append((f"naive bootstrap ({NAIVE_RESAMPLES} timed, scaled to {args.resamples})", t_naive))
 
-    print("| step | time (s) | x one curve |")
-    print("|:--|--:|--:|")
-    for name, t in rows:
-        print(f"| {name} | {t:.3f} | {t / t_curve:.1f} |")
+    print_markdown_table(("step", "time (s)", "x one curve"),
+                         [(name, f"{t:.3f}", f"{t / t_curve:.1f}") for name, t in rows], (":--", "--:", "--:"))
     if not args.no_memory:
         print(f"\npeak memory of simulate_uncertainty: {peak_bytes_per_case(args.n, args.resamples):.0f} bytes per case")
 
