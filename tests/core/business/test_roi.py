@@ -34,8 +34,19 @@ def test_amount_rule_counts_match_scipy_lognormal(prevalence, m0, m1, sigma, cut
     P, N = 1000 * prevalence, 1000 * (1 - prevalence)
     assert point.tp == pytest.approx(P * pos.sf(a), rel=1e-9, abs=1e-12)
     assert point.fp == pytest.approx(N * neg.sf(a), rel=1e-9, abs=1e-12)
-    # E[X; X >= a] by numerical integration of the lognormal density (an independent route).
-    pos_amount = integrate.quad(lambda x: x * pos.pdf(x), a, np.inf, limit=200)[0] if a > 0 else m1
+    # E[X; X >= a] by numerical integration of the lognormal density (an independent route), on the
+    # log scale: x f(x) dx = e^y phi(y) dy is a smooth bell around mu + sigma^2, cut 40 sigma beyond it
+    # (quad on [a, inf) in x sometimes misses a bell far from a and warns).
+    mu = math.log(m1) - sigma ** 2 / 2
+    top = mu + sigma ** 2 + 40 * sigma
+    if a <= 0:
+        pos_amount = m1
+    elif math.log(a) >= top:  # above every amount (the grid's +inf row included)
+        pos_amount = 0.0
+    else:
+        pos_amount = integrate.quad(lambda y: math.exp(y) * stats.norm.pdf(y, mu, sigma), math.log(a), top,
+                                    points=[p for p in (mu + sigma ** 2,) if math.log(a) < p < top] or None,
+                                    limit=200)[0]
     assert point.tp_amount == pytest.approx(P * pos_amount, rel=1e-6, abs=1e-6)
     assert curve.positive_amount == pytest.approx(P * m1) and curve.negative_amount == pytest.approx(N * m0)
 
