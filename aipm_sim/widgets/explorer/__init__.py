@@ -10,7 +10,7 @@ a control's ``.value`` is set, so tests and power users need no browser::
     ex.threshold.value = 0.05
     ex.result.point.recall, ex.result.value
 
-The package's modules, one part of the app each: ``app`` (the class, its
+The package's modules, one part of the app each: ``threshold_explorer`` (the class, its
 parameters and the numbers behind its state), ``result`` (ExplorerResult),
 ``controls`` (building and wiring the controls), ``callbacks`` (what each
 control change does), ``notes`` (the readout's notes in words), ``cards``
@@ -18,7 +18,7 @@ control change does), ``notes`` (the readout's notes in words), ``cards``
 its settings tabs). Every name is importable from here.
 """
 
-from .app import (
+from .threshold_explorer import (
     DEFAULT_MODEL_CASES,
     MSG_SAMPLE_SIZE,
     MSG_SCALE,

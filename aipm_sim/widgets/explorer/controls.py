@@ -1,7 +1,7 @@
 """The explorer's controls: the threshold slider, the alerts box, the money and rule boxes, the model controls.
 
 :class:`ControlsMixin` builds them and wires them to their handlers (mixed
-into :class:`~aipm_sim.widgets.explorer.app.ThresholdExplorer`); the
+into :class:`~aipm_sim.widgets.explorer.threshold_explorer.ThresholdExplorer`); the
 handlers are in :mod:`.callbacks`.
 """
 

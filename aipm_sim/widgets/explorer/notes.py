@@ -2,7 +2,7 @@
 values whose sign looks wrong, refused bounds.
 
 :class:`NotesMixin` holds the explorer's methods that say the rules in
-words (mixed into :class:`~aipm_sim.widgets.explorer.app.ThresholdExplorer`).
+words (mixed into :class:`~aipm_sim.widgets.explorer.threshold_explorer.ThresholdExplorer`).
 """
 
 from __future__ import annotations
