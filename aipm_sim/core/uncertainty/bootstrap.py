@@ -317,7 +317,6 @@ def simulate_uncertainty(score_set, value_model, *, resamples=200, seed=0, confi
 
     curve = ThresholdCurve.from_scores(score_set)
     decision = optimize(curve, value_model, volume=volume, period=period, currency=currency, **bounds)
-    volume = decision.volume
     grid = curve.thresholds[_grid_rows(curve, decision, max_rows)]
     n_rows = len(grid)
 
@@ -343,10 +342,32 @@ def simulate_uncertainty(score_set, value_model, *, resamples=200, seed=0, confi
         del pieces
     del strata
 
+    return _from_bucket_sums(decision, grid, value_model, bounds, pos, neg, pos_a if has_a else None,
+                             neg_a if has_a else None, resamples=resamples, seed=seed, confidence=confidence)
+
+
+def _from_bucket_sums(decision, grid, value_model, bounds, pos, neg, pos_a, neg_a, *, resamples, seed, confidence):
+    """The :class:`Uncertainty` of per-bucket sums of resamples (the in-memory and the Dask bootstrap share it).
+
+    Parameters
+    ----------
+    decision : Decision
+        On the full data; its ``volume`` is the values' volume.
+    grid : ndarray of shape (m,)
+        The thresholds read, decreasing, ``+inf`` first.
+    pos, neg : ndarray of shape (resamples, m + 1)
+        Weighted positives and negatives of each resample in each bucket
+        (bucket ``k`` holds the cases flagged from row ``k`` on; bucket ``m``
+        those flagged by no row).
+    pos_a, neg_a : ndarray of shape (resamples, m + 1) or None
+        Their weighted amounts (None without amounts).
+    """
+    volume = decision.volume
+    n_rows = len(grid)
+    has_a = pos_a is not None
     tp, fp = np.cumsum(pos, axis=1), np.cumsum(neg, axis=1)
     tpa = np.cumsum(pos_a, axis=1) if has_a else None
     fpa = np.cumsum(neg_a, axis=1) if has_a else None
-    del pos, neg, pos_a, neg_a
     stack = _Stack(tp, fp, tpa, fpa, n_rows)
     metrics = {name: getattr(stack, name) for name in ("precision", "recall", "fpr", "alert_rate")}
     metrics["value"] = np.asarray(value_model.value(stack, volume=volume), dtype=np.float64)
