@@ -10,3 +10,21 @@ from hypothesis import settings
 
 settings.register_profile("aipm_sim", deadline=None, max_examples=100)
 settings.load_profile("aipm_sim")
+
+import pytest  # noqa: E402 - after the profile, which must be loaded before any test module is
+
+
+@pytest.fixture(scope="session")
+def dask_cluster():
+    """ONE LocalCluster of 2 worker threads for every test that needs a cluster (tests/core/scale, tests/cli).
+
+    processes=False: worker threads in this process (fast to start); protocol="tcp" because the
+    default for threads (inproc) takes no host, and so that a client in another process (or the
+    CLI's ``--scheduler``) connects by address. No dashboard and a random scheduler port, so that
+    clusters of concurrent test runs never ask for the same port (8787, 8786).
+    """
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, host="127.0.0.1",
+                                       protocol="tcp", scheduler_port=0, dashboard_address=None)
+    yield cluster
+    cluster.close()

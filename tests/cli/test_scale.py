@@ -37,13 +37,10 @@ def write_parts(folder, frame, sizes):
         frame.iloc[a:b].to_parquet(folder / f"part-{i:03d}.parquet", index=False)
 
 
-@pytest.fixture(scope="module")
-def scheduler(request):
-    # Worker threads in this process (fast to start); TCP, so that a client connects by address.
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, host="127.0.0.1",
-                                       protocol="tcp", dashboard_address=None)
-    request.addfinalizer(cluster.close)
-    return cluster.scheduler_address
+@pytest.fixture
+def scheduler(dask_cluster):
+    """The address of the session's one cluster of worker threads (tests/conftest.py), reached over TCP."""
+    return dask_cluster.scheduler_address
 
 
 @pytest.fixture

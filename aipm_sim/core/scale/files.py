@@ -98,7 +98,8 @@ def files_frame(files, *, score, label, amount=None, weight=None):
 @contextlib.contextmanager
 def dask_client(address=None, *, n_workers=None):
     """A ``distributed.Client``: to the scheduler at ``address`` (or ``DASK_SCHEDULER_ADDRESS``), else to a
-    new ``LocalCluster`` on 127.0.0.1 with a single-threaded worker process per core (closed on exit)."""
+    new ``LocalCluster`` on 127.0.0.1 with a single-threaded worker process per core (closed on exit), with
+    no dashboard and a random scheduler port, so that two runs at once never ask for the same port."""
     from distributed import Client, LocalCluster
 
     address = address or os.environ.get("DASK_SCHEDULER_ADDRESS")
@@ -113,7 +114,7 @@ def dask_client(address=None, *, n_workers=None):
             client.close()
         return
     cluster = LocalCluster(n_workers=n_workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                           host="127.0.0.1", dashboard_address=None, silence_logs=logging.CRITICAL)
+                           host="127.0.0.1", scheduler_port=0, dashboard_address=None, silence_logs=logging.CRITICAL)
     try:
         with Client(cluster) as client:
             yield client

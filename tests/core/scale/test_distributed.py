@@ -18,19 +18,11 @@ distributed = pytest.importorskip("distributed")
 
 
 @pytest.fixture(scope="module")
-def client(request):
-    # processes=False: worker threads in this process (fast to start); protocol="tcp" because the default
-    # for threads (inproc) takes no host, and so that another process (the CLI tests) can connect.
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, host="127.0.0.1", protocol="tcp",
-                                       dashboard_address=None)
-    client = distributed.Client(cluster)
-
-    def close():
-        client.close()
-        cluster.close()
-
-    request.addfinalizer(close)
-    return client
+def client(dask_cluster):
+    # A client of the session's one cluster (tests/conftest.py) for this module only: while it is open it
+    # is the default scheduler, so it is closed before other modules' threaded-scheduler tests run.
+    with distributed.Client(dask_cluster) as client:
+        yield client
 
 
 @pytest.fixture
