@@ -20,11 +20,13 @@ def dask_cluster():
 
     processes=False: worker threads in this process (fast to start); protocol="tcp" because the
     default for threads (inproc) takes no host, and so that a client in another process (or the
-    CLI's ``--scheduler``) connects by address. No dashboard and a random scheduler port, so that
-    clusters of concurrent test runs never ask for the same port (8787, 8786).
+    CLI's ``--scheduler``) connects by address. No dashboard and random ports (the scheduler's, and
+    its HTTP server's, which would otherwise take 8787), so that concurrent test runs never clash.
     """
     distributed = pytest.importorskip("distributed")
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, host="127.0.0.1",
-                                       protocol="tcp", scheduler_port=0, dashboard_address=None)
+    from aipm_sim.core.scale.files import LOCAL_CLUSTER_OPTIONS
+
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp",
+                                       **LOCAL_CLUSTER_OPTIONS)
     yield cluster
     cluster.close()

@@ -26,6 +26,18 @@ MSG_FILE = "file {!r}"
 MSG_READ = "could not read {!r}: {}"
 MSG_SCHEDULER = "could not reach the Dask scheduler at {!r}: {}"
 
+#: Options of every ``LocalCluster`` we start (here and in the tests): no dashboard and no fixed port.
+#: A scheduler serves HTTP (health, metrics) even without a dashboard, on port 8787 unless told
+#: otherwise, and a second cluster at the same time then warns "Port 8787 is already in use"; the
+#: scheduler's own port is random too (``scheduler_port=0``). Bound to 127.0.0.1: nothing is reachable
+#: from another machine.
+LOCAL_CLUSTER_OPTIONS = {
+    "host": "127.0.0.1",
+    "scheduler_port": 0,
+    "dashboard_address": None,
+    "scheduler_kwargs": {"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+}
+
 
 def scored_files(data):
     """The files ``data`` names, sorted: a file, every .parquet/.pq/.csv file in a folder, or a glob's matches."""
@@ -99,7 +111,7 @@ def files_frame(files, *, score, label, amount=None, weight=None):
 def dask_client(address=None, *, n_workers=None):
     """A ``distributed.Client``: to the scheduler at ``address`` (or ``DASK_SCHEDULER_ADDRESS``), else to a
     new ``LocalCluster`` on 127.0.0.1 with a single-threaded worker process per core (closed on exit), with
-    no dashboard and a random scheduler port, so that two runs at once never ask for the same port."""
+    no dashboard and random ports (:data:`LOCAL_CLUSTER_OPTIONS`), so that two runs at once never clash."""
     from distributed import Client, LocalCluster
 
     address = address or os.environ.get("DASK_SCHEDULER_ADDRESS")
@@ -114,7 +126,7 @@ def dask_client(address=None, *, n_workers=None):
             client.close()
         return
     cluster = LocalCluster(n_workers=n_workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                           host="127.0.0.1", scheduler_port=0, dashboard_address=None, silence_logs=logging.CRITICAL)
+                           silence_logs=logging.CRITICAL, **LOCAL_CLUSTER_OPTIONS)
     try:
         with Client(cluster) as client:
             yield client

@@ -1,5 +1,7 @@
 """The same curves on a dask.distributed cluster (2 workers) as on the threaded scheduler and in memory."""
 
+import socket
+
 import dask
 import dask.dataframe as dd
 import pytest
@@ -52,3 +54,23 @@ def test_a_bad_row_on_a_worker_is_the_same_error_on_the_client(client, rows):
     message = MSG_WHERE.format(partition_name(1, 3), MSG_LABELS.format("column 'fraud'", 0.5, 1, data_row(502)))
     with pytest.raises(DataError, match=exactly(message)):
         am.ThresholdCurve.from_dask(frame, **ROLES)
+
+
+def test_a_cluster_starts_while_port_8787_is_taken():
+    # The scheduler's HTTP server takes 8787 unless told otherwise, even without a dashboard; a second
+    # cluster then warns "Port 8787 is already in use" (an error under filterwarnings=error).
+    from aipm_sim.core.scale.files import LOCAL_CLUSTER_OPTIONS
+
+    with socket.socket() as taken:
+        try:
+            taken.bind(("127.0.0.1", 8787))
+            taken.listen()
+        except OSError:  # already taken by someone else: the same situation
+            pass
+        cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp",
+                                           **LOCAL_CLUSTER_OPTIONS)
+        try:
+            assert cluster.scheduler.http_server.port != 8787
+            assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
+        finally:
+            cluster.close()
