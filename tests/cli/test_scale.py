@@ -1,22 +1,24 @@
 """``--engine dask``: the same CSV and JSON as the in-memory command; bad data in one file is one line naming it.
 
-The cluster is a LocalCluster of worker threads in the test process, reached over TCP by address
+The cluster is the session's one LocalCluster of worker threads (tests/conftest.py), reached over TCP by address
 (``--scheduler`` or DASK_SCHEDULER_ADDRESS), as a remote cluster would be. The command without
 either starts a LocalCluster of worker processes; that path is run by benchmarks/bench_scale.py.
 """
 
 import json
 
+import dask
 import numpy as np
 import pandas as pd
 import pytest
 
 from aipm_sim import cli
 from aipm_sim.cli import MSG_SCENARIO_OPTIONS
-from aipm_sim.cli.scale import MSG_GRID, MSG_MANY_FILES, MSG_NEEDS_DASK
+from aipm_sim.cli.scale import MSG_GRID, MSG_MANY_FILES, MSG_MAX_ROWS, MSG_NEEDS_DASK
 from aipm_sim.core._checks import data_row
 from aipm_sim.core.engine.scores import MSG_COLUMN, MSG_LABELS
 from aipm_sim.core.scale.files import MSG_NO_FILES
+from aipm_sim.core.scale.partials import MSG_TOO_MANY
 
 distributed = pytest.importorskip("distributed")
 COLUMNS = ["--score", "score", "--label", "fraud", "--amount", "amount", "--weight", "weight"]
@@ -135,3 +137,89 @@ def test_many_files_without_dask_say_which_flag_reads_them(capsys, lake, where):
     data = f"{lake}/{where}"
     status, out, err = run(capsys, "curve", data, *COLUMNS)
     assert (status, out) == (2, "") and err == f"aipm-sim: error: {MSG_MANY_FILES.format(data)}\n"
+
+
+def api_uncertainty(lake, **changes):
+    """The Python API on the folder's files, a partition per file (as the command reads them)."""
+    import aipm_sim as am
+    from aipm_sim.core.scale.files import files_frame, scored_files
+
+    roles = {"score": "score", "label": "fraud", "amount": "amount", "weight": "weight", **changes}
+    frame, _ = files_frame(scored_files(lake / "lake"), **roles)
+    with dask.config.set(scheduler="threads"):
+        return am.simulate_uncertainty_dask(frame, am.ValueModel(tp=40, fp=-5, fn=-20, tp_amount=0.5), **roles,
+                                            resamples=30, seed=2, min_recall=0.3)
+
+
+@pytest.mark.parametrize("where", ["cluster", "threads"])
+def test_uncertainty_on_dask_prints_the_api_numbers_and_the_in_memory_decision(capsys, lake, scheduler, where,
+                                                                               tmp_path):
+    address = scheduler if where == "cluster" else "threads"
+    bands = tmp_path / "bands.csv"
+    status, out, err = run(capsys, "uncertainty", lake / "lake", *COLUMNS, *MONEY, "--resamples", "30", "--seed", "2",
+                           "--engine", "dask", "--scheduler", address, "-o", bands)
+    assert (status, err) == (0, "")
+    summary = json.loads(out)
+    u = api_uncertainty(lake)
+    assert summary["threshold_interval"] == list(u.threshold_interval)
+    assert summary["value_interval"] == list(u.value_interval)
+    assert summary["probability_meets"] == u.probability_meets(u.decision.threshold)
+    assert "intervals" not in summary  # weighted: the exact intervals need each row's weight
+    np.testing.assert_allclose(pd.read_csv(bands)["recall_low"], u.bands_frame()["recall_low"], rtol=1e-9)
+    # The decision is the exact curve's: the in-memory command's, number for number.
+    status, memory, err = run(capsys, "uncertainty", lake / "all.parquet", *COLUMNS, *MONEY, "--resamples", "30")
+    assert (status, err) == (0, "")
+    assert summary["decision"] == json.loads(memory)["decision"]
+
+
+def test_unweighted_uncertainty_on_dask_has_the_exact_intervals_of_the_in_memory_command(capsys, lake):
+    columns = COLUMNS[:6]  # no --weight
+    status, out, err = run(capsys, "uncertainty", lake / "lake", *columns, *MONEY, "--engine", "dask",
+                           "--scheduler", "synchronous")
+    assert (status, err) == (0, "")
+    status, memory, _ = run(capsys, "uncertainty", lake / "all.parquet", *columns, *MONEY)
+    got, expected = json.loads(out), json.loads(memory)
+    assert got["decision"] == expected["decision"]
+    assert got["intervals"] == expected["intervals"]  # of the decision's counts: exact on either engine
+
+
+def test_bad_data_in_one_file_stops_uncertainty_with_one_line_naming_it(capsys, lake):
+    bad = scored_rows(50, seed=9).astype({"fraud": float})
+    bad.loc[6, "fraud"] = 3.0
+    bad.to_parquet(lake / "lake" / "part-002.parquet", index=False)
+    status, out, err = run(capsys, "uncertainty", lake / "lake", *COLUMNS, *MONEY, "--engine", "dask",
+                           "--scheduler", "threads")
+    where = f"file {str(lake / 'lake' / 'part-002.parquet')!r}"
+    assert (status, out) == (2, "")
+    message = MSG_LABELS.format("column 'fraud'", 3.0, 1, data_row(6))
+    assert err == f"aipm-sim: error: {where}: {message}\n"
+
+
+@pytest.mark.parametrize("command", [["curve"], ["optimize", *MONEY], ["uncertainty", *MONEY, "--resamples", "5"]])
+def test_max_rows_below_the_distinct_scores_suggests_a_grid(capsys, lake, command):
+    # 21 distinct scores (twentieths) in the folder
+    status, out, err = run(capsys, command[0], lake / "lake", *COLUMNS, *command[1:], "--engine", "dask",
+                           "--scheduler", "threads", "--max-rows", "10")
+    assert (status, out) == (2, "")
+    assert err == f"aipm-sim: error: {MSG_TOO_MANY.format(10)}\n" and "--grid" in err
+    status, out, err = run(capsys, command[0], lake / "lake", *COLUMNS, *command[1:], "--engine", "dask",
+                           "--scheduler", "threads", "--max-rows", "21")
+    assert (status, err) == (0, "")
+
+
+def test_max_rows_with_the_memory_engine_or_a_bad_value(capsys, lake):
+    for command in (["curve"], ["optimize", *MONEY], ["uncertainty", *MONEY]):
+        status, _, err = run(capsys, command[0], lake / "all.parquet", *COLUMNS, *command[1:], "--max-rows", "10")
+        assert (status, err) == (2, f"aipm-sim: error: {MSG_NEEDS_DASK.format('--max-rows')}\n")
+    status, _, err = run(capsys, "uncertainty", lake / "all.parquet", *COLUMNS, *MONEY, "--grid", "10")
+    assert (status, err) == (2, f"aipm-sim: error: {MSG_NEEDS_DASK.format('--grid')}\n")
+    status, _, err = run(capsys, "curve", lake / "lake", *COLUMNS, "--engine", "dask", "--max-rows", "0")
+    assert status == 2 and err.endswith(f"argument --max-rows: {MSG_MAX_ROWS.format('0')}\n") and err.count("\n") == 1
+    status, _, err = run(capsys, "optimize", "--scenario", "fraud_detection", "--max-rows", "10")
+    assert (status, err) == (2, f"aipm-sim: error: {MSG_SCENARIO_OPTIONS.format('--max-rows')}\n")
+
+
+def test_curve_on_the_in_process_scheduler_is_the_cluster_csv(capsys, lake, scheduler):
+    on_cluster = run(capsys, "curve", lake / "lake", *COLUMNS, "--engine", "dask", "--scheduler", scheduler)
+    in_process = run(capsys, "curve", lake / "lake", *COLUMNS, "--engine", "dask", "--scheduler", "threads")
+    assert on_cluster == in_process and on_cluster[0] == 0
