@@ -17,7 +17,8 @@ import warnings
 
 from .._output import (MSG_OUTPUT_EMPTY, MSG_OUTPUT_FAILED, MSG_OUTPUT_FOLDER,  # noqa: F401 - its messages
                       MSG_OUTPUT_IS_FOLDER, MSG_OUTPUT_NOT_FILE, OutputPathError, atomic_output)
-from .scale import add_engine_arguments, engine_flags, threshold_curve  # --engine dask: Dask is imported only when used
+# --engine dask: Dask is imported only when used
+from .scale import add_engine_arguments, engine_flags, one_file, refuse_dask_flags, threshold_curve
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL_ERROR = 1
@@ -141,7 +142,8 @@ def _add_report_arguments(p):
     p.add_argument("--scenario", metavar="NAME", help="a preset scenario (aipm-sim scenarios) or a .toml file")
     p.add_argument("--set", dest="overrides", type=_setting, action="append", default=[], metavar="PARAM=VALUE",
                    help="change a scenario parameter (repeatable)")
-    p.add_argument("--data", metavar="FILE", help="CSV or Parquet file of scored cases (instead of a scenario)")
+    p.add_argument("--data", metavar="FILE", help="CSV or Parquet file of scored cases (instead of a scenario); "
+                                                  "with --engine dask a folder or a quoted glob of files")
     p.add_argument("--score", metavar="COL", help="column of model scores (with --data)")
     p.add_argument("--label", metavar="COL", help="column of 0/1 outcomes (with --data)")
     p.add_argument("--amount", metavar="COL", help="column of amounts (currency per case, >= 0)")
@@ -151,6 +153,7 @@ def _add_report_arguments(p):
     p.add_argument("--period", metavar="WORD", help="the period of --volume (default: day; scenarios: month)")
     p.add_argument("--currency", metavar="WORD", help="name of the money unit (with --data; default: currency)")
     p.add_argument("--title", metavar="TEXT", help="report title (default: from the scenario or the data file)")
+    add_engine_arguments(p)
 
 
 MSG_SET_TWICE = "--set {} is given twice"
@@ -168,6 +171,7 @@ def _run_report(args):
     if args.scenario is not None:
         # Name the option as typed (--tp), not the Python argument it becomes (value).
         given = [f"--{n.replace('_', '-')}" for n in REPORT_DATA_OPTIONS if getattr(args, n) is not None]
+        given += engine_flags(args)
         if given:
             raise ValueError(MSG_DATA_ONLY.format(given[0]))
     value = _value_cells(args)
@@ -178,11 +182,19 @@ def _run_report(args):
         if name in overrides:
             raise ValueError(MSG_SET_TWICE.format(name))
         overrides[name] = raw
+    curve = None
+    if args.engine == "memory":
+        refuse_dask_flags(args, ("grid", "scheduler", "max_rows"))
+        if args.data is not None:
+            one_file(args.data)
+    elif args.data is not None and args.score is not None and args.label is not None:
+        # The curve on Dask, here; the report (a fresh kernel) is handed the curve, not the files.
+        curve = threshold_curve(args)
     analysis = build_report(
         args.output, format=args.format, scenario=args.scenario, overrides=overrides or None,
         data=args.data, score=args.score, label=args.label, amount=args.amount, weight=args.weight,
         value=value or None, constraints=constraints or None, volume=args.volume,
-        period=args.period, currency=args.currency, title=args.title,
+        period=args.period, currency=args.currency, title=args.title, curve=curve,
     )
     sys.stdout.write(f"aipm-sim: wrote {args.output}: {analysis.headline()}\n")
 

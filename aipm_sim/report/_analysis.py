@@ -256,6 +256,7 @@ def analyse(
     period=None,
     currency=None,
     date=None,
+    curve=None,
 ):
     """Compute everything a decision report shows.
 
@@ -265,6 +266,11 @@ def analyse(
     ``value`` mapping (``tp``, ``fp``, ``fn``, ``tn`` and ``*_amount``, as
     :class:`aipm_sim.ValueModel`), ``constraints`` (as
     :func:`aipm_sim.optimize`) and ``volume`` (cases per ``period``).
+
+    ``curve`` (a :class:`aipm_sim.ThresholdCurve`, or the path of one pickled
+    by :func:`aipm_sim.report.build_report`) is the curve of ``data`` computed
+    elsewhere, e.g. on Dask from a folder of files (``aipm-sim report --engine
+    dask``): ``data`` is then only named, not read.
 
     Returns
     -------
@@ -299,7 +305,7 @@ def analyse(
             parts = _from_data(
                 data, score=score, label=label, amount=amount, weight=weight, value=dict(value or {}),
                 constraints=dict(constraints or {}), volume=volume, period=period or "day",
-                currency=currency or "currency",
+                currency=currency or "currency", curve=_load_curve(curve),
             )
     seen = []
     for w in caught:
@@ -327,21 +333,35 @@ def analyse(
     )
 
 
-def _from_data(data, *, score, label, amount, weight, value, constraints, volume, period, currency):
+def _load_curve(curve):
+    """A curve given to :func:`analyse`: the object, or read from the file :func:`build_report` pickled it to."""
+    if curve is None or isinstance(curve, ThresholdCurve):
+        return curve
+    import pickle
+
+    with open(curve, "rb") as fh:  # written by build_report in its own temporary folder
+        return pickle.load(fh)
+
+
+def _from_data(data, *, score, label, amount, weight, value, constraints, volume, period, currency, curve=None):
     missing = [flag for flag, given in (("--score", score), ("--label", label)) if not given]
     if missing:
         raise ParameterError(MSG_DATA_COLUMNS.format(", ".join(missing)))
     path = Path(data)
-    scores = ScoreSet.read(path, score=score, label=label, amount=amount, weight=weight)
-    curve = ThresholdCurve.from_scores(scores)
+    if curve is None:
+        scores = ScoreSet.read(path, score=score, label=label, amount=amount, weight=weight)
+        curve = ThresholdCurve.from_scores(scores)
+        cases, where = f"{fmt_number(scores.n_cases)} ({len(scores):,} rows)", f"data file {path.name}"
+    else:  # computed elsewhere (on Dask) from the files ``data`` names
+        scores, cases = None, fmt_number(curve.n_cases)
+        where = f"data files in {path.name}" if path.is_dir() else f"data files {path.name}"
     value_model = ValueModel(**value)
     decision = optimize(curve, value_model, volume=volume, **constraints)
     given = "given for this report"
     rows = [
-        Assumption(name="scored cases", value=f"{fmt_number(scores.n_cases)} ({len(scores):,} rows)",
-                   unit="cases", source=f"data file {path.name}"),
+        Assumption(name="scored cases", value=cases, unit="cases", source=where),
         Assumption(name="share of positives (prevalence)", value=fmt_percent(curve.prevalence),
-                   unit="fraction", source=f"data file {path.name}, column {label!r}"),
+                   unit="fraction", source=f"{where}, column {label!r}"),
     ]
     for cell in CELLS:
         rows.append(Assumption(name=f"value per {CELL_WORDS[cell]}", value=fmt_number(getattr(value_model, cell)),
@@ -359,10 +379,13 @@ def _from_data(data, *, score, label, amount, weight, value, constraints, volume
         words, unit = CONSTRAINT_WORDS[name]
         shown = fmt_percent(bound) if unit == "fraction" else fmt_number(bound)
         rows.append(Assumption(name=words, value=shown, unit=unit.format(period=period), source=given))
-    sensitivity = _data_sensitivity(
-        path, score=score, label=label, amount=amount, weight=weight, value_model=value_model,
-        constraints=decision.constraints, volume=curve.n_cases if volume is None else volume, currency=currency,
-    )
+    sensitivity_inputs = dict(value_model=value_model, constraints=decision.constraints,
+                              volume=curve.n_cases if volume is None else volume, currency=currency)
+    if scores is not None:
+        sensitivity = _data_sensitivity(path, score=score, label=label, amount=amount, weight=weight,
+                                        **sensitivity_inputs)
+    else:
+        sensitivity = _curve_sensitivity(curve, path.name, **sensitivity_inputs)
     caveats = []
     if curve.positives < 100:
         caveats.append(
@@ -374,7 +397,8 @@ def _from_data(data, *, score, label, amount, weight, value, constraints, volume
         "title": f"Threshold decision for {path.name}",
         # Row 0 of the curve flags nothing (threshold +inf).
         "nothing_value": float(decision.values[0]),
-        "inputs": f"scored data from {path.name} (score column {score!r}, label column {label!r})",
+        "inputs": (f"scored data from {path.name}" if scores is not None else f"the scored {where}")
+                  + f" (score column {score!r}, label column {label!r})",
         "decision": decision,
         "sensitivity": sensitivity,
         "assumptions": rows,
@@ -384,7 +408,22 @@ def _from_data(data, *, score, label, amount, weight, value, constraints, volume
     }
 
 
-def _data_sensitivity(path, *, score, label, amount, weight, value_model, constraints, volume, currency):
+def _curve_sensitivity(curve, name, **inputs):
+    """:func:`_data_sensitivity` of a curve without its data: on the fewest weighted cases with that curve
+    (:func:`aipm_sim.core.scale.cases.curve_cases`), written to a temporary file for the scenario to read."""
+    import tempfile
+
+    from ..core.scale.cases import curve_cases
+
+    cases = curve_cases(curve)
+    with tempfile.TemporaryDirectory(prefix="aipm_sim_cases_") as tmp:
+        file = Path(tmp) / "cases.parquet"
+        cases.to_parquet(file, index=False)
+        return _data_sensitivity(file, score="score", label="label", amount="amount" if curve.has_amounts else None,
+                                 weight="weight", name=name, **inputs)
+
+
+def _data_sensitivity(path, *, score, label, amount, weight, value_model, constraints, volume, currency, name=None):
     """One-at-a-time sensitivity of scored data to each value given, ±:data:`DATA_SWING`.
 
     The inputs become a scenario (scores from the file, each non-zero value a
@@ -409,11 +448,11 @@ def _data_sensitivity(path, *, score, label, amount, weight, value_model, constr
     scores = {"source": "file", "file": str(Path(path).resolve()), "score": score, "label": label}
     scores.update({k: v for k, v in (("amount", amount), ("weight", weight)) if v is not None})
     doc = {
-        "name": "scored_data", "title": path.name, "summary": "scored data", "narrative": "",
+        "name": "scored_data", "title": name or path.name, "summary": "scored data", "narrative": "",
         "kind": "threshold", "currency": currency, "parameters": parameters, "scores": scores,
         "value": value, "decision": {"volume": float(volume), "constraints": dict(constraints)},
     }
-    return compute_sensitivity(parse_scenario(doc, label=path.name))
+    return compute_sensitivity(parse_scenario(doc, label=name or path.name))
 
 
 def _from_scenario(name, overrides):

@@ -224,7 +224,9 @@ def build_report(output, *, format="html", **inputs):
     **inputs
         As :func:`aipm_sim.report.analyse`: ``scenario`` and ``overrides``,
         or ``data``, ``score``, ``label``, ``amount``, ``weight``, ``value``,
-        ``constraints``, ``volume``; and ``title``, ``period``, ``currency``.
+        ``constraints``, ``volume``; and ``title``, ``period``, ``currency``;
+        ``curve``: the curve of ``data`` computed elsewhere (e.g. on Dask),
+        handed to the template as a pickle in the report's temporary folder.
 
     Returns
     -------
@@ -243,8 +245,15 @@ def build_report(output, *, format="html", **inputs):
         # Entered before any work: a bad output path fails in a fraction of a second.
         with atomic_output(output) as tmp:
             analysis = analyse(**inputs)
+            curve = inputs.pop("curve", None)
             parameters = report_parameters(**inputs)
             with tempfile.TemporaryDirectory(prefix="aipm_sim_report_") as workdir:
+                if curve is not None:
+                    import pickle
+
+                    parameters["curve"] = str(Path(workdir) / "curve.pickle")
+                    with open(parameters["curve"], "wb") as fh:
+                        pickle.dump(curve, fh)
                 nb = execute_report(parameters, workdir=workdir)
                 for text in strip_stderr(nb):
                     warnings.warn(MSG_STDERR.format(text.splitlines()[-1]), RuntimeWarning, stacklevel=2)

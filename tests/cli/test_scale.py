@@ -223,3 +223,48 @@ def test_curve_on_the_in_process_scheduler_is_the_cluster_csv(capsys, lake, sche
     on_cluster = run(capsys, "curve", lake / "lake", *COLUMNS, "--engine", "dask", "--scheduler", scheduler)
     in_process = run(capsys, "curve", lake / "lake", *COLUMNS, "--engine", "dask", "--scheduler", "threads")
     assert on_cluster == in_process and on_cluster[0] == 0
+
+
+def visible_text(html):
+    import html as markup
+    import re
+
+    text = re.sub(r"(?s)<(script|style).*?</\1>", "", html)
+    return re.sub(r"\s+", " ", markup.unescape(re.sub(r"<[^>]+>", " ", text)))
+
+
+def test_report_from_a_folder_on_dask_shows_the_in_memory_decision(capsys, tmp_path):
+    rows = scored_rows(1500, seed=4).drop(columns="weight")
+    rows["fraud"] = np.random.default_rng(5).random(1500) < 0.4 * rows["score"]  # a score that tells
+    write_parts(tmp_path / "lake", rows, [500, 600, 400])
+    rows.to_csv(tmp_path / "all.csv", index=False)
+    money = ["--score", "score", "--label", "fraud", "--amount", "amount", "--tp", "10", "--fp", "-5", "--fn", "-2",
+             "--tp-amount", "0.05", "--volume", "1000", "--currency", "EUR"]
+    status, on_dask, err = run(capsys, "report", "--data", tmp_path / "lake", *money, "--engine", "dask",
+                               "--scheduler", "threads", "-o", tmp_path / "dask.html")
+    assert (status, err) == (0, "")
+    status, in_memory, err = run(capsys, "report", "--data", tmp_path / "all.csv", *money, "-o", tmp_path / "memory.html")
+    assert (status, err) == (0, "")
+    headline = in_memory.split(": ", 2)[2]  # "aipm-sim: wrote PATH: flag scores >= …"
+    assert on_dask.split(": ", 2)[2] == headline and "flag scores >= 0.5" not in headline
+    dask_text = visible_text((tmp_path / "dask.html").read_text())
+    memory_text = visible_text((tmp_path / "memory.html").read_text())
+    def between(text, first, last):
+        return text[text.index(first):text.index(last)]
+
+    assert between(memory_text, "Bottom line", "Situation") == between(dask_text, "Bottom line", "Situation")
+    assert between(memory_text, "Decision ¶", "Assumptions ¶") == between(dask_text, "Decision ¶", "Assumptions ¶")
+    # the sensitivity (re-optimised on the curve's weighted cases) says the same
+    assert memory_text[memory_text.index("Sensitivity ¶"):] == dask_text[dask_text.index("Sensitivity ¶"):]
+    assert "Threshold decision for lake" in dask_text
+    assert "computed from the scored data files in lake (score column 'score'" in dask_text
+
+
+def test_report_engine_flags_need_dask_and_data(capsys, tmp_path):
+    status, _, err = run(capsys, "report", "--scenario", "fraud_detection", "--engine", "dask", "-o", tmp_path / "r.html")
+    assert (status, err) == (2, "aipm-sim: error: --engine applies to scored data (--data), not to a scenario; "
+                                "change a scenario's numbers with --set NAME=VALUE\n")
+    status, _, err = run(capsys, "report", "--data", tmp_path / "x.csv", "--score", "s", "--label", "y", "--grid", "5",
+                         "-o", tmp_path / "r.html")
+    assert (status, err) == (2, f"aipm-sim: error: {MSG_NEEDS_DASK.format('--grid')}\n")
+    assert not (tmp_path / "r.html").exists()
