@@ -200,3 +200,15 @@ def test_errors_name_the_argument_or_the_partition(rows):
         for args, changes, error, message in cases:
             with pytest.raises(error, match=exactly(message)):
                 am.simulate_uncertainty_dask(*args, **{**ROLES, "resamples": 5, **changes})
+
+
+def test_large_partitions_draw_blocks_of_rows_from_the_same_stream(lake, rows, monkeypatch):
+    import aipm_sim.core.scale.bootstrap as boot
+
+    monkeypatch.setattr(boot, "BLOCK", 256)  # every partition (300 to 1200 rows) is drawn in blocks of rows
+    t = np.array([np.inf, 0.9, 0.5, 0.25, 0.0])
+    parts = lake[list(ROLES.values())].to_delayed()
+    names = [partition_name(i, len(parts)) for i in range(len(parts))]
+    with dask.config.set(scheduler="synchronous"):
+        got = poisson_sums(dask, parts, names, ROLES, t, 7, 11, 32)
+    assert_array_equal(np.cumsum(got, axis=2)[:, :, :-1], oracle_sums(rows, SIZES, t, 7, seed=11))
