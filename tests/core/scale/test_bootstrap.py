@@ -15,6 +15,8 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy import stats
 
@@ -22,7 +24,7 @@ import aipm_sim as am
 from aipm_sim.core._checks import data_row
 from aipm_sim.core.engine.scores import MSG_COLUMN, MSG_LABELS
 from aipm_sim.core.errors import DataError, ParameterError
-from aipm_sim.core.scale.bootstrap import poisson_sums
+from aipm_sim.core.scale.bootstrap import poisson_partial, poisson_sums
 from aipm_sim.core.scale.dask_curve import MSG_NOT_DASK, MSG_SPLIT_EVERY
 from aipm_sim.core.scale.partials import MSG_TOO_MANY, MSG_WHERE, partition_name
 from aipm_sim.core.uncertainty import bootstrap as bs
@@ -46,11 +48,14 @@ def lake(tmp_path, rows):
     return dd.read_parquet(write_parts(tmp_path / "lake", rows, SIZES))
 
 
-def oracle_sums(rows, sizes, thresholds, resamples, seed):
-    """(resamples, 4, m): drawn positives, negatives and their amounts flagged at each threshold (cumulative)."""
+def oracle_sums(rows, sizes, thresholds, resamples, seed, first=0):
+    """(resamples, 4, m): drawn positives, negatives and their amounts flagged at each threshold (cumulative).
+
+    ``sizes`` are the partitions' rows in order; the first is partition number ``first``.
+    """
     out = np.zeros((resamples, 4, len(thresholds)))
     start = 0
-    for p, size in enumerate(sizes):
+    for p, size in enumerate(sizes, start=first):
         part = rows.iloc[start:start + size]
         start += size
         if size == 0:
@@ -97,6 +102,25 @@ def test_resample_sums_equal_a_brute_force_oracle(lake, rows):
     curve = am.ThresholdCurve.from_scores(am.ScoreSet.from_frame(rows, **ROLES))
     assert u.decision.threshold == am.optimize(curve, VALUE).threshold
     assert u.decision.threshold in t
+
+
+@given(data=st.data(), n=st.integers(1, 40), resamples=st.integers(1, 4), seed=st.integers(0, 2 ** 63 - 1),
+       index=st.integers(0, 10 ** 6))
+def test_one_partition_equals_the_oracle_with_ties_weights_and_amounts(data, n, resamples, seed, index):
+    whole = st.integers(0, 8)
+    rows = pd.DataFrame({
+        "score": np.array(data.draw(st.lists(whole, min_size=n, max_size=n))) / 8,  # ties
+        "fraud": data.draw(st.lists(st.booleans(), min_size=n, max_size=n)),
+        "amount": np.array(data.draw(st.lists(st.integers(0, 1000), min_size=n, max_size=n)), dtype=float),
+        "weight": np.array(data.draw(st.lists(st.integers(1, 12), min_size=n, max_size=n))) / 4,
+    })
+    cuts = sorted(set(data.draw(st.lists(whole, min_size=1, max_size=6))), reverse=True)
+    thresholds = np.array([np.inf, *(np.array(cuts) / 8 + 1 / 16)])  # between the scores, or above all
+    got = poisson_partial(rows, "p", index, ROLES, thresholds, resamples, seed)
+    expected = oracle_sums(rows, [n], thresholds, resamples, seed, first=index)
+    assert_array_equal(np.cumsum(got, axis=2)[:, :, :-1], expected)
+    assert_array_equal(got.sum(axis=2), oracle_sums(rows, [n], np.array([-np.inf]), resamples, seed,
+                                                    first=index)[:, :, 0])
 
 
 def test_the_same_numbers_on_threads_synchronous_and_a_cluster(lake, dask_cluster):
