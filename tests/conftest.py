@@ -6,12 +6,11 @@ core suite stays well under a minute on two busy cores. Tests that need more
 or fewer examples say so with their own ``@settings``.
 """
 
+import pytest
 from hypothesis import settings
 
 settings.register_profile("aipm_sim", deadline=None, max_examples=100)
 settings.load_profile("aipm_sim")
-
-import pytest  # noqa: E402 - after the profile, which must be loaded before any test module is
 
 
 @pytest.fixture(scope="session")

@@ -30,7 +30,7 @@ from aipm_sim.core.scale.partials import MSG_TOO_MANY, MSG_WHERE, partition_name
 from aipm_sim.core.uncertainty import bootstrap as bs
 from aipm_sim.core.uncertainty.intervals import MSG_CONFIDENCE
 
-from .conftest import scored_rows, write_parts
+from .conftest import write_parts
 
 distributed = pytest.importorskip("distributed")
 
