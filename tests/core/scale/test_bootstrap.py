@@ -236,3 +236,12 @@ def test_large_partitions_draw_blocks_of_rows_from_the_same_stream(lake, rows, m
     with dask.config.set(scheduler="synchronous"):
         got = poisson_sums(dask, parts, names, ROLES, t, 7, 11, 32)
     assert_array_equal(np.cumsum(got, axis=2)[:, :, :-1], oracle_sums(rows, SIZES, t, 7, seed=11))
+
+
+def test_without_amounts_a_partition_sends_two_rows(rows):
+    roles = {**ROLES, "amount": None}
+    t = np.array([np.inf, 0.5, 0.0])
+    got = poisson_partial(rows.iloc[:300], "p", 2, roles, t, 3, 5)
+    assert got.shape == (3, 2, 4)
+    plain = rows.iloc[:300].assign(amount=0.0)
+    assert_array_equal(np.cumsum(got, axis=2)[:, :, :-1], oracle_sums(plain, [300], t, 3, 5, first=2)[:, :2])
