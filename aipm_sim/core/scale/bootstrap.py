@@ -49,7 +49,7 @@ Why rescale (a ratio estimator)
     all traffic, see :mod:`aipm_sim.core.uncertainty.bootstrap`). Here each
     resample's positives (counts and amounts) are multiplied by the data's
     weighted positives over the resample's, and its negatives likewise: every
-    resample then has the data's class totals exactly, and its rates are
+    resample then has the data's class totals (to rounding), and its rates are
     ratio estimators of the stratified ones. With many cases per class the
     bands agree with the in-memory bootstrap's (a test checks it). A resample
     that draws no positive at all (chance ``e^-n`` for ``n`` positive rows)
@@ -232,8 +232,9 @@ def simulate_uncertainty_dask(frame, value_model, *, score, label, amount=None, 
     Returns
     -------
     Uncertainty
-        With ``positives`` and ``negatives`` equal to the data's in every
-        resample (the rescaling, see the module docstring).
+        With ``positives`` and ``negatives`` equal to the data's (to
+        rounding) in every resample that drew a case of each class (the
+        rescaling, see the module docstring).
 
     Raises
     ------
