@@ -268,3 +268,10 @@ def test_report_engine_flags_need_dask_and_data(capsys, tmp_path):
                          "-o", tmp_path / "r.html")
     assert (status, err) == (2, f"aipm-sim: error: {MSG_NEEDS_DASK.format('--grid')}\n")
     assert not (tmp_path / "r.html").exists()
+
+
+def test_report_on_dask_with_too_many_scores_writes_nothing(capsys, lake, tmp_path):
+    status, out, err = run(capsys, "report", "--data", lake / "lake", *COLUMNS, "--tp", "10", "--engine", "dask",
+                           "--scheduler", "threads", "--max-rows", "10", "-o", tmp_path / "r.html")
+    assert (status, out, err) == (2, "", f"aipm-sim: error: {MSG_TOO_MANY.format(10)}\n")
+    assert not (tmp_path / "r.html").exists()
