@@ -382,7 +382,7 @@ def peeking_table(peek, days=None):
     wanted = peek.days if days is None else np.asarray(days)
     rows = [(fmt_count(d), fmt_percent(peek.peeking[i]), fmt_percent(peek.always_valid[i]))
             for d in wanted for i in [int(np.flatnonzero(peek.days == d)[0])]]
-    return Table(("day", "read every day: false winners so far (%)", "always-valid test: false winners so far (%)"),
+    return Table(("day", "read every day: false winners so far", "always-valid test: false winners so far"),
                  rows, ("right", "right", "right"))
 
 
@@ -400,7 +400,8 @@ def peeking_text(peek, test=None):
 def rollout_table(rollout, *, case="case"):
     """A :class:`~aipm_sim.RolloutPlan`'s stages in words: share, days, cases treated, events and money at risk.
 
-    The launch row reads "everyone"; money that is not priced reads in words.
+    The launch row reads "everyone" (nothing is left at risk or forgone: "none"); money that is not
+    priced reads :data:`~aipm_sim.notebook.MISSING`.
     """
     cur = rollout.plan.currency
     rows = []
@@ -409,11 +410,11 @@ def rollout_table(rollout, *, case="case"):
         rows.append((
             fmt_count(r.stage), _level(r.share), fmt_count(r.days), f"{fmt_count(r.start_day)} to {fmt_count(r.end_day)}",
             "everyone" if last else fmt_count(r.treated_cases),
-            "" if last else fmt_count(r.events_at_risk),
-            "" if last else (MISSING if math.isnan(r.value_at_risk) else fmt_money(r.value_at_risk)),
-            "" if last else (MISSING if math.isnan(r.value_forgone) else fmt_money(r.value_forgone)),
+            "none" if last else fmt_count(r.events_at_risk),
+            "none" if last else (MISSING if math.isnan(r.value_at_risk) else fmt_money(r.value_at_risk)),
+            "none" if last else (MISSING if math.isnan(r.value_forgone) else fmt_money(r.value_forgone)),
         ))
-    return Table(("stage", "share of traffic", "days", "days from … to", f"{case}s on the new decision",
+    return Table(("stage", "share of traffic", "days", "from day … to day", f"{case}s on the new decision",
                   f"extra {rollout.guardrail_name} if harmful", f"value at risk{_with(cur)}",
                   f"value forgone by ramping{_with(cur)}"), rows, ["right"] * 8)
 
