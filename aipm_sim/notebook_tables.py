@@ -440,7 +440,7 @@ def launch_summary(launch, peek=None):
 def group_assumptions_table(scenario, *, group="group"):
     """The scenario's ``[[groups]]``: each group's share of cases, share of positives, AUC and source."""
     w = scenario.words
-    rows = [(g["name"], fmt_percent(g["share"]), fmt_percent(g["prevalence"]), fmt_number(g["auc"]),
+    rows = [(g["name"], _level(g["share"]), _level(g["prevalence"]), fmt_number(g["auc"]),
              g.get("source") or "not given") for g in scenario.groups]
     return Table((group, f"share of {w.cases}", f"share of {w.positives}", "AUC (how well the score ranks)",
                   "source"), rows, ("left", "right", "right", "right", "left"))
