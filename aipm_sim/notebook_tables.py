@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from ._format import fmt_count, fmt_money, fmt_number, fmt_percent, fmt_threshold
+from ._format import MINUS, fmt_count, fmt_money, fmt_number, fmt_percent, fmt_threshold
 from .notebook import MISSING, Prose, Table
 
 __all__ = [
@@ -53,8 +53,11 @@ def _level(x):
 
 
 def _points(x):
-    """A difference of two shares in percentage points, one decimal: 0.0296 → ``3``, 0.0777 → ``7.8``."""
-    return fmt_number(round(100 * float(x), 1))
+    """A difference of two shares in percentage points, always one decimal: 0.0296 → ``3.0``, 0.0777 → ``7.8``.
+
+    One decimal for every row, so that a column of margins lines up (``fmt_number`` would drop ``.0``).
+    """
+    return f"{100 * float(x):,.1f}".replace("-", MINUS)
 
 
 def _rate(x):
@@ -136,7 +139,7 @@ def meets_text(uncertainty, decision, *, name="this decision"):
                  f"({rules}) in {fmt_percent(share)} of the {fmt_count(uncertainty.resamples)} resamples.")
 
 
-def how_sure_summary(model, plain, sure, *, metric="recall", labels=None, currency=None):
+def how_sure_summary(model, plain, sure, *, metric="recall", labels=None, currency=None, positives=None):
     """The how-sure notebook's key numbers: both decisions measured, bounded and in the population.
 
     ``plain`` is the decision on the validation set, ``sure`` the one with a
@@ -158,23 +161,28 @@ def how_sure_summary(model, plain, sure, *, metric="recall", labels=None, curren
         f"{fmt_money(sure.value, sure.currency or currency)} with it.",
     ]
     if labels is not None:
-        lines.append(f"- Labels: {labels_words(labels)}.")
+        lines.append(f"- Labels: {labels_words(labels, positives=positives)}.")
     return Prose("\n".join(lines))
 
 
-def labels_words(labels):
-    """A :class:`~aipm_sim.LabelsNeeded` in words: ``"recall 80% ± 3 points (95% confidence) needs …"``."""
+def labels_words(labels, *, positives=None, cases="cases"):
+    """A :class:`~aipm_sim.LabelsNeeded` in words: ``"to know recall 80% within ± 3.0 points … needs 682 frauds, …"``.
+
+    ``positives`` names what is counted in the scenario's words (default: the
+    result's own, e.g. "positives"); ``cases`` what is labelled ("orders").
+    """
+    relevant = positives if positives is not None and labels.relevant_name == "positives" else labels.relevant_name
     out = (f"to know {_metric_words(labels.metric)} {_level(labels.expected)} within "
            f"± {_points(labels.half_width)} points with {_level(labels.confidence)} confidence, "
-           f"a validation needs {fmt_count(labels.relevant)} {labels.relevant_name}")
+           f"a validation needs {fmt_count(labels.relevant)} {relevant}")
     if labels.cases is not None and labels.metric != "alert_rate":
-        out += f", that is {fmt_count(labels.cases)} labelled cases"
+        out += f", that is {fmt_count(labels.cases)} labelled {cases}"
     return out
 
 
-def labels_text(labels):
+def labels_text(labels, *, positives=None, cases="cases"):
     """:func:`labels_words` as a sentence (Markdown)."""
-    text = labels_words(labels)
+    text = labels_words(labels, positives=positives, cases=cases)
     return Prose(text[:1].upper() + text[1:] + ".")
 
 
@@ -187,14 +195,14 @@ def margin_table(relevant, half_widths, *, metric="recall", expected, relevant_n
 
 
 def parameter_text(scenario, name):
-    """One assumption of the scenario in a sentence: its description, value and unit (a fraction as a percentage)."""
+    """One assumption of the scenario in a sentence: its description, then its value with its unit.
+
+    A fraction (unit "fraction of …") reads as a percentage: "Share of orders that are fraudulent: 0.3%."
+    """
     p = scenario.parameters[name]
     what = p.description or name.replace("_", " ")
     unit = p.unit or ""
-    if unit.startswith("fraction"):
-        shown = f"{fmt_percent(p.value)}" + (f" ({unit[len('fraction'):].strip()})" if unit != "fraction" else "")
-    else:
-        shown = f"{fmt_number(p.value)} {unit}".strip()
+    shown = _level(p.value) if unit.startswith("fraction") else f"{fmt_number(p.value)} {unit}".strip()
     return Prose(f"{what}: {shown}.")
 
 
