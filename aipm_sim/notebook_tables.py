@@ -377,7 +377,7 @@ def ab_test_text(test, *, case="case"):
             + f" ({_level(test.power)} power, {_level(test.alpha)} false alarms).")
         lines.append(f"- The offline numbers expect {fmt_money(test.expected_effect, cur)} per {case}.")
     else:
-        lines.append(f"- Smallest change it detects: {fmt_number(100 * test.minimum_effect, 3)} points of "
+        lines.append(f"- Smallest change it detects: {_points(test.minimum_effect)} points of "
                      f"{test.metric} ({_level(test.power)} power, {_level(test.alpha)} false alarms).")
     lines.append(f"- An always-valid test, which may be read every day, needs {fmt_count(test.always_valid_days)} days.")
     return Prose("\n".join(lines))
