@@ -270,7 +270,7 @@ def monitoring_table(production, columns, *, period="period", positives="positiv
 _POLICY_COLUMNS = {
     "value": "value before costs", "retrains": "retrains", "recalibrations": "re-thresholdings",
     "costs": "costs", "net value": "net value", "alerts raised": "drift alerts",
-    "periods below target": "{period}s below target", "versus doing nothing": "net value compared with doing nothing",
+    "periods below target": "{period}s below target", "versus doing nothing": "gain over doing nothing",
 }
 _POLICY_MONEY = ("value", "costs", "net value", "versus doing nothing")
 
@@ -320,7 +320,7 @@ def retrain_schedule_table(comparison, *, rows=None):
             else f"every {fmt_count(r['retrain every (periods)'])} {period}s",
             fmt_count(r["retrains"]), fmt_money(r["versus doing nothing"], signed=True))
            for _, r in frame.iterrows()]
-    return Table(("retrain", "retrains", f"net value compared with doing nothing ({unit})"), out,
+    return Table(("retrain", "retrains", f"gain over doing nothing ({unit})"), out,
                  ("left", "right", "right"))
 
 
@@ -454,21 +454,29 @@ def group_assumptions_table(scenario, *, group="group"):
                   "source"), rows, ("left", "right", "right", "right", "left"))
 
 
-def group_table(table, *, currency=None, period=None, index="group"):
+def group_table(table, *, currency=None, period=None, index="group", words=None):
     """A groups table (:func:`~aipm_sim.group_metrics`, :func:`~aipm_sim.group_disparities`, ``compare``) in words.
 
     The groups (or, for disparities, the measures) make the first column,
     headed ``index``; every number is written as
-    :func:`~aipm_sim.group_table_in_words` writes it (which see).
+    :func:`~aipm_sim.group_table_in_words` writes it (which see). With
+    ``words`` (a scenario's :class:`~aipm_sim.Vocabulary`) the headers speak
+    the scenario's language: "applications", "defaulters", "applications
+    declined", "decline rate" instead of cases, positives, flagged cases and
+    flag rate.
     """
     from .core.groups.words import group_table_in_words
 
-    words = group_table_in_words(table, currency=currency, period=period)
+    written = group_table_in_words(table, currency=currency, period=period)
     if list(table.index) == ["largest difference", "smallest ratio"] and index == "group":
         index = "across groups"
-    header = [index, *map(str, words.columns)]
-    rows = [[str(name), *(str(v) for v in row)] for name, row in zip(words.index, words.itertuples(index=False))]
-    return Table(header, rows, ["left"] + ["right"] * len(words.columns))
+    names = {}
+    if words is not None:
+        names = {"cases": words.cases, "positives": words.positives, "flagged cases": words.alerts,
+                 "flag rate": words.alert_rate}
+    header = [index, *(names.get(str(c), str(c)) for c in written.columns)]
+    rows = [[str(name), *(str(v) for v in row)] for name, row in zip(written.index, written.itertuples(index=False))]
+    return Table(header, rows, ["left"] + ["right"] * len(written.columns))
 
 
 def _rule_words(rule):
@@ -491,7 +499,7 @@ def fairness_price_table(frontier, *, currency=None, period=None):
                  ("left", "right", "right", "right"))
 
 
-def groups_summary(best, parity, one, *, currency=None, period=None, group="group"):
+def groups_summary(best, parity, one, *, currency=None, period=None, group="group", words=None):
     """The groups notebook's key numbers: one threshold, per group, under parity, and the four-fifths ratio."""
     per = f" per {period}" if period else ""
     rates = "; ".join(f"{g} {fmt_percent(x)}" for g, x in parity.by_group["alert_rate"].items())
@@ -501,8 +509,10 @@ def groups_summary(best, parity, one, *, currency=None, period=None, group="grou
         f"- Best threshold per {group}, no rule: value {fmt_money(best.unconstrained_value, currency)}{per}.",
         f"- {_rule_words(parity.fairness).capitalize()} (within {_points(parity.tolerance)} points): "
         f"value {fmt_money(parity.value, currency)}{per}, price {fmt_money(parity.price_of_fairness, currency)}{per}.",
-        f"- Flag rates under {_rule_words(parity.fairness)}: {rates}.",
-        f"- Four-fifths ratio (lowest flag rate over highest) at one threshold: "
+        f"- {(words.alert_rate if words is not None else 'flag rate').capitalize()}s under "
+        f"{_rule_words(parity.fairness)}: {rates}.",
+        f"- Four-fifths ratio (lowest {words.alert_rate if words is not None else 'flag rate'} over highest) "
+        "at one threshold: "
         f"{fmt_number(one.attrs['selection_rate_ratio'], 2)}.",
     ]
     return Prose("\n".join(lines))

@@ -62,7 +62,7 @@ def test_policy_table_writes_money_over_the_horizon_with_signed_gains():
     t = nb.policy_table(_comparison())
     assert t.header == ("policy", "value before costs (EUR over 3 weeks)", "retrains", "re-thresholdings",
                         "costs (EUR over 3 weeks)", "net value (EUR over 3 weeks)", "drift alerts",
-                        "weeks below target", "net value compared with doing nothing (EUR over 3 weeks)")
+                        "weeks below target", "gain over doing nothing (EUR over 3 weeks)")
     assert t.rows[0] == ("Do nothing", f"{M}2,019,985", "0", "0", "0", f"{M}2,019,985", "0", "0", "0")
     assert t.rows[1][1] == f"{M}1,809,743" and t.rows[1][4] == f"{M}75,000" and t.rows[1][-1] == "+135,242"
     assert t.rows[2][0].endswith("when the drift alert fires")  # the name in full, never cut
@@ -75,14 +75,14 @@ def test_policy_table_writes_money_over_the_horizon_with_signed_gains():
 def test_policy_table_picks_columns_and_refuses_unknown_ones():
     t = nb.policy_table(_comparison(), ["net value", "versus doing nothing"])
     assert t.header == ("policy", "net value (EUR over 3 weeks)",
-                        "net value compared with doing nothing (EUR over 3 weeks)")
+                        "gain over doing nothing (EUR over 3 weeks)")
     with pytest.raises(ValueError, match="'threshold' is not one this table writes"):
         nb.policy_table(_comparison(), ["threshold"])
 
 
 def test_retrain_schedule_table_in_words():
     t = nb.retrain_schedule_table(_comparison(), rows=3)
-    assert t.header == ("retrain", "retrains", "net value compared with doing nothing (EUR over 3 weeks)")
+    assert t.header == ("retrain", "retrains", "gain over doing nothing (EUR over 3 weeks)")
     assert t.rows == (("every week", "21", f"{M}65,949"), ("every 2 weeks", "10", "+80,446"),
                       ("every 3 weeks", "7", "+0.20"))
     _reads_like_words(t)
@@ -302,6 +302,14 @@ def test_group_table_puts_the_groups_in_a_named_first_column():
     assert "alert_rate" not in md and "n_cases" not in md
 
 
+def test_group_table_speaks_the_scenarios_words():
+    words = am.load_scenario("credit_approval_groups").words
+    t = nb.group_table(_by_group(), currency="EUR", period="month", index="age band", words=words)
+    assert t.header == ("age band", "applications", "defaulters", "applications declined", "precision", "recall",
+                        "false alarm rate", "decline rate", "value (EUR per month)")
+    assert "flag rate" not in t._repr_markdown_() and "cases" not in t._repr_markdown_()
+
+
 def test_group_table_of_disparities_names_its_rows():
     d = pd.DataFrame({"recall": [0.146, 0.73], "alert_rate": [0.18, 0.34]},
                      index=["largest difference", "smallest ratio"])
@@ -343,6 +351,10 @@ def test_groups_summary():
         "- Flag rates under demographic parity: 30 to 50 13.9%; under 30 15.5%.\n"
         "- Four-fifths ratio (lowest flag rate over highest) at one threshold: 0.34.")
     assert not SNAKE.search(text)
+    words = am.load_scenario("credit_approval_groups").words
+    said = repr(nb.groups_summary(best, parity, one, currency="EUR", period="month", group="age band", words=words))
+    assert "- Decline rates under demographic parity: 30 to 50 13.9%; under 30 15.5%." in said
+    assert "(lowest decline rate over highest)" in said and "flag rate" not in said
 
 
 # -- the committed notebooks -----------------------------------------------------------------------
