@@ -13,11 +13,17 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ._format import MINUS, fmt_count, fmt_money, fmt_number, fmt_percent, fmt_threshold
 from .notebook import MISSING, Prose, Table
 
 __all__ = [
     "ab_test_text",
+    "best_agreement_text",
+    "bullets",
+    "data_preview",
+    "decisions_text",
     "decision_line",
     "fairness_price_table",
     "group_assumptions_table",
@@ -72,6 +78,55 @@ def _with(currency, per=None):
 
 def _metric_words(name):
     return {"fpr": "false alarm rate", "alert_rate": "share flagged"}.get(name, name.replace("_", " "))
+
+
+# -- any room ------------------------------------------------------------------------------------
+def bullets(text):
+    """Lines of text (an explorer's ``result.summary()``) as a Markdown list: one line, one bullet.
+
+    Printed, such lines wrap mid-word in JupyterLab and run together as Markdown prose.
+    """
+    return Prose("\n".join(f"- {line.strip()}" for line in str(text).splitlines() if line.strip()))
+
+
+def decisions_text(named, *, currency=None):
+    """Several decisions side by side, one bullet each: ``named`` is a sequence of (label, decision) pairs."""
+    return Prose("\n".join(f"- {label}: {decision_line(d, currency=currency).text}" for label, d in named))
+
+
+def best_agreement_text(decision, result, *, currency=None, chart="the chart", explorer="the explorer"):
+    """The best threshold and value of a decision and of an explorer's result, one bullet each.
+
+    ``result`` has ``best_threshold`` and ``best_value`` (an explorer's ``.result``); the period is the
+    decision's.
+    """
+    cur = decision.currency or currency
+    per = f" per {decision.period}" if decision.period else ""
+    return Prose("\n".join(
+        f"- {label.capitalize()}: best threshold {fmt_threshold(t)}, value {fmt_money(v, cur)}{per}."
+        for label, t, v in ((chart, decision.threshold, decision.value),
+                            (explorer, result.best_threshold, result.best_value))))
+
+
+def data_preview(frame, rows=6):
+    """The first ``rows`` rows of a data file as read (its own column names, which the reader maps), no index.
+
+    Values read as they are in the file: whole numbers with thousands separators, other numbers as
+    the shortest text that reads back as the same number (``109.35``, ``0.000124``), a true minus;
+    an empty cell reads :data:`~aipm_sim.notebook.MISSING`.
+    """
+    head = frame.head(rows)
+
+    def cell(v):
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+            return str(v)
+        if math.isnan(v):
+            return MISSING
+        return fmt_number(v) if float(v).is_integer() else np.format_float_positional(float(v)).replace("-", MINUS)
+
+    out = [[cell(v) for v in r] for r in head.itertuples(index=False)]
+    kinds = ["right" if head[c].dtype.kind in "iuf" else "left" for c in head.columns]
+    return Table([str(c) for c in head.columns], out, kinds)
 
 
 # -- how sure are we (uncertainty) --------------------------------------------------------------
@@ -355,7 +410,7 @@ def launch_decisions_text(launch):
         return Prose(d.describe()).text
 
     return Prose(f"- The model: {line(launch.treatment)}\n"
-                 f"- Today ({launch.control_name}): {line(launch.control)}")
+                 f"- Today ({launch.control_name}): {line(launch.control)}")  # a ranking decision has no point
 
 
 def ab_test_text(test, *, case="case"):
@@ -385,8 +440,6 @@ def ab_test_text(test, *, case="case"):
 
 def peeking_table(peek, days=None):
     """Simulated A/A tests read every day: the share declaring a false winner by each day, for both tests."""
-    import numpy as np
-
     wanted = peek.days if days is None else np.asarray(days)
     rows = [(fmt_count(d), fmt_percent(peek.peeking[i]), fmt_percent(peek.always_valid[i]))
             for d in wanted for i in [int(np.flatnonzero(peek.days == d)[0])]]

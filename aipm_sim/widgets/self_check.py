@@ -99,7 +99,9 @@ class SelfCheck:
         else:
             data, meta = bundle, None
         data = dict(data or {})
-        data["text/plain"] = self.text()  # where widgets do not render (a saved notebook as HTML, nbval)
+        # Where widgets do not render (a saved notebook as HTML, nbval), the question and the verdict in words.
+        data["text/plain"] = self.text()
+        data["text/markdown"] = "**Check yourself:** " + self.text()[len("Check yourself: "):].replace("\n", "  \n")
         return data if meta is None else (data, meta)
 
     def __repr__(self):

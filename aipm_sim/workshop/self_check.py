@@ -364,7 +364,9 @@ def firm_up_first():
     """The fraud assumption whose plausible range swings the best value most."""
     from ..core.business.sensitivity import compute_sensitivity
 
-    return str(compute_sensitivity(_fraud()).table["parameter"].iloc[0])
+    s = _fraud()
+    name = str(compute_sensitivity(s).table["parameter"].iloc[0])
+    return _parameter_words(s, name)
 
 
 #: Orders a day in the fraud A/B test of workshop exercise 7.
@@ -468,8 +470,16 @@ def adapting_policy():
     return _best_choice(december_comparison(True))
 
 
+def _parameter_words(scenario, name):
+    """A parameter as the participant reads it: its description (the code name only when it has none)."""
+    p = scenario.parameters[name]
+    return p.description or name.replace("_", " ")
+
+
 def _fraud_parameter_names():
-    return tuple(_fraud().parameters)
+    """The fraud assumptions in words (their descriptions), the choices of the firm-up-first question."""
+    s = _fraud()
+    return tuple(_parameter_words(s, name) for name in s.parameters)
 
 
 #: The groups exercise (08): the credit scenario by age band, its cases drawn as the report draws them.

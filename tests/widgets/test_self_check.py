@@ -70,6 +70,7 @@ def test_the_text_form_is_the_question_and_the_verdict_never_the_answer():
     data = w._repr_mimebundle_()
     data = data[0] if isinstance(data, tuple) else data
     assert data["text/plain"] == "Check yourself: " + w.question.prompt  # not "VBox(children=…"
+    assert data["text/markdown"] == "**Check yourself:** " + w.question.prompt
     assert "application/vnd.jupyter.widget-view+json" in data  # the live widget where widgets render
     w.answer.value = "-5"
     assert w.text().splitlines()[1].startswith("\u2718 Not yet")

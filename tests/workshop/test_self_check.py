@@ -232,9 +232,10 @@ def test_firm_up_first_is_the_largest_swing_by_brute_force():
         if p.low < p.high:
             values = [s.replace(**{name: bound}).optimize().value for bound in (p.low, p.high)]
             swings[name] = abs(values[1] - values[0])
-    assert sc.firm_up_first() == max(swings, key=swings.get)
+    assert sc.firm_up_first() == s.parameters[max(swings, key=swings.get)].description  # in words
     q = sc.question("firm_up_first")
-    assert set(q.options()) == set(s.parameters)
+    assert set(q.options()) == {p.description for p in s.parameters.values()}
+    assert not any("_" in option for option in q.options())  # no code name reaches the participant
 
 
 @pytest.mark.parametrize("key", list(sc.QUESTIONS))
