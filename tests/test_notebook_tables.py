@@ -357,6 +357,36 @@ def test_groups_summary():
     assert "(lowest decline rate over highest)" in said and "flag rate" not in said
 
 
+# -- any room ------------------------------------------------------------------------------------
+def test_bullets_make_one_bullet_per_line():
+    text = "threshold 0.0201: cases scoring at or above it are flagged\n\n  value per day: \u221216,040 \n"
+    assert repr(nb.bullets(text)) == ("- threshold 0.0201: cases scoring at or above it are flagged\n"
+                                      "- value per day: \u221216,040")
+
+
+def test_decisions_text_and_best_agreement():
+    text = repr(nb.decisions_text([("With weights", _decision()), ("Without weights", _decision(value=-21644.4))],
+                                  currency="EUR"))
+    assert text.splitlines() == [
+        "- With weights: **Flag scores of 0.03195 or more.** Precision 11.2%, recall 70.8%, 304 alerts, "
+        "value 2,050 EUR.",
+        f"- Without weights: **Flag scores of 0.03195 or more.** Precision 11.2%, recall 70.8%, 304 alerts, "
+        f"value {M}21,644 EUR."]
+    d = _decision(threshold=0.020104, value=-16040.3, period="day")
+    agree = repr(nb.best_agreement_text(d, NS(best_threshold=0.020104, best_value=-16040.3), currency="EUR"))
+    assert agree == (f"- The chart: best threshold 0.0201, value {M}16,040 EUR per day.\n"
+                     f"- The explorer: best threshold 0.0201, value {M}16,040 EUR per day.")
+
+
+def test_data_preview_shows_the_file_as_read_without_index():
+    frame = pd.DataFrame({"case_id": [14, 32], "score": [0.000124, 8.2e-05], "amount": [109.35, -1234.5],
+                          "note": ["a", None], "weight": [25.0, math.nan]})
+    t = nb.data_preview(frame, rows=2)
+    assert t.header == ("case_id", "score", "amount", "note", "weight")  # the file's own names: the reader maps them
+    assert t.rows == (("14", "0.000124", "109.35", "a", "25"), ("32", "0.000082", f"{M}1234.5", nb.MISSING, nb.MISSING))
+    assert t.align == ("right", "right", "right", "left", "right")
+
+
 # -- the committed notebooks -----------------------------------------------------------------------
 def _outputs(path):
     for cell in json.loads(path.read_text())["cells"]:
@@ -364,14 +394,11 @@ def _outputs(path):
             yield "".join(cell["source"]), cell.get("outputs", [])
 
 
-@pytest.mark.parametrize("name", ["07_how_sure_are_we", "08_after_launch_drift_and_retraining",
-                                  "09_plan_the_launch", "10_groups_and_fairness",
-                                  "workshop/05_how_many_labels", "workshop/06_december_rethreshold_or_retrain",
-                                  "workshop/07_launch_test", "workshop/08_groups_and_fairness",
-                                  "workshop/solutions/05_how_many_labels_solution",
-                                  "workshop/solutions/06_december_rethreshold_or_retrain_solution",
-                                  "workshop/solutions/07_launch_test_solution",
-                                  "workshop/solutions/08_groups_and_fairness_solution"])
+ALL_NOTEBOOKS = sorted(str(p.relative_to(NOTEBOOKS).with_suffix("")) for p in NOTEBOOKS.rglob("*.ipynb")
+                       if ".ipynb_checkpoints" not in p.parts)
+
+
+@pytest.mark.parametrize("name", ALL_NOTEBOOKS)
 def test_stored_outputs_hold_no_raw_python(name):
     """No printed f-string, repr'd str, pandas frame, dict or progress bar in the committed outputs."""
     for source, outputs in _outputs(NOTEBOOKS / f"{name}.ipynb"):
