@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 
 from ..workshop.self_check import question
+from ._text_form import with_text
 
 #: The empty first option of a multiple-choice question.
 CHOOSE = "choose…"
@@ -93,16 +94,10 @@ class SelfCheck:
         return out
 
     def _repr_mimebundle_(self, **kwargs):
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, tuple):  # (data, metadata)
-            data, meta = bundle
-        else:
-            data, meta = bundle, None
-        data = dict(data or {})
-        # Where widgets do not render (a saved notebook as HTML, nbval), the question and the verdict in words.
-        data["text/plain"] = self.text()
-        data["text/markdown"] = "**Check yourself:** " + self.text()[len("Check yourself: "):].replace("\n", "  \n")
-        return data if meta is None else (data, meta)
+        # Where widgets do not render (a saved notebook as HTML, nbval): the question and the verdict in words.
+        text = self.text()
+        return with_text(self.widget, text, markdown="**Check yourself:** "
+                         + text[len("Check yourself: "):].replace("\n", "  \n"), **kwargs)
 
     def __repr__(self):
         state = "not checked yet" if self.result is None else self.result.message

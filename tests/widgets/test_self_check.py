@@ -82,3 +82,18 @@ def test_the_text_form_is_the_question_and_the_verdict_never_the_answer():
 
 def test_the_answer_box_suggests_numbers_with_a_true_minus():
     assert "\u22121,250" in SelfCheck("doubled_fee_value_change").answer.placeholder
+
+
+def test_the_apps_text_form_is_a_sentence_not_a_widget_repr():
+    from aipm_sim.widgets import experiments, groups, monitoring
+    from aipm_sim.widgets._text_form import with_text
+
+    import ipywidgets
+
+    box = ipywidgets.VBox([ipywidgets.HTML("x")])
+    data = with_text(box, "The planner.", markdown="**The planner.**")
+    data = data[0] if isinstance(data, tuple) else data
+    assert data["text/plain"] == "The planner." and data["text/markdown"] == "**The planner.**"
+    assert "application/vnd.jupyter.widget-view+json" in data
+    for module in (experiments, groups, monitoring):
+        assert "JupyterLab or Voilà" in module.TEXT_FORM and "VBox" not in module.TEXT_FORM
