@@ -545,7 +545,7 @@ def fairness_price_table(frontier, *, currency=None, period=None):
     rows = []
     for r in frontier.itertuples(index=False):
         met = not math.isnan(r.value)
-        rows.append((_rule_words(r.rule), f"{_points(r.tolerance)} points",
+        rows.append((_rule_words(r.rule), f"{fmt_number(100 * r.tolerance)} points",
                      fmt_money(r.value) if met else "cannot be met",
                      fmt_money(r.price_of_fairness) if met else "cannot be met"))
     return Table(("fairness rule", "tolerance", f"best value{unit}", f"price of the rule{unit}"), rows,
@@ -560,7 +560,7 @@ def groups_summary(best, parity, one, *, currency=None, period=None, group="grou
         f"- One threshold for everyone: {fmt_threshold(best.single_threshold)}, value "
         f"{fmt_money(best.single_threshold_value, currency)}{per}.",
         f"- Best threshold per {group}, no rule: value {fmt_money(best.unconstrained_value, currency)}{per}.",
-        f"- {_rule_words(parity.fairness).capitalize()} (within {_points(parity.tolerance)} points): "
+        f"- {_rule_words(parity.fairness).capitalize()} (within {fmt_number(100 * parity.tolerance)} points): "
         f"value {fmt_money(parity.value, currency)}{per}, price {fmt_money(parity.price_of_fairness, currency)}{per}.",
         f"- {(words.alert_rate if words is not None else 'flag rate').capitalize()}s under "
         f"{_rule_words(parity.fairness)}: {rates}.",

@@ -333,8 +333,8 @@ def test_fairness_price_table_says_when_a_rule_cannot_be_met():
                              "value": [878995.2, math.nan], "price_of_fairness": [18059.4, math.nan]})
     t = nb.fairness_price_table(frontier, currency="EUR", period="month")
     assert t.header == ("fairness rule", "tolerance", "best value (EUR per month)", "price of the rule (EUR per month)")
-    assert t.rows == (("demographic parity", "2.0 points", "878,995", "18,059"),
-                      ("equalized odds", "0.0 points", "cannot be met", "cannot be met"))
+    assert t.rows == (("demographic parity", "2 points", "878,995", "18,059"),
+                      ("equalized odds", "0 points", "cannot be met", "cannot be met"))
     _reads_like_words(t)
 
 
@@ -347,7 +347,7 @@ def test_groups_summary():
     assert text == (
         "- One threshold for everyone: 0.1525, value 882,184 EUR per month.\n"
         "- Best threshold per age band, no rule: value 897,054 EUR per month.\n"
-        "- Demographic parity (within 2.0 points): value 878,995 EUR per month, price 18,059 EUR per month.\n"
+        "- Demographic parity (within 2 points): value 878,995 EUR per month, price 18,059 EUR per month.\n"
         "- Flag rates under demographic parity: 30 to 50 13.9%; under 30 15.5%.\n"
         "- Four-fifths ratio (lowest flag rate over highest) at one threshold: 0.34.")
     assert not SNAKE.search(text)
