@@ -444,3 +444,10 @@ def break_even_table(scenario, frame):
     return Table(("Assumption", "Today", "Break-even", "The model pays off when it is", "Range searched",
                   f"{what.capitalize()} at the low end ({cur} per month)", f"… at the high end ({cur} per month)"),
                  rows, ("left", "right", "right", "left", "left", "right", "right"))
+
+
+# -- the newer rooms' notebooks (uncertainty, monitoring, launch, groups) live in their own module -----
+from .notebook_tables import *  # noqa: E402,F401,F403  (re-exported: nb.policy_table, nb.group_table, …)
+from .notebook_tables import __all__ as _tables_all  # noqa: E402
+
+__all__ += _tables_all

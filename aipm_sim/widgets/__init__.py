@@ -10,7 +10,8 @@ from .experiments import RolloutPlanner
 from .explorer import ExplorerResult, ThresholdExplorer
 from .groups import GroupExplorer, GroupExplorerResult
 from .monitoring import DashboardResult, MonitoringDashboard
+from .progress import ProgressBar
 from .self_check import SelfCheck
 
 __all__ = ["DashboardResult", "ExplorerResult", "GroupExplorer", "GroupExplorerResult", "MonitoringDashboard",
-           "RolloutPlanner", "SelfCheck", "ThresholdExplorer"]
+           "ProgressBar", "RolloutPlanner", "SelfCheck", "ThresholdExplorer"]

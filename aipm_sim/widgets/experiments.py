@@ -22,6 +22,11 @@ from .._format import fmt_count, fmt_money, fmt_percent
 
 from ..core import plan_launch
 from ..core.experiments.launch import launch_settings
+from ._text_form import with_text
+
+#: What the app says where widgets do not render (a saved notebook as HTML, a terminal).
+TEXT_FORM = ("The launch planner: change the traffic, the smallest gain, the power or the stages "
+             "(it runs live in JupyterLab or Voilà).")
 
 MSG_TRAFFIC_TEXT = "{}s per day in the test must be more than 0; found {!r}"
 MSG_STAGES_TEXT = "stages must be percentages of traffic separated by commas, e.g. 1, 10, 50, 100; found {!r}"
@@ -107,10 +112,8 @@ class RolloutPlanner:
         self.widget.add_class("aipm-rollout-planner")
         self._refresh()
 
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
+    def _repr_mimebundle_(self, **kwargs):
+        return with_text(self.widget, TEXT_FORM, **kwargs)
 
     def _on_change(self, _change=None):
         case = self.result.case

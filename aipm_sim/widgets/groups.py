@@ -15,6 +15,11 @@ from ..core.groups.optimize import FAIRNESS_RULES, RULE_WORDS
 from ..plotting._base import fmt_count, fmt_fraction, fmt_money
 from ..plotting.groups import FairnessFrontierDisplay, GroupMetricsDisplay
 from ._canvas import FigureImage
+from ._text_form import with_text
+
+#: What the app says where widgets do not render (a saved notebook as HTML, a terminal).
+TEXT_FORM = ("The groups explorer: choose a fairness rule and a tolerance, then optimise "
+             "(it runs live in JupyterLab or Voilà).")
 
 NO_RULE = "no fairness rule"
 COLUMN_WORDS = {"n_cases": "cases", "positives": "positives", "alerts": "alerts", "precision": "precision",
@@ -131,10 +136,8 @@ class GroupExplorer:
             *(f.image for f in self.figures.values()),
         ])
 
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
+    def _repr_mimebundle_(self, **kwargs):
+        return with_text(self.widget, TEXT_FORM, **kwargs)
 
     # -- events -----------------------------------------------------------------
     def _on_threshold(self, _change):

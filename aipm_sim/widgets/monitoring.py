@@ -21,6 +21,11 @@ from dataclasses import dataclass
 from ..core.engine.binormal import BinormalModel
 from ..core.engine.value import ValueModel
 from ..core.monitoring import DEFAULT_POLICIES, DriftPlan, compare_policies, simulate_production
+from ._text_form import with_text
+
+#: What the app says where widgets do not render (a saved notebook as HTML, a terminal).
+TEXT_FORM = ("The after-launch dashboard: move the forecast and the policies are priced again "
+             "(it runs live in JupyterLab or Voilà).")
 
 FIGSIZE = (11.0, 3.8)
 DPI = 90
@@ -207,7 +212,7 @@ class MonitoringDashboard:
         self._figure.publish()
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        return with_text(self.widget, TEXT_FORM, **kwargs)
 
     def __repr__(self):
         return f"MonitoringDashboard({self.result.comparison.verdict})"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 
 from ..workshop.self_check import question
+from ._text_form import with_text
 
 #: The empty first option of a multiple-choice question.
 CHOOSE = "choose…"
@@ -54,7 +55,7 @@ class SelfCheck:
                                            description="your answer", style={"description_width": "initial"})
         else:
             unit = f" ({self.question.unit})" if self.question.unit else ""
-            self.answer = widgets.Text(placeholder="e.g. 0.05, -1,250 or 12%", description=f"your answer{unit}",
+            self.answer = widgets.Text(placeholder="e.g. 0.05, \N{MINUS SIGN}1,250 or 12%", description=f"your answer{unit}",
                                        continuous_update=False, style={"description_width": "initial"},
                                        layout=widgets.Layout(width="28em"))
         # A committed answer (Enter, or leaving the box) is checked at once, like a click on "check".
@@ -85,8 +86,18 @@ class SelfCheck:
         self.verdict.value = f'<span style="color:{color}">{mark} {html.escape(verdict.message)}</span>'
         return verdict
 
+    def text(self):
+        """What the widget says, as text: the question, then the verdict once checked (never the answer)."""
+        out = f"Check yourself: {self.question.prompt}"
+        if self.result is not None:
+            out += f"\n{'✔' if self.result.correct else '✘'} {self.result.message}"
+        return out
+
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        # Where widgets do not render (a saved notebook as HTML, nbval): the question and the verdict in words.
+        text = self.text()
+        return with_text(self.widget, text, markdown="**Check yourself:** "
+                         + text[len("Check yourself: "):].replace("\n", "  \n"), **kwargs)
 
     def __repr__(self):
         state = "not checked yet" if self.result is None else self.result.message

@@ -19,9 +19,10 @@ import warnings
 from dataclasses import dataclass
 from typing import Callable
 
+from .._format import fmt_count, fmt_number
 from ..core.errors import ParameterError
 
-MSG_NOT_A_NUMBER = "answer must be a number such as 0.065, -1,250 or 12%; found {!r}"
+MSG_NOT_A_NUMBER = "“{}” is not a number: write one such as 0.065, \N{MINUS SIGN}1,250 or 12%."
 MSG_EMPTY = "give an answer first"
 MSG_TOLERANCE = "{} must be a finite number >= 0; found {!r}"
 MSG_CHOICE = "answer must be one of {}; found {!r}"
@@ -217,7 +218,9 @@ def check_choice(answer, expected, *, choices):
 
 
 def _show(x):
-    return f"{x:,.4g}" if abs(x) < 1e4 else f"{x:,.0f}"
+    """The participant's own number as they read numbers elsewhere: 4 significant digits, thousands
+    separated, a true minus (``−1,250``, ``0.065``, ``227,334``)."""
+    return fmt_number(x, 4)
 
 
 # -- the workshop's questions --------------------------------------------------------------
@@ -317,8 +320,8 @@ def capacity_exceeded(threshold):
         if curve.at(threshold + _half_unit(threshold)).alerts * per_month <= capacity * (1 + 1e-12):
             return None
         alerts = curve.at(threshold).alerts * per_month
-    return MSG_OVER_CAPACITY.format(threshold=_show(threshold), alerts=f"{alerts:,.0f}",
-                                    capacity=f"{capacity:,.0f}", tolerance=f"{CAPACITY_REL_TOL:.0%}")
+    return MSG_OVER_CAPACITY.format(threshold=_show(threshold), alerts=fmt_count(alerts),
+                                    capacity=fmt_count(capacity), tolerance=f"{100 * CAPACITY_REL_TOL:g}%")  # a stated level: "5%"
 
 
 def _half_unit(x):
@@ -361,7 +364,9 @@ def firm_up_first():
     """The fraud assumption whose plausible range swings the best value most."""
     from ..core.business.sensitivity import compute_sensitivity
 
-    return str(compute_sensitivity(_fraud()).table["parameter"].iloc[0])
+    s = _fraud()
+    name = str(compute_sensitivity(s).table["parameter"].iloc[0])
+    return _parameter_words(s, name)
 
 
 #: Orders a day in the fraud A/B test of workshop exercise 7.
@@ -465,8 +470,16 @@ def adapting_policy():
     return _best_choice(december_comparison(True))
 
 
+def _parameter_words(scenario, name):
+    """A parameter as the participant reads it: its description (the code name only when it has none)."""
+    p = scenario.parameters[name]
+    return p.description or name.replace("_", " ")
+
+
 def _fraud_parameter_names():
-    return tuple(_fraud().parameters)
+    """The fraud assumptions in words (their descriptions), the choices of the firm-up-first question."""
+    s = _fraud()
+    return tuple(_parameter_words(s, name) for name in s.parameters)
 
 
 #: The groups exercise (08): the credit scenario by age band, its cases drawn as the report draws them.

@@ -110,3 +110,11 @@ def test_the_scenario_alpha_and_power_are_kept_not_snapped(tmp_path):
     assert ("85.0%", 0.85) in p.power.options and ("80.0%", 0.8) in p.power.options
     p.traffic.value = 20_000  # another control changes: alpha and power stay the scenario's
     assert (p.result.test.alpha, p.result.test.power) == (0.025, 0.85)
+
+
+def test_the_planner_shows_as_a_sentence_where_widgets_do_not_render(planner):
+    from aipm_sim.widgets.experiments import TEXT_FORM
+
+    data = planner._repr_mimebundle_()
+    data = data[0] if isinstance(data, tuple) else data
+    assert data["text/plain"] == TEXT_FORM and "application/vnd.jupyter.widget-view+json" in data

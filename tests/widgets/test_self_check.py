@@ -63,3 +63,37 @@ def test_css_classes_for_browser_tests():
 def test_unknown_question():
     with pytest.raises(am.ParameterError, match="unknown question 'nope'"):
         SelfCheck("nope")
+
+
+def test_the_text_form_is_the_question_and_the_verdict_never_the_answer():
+    w = SelfCheck("labels_for_recall_margin")
+    data = w._repr_mimebundle_()
+    data = data[0] if isinstance(data, tuple) else data
+    assert data["text/plain"] == "Check yourself: " + w.question.prompt  # not "VBox(children=…"
+    assert data["text/markdown"] == "**Check yourself:** " + w.question.prompt
+    assert "application/vnd.jupyter.widget-view+json" in data  # the live widget where widgets render
+    w.answer.value = "-5"
+    assert w.text().splitlines()[1].startswith("\u2718 Not yet")
+    expected = sc.labels_for_recall_margin()
+    assert f"{expected:,.0f}" not in w.text() and f"{expected:.4g}" not in w.text()
+    fee = SelfCheck("doubled_fee_value_change", answer="-5")
+    assert "Not yet: \u22125 is" in fee.text() and "-5" not in fee.text()  # the participant's number, true minus
+
+
+def test_the_answer_box_suggests_numbers_with_a_true_minus():
+    assert "\u22121,250" in SelfCheck("doubled_fee_value_change").answer.placeholder
+
+
+def test_the_apps_text_form_is_a_sentence_not_a_widget_repr():
+    from aipm_sim.widgets import experiments, groups, monitoring
+    from aipm_sim.widgets._text_form import with_text
+
+    import ipywidgets
+
+    box = ipywidgets.VBox([ipywidgets.HTML("x")])
+    data = with_text(box, "The planner.", markdown="**The planner.**")
+    data = data[0] if isinstance(data, tuple) else data
+    assert data["text/plain"] == "The planner." and data["text/markdown"] == "**The planner.**"
+    assert "application/vnd.jupyter.widget-view+json" in data
+    for module in (experiments, groups, monitoring):
+        assert "JupyterLab or Voilà" in module.TEXT_FORM and "VBox" not in module.TEXT_FORM

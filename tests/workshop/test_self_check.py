@@ -125,7 +125,7 @@ def test_a_limit_makes_the_tolerance_one_sided():
 
 def test_messages_say_the_direction_in_words_without_the_answer():
     verdict = sc.check_number("-30,000", -25_000.0, rel_tol=0.05)
-    assert verdict.message == "Not yet: -30,000 is too low. Look again and try once more."
+    assert verdict.message == "Not yet: \u221230,000 is too low. Look again and try once more."  # a true minus
     assert "25,000" not in verdict.message
     # 0.5 against 0.065 once read "about 665 % too high", from which 0.5 / 7.65 = 0.065 follows.
     assert sc.check_number("0.5", 0.065, rel_tol=0.05).message == (
@@ -232,9 +232,10 @@ def test_firm_up_first_is_the_largest_swing_by_brute_force():
         if p.low < p.high:
             values = [s.replace(**{name: bound}).optimize().value for bound in (p.low, p.high)]
             swings[name] = abs(values[1] - values[0])
-    assert sc.firm_up_first() == max(swings, key=swings.get)
+    assert sc.firm_up_first() == s.parameters[max(swings, key=swings.get)].description  # in words
     q = sc.question("firm_up_first")
-    assert set(q.options()) == set(s.parameters)
+    assert set(q.options()) == {p.description for p in s.parameters.values()}
+    assert not any("_" in option for option in q.options())  # no code name reaches the participant
 
 
 @pytest.mark.parametrize("key", list(sc.QUESTIONS))
@@ -356,3 +357,17 @@ def test_no_feedback_contains_a_number_derived_from_the_answer(key, factor):
     if not verdict.correct and q.limit is None or (q.limit is not None and q.limit(answer) is None
                                                    and not verdict.correct):
         assert "too high" in verdict.message or "too low" in verdict.message
+
+
+@pytest.mark.parametrize("answer", ["-30,000", "-0.5", "-1250.5", "lots", "-26k"])
+def test_feedback_writes_a_true_minus_never_a_hyphen_before_a_number(answer):
+    message = sc.check_number(answer, -25_000.0, rel_tol=0.05).message
+    assert not re.search(r"-\d", message), message
+    if answer.startswith("-") and answer != "lots":
+        assert "\u2212" in message  # the participant's own negative number, as aipm_sim prints numbers
+
+
+def test_feedback_shows_the_participants_number_in_the_shared_format():
+    # 1234567.891 typed: thousands separated, whole (4 significant digits are not enough for it)
+    assert sc.check_number("1234567.891", 10.0).message.startswith("Not yet: 1,234,568 is far too high.")
+    assert sc.check_number("0.0654321", 1.0).message.startswith("Not yet: 0.06543 is too low.")

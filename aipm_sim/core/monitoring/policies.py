@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..._format import fmt_money
 from .._checks import require_real, require_whole
 from ..engine.value import ValueModel
 from ..errors import ParameterError
@@ -247,8 +248,7 @@ class _Runner:
 
 
 def _money(x, currency):
-    sign = "-" if x < 0 else ""
-    return f"{sign}{abs(x):,.0f} {currency}".strip()
+    return fmt_money(x, currency or None)
 
 
 def compare_policies(production, value_model, *, policies=DEFAULT_POLICIES, retrain_cost=0.0, recalibrate_cost=0.0,
