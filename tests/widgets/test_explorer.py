@@ -654,3 +654,14 @@ def test_explorer_slider_reads_the_model_exactly_between_rows():
     exact = model.point(1 / 11, n_cases=10_000)
     assert ex.result.point.recall == pytest.approx(exact.recall, rel=1e-12)
     assert ex.result.point.alerts == pytest.approx(exact.alerts, rel=1e-12)
+
+
+def test_text_form_is_the_state_in_words_not_the_widget_tree():
+    ex = ThresholdExplorer(am.BinormalModel(0.02, 0.9), am.ValueModel(tp=90, fp=-5, fn=-100), volume=1000)
+    data = ex._repr_mimebundle_()
+    data = data[0] if isinstance(data, tuple) else data
+    text = data["text/plain"]
+    assert "VBox" not in text and "children" not in text
+    assert text.startswith("The threshold explorer")
+    assert ex.result.summary() in text
+    assert "application/vnd.jupyter.widget-view+json" in data  # JupyterLab and Voilà still get the live widget

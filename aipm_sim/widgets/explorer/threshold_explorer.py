@@ -26,6 +26,7 @@ from ...core.errors import ParameterError
 from ...core.engine.optimize import exact_curve
 from ..._format import fmt_money, fmt_threshold
 from ...plotting._base import UNNAMED_CURRENCY, UNNAMED_PERIOD, period_words
+from .._text_form import with_text
 from .._uncertainty_toggle import UncertaintyToggle
 from .callbacks import CallbacksMixin
 from .cards import CardsMixin
@@ -38,6 +39,8 @@ from .result import ExplorerResult
 
 #: Cases behind a :class:`BinormalModel`'s analytic curve when no volume is given.
 DEFAULT_MODEL_CASES = 10_000
+#: First line of the explorer's text form (shown where widgets do not render), before its state.
+TEXT_FORM = "The threshold explorer: move its controls in JupyterLab or the app. Now:"
 
 MSG_SOURCE = (
     "source must be a ThresholdCurve, a ScoreSet or a BinormalModel; found {}"
@@ -279,7 +282,8 @@ class ThresholdExplorer(NotesMixin, ControlsMixin, CallbacksMixin, DrawingMixin,
         return period_words(self.volume, self.period)
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        # Where widgets do not render (a saved notebook as HTML, a terminal): the state in words.
+        return with_text(self.widget, TEXT_FORM + "\n" + self.result.summary(), **kwargs)
 
     def __repr__(self):
         r = self.result
