@@ -37,8 +37,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _add_data_arguments(p, *, required=True):
-    p.add_argument("data", metavar="DATA", nargs=None if required else "?",
-                   help="CSV or Parquet file of scored cases")
+    # "+": an unquoted glob (lake/*.parquet) reaches us as many paths, which --engine dask reads as one data set
+    p.add_argument("data", metavar="DATA", nargs="+" if required else "*",
+                   help="CSV or Parquet file of scored cases (with --engine dask: files, a folder or a glob)")
     p.add_argument("--score", required=required, metavar="COL", help="column of model scores")
     p.add_argument("--label", required=required, metavar="COL", help="column of 0/1 outcomes")
     p.add_argument("--amount", metavar="COL", help="column of amounts (currency per case, >= 0)")
@@ -142,8 +143,9 @@ def _add_report_arguments(p):
     p.add_argument("--scenario", metavar="NAME", help="a preset scenario (aipm-sim scenarios) or a .toml file")
     p.add_argument("--set", dest="overrides", type=_setting, action="append", default=[], metavar="PARAM=VALUE",
                    help="change a scenario parameter (repeatable)")
-    p.add_argument("--data", metavar="FILE", help="CSV or Parquet file of scored cases (instead of a scenario); "
-                                                  "with --engine dask a folder or a quoted glob of files")
+    p.add_argument("--data", metavar="FILE", nargs="+",
+                   help="CSV or Parquet file of scored cases (instead of a scenario); "
+                        "with --engine dask files, a folder or a glob")
     p.add_argument("--score", metavar="COL", help="column of model scores (with --data)")
     p.add_argument("--label", metavar="COL", help="column of 0/1 outcomes (with --data)")
     p.add_argument("--amount", metavar="COL", help="column of amounts (currency per case, >= 0)")
@@ -157,6 +159,8 @@ def _add_report_arguments(p):
 
 
 MSG_SET_TWICE = "--set {} is given twice"
+MSG_SEVERAL_FILES = ("DATA names {} files ({!r} …; an unquoted glob the shell expanded?); the default engine "
+                     "reads one file: add --engine dask to read them all")
 
 
 #: Options of ``aipm-sim report`` that describe scored data (``--data``), not a scenario.
@@ -192,7 +196,9 @@ def _run_report(args):
         curve = threshold_curve(args)
     analysis = build_report(
         args.output, format=args.format, scenario=args.scenario, overrides=overrides or None,
-        data=args.data, score=args.score, label=args.label, amount=args.amount, weight=args.weight,
+        # several files (a glob the shell expanded) are named by the folder they share
+        data=os.path.commonpath(args.data) if isinstance(args.data, tuple) else args.data,
+        score=args.score, label=args.label, amount=args.amount, weight=args.weight,
         value=value or None, constraints=constraints or None, volume=args.volume,
         period=args.period, currency=args.currency, title=args.title, curve=curve,
     )
@@ -338,6 +344,17 @@ def write_output(text, path):
             raise OutputPathError("failed", os.fspath(path), reason=exc.strerror or str(exc)) from None
 
 
+def _one_data_argument(args):
+    """DATA given as several paths (e.g. a glob the shell expanded) becomes one tuple for the Dask engine;
+    one path stays a string, none is None; several paths for the memory engine are an error."""
+    data = getattr(args, "data", None)
+    if not isinstance(data, list):
+        return
+    if len(data) > 1 and getattr(args, "engine", "memory") != "dask":
+        raise ValueError(MSG_SEVERAL_FILES.format(len(data), data[0]))
+    args.data = None if not data else data[0] if len(data) == 1 else tuple(data)
+
+
 def main(argv=None):
     """Entry point of the ``aipm-sim`` console script; returns the exit status."""
     parser = build_parser()
@@ -346,6 +363,7 @@ def main(argv=None):
     except SystemExit as exc:  # usage error (status 2, one line already on stderr) or --help (0)
         return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     try:
+        _one_data_argument(args)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             args.run(args)

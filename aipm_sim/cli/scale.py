@@ -50,7 +50,7 @@ def _max_rows(text):
 def add_engine_arguments(p):
     """Add --engine, --grid, --scheduler and --max-rows to the subparser ``p`` (which has DATA, --score …)."""
     p.add_argument("--engine", choices=("memory", "dask"), default="memory",
-                   help="memory (default: one file, read whole) or dask (DATA may be a folder or a quoted glob "
+                   help="memory (default: one file, read whole) or dask (DATA may be files, a folder or a glob "
                         "such as 'lake/scores/*.parquet'; computed on a Dask cluster, a partition per file)")
     p.add_argument("--grid", type=_grid, metavar="K",
                    help="a binned curve with K thresholds (spaced on the log-odds scale for probabilities), "

@@ -139,6 +139,30 @@ def test_many_files_without_dask_say_which_flag_reads_them(capsys, lake, where):
     assert (status, out) == (2, "") and err == f"aipm-sim: error: {MSG_MANY_FILES.format(data)}\n"
 
 
+def test_a_glob_the_shell_expanded_reads_every_file(capsys, lake, scheduler):
+    files = sorted((lake / "lake").glob("part-*.parquet"))  # what an unquoted glob passes: one path each
+    status, dask_csv, err = run(capsys, "curve", *files, *COLUMNS, "--engine", "dask", "--scheduler", scheduler)
+    assert (status, err) == (0, "")
+    status, memory_csv, err = run(capsys, "curve", lake / "all.parquet", *COLUMNS)
+    assert (status, err) == (0, "") and dask_csv == memory_csv
+
+
+def test_a_glob_the_shell_expanded_without_dask_is_one_line(capsys, lake):
+    files = sorted((lake / "lake").glob("part-*.parquet"))
+    status, out, err = run(capsys, "optimize", *files, *COLUMNS, *MONEY)
+    assert (status, out) == (2, "")
+    assert err == f"aipm-sim: error: {cli.MSG_SEVERAL_FILES.format(len(files), str(files[0]))}\n"
+
+
+def test_report_names_the_folder_of_an_expanded_glob(capsys, lake, tmp_path):
+    files = sorted((lake / "lake").glob("part-*.parquet"))
+    out_file = tmp_path / "report.html"
+    status, out, err = run(capsys, "report", "--data", *files, *COLUMNS, *MONEY, "--engine", "dask",
+                           "--scheduler", "threads", "-o", out_file)
+    assert (status, err) == (0, "") and out_file.is_file()
+    assert "data files in lake" in out_file.read_text()
+
+
 def api_uncertainty(lake, **changes):
     """The Python API on the folder's files, a partition per file (as the command reads them)."""
     import aipm_sim as am

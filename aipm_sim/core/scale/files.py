@@ -40,7 +40,10 @@ LOCAL_CLUSTER_OPTIONS = {
 
 
 def scored_files(data):
-    """The files ``data`` names, sorted: a file, every .parquet/.pq/.csv file in a folder, or a glob's matches."""
+    """The files ``data`` names, sorted: a file, every .parquet/.pq/.csv file in a folder, or a glob's matches;
+    or, for a list or tuple of those, each one's files in the order given (each file once)."""
+    if isinstance(data, (list, tuple)):
+        return list(dict.fromkeys(f for item in data for f in scored_files(item)))
     text = os.fspath(data)
     path = Path(text)
     if glob.has_magic(text):
