@@ -170,7 +170,7 @@ REPORT_DATA_OPTIONS = ("score", "label", "amount", "weight", "tp", "fp", "fn", "
 
 
 def _run_report(args):
-    from ..report import MSG_DATA_ONLY, build_report
+    from ..report import MSG_DATA_ONLY, build_report, check_output
 
     if args.scenario is not None:
         # Name the option as typed (--tp), not the Python argument it becomes (value).
@@ -193,6 +193,7 @@ def _run_report(args):
             one_file(args.data)
     elif args.data is not None and args.score is not None and args.label is not None:
         # The curve on Dask, here; the report (a fresh kernel) is handed the curve, not the files.
+        check_output(args.output)  # a bad output path fails now, not after the cluster's work
         curve = threshold_curve(args)
     analysis = build_report(
         args.output, format=args.format, scenario=args.scenario, overrides=overrides or None,

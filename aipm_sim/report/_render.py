@@ -267,6 +267,25 @@ def build_report(output, *, format="html", **inputs):
     return analysis
 
 
+class _Probe(Exception):
+    """Leaves :func:`check_output`'s block: the path was checked, nothing is to be written yet."""
+
+
+def check_output(output):
+    """The error :func:`build_report` would give for ``output`` (a folder, a missing folder …), now.
+
+    For callers with long work before the report (a curve on Dask): a bad path
+    fails before that work. Writes nothing.
+    """
+    try:
+        with atomic_output(output):
+            raise _Probe
+    except _Probe:
+        pass
+    except OutputPathError as exc:
+        raise ParameterError(_report_message(exc)) from None
+
+
 def _report_message(exc):
     """The report's words for an output it cannot write (a folder gets a file name to try)."""
     if exc.problem == "folder":

@@ -299,3 +299,17 @@ def test_report_on_dask_with_too_many_scores_writes_nothing(capsys, lake, tmp_pa
                            "--scheduler", "threads", "--max-rows", "10", "-o", tmp_path / "r.html")
     assert (status, out, err) == (2, "", f"aipm-sim: error: {MSG_TOO_MANY.format(10)}\n")
     assert not (tmp_path / "r.html").exists()
+
+
+def test_report_on_dask_checks_its_output_before_computing(capsys, lake, tmp_path, monkeypatch):
+    from aipm_sim import cli as cli_package
+    from aipm_sim.report import MSG_FOLDER
+
+    computed = []
+    monkeypatch.setattr(cli_package, "threshold_curve", lambda args: computed.append(args))
+    missing = tmp_path / "no such folder" / "report.html"
+    status, out, err = run(capsys, "report", "--data", lake / "lake", *COLUMNS, *MONEY, "--engine", "dask",
+                           "--scheduler", "threads", "-o", missing)
+    assert (status, out, computed) == (2, "", [])
+    assert err == f"aipm-sim: error: {MSG_FOLDER.format(str(missing.parent))}\n"
+    assert not missing.parent.exists()
