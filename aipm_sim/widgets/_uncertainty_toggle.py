@@ -132,7 +132,7 @@ class UncertaintyToggle:
         if not self._bands:
             return None
         band = self._bands[metric]
-        row = int(self.uncertainty._rows(threshold))
+        row = self.uncertainty.row_at(threshold)
         low, high = float(band["low"].iloc[row]), float(band["high"].iloc[row])
         return None if np.isnan(low) else (low, high)
 

@@ -111,6 +111,16 @@ class Uncertainty:
         count_ge = len(ascending) - np.searchsorted(ascending, t, side="left")
         return np.maximum(count_ge - 1, 0)
 
+    def row_at(self, threshold):
+        """The column of :attr:`metrics` (and row of :attr:`thresholds`) that ``threshold`` is read at.
+
+        The last grid threshold at or above ``threshold`` (the grid's resolution:
+        the row flagging the same cases or, between grid rows, the next fewer);
+        ``threshold`` may be an array (then an array of rows comes back).
+        """
+        rows = self._rows(threshold)
+        return int(rows) if np.ndim(rows) == 0 else rows
+
     @property
     def _quantiles(self):
         tail = (1.0 - self.confidence) / 2

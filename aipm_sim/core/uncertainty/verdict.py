@@ -187,7 +187,7 @@ def judge(success, *, decision, score_set=None, model=None, volume, currency):
             u = simulate_uncertainty(sample, decision.value_model, resamples=int(success.get("resamples", 200)),
                                      seed=int(success.get("seed", 0)), confidence=confidence, volume=volume,
                                      max_rows=500)
-            row = int(u._rows(t))
+            row = u.row_at(t)
             values = u.metrics["value"][:, row]
             low, high = float(np.quantile(values, 1 - confidence)), float(np.quantile(values, confidence))
             estimate = float(decision.value)

@@ -265,3 +265,15 @@ def test_a_class_whose_amounts_are_not_priced_is_drawn_as_counts_only(data, with
                                    seed=2)
     np.testing.assert_allclose(u.metrics["value"], full.metrics["value"], rtol=1e-12, atol=1e-9)
     np.testing.assert_array_equal(u.metrics["recall"], full.metrics["recall"])
+
+
+def test_row_at_is_the_last_grid_threshold_at_or_above():
+    rng = np.random.default_rng(5)
+    scores = rng.integers(0, 50, 400) / 50
+    ss = am.ScoreSet(scores=scores, labels=rng.random(400) < 0.3)
+    u = am.simulate_uncertainty(ss, am.ValueModel(tp=10, fp=-2), resamples=5, max_rows=10)
+    grid = u.thresholds  # decreasing, +inf first
+    for t in (-1.0, 0.0, 0.13, 0.5, 0.97, 1.0, 2.0):
+        at_or_above = np.flatnonzero(grid >= t)  # brute force: every grid row at or above t
+        assert u.row_at(t) == at_or_above[-1]
+    assert list(u.row_at(np.array([2.0, 0.0]))) == [0, len(grid) - 1]
