@@ -14,6 +14,8 @@ number reads the same everywhere::
     '48'
     >>> fmt_percent(0.453)
     '45.3%'
+    >>> fmt_level(0.9)
+    '90%'
 
 The rules
 ---------
@@ -29,6 +31,9 @@ The rules
   (an analytic curve's 1e-13 cases are nobody's cases).
 - Shares (a fraction in [0, 1], written as a percentage): ``45.3%``,
   ``3.12%``, ``0.012%``; a share below 0.01 % but not zero is ``<0.01%``.
+- Stated levels (a confidence, a power, a significance level, a share of
+  resamples: numbers someone chose, not measured): the shortest percentage
+  that is exact, ``90%``, ``97.5%``, ``99.9%`` (:func:`fmt_level`).
 - Missing or undefined numbers (None, NaN) are the word ``undefined``; an
   infinite one is ``+∞`` / ``−∞`` (money and counts: ``undefined``).
 
@@ -46,9 +51,11 @@ __all__ = [
     "fmt_compact_money",
     "fmt_count",
     "fmt_fraction",
+    "fmt_level",
     "fmt_money",
     "fmt_number",
     "fmt_percent",
+    "fmt_percent_tick",
     "fmt_signed_money",
     "fmt_threshold",
     "shortest",
@@ -165,6 +172,42 @@ def fmt_percent(x):
     else:
         text = f"{p:.2g}%" if abs(p) < 1 else f"{p:.2f}%"
     return _minus(text)
+
+
+def fmt_level(x):
+    """A stated level (confidence, power, significance, share of resamples) as the shortest exact percentage.
+
+    A level is a round number someone chose, so it is written as chosen:
+    no padding ``.0``, and as many decimals as it has (up to four).
+
+    >>> [fmt_level(x) for x in (0.9, 0.95, 0.975, 0.999, 0.05, 0.8)]
+    ['90%', '95%', '97.5%', '99.9%', '5%', '80%']
+
+    Parameters
+    ----------
+    x : float or None
+        Fraction in [0, 1]; None or NaN gives ``undefined``.
+    """
+    if _missing(x):
+        return UNDEFINED
+    p = 100 * float(x)
+    for decimals in range(5):
+        text = f"{p:.{decimals}f}"
+        if abs(float(text) - p) <= 1e-9 * max(1.0, abs(p)):
+            break
+    return _minus(text + "%")
+
+
+def fmt_percent_tick(x, _pos=None):
+    """Tick label of a share axis (a matplotlib formatter): :func:`fmt_percent` without padding zeros.
+
+    ``0.2`` → ``20%``, ``1`` → ``100%``, ``0.025`` → ``2.5%``: the same
+    ``45.3%`` style as the chart's own labels, with no space before ``%``.
+    """
+    text = fmt_percent(x)
+    if "." in text and text.endswith("%"):
+        text = text[:-1].rstrip("0").rstrip(".") + "%"
+    return text
 
 
 #: The same function under the name the plotting floor has always used.
