@@ -54,10 +54,13 @@ __all__ = [
     "fmt_level",
     "fmt_money",
     "fmt_number",
+    "fmt_pair",
+    "fmt_parameter_range",
     "fmt_percent",
     "fmt_percent_tick",
     "fmt_signed_money",
     "fmt_threshold",
+    "lower_first",
     "shortest",
 ]
 
@@ -257,3 +260,87 @@ def shortest(x):
     ``inf`` / ``-inf`` / ``nan`` as Python writes them.
     """
     return repr(float(x))
+
+
+_PAIR_FORMATS = {"number": lambda x, d: fmt_number(x, d), "threshold": lambda x, d: _minus(f"{x:.{d}g}"),
+                 "money": lambda x, d: fmt_money(x) if d == 4 else _minus(f"{x:,.2f}"),
+                 "percent": lambda x, d: fmt_percent(x) if d == 4 else _minus(f"{100 * x:.{d}g}%")}
+
+
+def fmt_pair(low, high, kind="number", *, unchanged="unchanged ({})"):
+    """Two ends of a range that read apart: ``0.05969 to 0.142``; the same value: ``unchanged (0.06536)``.
+
+    Where the usual format writes two different numbers alike
+    (``0.0653641`` and ``0.0653644`` both ``0.06536``), more digits are shown
+    until they differ; where they are equal, ``unchanged`` (with ``{}`` for
+    the value) says so in words.
+
+    >>> fmt_pair(0.0653641, 0.0653644, "threshold")
+    '0.0653641 to 0.0653644'
+    >>> fmt_pair(0.06536, 0.06536, "threshold")
+    'unchanged (0.06536)'
+
+    Parameters
+    ----------
+    low, high : float
+    kind : {"number", "threshold", "money", "percent"}
+        The format: :func:`fmt_number`, :func:`fmt_threshold`, :func:`fmt_money`
+        (without unit) or :func:`fmt_percent`.
+    """
+    fmt = _PAIR_FORMATS[kind]
+    if kind == "threshold" and (_missing(low) or _missing(high)):
+        a, b = fmt_threshold(low), fmt_threshold(high)
+        return unchanged.format(a) if a == b else f"{a} to {b}"
+    if _missing(low) or _missing(high):
+        return f"{fmt(low, 4) if not _missing(low) else UNDEFINED} to {fmt(high, 4) if not _missing(high) else UNDEFINED}"
+    if float(low) == float(high):
+        return unchanged.format(fmt(low, 4))
+    for digits in (4, 6, 8, 10, 12, 15):
+        a, b = fmt(low, digits), fmt(high, digits)
+        if a != b:
+            break
+    return f"{a} to {b}"
+
+
+def fmt_parameter_range(low, high, unit=None, currency=None):
+    """A parameter's tested range in its unit: a share as a percent, money as money, else a number.
+
+    >>> fmt_parameter_range(0.0015, 0.006, "fraction of orders")
+    '0.15% to 0.6% of orders'
+    >>> fmt_parameter_range(90, 200, "EUR per order", "EUR")
+    '90 to 200 EUR per order'
+    >>> fmt_parameter_range(12_000, 30_000, "orders per day")
+    '12,000 to 30,000 orders per day'
+    """
+    unit = (unit or "").strip()
+    words = unit.split(" ", 1)
+    if words[0] in ("fraction", "share") and (len(words) == 1 or words[1].startswith("of ")):
+        rest = f" {words[1]}" if len(words) > 1 else ""
+        return fmt_pair(low, high, "percent") + rest
+    kind = "money" if currency and (unit == currency or unit.startswith(currency + " ")
+                                    or unit.startswith(currency + ",")) else "number"
+    text = fmt_pair(low, high, kind)
+    return f"{text} {unit}" if unit else text
+
+
+def lower_first(text):
+    """``text`` made to continue a sentence: its first letter lower-cased, unless the first word is an acronym.
+
+    For a description pasted mid-sentence ("Main risk: share of orders that
+    are fraudulent"); "EUR per order", "AUC of the model", "F1" and "I" stay
+    as they are.
+
+    >>> lower_first("Share of orders that are fraudulent")
+    'share of orders that are fraudulent'
+    >>> lower_first("AUC of the fraud model")
+    'AUC of the fraud model'
+    """
+    if not text:
+        return text
+    first = text.split(" ", 1)[0]
+    letters = [c for c in first[1:] if c.isalpha()]
+    if not first[0].isupper() or first == "I":
+        return text
+    if (letters and all(c.islower() for c in letters)) or len(first) == 1:
+        return text[0].lower() + text[1:]
+    return text

@@ -19,7 +19,8 @@ from __future__ import annotations
 import math
 import re
 
-from ._format import fmt_count, fmt_money, fmt_number, fmt_percent, fmt_threshold
+from ._format import fmt_count, fmt_money, fmt_number, fmt_pair, fmt_parameter_range, fmt_percent, fmt_threshold
+from ._format import lower_first as _lower_first
 
 __all__ = [
     "MISSING",
@@ -150,8 +151,6 @@ def table(frame, columns):
 
 
 # -- a scenario's pieces, in words ---------------------------------------------------------------
-def _lower_first(text):
-    return text[:1].lower() + text[1:]
 
 
 def _from_parameters(scenario, expression):
@@ -246,8 +245,8 @@ def sensitivity_table(sensitivity, scenario, *, rows=8):
     for row in sensitivity.table.head(rows).itertuples(index=False):
         p = scenario.parameters.get(row.parameter)
         name = (p.description if p is not None and p.description else row.parameter.replace("_", " "))
-        out.append((name, f"{fmt_number(row.low)} to {fmt_number(row.high)}",
-                    f"{fmt_threshold(row.threshold_at_low)} to {fmt_threshold(row.threshold_at_high)}",
+        out.append((name, fmt_parameter_range(row.low, row.high, row.unit, cur),
+                    fmt_pair(row.threshold_at_low, row.threshold_at_high, "threshold"),
                     fmt_money(row.regret_at_low), fmt_money(row.regret_at_high)))
     return Table(("Assumption", "Range tested", "Best threshold at low / high",
                   f"Cost of keeping today's threshold at low ({cur} per month)",

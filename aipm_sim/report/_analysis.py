@@ -19,6 +19,7 @@ from ..core.errors import ParameterError
 # The figures' own rounding (no matplotlib import), so that the text and the charts agree.
 from .._format import fmt_count, fmt_money, fmt_number, fmt_percent, fmt_signed_money  # noqa: F401 - shared names
 from .._format import fmt_threshold as _fmt_threshold
+from .._format import fmt_level, fmt_pair, fmt_parameter_range, lower_first
 
 CELLS = ("tp", "fp", "fn", "tn")
 
@@ -443,7 +444,7 @@ def _data_sensitivity(path, *, score, label, amount, weight, value_model, constr
         unit = f"{currency} per case" if "amount" not in field else "fraction of the amount"
         parameters[name] = {"value": x, "low": low, "high": high, "unit": unit,
                             "description": DATA_PARAMETER_WORDS[name],
-                            "source": f"given for this report; range ±{DATA_SWING:.0%}"}
+                            "source": f"given for this report; range ±{fmt_level(DATA_SWING)}"}
         value[field] = name
     scores = {"source": "file", "file": str(Path(path).resolve()), "score": score, "label": label}
     scores.update({k: v for k, v in (("amount", amount), ("weight", weight)) if v is not None})
@@ -681,7 +682,8 @@ def bottom_line_markdown(analysis):
     if sens is not None and len(sens.table):
         top = sens.table.iloc[0]
         lo, hi = sorted((float(top["value_at_low"]), float(top["value_at_high"])))
-        lines[-1] += (f" Main risk: **{escape_text(analysis.parameter_words(top['parameter']))}**; over its "
+        lines[-1] += (f" Main risk: **{escape_text(lower_first(analysis.parameter_words(top['parameter'])))}**; "
+                      "over its "
                       f"plausible range the best value runs from {fmt_money(lo, cur)} to {fmt_money(hi, cur)} {per}.")
     return "\n".join(lines)
 
@@ -731,7 +733,7 @@ def sensitivity_markdown(analysis):
         return "## Sensitivity\n\nNo money per outcome was given, so there is nothing to vary."
     cur, per = analysis.currency, analysis.per_period
     how = (
-        "each value given for this report, one at a time, {:.0%} lower and higher".format(DATA_SWING)
+        f"each value given for this report, one at a time, {fmt_level(DATA_SWING)} lower and higher"
         if analysis.scenario is None else "each parameter, one at a time, at the low and high end of its plausible range"
     )
     lines = [
@@ -746,19 +748,18 @@ def sensitivity_markdown(analysis):
         "|:--|:--|--:|--:|--:|",
     ]
     for row in sens.table.head(SENSITIVITY_ROWS).itertuples(index=False):
-        unit = f" {row.unit}" if row.unit else ""
         regret = max(row.regret_at_low, row.regret_at_high)
         lines.append(
-            f"| {_cell(analysis.parameter_words(row.parameter))} | {fmt_number(row.low)} to "
-            f"{fmt_number(row.high)}{_cell(unit)} | "
-            f"{fmt_money(row.value_at_low)} to {fmt_money(row.value_at_high)} | "
-            f"{fmt_threshold(row.threshold_at_low)} to {fmt_threshold(row.threshold_at_high)} | "
+            f"| {_cell(analysis.parameter_words(row.parameter))} | "
+            f"{_cell(fmt_parameter_range(row.low, row.high, row.unit, cur))} | "
+            f"{fmt_pair(row.value_at_low, row.value_at_high, 'money')} | "
+            f"{fmt_pair(row.threshold_at_low, row.threshold_at_high, 'threshold')} | "
             f"{fmt_money(regret)} |"
         )
     top = sens.table.iloc[0]
     lines += [
         "",
-        f"The value depends most on **{escape_text(analysis.parameter_words(top['parameter']))}**; "
+        f"The value depends most on **{escape_text(lower_first(analysis.parameter_words(top['parameter'])))}**; "
         "firm up that number first.",
     ]
     return "\n".join(lines)
