@@ -11,7 +11,7 @@ import numpy as np
 
 from ..core.errors import ParameterError
 from ._base import (
-    COLORS, LEGEND_STYLE, THRESHOLD_STYLE, fmt_compact_money, fmt_count, fmt_fraction, fmt_level, get_axes, percent_tick,
+    COLORS, LEGEND_STYLE, THRESHOLD_STYLE, fmt_compact_money, fmt_count, fmt_level, get_axes, percent_tick,
 )
 
 MSG_X = "x must be 'days' or 'cases'; found {!r}"
@@ -170,7 +170,7 @@ class RolloutDisplay:
         self.risk_texts_ = []
         for bar, text, share in zip(self.bars_, self.risk_labels(), self.share[ramp]):
             x = bar.get_x() + bar.get_width() / 2
-            self.risk_texts_.append(ax.annotate(f"{fmt_fraction(share)}\n{text}", (x, share), xytext=(0, 4),
+            self.risk_texts_.append(ax.annotate(f"{fmt_level(share)}\n{text}", (x, share), xytext=(0, 4),
                                                 textcoords="offset points", ha="center", fontsize=8,
                                                 color=RISK_COLOR))
         ax.set_xlim(0, total + tail)

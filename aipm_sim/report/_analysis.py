@@ -710,7 +710,7 @@ def band_markdown(analysis):
     return (
         "## Near-optimal band\n\n"
         f"Any threshold from **{low}** to **{high}** gives a value within "
-        f"{fmt_percent(b.tolerance)} of the best ({best}), "
+        f"{fmt_level(b.tolerance)} of the best ({best}), "
         f"flagging between {fmt_percent(b.alert_rate_low)} and {fmt_percent(b.alert_rate_high)} of cases. "
         "Inside this band, choose for operational reasons (team capacity, customer friction): "
         "the money barely changes."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from .._format import fmt_level
 from ._analysis import escape_text, fmt_count, fmt_money, fmt_percent
 from ._figures import ReportFigure, _figure
 
@@ -32,10 +33,10 @@ def launch_section(analysis):
     lines.append(
         f"**May we look every day?** Not at this test: reading it daily and stopping on the first "
         f"\"significant\" day would declare a winner in about {fmt_percent(peek.peeking_rate)} of tests where "
-        f"nothing changed, not {fmt_percent(test.alpha)} (simulated: {PEEKING_SIMULATIONS:,} such tests, "
+        f"nothing changed, not {fmt_level(test.alpha)} (simulated: {PEEKING_SIMULATIONS:,} such tests, "
         f"{looks} daily looks). To look every day, use an always-valid test: it needs "
         f"{test.always_valid_days:,} days instead of {test.days:,}, and false alarms stay below "
-        f"{fmt_percent(test.alpha)}."
+        f"{fmt_level(test.alpha)}."
     )
     if test.amount_spread == "cell means":
         lines += ["", "The spread of amounts within each outcome is not known here: every case is taken at its "
@@ -69,7 +70,7 @@ def _test_paragraph(launch, cur, case):
     return (
         f"**A/B test.** Test {escape_text(launch.treatment_name)} against today's rule "
         f"(*{escape_text(launch.control_name)}*{nothing}) on {fmt_count(t.cases_per_day)} {case}s a day, {per_side}. "
-        f"To detect {effect} with {fmt_percent(t.power)} power and at most {fmt_percent(t.alpha)} false "
+        f"To detect {effect} with {fmt_level(t.power)} power and at most {fmt_level(t.alpha)} false "
         f"positives, it needs {fmt_count(t.cases_control)} {case}s on today's side and "
         f"{fmt_count(t.cases_treatment)} on the model's{units}: "
         f"{fmt_count(math.ceil(t.days_collecting))} days of traffic plus "
@@ -85,7 +86,7 @@ def _rollout_table(rollout, cur, case):
     for r in rollout.table.to_dict("records"):
         last = r["share"] == 1.0
         rows.append(
-            f"| {r['stage']} | {fmt_percent(r['share'])} | {'launch' if last else r['days']} | {r['start_day']} | "
+            f"| {r['stage']} | {fmt_level(r['share'])} | {'launch' if last else r['days']} | {r['start_day']} | "
             f"{'everyone' if last else fmt_count(r['treated_cases'])} | "
             f"{'' if last else fmt_count(r['events_at_risk'])} | "
             f"{'' if last or math.isnan(r['value_at_risk']) else fmt_money(r['value_at_risk'], cur)} | "
@@ -101,7 +102,7 @@ def power_figure(plan):
     fig = _figure()
     PowerDisplay.from_plan(plan, ax=fig.add_subplot())
     alt = (f"Line chart of the chance of detecting the effect against the days the test runs. It reaches "
-           f"{fmt_percent(plan.power)} at {plan.days:,} days, the planned length.")
+           f"{fmt_level(plan.power)} at {plan.days:,} days, the planned length.")
     return ReportFigure(fig, alt)
 
 
@@ -111,7 +112,7 @@ def rollout_figure(rollout):
 
     fig = _figure()
     RolloutDisplay.from_rollout(rollout, ax=fig.add_subplot())
-    shares = ", ".join(fmt_percent(s) for s in rollout.stages)
+    shares = ", ".join(fmt_level(s) for s in rollout.stages)
     alt = (f"Bar chart of the share of traffic on the new decision over time: stages of {shares}, "
            f"everyone from day {rollout.total_days:,}.")
     return ReportFigure(fig, alt)

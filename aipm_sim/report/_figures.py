@@ -11,6 +11,7 @@ import base64
 import html
 import io
 
+from .._format import fmt_level
 from ._analysis import fmt_count, fmt_money, fmt_percent, fmt_threshold
 
 #: Width x height in inches. Each figure is shown at its size in inches (CSS ``in``), so that on
@@ -135,7 +136,7 @@ def value_figure(analysis):
         alt += (
             f"The best threshold, {fmt_threshold(decision.threshold)}, gives "
             f"{fmt_money(decision.value, analysis.currency)}; thresholds from {fmt_threshold(band.threshold_low)} "
-            f"to {fmt_threshold(band.threshold_high)} are within {fmt_percent(band.tolerance)} of it."
+            f"to {fmt_threshold(band.threshold_high)} are within {fmt_level(band.tolerance)} of it."
         )
     return ReportFigure(fig, alt)
 

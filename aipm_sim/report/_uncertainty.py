@@ -6,6 +6,7 @@ import math
 
 from ..plotting._base import fmt_count
 from ..plotting._base import fmt_fraction as fmt_percent
+from ..plotting._base import fmt_level
 from ._analysis import fmt_money, fmt_threshold
 
 #: Resamples of the report's bootstrap (the best threshold's interval and the value band).
@@ -64,7 +65,7 @@ def uncertainty_section(analysis):
                 "the validation set (`validation_cases` in the scenario's `[success]` table) to see the "
                 "ranges it would show."]
     data, model, n_val, words = evidence
-    share = fmt_percent(CONFIDENCE)
+    share = fmt_level(CONFIDENCE)
     lines = ["## How sure are we?", "", words.format(share=share), "",
              f"| At the recommended threshold | Measured | {share} interval |", "|:--|--:|--:|"]
     point = d.point if model is None else model.point(d.threshold)
@@ -101,7 +102,7 @@ def uncertainty_section(analysis):
         verdict = s.verdict()
         bullet = "\n".join(f"- {c.words}" for c in verdict.criteria)
         parts.append(f"### Success criteria\n\nJudged on {verdict.validation}, each with "
-                     f"{fmt_percent(verdict.confidence)} confidence:\n\n{bullet}")
+                     f"{fmt_level(verdict.confidence)} confidence:\n\n{bullet}")
 
     k, n = counts["recall"]
     r = point.recall

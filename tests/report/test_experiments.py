@@ -35,7 +35,7 @@ def test_fraud_launch_plan(fraud):
     gain = am.value_moments(plan.treatment).mean - am.value_moments(plan.control).mean
     assert gain > 0 and f"expect a gain of {gain:.2f} EUR per order" in text
     rollout = parts[2]
-    assert "| 1 | 1.00% |" in rollout and "per 1,000 orders" in rollout and "Orders on the model" in rollout
+    assert "| 1 | 1% |" in rollout and "per 1,000 orders" in rollout and "Orders on the model" in rollout
     assert parts[1].alt.endswith(f"at {t.days:,} days, the planned length.")
 
 
