@@ -303,7 +303,11 @@ def fmt_pair(low, high, kind="number", *, unchanged="unchanged ({})"):
 
 
 def fmt_parameter_range(low, high, unit=None, currency=None):
-    """A parameter's tested range in its unit: a share as a percent, money as money, else a number.
+    """A parameter's tested range in its unit: a share as a percent, else a number with its unit after it.
+
+    ``currency`` is accepted for symmetry with the other money formats; an
+    amount keeps four significant digits (``0.006 USD per slot``), never
+    rounded to cents.
 
     >>> fmt_parameter_range(0.0015, 0.006, "fraction of orders")
     '0.15% to 0.6% of orders'
@@ -317,9 +321,8 @@ def fmt_parameter_range(low, high, unit=None, currency=None):
     if words[0] in ("fraction", "share") and (len(words) == 1 or words[1].startswith("of ")):
         rest = f" {words[1]}" if len(words) > 1 else ""
         return fmt_pair(low, high, "percent") + rest
-    kind = "money" if currency and (unit == currency or unit.startswith(currency + " ")
-                                    or unit.startswith(currency + ",")) else "number"
-    text = fmt_pair(low, high, kind)
+    # Money keeps its significant digits (a cost of 0.006 USD per slot is not "0.01"): fmt_number.
+    text = fmt_pair(low, high, "number")
     return f"{text} {unit}" if unit else text
 
 

@@ -172,7 +172,9 @@ class RolloutDisplay:
             x = bar.get_x() + bar.get_width() / 2
             self.risk_texts_.append(ax.annotate(f"{fmt_level(share)}\n{text}", (x, share), xytext=(0, 4),
                                                 textcoords="offset points", ha="center", fontsize=8,
-                                                color=RISK_COLOR))
+                                                color=RISK_COLOR, zorder=5,
+                                                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
+                                                      "edgecolor": "none", "alpha": 0.85}))
         ax.set_xlim(0, total + tail)
         ax.set_ylim(0, 1.25)
         ax.set_xlabel("days since the rollout started")

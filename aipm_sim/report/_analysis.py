@@ -598,7 +598,7 @@ def _computed(raw, scenario=None):
     if not used:
         return f"computed: {raw}"
     words = [scenario.parameters[n].description or n.replace("_", " ") for n in used]
-    return "computed from: " + "; ".join(w[:1].lower() + w[1:] for w in words)
+    return "computed from: " + "; ".join(lower_first(w) for w in words)
 
 
 # -- words ---------------------------------------------------------------------------
@@ -689,10 +689,11 @@ def bottom_line_markdown(analysis):
 
 
 def assumptions_markdown(analysis):
-    """The assumptions table: what, value, unit, source."""
-    lines = ["## Assumptions", "", "| Assumption | Value | Unit | Source |", "|:--|--:|:--|:--|"]
+    """The assumptions table: what, value with its unit, source (three columns: the source gets the room)."""
+    lines = ["## Assumptions", "", "| Assumption | Value | Source |", "|:--|:--|:--|"]
     for a in analysis.assumptions:
-        lines.append(f"| {_cell(a.name)} | {_cell(a.value)} | {_cell(a.unit)} | {_cell(a.source)} |")
+        value = f"{a.value} {a.unit}".strip() if a.unit else str(a.value)
+        lines.append(f"| {_cell(a.name)} | {_cell(value)} | {_cell(a.source)} |")
     return "\n".join(lines)
 
 

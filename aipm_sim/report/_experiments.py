@@ -41,11 +41,14 @@ def launch_section(analysis):
     if test.amount_spread == "cell means":
         lines += ["", "The spread of amounts within each outcome is not known here: every case is taken at its "
                   "outcome's mean amount, so the sizes above are a lower bound."]
-    parts = ["\n".join(lines), power_figure(test)]
+    parts = ["\n".join(lines)]
     if rollout is not None:
         parts.append("\n".join(["### Staged rollout", "", escape_text(rollout.describe(case=case)), "",
                                 _rollout_table(rollout, cur, case.capitalize())]))
-        parts.append(rollout_figure(rollout))
+    # The two pictures side by side, half the page each, under the words they illustrate.
+    parts.append(power_figure(test, half=rollout is not None))
+    if rollout is not None:
+        parts.append(rollout_figure(rollout, half=True))
     return parts
 
 
@@ -95,23 +98,42 @@ def _rollout_table(rollout, cur, case):
     return "\n".join(rows)
 
 
-def power_figure(plan):
-    """Power against days, the plan marked (:class:`~aipm_sim.plotting.PowerDisplay`)."""
-    from ..plotting import PowerDisplay
+def _small_text(ax):
+    """A half-page figure's title, axis labels and ticks in the "small" size (8.3 pt at print size)."""
+    ax.title.set_fontsize("small")
+    ax.xaxis.label.set_fontsize("small")
+    ax.yaxis.label.set_fontsize("small")
+    ax.tick_params(labelsize="small")
 
-    fig = _figure()
-    PowerDisplay.from_plan(plan, ax=fig.add_subplot())
+
+def power_figure(plan, *, half=False):
+    """Power against days, the plan marked (:class:`~aipm_sim.plotting.PowerDisplay`); ``half``: half the page wide."""
+    from ..plotting import PowerDisplay
+    from ._figures import HALF_FIGSIZE
+
+    fig = _figure(HALF_FIGSIZE) if half else _figure()
+    display = PowerDisplay.from_plan(plan, ax=fig.add_subplot())
+    if half:
+        _small_text(display.ax_)
+        display.ax_.set_title("How long must the A/B test run?")
+        display.ax_.set_xlabel("days until the test can be read")
+        display.ax_.set_ylabel("chance of detecting the effect")
     alt = (f"Line chart of the chance of detecting the effect against the days the test runs. It reaches "
            f"{fmt_level(plan.power)} at {plan.days:,} days, the planned length.")
     return ReportFigure(fig, alt)
 
 
-def rollout_figure(rollout):
-    """The stages on a time axis (:class:`~aipm_sim.plotting.RolloutDisplay`)."""
+def rollout_figure(rollout, *, half=False):
+    """The stages on a time axis (:class:`~aipm_sim.plotting.RolloutDisplay`); ``half``: half the page wide."""
     from ..plotting import RolloutDisplay
+    from ._figures import HALF_FIGSIZE
 
-    fig = _figure()
-    RolloutDisplay.from_rollout(rollout, ax=fig.add_subplot())
+    fig = _figure(HALF_FIGSIZE) if half else _figure()
+    display = RolloutDisplay.from_rollout(rollout, ax=fig.add_subplot())
+    if half:
+        _small_text(display.ax_)
+        display.ax_.set_title("Staged rollout: what each stage puts at risk")
+        display.ax_.set_ylabel("share of traffic treated")
     shares = ", ".join(fmt_level(s) for s in rollout.stages)
     alt = (f"Bar chart of the share of traffic on the new decision over time: stages of {shares}, "
            f"everyone from day {rollout.total_days:,}.")

@@ -16,8 +16,13 @@ from ._analysis import fmt_count, fmt_money, fmt_percent, fmt_threshold
 
 #: Width x height in inches. Each figure is shown at its size in inches (CSS ``in``), so that on
 #: an A4 page (18.6 cm between the margins) its text prints at the point size it was drawn at:
-#: matplotlib's 10 pt, "small" 8.3 pt, never smaller.
-FIGSIZE = (7.0, 3.3)
+#: matplotlib's 10 pt, "small" 8.3 pt, never smaller. Low and wide: the memo fits four pages.
+FIGSIZE = (7.0, 2.45)
+#: A figure that shares its row with the next one (two of them fill the page's width).
+HALF_FIGSIZE = (3.55, 2.75)
+#: The metrics chart (legend beside the curves) and the four outcomes.
+METRICS_FIGSIZE = (7.0, 2.3)
+OUTCOMES_FIGSIZE = (7.0, 2.1)
 #: PNG resolution of every report figure (dots per inch).
 DPI = 120
 
@@ -34,6 +39,11 @@ class ReportFigure:
         self.figure = figure
         self.alt = alt
 
+    @property
+    def half(self):
+        """Whether the figure is at most half the page wide (it then sits beside its neighbour in print)."""
+        return float(self.figure.get_size_inches()[0]) <= HALF_FIGSIZE[0] + 1e-9
+
     def png(self):
         """The figure as PNG bytes (at :data:`DPI`)."""
         buffer = io.BytesIO()
@@ -43,7 +53,8 @@ class ReportFigure:
     def _repr_html_(self):
         data = base64.b64encode(self.png()).decode("ascii")
         width = float(self.figure.get_size_inches()[0])
-        return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}" '
+        css = ' class="aipm-half"' if self.half else ""
+        return (f'<img{css} src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}" '
                 f'style="width: {width:.2f}in; max-width: 100%; height: auto;">')
 
     def __repr__(self):
@@ -113,7 +124,7 @@ def value_figure(analysis):
     fig = _figure()
     display = ValueCurveDisplay.from_decision(
         decision, ax=fig.add_subplot(), period=analysis.period, currency=analysis.currency,
-        xscale=window[0],
+        xscale=window[0], vocabulary=_words(analysis),
     )
     ax = display.ax_
     limits = value_limits(decision, ax.get_ylim())
@@ -141,6 +152,11 @@ def value_figure(analysis):
     return ReportFigure(fig, alt)
 
 
+def _words(analysis):
+    """The scenario's vocabulary for the charts (None for scored data: the charts' generic words)."""
+    return analysis.words if analysis.scenario is not None else None
+
+
 def _lowest_threshold(decision):
     import numpy as np
 
@@ -153,8 +169,15 @@ def metrics_figure(analysis):
     from ..plotting import MetricsCurveDisplay
 
     window = threshold_window(analysis.decision)
-    fig = _figure()
-    display = MetricsCurveDisplay.from_decision(analysis.decision, ax=fig.add_subplot(), xscale=window[0])
+    fig = _figure(METRICS_FIGSIZE)
+    display = MetricsCurveDisplay.from_decision(analysis.decision, ax=fig.add_subplot(), xscale=window[0],
+                                                vocabulary=_words(analysis))
+    # Low and wide: the legend beside the curves (not above them), so the axis needs no room over 1.
+    ax = display.ax_
+    ax.set_ylim(-0.02, 1.02)
+    handles = [h for h in (*display.lines_.values(), display.optimum_line_, display.threshold_line_)
+               if h.get_visible() and h.get_label()]
+    ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small", frameon=False)
     _zoom(fig, display.ax_, window)
     p = analysis.decision.point
     alt = "Line chart of precision, recall, F1 and the share of cases flagged against the threshold. "
@@ -170,7 +193,7 @@ def outcomes_figure(analysis):
     """The four outcomes (caught, missed, false alarms, left alone) at the chosen threshold."""
     from ..plotting import ConfusionMatrixDisplay
 
-    fig = _figure(figsize=(6.2, 3.2))
+    fig = _figure(figsize=OUTCOMES_FIGSIZE)
     ConfusionMatrixDisplay.from_decision(
         analysis.decision, ax=fig.add_subplot(), period=analysis.period, currency=analysis.currency,
         vocabulary=analysis.words if analysis.scenario is not None else None,
@@ -197,16 +220,16 @@ def tornado_figure(analysis):
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     rows = min(len(sens.table), 6)
-    fig = _figure(figsize=(7.0, 1.2 + 0.62 * rows))
+    fig = _figure(figsize=(7.0, 0.8 + 0.42 * rows))
     names = {name: analysis.parameter_words(name) for name in sens.table["parameter"]}
     display = TornadoDisplay.from_sensitivity(sens, max_parameters=rows, currency=analysis.currency,
-                                              names=names, ax=fig.add_subplot())
+                                              names=names, label_width=52, ax=fig.add_subplot())
     ax = display.ax_
     ax.set_xlabel(f"best value {analysis.per_period} ({analysis.currency}); line = today's best value")
     ax.tick_params(axis="y", labelsize=8)
     ax.xaxis.set_major_locator(MaxNLocator(5))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}".replace("-", "\u2212")))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, fontsize="small", frameon=False)
+    ax.set_title("")  # the section's heading says it
     alt = (
         "Bar chart of the best value when each assumption, one at a time, moves to the low or high end "
         f"of its range; the largest swing comes from {analysis.parameter_words(sens.table['parameter'].iloc[0])}."

@@ -125,7 +125,8 @@ def _band_figure(analysis, u):
 
     fig = _figure()
     display = BandDisplay.from_uncertainty(u, "value", ax=fig.add_subplot(), period=analysis.period,
-                                           currency=analysis.currency)
+                                           currency=analysis.currency,
+                                           vocabulary=analysis.words if analysis.scenario is not None else None)
     lo, hi = u.threshold_interval
     if all(map(math.isfinite, (lo, hi))):
         pad = max(hi - lo, 1e-9)  # the best thresholds' span, and as much on each side
