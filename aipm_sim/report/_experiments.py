@@ -6,7 +6,7 @@ import math
 
 from .._format import fmt_level
 from ._analysis import escape_text, fmt_count, fmt_money, fmt_percent
-from ._figures import ReportFigure, _figure
+from ._figures import ReportFigure, _figure, small_text
 
 #: Simulated A/A experiments behind the peeking sentence (seeded: the same report every run).
 PEEKING_SIMULATIONS = 2000
@@ -24,7 +24,7 @@ def launch_section(analysis):
     test, rollout = launch.test, launch.rollout
     cur = analysis.currency
     case = launch.case
-    lines = ["## Launch plan", ""]
+    lines = []
     lines.append(_test_paragraph(launch, cur, case))
     lines.append("")
     looks = max(1, math.ceil(test.days_collecting))
@@ -41,14 +41,12 @@ def launch_section(analysis):
     if test.amount_spread == "cell means":
         lines += ["", "The spread of amounts within each outcome is not known here: every case is taken at its "
                   "outcome's mean amount, so the sizes above are a lower bound."]
-    parts = ["\n".join(lines)]
+    # Each picture beside the words it illustrates (the right half of the page).
+    parts = ["## Launch plan", power_figure(test, half=True), "\n".join(lines)]
     if rollout is not None:
-        parts.append("\n".join(["### Staged rollout", "", escape_text(rollout.describe(case=case)), "",
-                                _rollout_table(rollout, cur, case.capitalize())]))
-    # The two pictures side by side, half the page each, under the words they illustrate.
-    parts.append(power_figure(test, half=rollout is not None))
-    if rollout is not None:
-        parts.append(rollout_figure(rollout, half=True))
+        parts += [rollout_figure(rollout, half=True),
+                  "\n".join(["### Staged rollout", "", escape_text(rollout.describe(case=case))]),
+                  _rollout_table(rollout, cur, case.capitalize())]
     return parts
 
 
@@ -98,14 +96,6 @@ def _rollout_table(rollout, cur, case):
     return "\n".join(rows)
 
 
-def _small_text(ax):
-    """A half-page figure's title, axis labels and ticks in the "small" size (8.3 pt at print size)."""
-    ax.title.set_fontsize("small")
-    ax.xaxis.label.set_fontsize("small")
-    ax.yaxis.label.set_fontsize("small")
-    ax.tick_params(labelsize="small")
-
-
 def power_figure(plan, *, half=False):
     """Power against days, the plan marked (:class:`~aipm_sim.plotting.PowerDisplay`); ``half``: half the page wide."""
     from ..plotting import PowerDisplay
@@ -114,13 +104,15 @@ def power_figure(plan, *, half=False):
     fig = _figure(HALF_FIGSIZE) if half else _figure()
     display = PowerDisplay.from_plan(plan, ax=fig.add_subplot())
     if half:
-        _small_text(display.ax_)
+        display.ax_.legend(fontsize="small", framealpha=0.85, loc="lower right")
+    if half:
         display.ax_.set_title("How long must the A/B test run?")
         display.ax_.set_xlabel("days until the test can be read")
         display.ax_.set_ylabel("chance of detecting the effect")
+        small_text(display.ax_)
     alt = (f"Line chart of the chance of detecting the effect against the days the test runs. It reaches "
            f"{fmt_level(plan.power)} at {plan.days:,} days, the planned length.")
-    return ReportFigure(fig, alt)
+    return ReportFigure(fig, alt, side=half)
 
 
 def rollout_figure(rollout, *, half=False):
@@ -131,10 +123,10 @@ def rollout_figure(rollout, *, half=False):
     fig = _figure(HALF_FIGSIZE) if half else _figure()
     display = RolloutDisplay.from_rollout(rollout, ax=fig.add_subplot())
     if half:
-        _small_text(display.ax_)
-        display.ax_.set_title("Staged rollout: what each stage puts at risk")
+        display.ax_.set_title("Staged rollout: what each stage risks")
         display.ax_.set_ylabel("share of traffic treated")
+        small_text(display.ax_)
     shares = ", ".join(fmt_level(s) for s in rollout.stages)
     alt = (f"Bar chart of the share of traffic on the new decision over time: stages of {shares}, "
            f"everyone from day {rollout.total_days:,}.")
-    return ReportFigure(fig, alt)
+    return ReportFigure(fig, alt, side=half)

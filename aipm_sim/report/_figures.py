@@ -17,12 +17,12 @@ from ._analysis import fmt_count, fmt_money, fmt_percent, fmt_threshold
 #: Width x height in inches. Each figure is shown at its size in inches (CSS ``in``), so that on
 #: an A4 page (18.6 cm between the margins) its text prints at the point size it was drawn at:
 #: matplotlib's 10 pt, "small" 8.3 pt, never smaller. Low and wide: the memo fits four pages.
-FIGSIZE = (7.0, 2.45)
+FIGSIZE = (7.0, 2.3)
 #: A figure that shares its row with the next one (two of them fill the page's width).
 HALF_FIGSIZE = (3.55, 2.75)
 #: The metrics chart (legend beside the curves) and the four outcomes.
-METRICS_FIGSIZE = (7.0, 2.3)
-OUTCOMES_FIGSIZE = (7.0, 2.1)
+METRICS_FIGSIZE = (7.0, 2.15)
+OUTCOMES_FIGSIZE = (7.0, 1.95)
 #: PNG resolution of every report figure (dots per inch).
 DPI = 120
 
@@ -35,9 +35,11 @@ class ReportFigure:
     reader too.
     """
 
-    def __init__(self, figure, alt):
+    def __init__(self, figure, alt, *, side=False):
         self.figure = figure
         self.alt = alt
+        #: Shown beside the text that follows it (right half of the page), not above it.
+        self.side = bool(side)
 
     @property
     def half(self):
@@ -53,7 +55,7 @@ class ReportFigure:
     def _repr_html_(self):
         data = base64.b64encode(self.png()).decode("ascii")
         width = float(self.figure.get_size_inches()[0])
-        css = ' class="aipm-half"' if self.half else ""
+        css = ' class="aipm-side"' if self.side else ' class="aipm-half"' if self.half else ""
         return (f'<img{css} src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}" '
                 f'style="width: {width:.2f}in; max-width: 100%; height: auto;">')
 
@@ -152,6 +154,18 @@ def value_figure(analysis):
     return ReportFigure(fig, alt)
 
 
+def small_text(ax):
+    """A half-page figure's title, axis labels, ticks and legend in the "small" size (8.3 pt at print size)."""
+    legend = ax.get_legend()
+    if legend is not None:
+        for t in legend.get_texts():
+            t.set_fontsize("small")
+    ax.title.set_fontsize("small")
+    ax.xaxis.label.set_fontsize("small")
+    ax.yaxis.label.set_fontsize("small")
+    ax.tick_params(labelsize="small")
+
+
 def _words(analysis):
     """The scenario's vocabulary for the charts (None for scored data: the charts' generic words)."""
     return analysis.words if analysis.scenario is not None else None
@@ -220,10 +234,10 @@ def tornado_figure(analysis):
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     rows = min(len(sens.table), 6)
-    fig = _figure(figsize=(7.0, 0.8 + 0.42 * rows))
+    fig = _figure(figsize=(7.0, 0.65 + 0.36 * rows))
     names = {name: analysis.parameter_words(name) for name in sens.table["parameter"]}
     display = TornadoDisplay.from_sensitivity(sens, max_parameters=rows, currency=analysis.currency,
-                                              names=names, label_width=52, ax=fig.add_subplot())
+                                              names=names, label_width=60, ax=fig.add_subplot())
     ax = display.ax_
     ax.set_xlabel(f"best value {analysis.per_period} ({analysis.currency}); line = today's best value")
     ax.tick_params(axis="y", labelsize=8)

@@ -19,7 +19,13 @@ def monitoring_section(analysis):
     from ..core import plan_monitoring
 
     plan = plan_monitoring(scenario)
-    return [plan_markdown(plan, analysis.currency), policy_figure(plan)]
+    # The chart beside the words (right half of the page): after the heading and the expectation,
+    # before the paragraphs it illustrates; the policy table starts below it.
+    # The chart beside the words (right half of the page): after the heading and the expectation,
+    # before the paragraphs it illustrates; the policy table starts below it.
+    text = plan_markdown(plan, analysis.currency)
+    head, _, rest = text.partition("**What to watch.**")
+    return [head.rstrip(), policy_figure(plan, side=True), "**What to watch.**" + rest]
 
 
 def _periods(k, period):
@@ -133,13 +139,31 @@ def plan_markdown(plan, currency):
     return "\n".join(lines)
 
 
-def policy_figure(plan):
-    """Net value of each policy over time, relative to doing nothing (a ReportFigure)."""
+def policy_figure(plan, *, side=False):
+    """Net value of each policy over time, relative to doing nothing (a ReportFigure; ``side``: half the page, beside the text)."""
     from ..plotting import PolicyDisplay
+    from ._figures import HALF_FIGSIZE, small_text
 
-    fig = _figure()
-    PolicyDisplay.from_comparison(plan.comparison, ax=fig.add_subplot())
+    fig = _figure((HALF_FIGSIZE[0], 3.6)) if side else _figure((7.0, 2.1))
+    display = PolicyDisplay.from_comparison(plan.comparison, ax=fig.add_subplot())
+    if side:
+        import textwrap
+
+        ax = display.ax_
+        if display.relative:
+            cur = plan.comparison.currency
+            ax.set_ylabel(f"net value vs. doing nothing ({cur})" if cur else "net value vs. doing nothing")
+        legend = ax.get_legend()
+        title = legend.get_title().get_text() if legend is not None else None
+        if legend is not None:
+            legend.remove()
+        # Policies have long names: the legend goes under the chart, each name wrapped to its width.
+        handles = list(display.lines_.values())
+        fig.legend(handles=handles, labels=[textwrap.fill(h.get_label(), 48) for h in handles],
+                   title=title, title_fontsize="small", loc="outside lower center", ncols=1, fontsize="small",
+                   frameon=False)
+        small_text(ax)
     best = plan.comparison.best_policy
     alt = (f"Line chart of each policy's net value compared with doing nothing, {plan.period} by {plan.period}, "
            f"over {plan.production.periods} {plan.period}s; the best is: {best}.")
-    return ReportFigure(fig, alt)
+    return ReportFigure(fig, alt, side=side)

@@ -121,9 +121,9 @@ def uncertainty_section(analysis):
 
 def _band_figure(analysis, u):
     from ..plotting import BandDisplay
-    from ._figures import ReportFigure, _figure
+    from ._figures import HALF_FIGSIZE, ReportFigure, _figure, small_text
 
-    fig = _figure()
+    fig = _figure(HALF_FIGSIZE)
     display = BandDisplay.from_uncertainty(u, "value", ax=fig.add_subplot(), period=analysis.period,
                                            currency=analysis.currency,
                                            vocabulary=analysis.words if analysis.scenario is not None else None)
@@ -138,6 +138,11 @@ def _band_figure(analysis, u):
             y0, y1 = float(inside["low"].min()), float(inside["high"].max())
             margin = 0.05 * max(y1 - y0, 1.0)
             display.ax_.set_ylim(y0 - margin, y1 + margin)
+    display.ax_.set_xlabel("threshold")
+    display.ax_.get_legend().remove()
+    fig.legend(handles=display.ax_.get_legend_handles_labels()[0], loc="outside lower center", ncols=1,
+               fontsize="small", frameon=False)
+    small_text(display.ax_)
     alt = (f"Line chart of the value {analysis.per_period} against the threshold with the range of "
            f"{RESAMPLES} resamples; the best threshold falls between {fmt_threshold(lo)} and {fmt_threshold(hi)}.")
-    return ReportFigure(fig, alt)
+    return ReportFigure(fig, alt, side=True)
