@@ -92,8 +92,8 @@ class ConfusionMatrixDisplay:
             ax.add_patch(rect)
             self.cells_[cell] = rect
             kwargs.setdefault("fontsize", "small")
-            self.texts_[cell] = ax.text(col + 0.5, 1.5 - row, "", ha="center", va="center",
-                                        linespacing=1.5, **kwargs)
+            kwargs.setdefault("linespacing", 1.5)
+            self.texts_[cell] = ax.text(col + 0.5, 1.5 - row, "", ha="center", va="center", **kwargs)
         ax.set_xlim(0, 2)
         ax.set_ylim(0, 2)
         v = self.vocabulary

@@ -689,11 +689,17 @@ def bottom_line_markdown(analysis):
 
 
 def assumptions_markdown(analysis):
-    """The assumptions table: what, value with its unit, source (three columns: the source gets the room)."""
-    lines = ["## Assumptions", "", "| Assumption | Value | Source |", "|:--|:--|:--|"]
+    """The assumptions, one line each where it fits: what, its value with its unit (bold), where it comes from.
+
+    A list rather than a table: the source runs on after its value across the
+    whole width, so the thirty-odd assumptions of a preset take a third of a
+    page, not a page.
+    """
+    lines = ["## Assumptions", ""]
     for a in analysis.assumptions:
         value = f"{a.value} {a.unit}".strip() if a.unit else str(a.value)
-        lines.append(f"| {_cell(a.name)} | {_cell(value)} | {_cell(a.source)} |")
+        source = f" · {escape_text(a.source)}" if a.source else ""
+        lines.append(f"- {escape_text(a.name)}: **{escape_text(value)}**{source}")
     return "\n".join(lines)
 
 

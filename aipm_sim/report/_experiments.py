@@ -24,9 +24,8 @@ def launch_section(analysis):
     test, rollout = launch.test, launch.rollout
     cur = analysis.currency
     case = launch.case
+    test_paragraph = _test_paragraph(launch, cur, case)
     lines = []
-    lines.append(_test_paragraph(launch, cur, case))
-    lines.append("")
     looks = max(1, math.ceil(test.days_collecting))
     peek = simulate_peeking(cases_per_day=max(1, round(test.cases_per_day * test.allocation)), days=looks,
                             alpha=test.alpha, n_simulations=PEEKING_SIMULATIONS, seed=PEEKING_SEED)
@@ -41,11 +40,14 @@ def launch_section(analysis):
     if test.amount_spread == "cell means":
         lines += ["", "The spread of amounts within each outcome is not known here: every case is taken at its "
                   "outcome's mean amount, so the sizes above are a lower bound."]
-    # Each picture beside the words it illustrates (the right half of the page).
-    parts = ["## Launch plan", power_figure(test, half=True), "\n".join(lines)]
+    # Each picture on the right half of the page, beside the words that follow it: the test's power
+    # beside the test, the rollout beside the peeking rule and the rollout's own words.
+    parts = ["## Launch plan", power_figure(test, half=True), test_paragraph]
     if rollout is not None:
-        parts += [rollout_figure(rollout, half=True),
-                  "\n".join(["### Staged rollout", "", escape_text(rollout.describe(case=case))]),
+        parts.append(rollout_figure(rollout, half=True))
+    parts.append("\n".join(lines))
+    if rollout is not None:
+        parts += ["\n".join(["### Staged rollout", "", escape_text(rollout.describe(case=case))]),
                   _rollout_table(rollout, cur, case.capitalize())]
     return parts
 

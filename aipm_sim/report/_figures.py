@@ -17,12 +17,12 @@ from ._analysis import fmt_count, fmt_money, fmt_percent, fmt_threshold
 #: Width x height in inches. Each figure is shown at its size in inches (CSS ``in``), so that on
 #: an A4 page (18.6 cm between the margins) its text prints at the point size it was drawn at:
 #: matplotlib's 10 pt, "small" 8.3 pt, never smaller. Low and wide: the memo fits four pages.
-FIGSIZE = (7.0, 2.3)
+FIGSIZE = (7.0, 1.95)
 #: A figure that shares its row with the next one (two of them fill the page's width).
-HALF_FIGSIZE = (3.55, 2.75)
+HALF_FIGSIZE = (3.6, 2.1)
 #: The metrics chart (legend beside the curves) and the four outcomes.
-METRICS_FIGSIZE = (7.0, 2.15)
-OUTCOMES_FIGSIZE = (7.0, 1.95)
+METRICS_FIGSIZE = (7.0, 1.7)
+OUTCOMES_FIGSIZE = (7.0, 1.65)
 #: PNG resolution of every report figure (dots per inch).
 DPI = 120
 
@@ -210,7 +210,7 @@ def outcomes_figure(analysis):
     fig = _figure(figsize=OUTCOMES_FIGSIZE)
     ConfusionMatrixDisplay.from_decision(
         analysis.decision, ax=fig.add_subplot(), period=analysis.period, currency=analysis.currency,
-        vocabulary=analysis.words if analysis.scenario is not None else None,
+        vocabulary=analysis.words if analysis.scenario is not None else None, linespacing=1.3,
     )
     d = analysis.decision
     scale = 1.0 if d.volume is None else d.volume / d.point.n_cases
@@ -234,13 +234,17 @@ def tornado_figure(analysis):
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     rows = min(len(sens.table), 6)
-    fig = _figure(figsize=(7.0, 0.65 + 0.36 * rows))
+    fig = _figure(figsize=(7.0, 0.6 + 0.26 * rows))
     names = {name: analysis.parameter_words(name) for name in sens.table["parameter"]}
     display = TornadoDisplay.from_sensitivity(sens, max_parameters=rows, currency=analysis.currency,
                                               names=names, label_width=60, ax=fig.add_subplot())
     ax = display.ax_
     ax.set_xlabel(f"best value {analysis.per_period} ({analysis.currency}); line = today's best value")
     ax.tick_params(axis="y", labelsize=8)
+    # The ranges tested are in the table just above: the bars are labelled with the names alone.
+    import textwrap
+
+    ax.set_yticks(ax.get_yticks(), ["\n".join(textwrap.wrap(names.get(p, p), 60)) for p in display.parameters])
     ax.xaxis.set_major_locator(MaxNLocator(5))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}".replace("-", "\u2212")))
     ax.set_title("")  # the section's heading says it

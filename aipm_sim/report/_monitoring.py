@@ -21,11 +21,7 @@ def monitoring_section(analysis):
     plan = plan_monitoring(scenario)
     # The chart beside the words (right half of the page): after the heading and the expectation,
     # before the paragraphs it illustrates; the policy table starts below it.
-    # The chart beside the words (right half of the page): after the heading and the expectation,
-    # before the paragraphs it illustrates; the policy table starts below it.
-    text = plan_markdown(plan, analysis.currency)
-    head, _, rest = text.partition("**What to watch.**")
-    return [head.rstrip(), policy_figure(plan, side=True), "**What to watch.**" + rest]
+    return [plan_markdown(plan, analysis.currency), policy_figure(plan)]
 
 
 def _periods(k, period):
@@ -99,10 +95,9 @@ def plan_markdown(plan, currency):
         f"**{plan.null.threshold:.2g}**: the level that scores with no drift at all exceed only 1 time in 100 "
         f"by chance, on batches of {fmt_count(prod.cases_per_period)} cases. (The usual rule of thumb, 0.1, "
         f"fits samples of a few hundred cases; on batches this size it would almost never fire.) In the "
-        f"simulated {_periods(prod.periods, period)} it fires in {_fires(alerts, prod.periods)}.",
-        *([] if alerts else ["", "Here the score distribution hardly moves: a change in the share of positives "
-                                 "or a model that slowly loses its edge leaves the scores looking the same. "
-                                 "The check that catches it is the outcomes, when they arrive."]),
+        f"simulated {_periods(prod.periods, period)} it fires in {_fires(alerts, prod.periods)}."
+        # Why it stays silent is said once, below ("Where the estimate without labels fails").
+        + ("" if alerts else " The score distribution hardly moves here: only the outcomes show the change."),
         "",
         *([] if alerts else [_instead(plan, m, delay), ""]),
         ("**What to do when it fires, and what each response is worth**" if alerts
@@ -144,8 +139,11 @@ def policy_figure(plan, *, side=False):
     from ..plotting import PolicyDisplay
     from ._figures import HALF_FIGSIZE, small_text
 
-    fig = _figure((HALF_FIGSIZE[0], 3.6)) if side else _figure((7.0, 2.1))
+    fig = _figure((HALF_FIGSIZE[0], 3.3)) if side else _figure((7.0, 1.7))
     display = PolicyDisplay.from_comparison(plan.comparison, ax=fig.add_subplot())
+    if not side and display.relative:
+        cur = plan.comparison.currency
+        display.ax_.set_ylabel(f"vs. doing nothing ({cur})" if cur else "vs. doing nothing")
     if side:
         import textwrap
 
@@ -159,7 +157,7 @@ def policy_figure(plan, *, side=False):
             legend.remove()
         # Policies have long names: the legend goes under the chart, each name wrapped to its width.
         handles = list(display.lines_.values())
-        fig.legend(handles=handles, labels=[textwrap.fill(h.get_label(), 48) for h in handles],
+        fig.legend(handles=handles, labels=[textwrap.fill(h.get_label(), 56) for h in handles],
                    title=title, title_fontsize="small", loc="outside lower center", ncols=1, fontsize="small",
                    frameon=False)
         small_text(ax)

@@ -88,6 +88,7 @@ def uncertainty_section(analysis):
         lo, hi = u.threshold_interval
         vlo, vhi = u.value_interval
         cur, per = analysis.currency, analysis.per_period
+        parts.append(_band_figure(analysis, u))  # beside the words that follow it
         parts.append(
             "### The best threshold and its value\n\n"
             f"Across {RESAMPLES} resamples of the validation data, the best threshold falls between "
@@ -96,7 +97,6 @@ def uncertainty_section(analysis):
             f"**{fmt_money(vlo, cur)}** and **{fmt_money(vhi, cur)}** {per}. The chart shows the value "
             f"against the threshold with the range the resamples span."
         )
-        parts.append(_band_figure(analysis, u))
 
     if s.success is not None:
         verdict = s.verdict()
@@ -123,7 +123,7 @@ def _band_figure(analysis, u):
     from ..plotting import BandDisplay
     from ._figures import HALF_FIGSIZE, ReportFigure, _figure, small_text
 
-    fig = _figure(HALF_FIGSIZE)
+    fig = _figure((HALF_FIGSIZE[0], 2.8))  # the legend goes under the chart
     display = BandDisplay.from_uncertainty(u, "value", ax=fig.add_subplot(), period=analysis.period,
                                            currency=analysis.currency,
                                            vocabulary=analysis.words if analysis.scenario is not None else None)
