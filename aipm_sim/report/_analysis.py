@@ -492,7 +492,7 @@ def _from_scenario(name, overrides):
     inputs = f"scenario {scenario.name!r}" + (f" with {changed}" if changed else " (preset values)")
     caveats = [_score_caveat(scenario)]
     caveats.append(
-        "Every number in the assumptions table is a teaching value with its source or rationale; "
+        "Every number in the assumptions above is a teaching value with its source or rationale; "
         "replace the ones marked 'assumption' with your own (--set NAME=VALUE)."
     )
     return {
@@ -521,15 +521,15 @@ def _score_caveat(scenario):
 
     if scores.get("source") == "binormal":
         return (
-            "The scores are synthetic: a calibrated binormal model set by two rows of the assumptions "
-            f"table, {row('auc', 'the AUC')} and {row('prevalence', 'the share of positives')}; they are not "
+            "The scores are synthetic: a calibrated binormal model set by two of the assumptions, "
+            f"{row('auc', 'the AUC')} and {row('prevalence', 'the share of positives')}; they are not "
             "measurements from a real model. Re-run the report on your model's scored cases (--data) "
             "before acting on the exact threshold."
         )
     where = Path(str(scores.get("package_file") or scores.get("file") or "a data file")).name
     text = f"The scores are real: a model's scores on a fixed set of cases (the file {where} of the scenario)"
     if scores.get("prevalence"):
-        text += f", their share of positives reweighted to {row('prevalence', 'the share of positives')} in the assumptions table"
+        text += f", their share of positives reweighted to {row('prevalence', 'the share of positives')} in the assumptions"
     return text + (". They are not your model on your cases: re-run the report on your own model's scored "
                    "cases (--data) before acting on the exact threshold.")
 

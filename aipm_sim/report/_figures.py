@@ -21,7 +21,7 @@ FIGSIZE = (7.0, 1.95)
 #: A figure that shares its row with the next one (two of them fill the page's width).
 HALF_FIGSIZE = (3.6, 2.1)
 #: The metrics chart (legend beside the curves) and the four outcomes.
-METRICS_FIGSIZE = (7.0, 1.7)
+METRICS_FIGSIZE = (7.0, 1.65)
 OUTCOMES_FIGSIZE = (7.0, 1.65)
 #: PNG resolution of every report figure (dots per inch).
 DPI = 120
@@ -138,6 +138,7 @@ def value_figure(analysis):
         if limits[0] > float(np.nanmin(decision.values)):
             notes.append(Y_ZOOM_NOTE)
     _zoom(fig, ax, window)
+    ax.yaxis.label.set_fontsize("small")  # a low figure: the unit's label in the "small" size, never cut
     if notes:
         fig.supxlabel(" ".join(notes), fontsize="small", color="#555555")
     band = decision.near_optimal
@@ -189,6 +190,7 @@ def metrics_figure(analysis):
     # Low and wide: the legend beside the curves (not above them), so the axis needs no room over 1.
     ax = display.ax_
     ax.set_ylim(-0.02, 1.02)
+    ax.set_ylabel("share (0 to 1)")
     handles = [h for h in (*display.lines_.values(), display.optimum_line_, display.threshold_line_)
                if h.get_visible() and h.get_label()]
     ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small", frameon=False)
@@ -234,17 +236,17 @@ def tornado_figure(analysis):
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     rows = min(len(sens.table), 6)
-    fig = _figure(figsize=(7.0, 0.6 + 0.26 * rows))
+    fig = _figure(figsize=(7.0, 0.55 + 0.26 * rows))
     names = {name: analysis.parameter_words(name) for name in sens.table["parameter"]}
     display = TornadoDisplay.from_sensitivity(sens, max_parameters=rows, currency=analysis.currency,
-                                              names=names, label_width=60, ax=fig.add_subplot())
+                                              names=names, label_width=70, ax=fig.add_subplot())
     ax = display.ax_
     ax.set_xlabel(f"best value {analysis.per_period} ({analysis.currency}); line = today's best value")
     ax.tick_params(axis="y", labelsize=8)
     # The ranges tested are in the table just above: the bars are labelled with the names alone.
     import textwrap
 
-    ax.set_yticks(ax.get_yticks(), ["\n".join(textwrap.wrap(names.get(p, p), 60)) for p in display.parameters])
+    ax.set_yticks(ax.get_yticks(), ["\n".join(textwrap.wrap(names.get(p, p), 70)) for p in display.parameters])
     ax.xaxis.set_major_locator(MaxNLocator(5))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}".replace("-", "\u2212")))
     ax.set_title("")  # the section's heading says it

@@ -139,11 +139,24 @@ def policy_figure(plan, *, side=False):
     from ..plotting import PolicyDisplay
     from ._figures import HALF_FIGSIZE, small_text
 
-    fig = _figure((HALF_FIGSIZE[0], 3.3)) if side else _figure((7.0, 1.7))
+    fig = _figure((HALF_FIGSIZE[0], 3.3)) if side else _figure((7.0, 1.65))
     display = PolicyDisplay.from_comparison(plan.comparison, ax=fig.add_subplot())
-    if not side and display.relative:
-        cur = plan.comparison.currency
-        display.ax_.set_ylabel(f"vs. doing nothing ({cur})" if cur else "vs. doing nothing")
+    if not side:
+        import textwrap
+
+        # Long policy names: the legend beside the chart, each name wrapped, in the "small" size.
+        ax = display.ax_
+        if display.relative:
+            cur = plan.comparison.currency
+            ax.set_ylabel(f"vs. doing nothing ({cur})" if cur else "vs. doing nothing", fontsize="small")
+        legend = ax.get_legend()
+        title = legend.get_title().get_text() if legend is not None else None
+        if legend is not None:
+            legend.remove()
+        handles = list(display.lines_.values())
+        ax.legend(handles=handles, labels=[textwrap.fill(h.get_label(), 34) for h in handles], title=title,
+                  title_fontsize="small", fontsize="small", loc="center left", bbox_to_anchor=(1.01, 0.5),
+                  frameon=False)
     if side:
         import textwrap
 
