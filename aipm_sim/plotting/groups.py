@@ -91,7 +91,7 @@ class GroupMetricsDisplay:
                           color=GROUP_COLORS[k % len(GROUP_COLORS)])
             for rect, h in zip(bars, heights):
                 ax.annotate(fmt_fraction(h) if not math.isnan(h) else "n/a", (rect.get_x() + rect.get_width() / 2,
-                            rect.get_height()), ha="center", va="bottom", fontsize="x-small")
+                            rect.get_height()), ha="center", va="bottom", fontsize=8)
             self.bars_[g] = bars
         self.bands_ = {}
         if self.fairness is not None and self.tolerance is not None:

@@ -697,10 +697,23 @@ def assumptions_markdown(analysis):
     """
     lines = ["## Assumptions", ""]
     for a in analysis.assumptions:
-        value = f"{a.value} {a.unit}".strip() if a.unit else str(a.value)
+        value = _value_in_unit(a.value, a.unit)
         source = f" · {escape_text(a.source)}" if a.source else ""
         lines.append(f"- {escape_text(a.name)}: **{escape_text(value)}**{source}")
     return "\n".join(lines)
+
+
+def _value_in_unit(value, unit):
+    """An assumption's value with its unit; a share ("0.003 fraction of orders") as a percent ("0.3% of orders")."""
+    unit = (unit or "").strip()
+    if unit.startswith("fraction of "):
+        try:
+            x = float(str(value).replace(",", "").replace("\N{MINUS SIGN}", "-"))
+        except ValueError:
+            pass
+        else:
+            return f"{fmt_percent(x)} {unit[len('fraction '):]}"
+    return f"{value} {unit}".strip() if unit else str(value)
 
 
 def band_markdown(analysis):

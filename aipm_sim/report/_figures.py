@@ -12,6 +12,7 @@ import html
 import io
 
 from .._format import fmt_level
+from .._format import fmt_compact_money
 from ._analysis import fmt_count, fmt_money, fmt_percent, fmt_threshold
 
 #: Width x height in inches. Each figure is shown at its size in inches (CSS ``in``), so that on
@@ -241,14 +242,14 @@ def tornado_figure(analysis):
     display = TornadoDisplay.from_sensitivity(sens, max_parameters=rows, currency=analysis.currency,
                                               names=names, label_width=70, ax=fig.add_subplot())
     ax = display.ax_
-    ax.set_xlabel(f"best value {analysis.per_period} ({analysis.currency}); line = today's best value")
+    ax.set_xlabel(f"best value {analysis.per_period} ({analysis.currency}); line: today's best")
     ax.tick_params(axis="y", labelsize=8)
     # The ranges tested are in the table just above: the bars are labelled with the names alone.
     import textwrap
 
     ax.set_yticks(ax.get_yticks(), ["\n".join(textwrap.wrap(names.get(p, p), 70)) for p in display.parameters])
-    ax.xaxis.set_major_locator(MaxNLocator(5))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}".replace("-", "\u2212")))
+    ax.xaxis.set_major_locator(MaxNLocator(4))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: fmt_compact_money(x)))
     ax.set_title("")  # the section's heading says it
     alt = (
         "Bar chart of the best value when each assumption, one at a time, moves to the low or high end "
