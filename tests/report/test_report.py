@@ -227,7 +227,7 @@ def test_fraud_report_reads_as_a_memo(fraud_report):
         assert re.search(rf"<h2[^>]*>{heading}", html), heading
     assert "ULB/Worldline" in text  # a cited source in the assumptions table
     # Static figures with alternative text: value, metrics, outcomes, tornado, the value's band, the sections'.
-    images = re.findall(r'<img alt="([^"]+)" src="data:image/png;base64,', html)
+    images = re.findall(r'<img alt="([^"]+)"(?: class="aipm-(?:half|side)")? src="data:image/png;base64,', html)
     from_sections = [p for p in report.section_parts(analysis) if not isinstance(p, str)]
     assert len(images) == 4 + len(from_sections)
     assert re.search(r"<h2[^>]*>Launch plan", html)  # issue 11: the fraud report includes the launch plan
