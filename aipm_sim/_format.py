@@ -61,6 +61,7 @@ __all__ = [
     "fmt_signed_money",
     "fmt_threshold",
     "lower_first",
+    "upper_first",
     "shortest",
 ]
 
@@ -347,3 +348,15 @@ def lower_first(text):
     if (letters and all(c.islower() for c in letters)) or len(first) == 1:
         return text[0].lower() + text[1:]
     return text
+
+
+def upper_first(text):
+    """``text`` made to start a sentence or a table cell: its first letter upper-cased, the rest untouched.
+
+    Unlike :meth:`str.capitalize`, which would write "Auc of the model" and
+    "Cost in eur", acronyms further on stay as they are.
+
+    >>> upper_first("AUC of the model"), upper_first("cost in EUR per order")
+    ('AUC of the model', 'Cost in EUR per order')
+    """
+    return text[:1].upper() + text[1:] if text else text

@@ -220,3 +220,10 @@ def test_report_notebook_and_cli_share_lower_first():
     from aipm_sim.report import _analysis
 
     assert notebook._lower_first is f.lower_first and _analysis.lower_first is f.lower_first
+
+
+def test_upper_first_keeps_acronyms_further_on():
+    assert f.upper_first("model AUC of the fraud score") == "Model AUC of the fraud score"
+    assert f.upper_first("cost in EUR") == "Cost in EUR" != "cost in EUR".capitalize()
+    assert f.upper_first("") == ""
+    assert f.upper_first(f.lower_first("Share of orders")) == "Share of orders"
