@@ -293,7 +293,9 @@ def fmt_pair(low, high, kind="number", *, unchanged="unchanged ({})"):
         a, b = fmt_threshold(low), fmt_threshold(high)
         return unchanged.format(a) if a == b else f"{a} to {b}"
     if _missing(low) or _missing(high):
-        return f"{fmt(low, 4) if not _missing(low) else UNDEFINED} to {fmt(high, 4) if not _missing(high) else UNDEFINED}"
+        a = UNDEFINED if _missing(low) else fmt(low, 4)
+        b = UNDEFINED if _missing(high) else fmt(high, 4)
+        return f"{a} to {b}"
     if float(low) == float(high):
         return unchanged.format(fmt(low, 4))
     for digits in (4, 6, 8, 10, 12, 15):

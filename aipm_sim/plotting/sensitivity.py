@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from ..core.errors import ParameterError
-from ._base import fmt_compact_money, get_axes
+from ._base import compact_money, fmt_compact_money, get_axes
 from .._format import fmt_parameter_range
 
 MSG_METRIC = "metric must be one of {}; found {!r}"
@@ -79,7 +79,7 @@ class TornadoDisplay:
 
     def __init__(self, *, parameters, low, high, base_parameter, value_at_low, value_at_high, base_value,
                  units=None, threshold_at_low=None, threshold_at_high=None, k_at_low=None, k_at_high=None,
-                 currency="", names=None, label_width=34):
+                 currency="", names=None, label_width=44):
         self.parameters = list(parameters)
         self.label_width = int(label_width)
         self.names = dict(names or {})
@@ -98,7 +98,7 @@ class TornadoDisplay:
 
     @classmethod
     def from_sensitivity(cls, sensitivity, *, max_parameters=10, currency=None, show_thresholds=True, drop_flat=True,
-                         names=None, label_width=34, ax=None):
+                         names=None, label_width=44, ax=None):
         """Draw a :class:`~aipm_sim.Sensitivity` result (from :func:`~aipm_sim.compute_sensitivity`).
 
         Parameters
@@ -143,7 +143,8 @@ class TornadoDisplay:
             parameters=t["parameter"], low=t["low"], high=t["high"], base_parameter=t["base"],
             value_at_low=t["value_at_low"], value_at_high=t["value_at_high"],
             base_value=sensitivity.base["value"], units=t["unit"],
-            currency=sensitivity.currency if currency is None else currency, names=names, label_width=label_width, **extra,
+            currency=sensitivity.currency if currency is None else currency, names=names,
+            label_width=label_width, **extra,
         )
         return display.plot(ax=ax)
 
@@ -186,6 +187,7 @@ class TornadoDisplay:
         cur = f" ({self.currency})" if self.currency else ""
         ax.set_xlabel(f"best value per month{cur}; line = base case {fmt_compact_money(base, self.currency)}")
         ax.set_title("Which assumptions move the value most")
+        ax.xaxis.set_major_formatter(compact_money)  # "−350k", as every money axis
         self.legend_ = _legend_below(ax, [self.low_bars_, self.high_bars_])
         ax.margins(x=0.15)
         self.ax_ = ax
