@@ -706,6 +706,8 @@ def assumptions_markdown(analysis):
 def _value_in_unit(value, unit):
     """An assumption's value with its unit; a share ("0.003 fraction of orders") as a percent ("0.3% of orders")."""
     unit = (unit or "").strip()
+    if unit == "fraction" and str(value).endswith("%"):  # already a percent ("15.0%"), not "15.0% fraction"
+        return str(value)
     if unit.startswith("fraction of "):
         try:
             x = float(str(value).replace(",", "").replace("\N{MINUS SIGN}", "-"))

@@ -110,10 +110,18 @@ def value_limits(decision, current):
 
 
 def _zoom(fig, ax, window):
-    """Apply the threshold window's limits to ``ax``."""
+    """Apply the threshold window's limits to ``ax`` (a log axis labels its decades only: no crowded minor ticks)."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
     scale, left, right = window
     if left is not None:
         ax.set_xlim(left, right)
+    if scale == "log":
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        lo, hi = ax.get_xlim()
+        if lo > 0 and hi / lo < 100:  # two decades or less: 0.05, 0.1, 0.2, 0.5 rather than one 10^-1
+            ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt_threshold(x)))
 
 
 def value_figure(analysis):
