@@ -14,6 +14,8 @@ number reads the same everywhere::
     '48'
     >>> fmt_percent(0.453)
     '45.3%'
+    >>> fmt_level(0.9)
+    '90%'
 
 The rules
 ---------
@@ -29,6 +31,9 @@ The rules
   (an analytic curve's 1e-13 cases are nobody's cases).
 - Shares (a fraction in [0, 1], written as a percentage): ``45.3%``,
   ``3.12%``, ``0.012%``; a share below 0.01 % but not zero is ``<0.01%``.
+- Stated levels (a confidence, a power, a significance level, a share of
+  resamples: numbers someone chose, not measured): the shortest percentage
+  that is exact, ``90%``, ``97.5%``, ``99.9%`` (:func:`fmt_level`).
 - Missing or undefined numbers (None, NaN) are the word ``undefined``; an
   infinite one is ``+∞`` / ``−∞`` (money and counts: ``undefined``).
 
@@ -46,11 +51,17 @@ __all__ = [
     "fmt_compact_money",
     "fmt_count",
     "fmt_fraction",
+    "fmt_level",
     "fmt_money",
     "fmt_number",
+    "fmt_pair",
+    "fmt_parameter_range",
     "fmt_percent",
+    "fmt_percent_tick",
     "fmt_signed_money",
     "fmt_threshold",
+    "lower_first",
+    "upper_first",
     "shortest",
 ]
 
@@ -167,6 +178,42 @@ def fmt_percent(x):
     return _minus(text)
 
 
+def fmt_level(x):
+    """A stated level (confidence, power, significance, share of resamples) as the shortest exact percentage.
+
+    A level is a round number someone chose, so it is written as chosen:
+    no padding ``.0``, and as many decimals as it has (up to four).
+
+    >>> [fmt_level(x) for x in (0.9, 0.95, 0.975, 0.999, 0.05, 0.8)]
+    ['90%', '95%', '97.5%', '99.9%', '5%', '80%']
+
+    Parameters
+    ----------
+    x : float or None
+        Fraction in [0, 1]; None or NaN gives ``undefined``.
+    """
+    if _missing(x):
+        return UNDEFINED
+    p = 100 * float(x)
+    for decimals in range(5):
+        text = f"{p:.{decimals}f}"
+        if abs(float(text) - p) <= 1e-9 * max(1.0, abs(p)):
+            break
+    return _minus(text + "%")
+
+
+def fmt_percent_tick(x, _pos=None):
+    """Tick label of a share axis (a matplotlib formatter): :func:`fmt_percent` without padding zeros.
+
+    ``0.2`` → ``20%``, ``1`` → ``100%``, ``0.025`` → ``2.5%``: the same
+    ``45.3%`` style as the chart's own labels, with no space before ``%``.
+    """
+    text = fmt_percent(x)
+    if "." in text and text.endswith("%"):
+        text = text[:-1].rstrip("0").rstrip(".") + "%"
+    return text
+
+
 #: The same function under the name the plotting floor has always used.
 fmt_fraction = fmt_percent
 
@@ -214,3 +261,104 @@ def shortest(x):
     ``inf`` / ``-inf`` / ``nan`` as Python writes them.
     """
     return repr(float(x))
+
+
+_PAIR_FORMATS = {"number": lambda x, d: fmt_number(x, d), "threshold": lambda x, d: _minus(f"{x:.{d}g}"),
+                 "money": lambda x, d: fmt_money(x) if d == 4 else _minus(f"{x:,.2f}"),
+                 "percent": lambda x, d: fmt_percent(x) if d == 4 else _minus(f"{100 * x:.{d}g}%")}
+
+
+def fmt_pair(low, high, kind="number", *, unchanged="unchanged ({})"):
+    """Two ends of a range that read apart: ``0.05969 to 0.142``; the same value: ``unchanged (0.06536)``.
+
+    Where the usual format writes two different numbers alike
+    (``0.0653641`` and ``0.0653644`` both ``0.06536``), more digits are shown
+    until they differ; where they are equal, ``unchanged`` (with ``{}`` for
+    the value) says so in words.
+
+    >>> fmt_pair(0.0653641, 0.0653644, "threshold")
+    '0.0653641 to 0.0653644'
+    >>> fmt_pair(0.06536, 0.06536, "threshold")
+    'unchanged (0.06536)'
+
+    Parameters
+    ----------
+    low, high : float
+    kind : {"number", "threshold", "money", "percent"}
+        The format: :func:`fmt_number`, :func:`fmt_threshold`, :func:`fmt_money`
+        (without unit) or :func:`fmt_percent`.
+    """
+    fmt = _PAIR_FORMATS[kind]
+    if kind == "threshold" and (_missing(low) or _missing(high)):
+        a, b = fmt_threshold(low), fmt_threshold(high)
+        return unchanged.format(a) if a == b else f"{a} to {b}"
+    if _missing(low) or _missing(high):
+        a = UNDEFINED if _missing(low) else fmt(low, 4)
+        b = UNDEFINED if _missing(high) else fmt(high, 4)
+        return f"{a} to {b}"
+    if float(low) == float(high):
+        return unchanged.format(fmt(low, 4))
+    for digits in (4, 6, 8, 10, 12, 15):
+        a, b = fmt(low, digits), fmt(high, digits)
+        if a != b:
+            break
+    return f"{a} to {b}"
+
+
+def fmt_parameter_range(low, high, unit=None, currency=None):
+    """A parameter's tested range in its unit: a share as a percent, else a number with its unit after it.
+
+    ``currency`` is accepted for symmetry with the other money formats; an
+    amount keeps four significant digits (``0.006 USD per slot``), never
+    rounded to cents.
+
+    >>> fmt_parameter_range(0.0015, 0.006, "fraction of orders")
+    '0.15% to 0.6% of orders'
+    >>> fmt_parameter_range(90, 200, "EUR per order", "EUR")
+    '90 to 200 EUR per order'
+    >>> fmt_parameter_range(12_000, 30_000, "orders per day")
+    '12,000 to 30,000 orders per day'
+    """
+    unit = (unit or "").strip()
+    words = unit.split(" ", 1)
+    if words[0] in ("fraction", "share") and (len(words) == 1 or words[1].startswith("of ")):
+        rest = f" {words[1]}" if len(words) > 1 else ""
+        return fmt_pair(low, high, "percent") + rest
+    # Money keeps its significant digits (a cost of 0.006 USD per slot is not "0.01"): fmt_number.
+    text = fmt_pair(low, high, "number")
+    return f"{text} {unit}" if unit else text
+
+
+def lower_first(text):
+    """``text`` made to continue a sentence: its first letter lower-cased, unless the first word is an acronym.
+
+    For a description pasted mid-sentence ("Main risk: share of orders that
+    are fraudulent"); "EUR per order", "AUC of the model", "F1" and "I" stay
+    as they are.
+
+    >>> lower_first("Share of orders that are fraudulent")
+    'share of orders that are fraudulent'
+    >>> lower_first("AUC of the fraud model")
+    'AUC of the fraud model'
+    """
+    if not text:
+        return text
+    first = text.split(" ", 1)[0]
+    letters = [c for c in first[1:] if c.isalpha()]
+    if not first[0].isupper() or first == "I":
+        return text
+    if (letters and all(c.islower() for c in letters)) or len(first) == 1:
+        return text[0].lower() + text[1:]
+    return text
+
+
+def upper_first(text):
+    """``text`` made to start a sentence or a table cell: its first letter upper-cased, the rest untouched.
+
+    Unlike :meth:`str.capitalize`, which would write "Auc of the model" and
+    "Cost in eur", acronyms further on stay as they are.
+
+    >>> upper_first("AUC of the model"), upper_first("cost in EUR per order")
+    ('AUC of the model', 'Cost in EUR per order')
+    """
+    return text[:1].upper() + text[1:] if text else text

@@ -19,7 +19,9 @@ from __future__ import annotations
 import math
 import re
 
-from ._format import fmt_count, fmt_money, fmt_number, fmt_percent, fmt_threshold
+from ._format import fmt_count, fmt_money, fmt_number, fmt_pair, fmt_parameter_range, fmt_percent, fmt_threshold
+from ._format import lower_first as _lower_first
+from ._format import upper_first as _upper_first
 
 __all__ = [
     "MISSING",
@@ -150,8 +152,6 @@ def table(frame, columns):
 
 
 # -- a scenario's pieces, in words ---------------------------------------------------------------
-def _lower_first(text):
-    return text[:1].lower() + text[1:]
 
 
 def _from_parameters(scenario, expression):
@@ -246,8 +246,8 @@ def sensitivity_table(sensitivity, scenario, *, rows=8):
     for row in sensitivity.table.head(rows).itertuples(index=False):
         p = scenario.parameters.get(row.parameter)
         name = (p.description if p is not None and p.description else row.parameter.replace("_", " "))
-        out.append((name, f"{fmt_number(row.low)} to {fmt_number(row.high)}",
-                    f"{fmt_threshold(row.threshold_at_low)} to {fmt_threshold(row.threshold_at_high)}",
+        out.append((name, fmt_parameter_range(row.low, row.high, row.unit, cur),
+                    fmt_pair(row.threshold_at_low, row.threshold_at_high, "threshold"),
                     fmt_money(row.regret_at_low), fmt_money(row.regret_at_high)))
     return Table(("Assumption", "Range tested", "Best threshold at low / high",
                   f"Cost of keeping today's threshold at low ({cur} per month)",
@@ -343,7 +343,7 @@ def break_even_text(scenario, break_even):
 def regret_table(sensitivity, scenario, *, rows=5):
     """The assumptions whose error would cost most if today's threshold were kept, largest first."""
     cur = scenario.currency
-    out = [(_words_for(scenario, r.parameter).capitalize(), fmt_money(r.regret), f"at its {r.side} end")
+    out = [(_upper_first(_words_for(scenario, r.parameter)), fmt_money(r.regret), f"at its {r.side} end")
            for r in sensitivity.regret_ranking().head(rows).itertuples(index=False)]
     return Table(("Assumption", f"Cost of keeping today's threshold ({cur} per month)", "When the assumption is"),
                  out, ("left", "right", "left"))
@@ -438,7 +438,7 @@ def break_even_table(scenario, frame):
     for r in frame.itertuples(index=False):
         what = _QUANTITY.get(r.quantity, r.quantity.replace("_", " "))
         crossings = " and ".join(fmt_number(x) for x in r.crossings_at) if r.crossings_at else "none found"
-        rows.append((_words_for(scenario, r.parameter).capitalize(), fmt_number(r.base), crossings,
+        rows.append((_upper_first(_words_for(scenario, r.parameter)), fmt_number(r.base), crossings,
                      _pays_when(r), f"{fmt_number(r.search_low)} to {fmt_number(r.search_high)}",
                      fmt_money(r.quantity_at_low), fmt_money(r.quantity_at_high)))
     return Table(("Assumption", "Today", "Break-even", "The model pays off when it is", "Range searched",

@@ -147,3 +147,83 @@ def test_the_format_module_imports_no_floor():
     with open(f.__file__, encoding="utf-8") as fh:
         source = fh.read()
     assert not re.search(r"^\s*(from|import) (\.|aipm_sim|matplotlib|ipywidgets|IPython)", source, re.M)
+
+
+# -- stated levels, tick labels, ranges that read apart, descriptions mid-sentence -------------------
+
+@pytest.mark.parametrize("x, text", [
+    (0.9, "90%"), (0.95, "95%"), (0.975, "97.5%"), (0.999, "99.9%"), (0.05, "5%"), (0.8, "80%"),
+    (0.025, "2.5%"), (0.9999, "99.99%"), (1.0, "100%"), (0.0, "0%"), (None, "undefined"), (math.nan, "undefined"),
+])
+def test_level_is_the_shortest_exact_percentage(x, text):
+    assert f.fmt_level(x) == text
+
+
+@given(st.integers(min_value=0, max_value=10_000))
+def test_level_reads_back_exactly(k):
+    x = k / 10_000  # a level with at most two decimals in percent
+    text = f.fmt_level(x)
+    assert float(text.rstrip("%")) / 100 == pytest.approx(x, abs=1e-12)
+    assert not text.rstrip("%").endswith(".0") and ".00" not in text
+
+
+@pytest.mark.parametrize("x, text", [(0.0, "0%"), (0.2, "20%"), (1.0, "100%"), (0.025, "2.5%"), (0.453, "45.3%")])
+def test_percent_tick_has_the_house_style(x, text):
+    from aipm_sim.plotting._base import percent_tick
+
+    assert percent_tick(x, 0) == f.fmt_percent_tick(x) == text
+    assert " %" not in text
+
+
+@pytest.mark.parametrize("low, high, kind, text", [
+    (0.06536457102, 0.06536457102, "threshold", "unchanged (0.06536)"),
+    (0.0653641, 0.0653644, "threshold", "0.0653641 to 0.0653644"),
+    (0.05969, 0.142, "threshold", "0.05969 to 0.142"),
+    (-180_079.2, -180_079.4, "money", f"{M}180,079.20 to {M}180,079.40"),
+    (-106_282.4, -357_706.6, "money", f"{M}106,282 to {M}357,707"),
+    (0.12341, 0.12342, "percent", "12.341% to 12.342%"),
+    (20_000.0, 20_000.0, "number", "unchanged (20,000)"),
+])
+def test_pair_reads_apart_or_says_unchanged(low, high, kind, text):
+    assert f.fmt_pair(low, high, kind) == text
+
+
+@given(st.floats(min_value=1e-6, max_value=1.0), st.floats(min_value=1e-9, max_value=1e-3))
+def test_pair_of_different_thresholds_never_reads_the_same(x, gap):
+    a, _, b = f.fmt_pair(x, x * (1 + gap), "threshold").partition(" to ")
+    assert b and a != b
+
+
+@pytest.mark.parametrize("low, high, unit, currency, text", [
+    (0.0015, 0.006, "fraction of orders", "EUR", "0.15% to 0.6% of orders"),
+    (90, 200, "EUR per order", "EUR", "90 to 200 EUR per order"),
+    (100_000, 250_000, "EUR, one-off", "EUR", "100,000 to 250,000 EUR, one-off"),
+    (12_000, 30_000, "orders per day", "EUR", "12,000 to 30,000 orders per day"),
+    (0.92, 0.97, "AUC", "EUR", "0.92 to 0.97 AUC"),
+])
+def test_parameter_range_speaks_its_unit(low, high, unit, currency, text):
+    assert f.fmt_parameter_range(low, high, unit, currency) == text
+
+
+@pytest.mark.parametrize("text, out", [
+    ("Share of orders that are fraudulent", "share of orders that are fraudulent"),
+    ("A fraud caught", "a fraud caught"),
+    ("EUR per order", "EUR per order"), ("AUC of the model", "AUC of the model"), ("F1 at the best", "F1 at the best"),
+    ("already lower", "already lower"), ("", ""), ("I said", "I said"), ("McDonald's orders", "McDonald's orders"),
+])
+def test_lower_first_keeps_acronyms(text, out):
+    assert f.lower_first(text) == out
+
+
+def test_report_notebook_and_cli_share_lower_first():
+    from aipm_sim import notebook
+    from aipm_sim.report import _analysis
+
+    assert notebook._lower_first is f.lower_first and _analysis.lower_first is f.lower_first
+
+
+def test_upper_first_keeps_acronyms_further_on():
+    assert f.upper_first("model AUC of the fraud score") == "Model AUC of the fraud score"
+    assert f.upper_first("cost in EUR") == "Cost in EUR" != "cost in EUR".capitalize()
+    assert f.upper_first("") == ""
+    assert f.upper_first(f.lower_first("Share of orders")) == "Share of orders"

@@ -9,14 +9,14 @@ from . import _add_scenario_arguments, _load_scenario, print_json
 MSG_BOTH = "give either --scenario or --baseline-rate with --rate, not both"
 MSG_NEITHER = "give --baseline-rate and --rate (two rates per case in (0, 1)), or --scenario NAME"
 MSG_RATE_ONLY = "--baseline-rate and --rate go together: give both"
-MSG_CLI_RATE = "{} must be a rate in (0, 1), a fraction of cases (e.g. 0.02 for 2 %); found {!r}"
+MSG_CLI_RATE = "{} must be a rate in (0, 1), a fraction of cases (e.g. 0.02 for 2%); found {!r}"
 MSG_CLI_EQUAL = "--baseline-rate and --rate are equal ({!r}): there is no difference to detect"
 MSG_CLI_FRACTION = "{} must be in (0, 1), {}; found {!r}"
 MSG_CLI_POSITIVE = "{} must be a number > 0, {}; found {!r}"
 #: What each number flag means, for its message.
 FLAG_WORDS = {
-    "--alpha": "the false-positive rate accepted (e.g. 0.05 for 5 %)",
-    "--power": "the chance of detecting the change (e.g. 0.8 for 80 %)",
+    "--alpha": "the false-positive rate accepted (e.g. 0.05 for 5%)",
+    "--power": "the chance of detecting the change (e.g. 0.8 for 80%)",
     "--ratio": "the treatment group's size over the control group's (1: equal groups)",
     "--cases-per-day": "the cases entering the test per day, both groups",
 }

@@ -12,7 +12,9 @@ import math
 
 import numpy as np
 
-from .._format import fmt_compact_money, fmt_count, fmt_fraction, fmt_money, fmt_threshold  # noqa: F401 - shared names
+from .._format import (  # noqa: F401 - shared names
+    fmt_compact_money, fmt_count, fmt_fraction, fmt_level, fmt_money, fmt_percent_tick, fmt_threshold,
+)
 from ..core.errors import ParameterError
 
 #: Default of ``update`` arguments that keep their current value (None means "hide").
@@ -311,3 +313,26 @@ def decision_labels(decision, period=None, currency=None):
 def compact_money(x, _pos=None):
     """Tick label for a money axis (a matplotlib formatter): :func:`fmt_compact_money` without a unit."""
     return fmt_compact_money(x)
+
+
+def percent_tick(x, _pos=None):
+    """Tick label for a share axis (a matplotlib formatter): ``20%``, ``2.5%`` (:func:`fmt_percent_tick`).
+
+    Every chart's share ticks go through this one function, so they read in
+    the same ``45.3%`` style as the bar and line labels beside them.
+    """
+    return fmt_percent_tick(x)
+
+
+def words_of(vocabulary=None):
+    """The :class:`~aipm_sim.Vocabulary` a chart speaks: ``vocabulary`` itself, a mapping of some of its keys,
+    or None (the generic words: cases, alerts, positives)."""
+    from ..core.business.vocabulary import Vocabulary
+
+    return Vocabulary.from_mapping(vocabulary)
+
+
+def threshold_label(vocabulary=None):
+    """Label of a threshold axis in the decision's words: ``threshold (orders scoring at or above it are held)``."""
+    v = words_of(vocabulary)
+    return f"threshold ({v.cases} scoring at or above it are {v.flagged})"

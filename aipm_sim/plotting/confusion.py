@@ -92,12 +92,17 @@ class ConfusionMatrixDisplay:
             ax.add_patch(rect)
             self.cells_[cell] = rect
             kwargs.setdefault("fontsize", "small")
-            self.texts_[cell] = ax.text(col + 0.5, 1.5 - row, "", ha="center", va="center",
-                                        linespacing=1.5, **kwargs)
+            kwargs.setdefault("linespacing", 1.5)
+            self.texts_[cell] = ax.text(col + 0.5, 1.5 - row, "", ha="center", va="center", **kwargs)
         ax.set_xlim(0, 2)
         ax.set_ylim(0, 2)
-        ax.set_xticks([0.5, 1.5], COLUMNS)
-        ax.set_yticks([1.5, 0.5], ROWS)
+        v = self.vocabulary
+        columns = COLUMNS if v is None else (v.flagged, f"not {v.flagged}")
+        rows = ROWS if v is None else (f"actually:\n{v.positives}", f"actually:\n{v.negatives}")
+        if v is not None and caption == CAPTION:
+            caption = CAPTION.replace("Every case", f"Every {v.case}", 1)
+        ax.set_xticks([0.5, 1.5], columns)
+        ax.set_yticks([1.5, 0.5], rows)
         ax.xaxis.tick_top()
         ax.tick_params(length=0)
         for spine in ax.spines.values():

@@ -7,7 +7,7 @@ import numpy as np
 from ..core.engine.curve import MSG_BINS
 from ..core.errors import ParameterError
 from ._base import (COLORS, KEEP, LOG_RANGE, MSG_LOG_SCALE, THRESHOLD_STYLE, check_scale, decision_labels, finite_or,
-                    get_axes, period_words, refresh_legend)
+                    get_axes, period_words, refresh_legend, words_of)
 
 # LOG_RANGE (from _base): lowest score shown on a log axis, as a fraction of the highest.
 #: Lowest count shown on a log axis, as a fraction of the highest bin.
@@ -71,6 +71,9 @@ class ScoreDistributionDisplay:
         Cases per period the counts refer to (labels only).
     period : str, optional
         Name of the period ("day"); None says "per period".
+    vocabulary : Vocabulary or mapping, optional
+        The decision's words for the legend and axis (``scenario.words``);
+        None: positive cases, negative cases, flagged.
 
     Attributes
     ----------
@@ -79,8 +82,9 @@ class ScoreDistributionDisplay:
     """
 
     def __init__(self, *, edges, positives, negatives, point=None, log=False, xscale="linear",
-                 volume=None, period=None):
+                 volume=None, period=None, vocabulary=None):
         self.edges = edges
+        self.vocabulary = vocabulary
         self.positives = positives
         self.negatives = negatives
         self.point = point
@@ -99,12 +103,12 @@ class ScoreDistributionDisplay:
 
     @classmethod
     def from_curve(cls, curve, *, threshold=None, bins=50, log=False, xscale="linear", xlim=None, volume=None,
-                   period=None, ax=None, **kwargs):
+                   period=None, ax=None, vocabulary=None, **kwargs):
         """Histogram of a curve's scores (:meth:`~aipm_sim.ThresholdCurve.histogram`); per period with ``volume``."""
         point = None if threshold is None else curve.at(threshold)
         return cls(
             **cls.arrays_from_curve(curve, bins=bins, xscale=xscale, xlim=xlim, volume=volume),
-            point=point, log=log, xscale=xscale, volume=volume, period=period,
+            point=point, log=log, xscale=xscale, volume=volume, period=period, vocabulary=vocabulary,
         ).plot(ax=ax, **kwargs)
 
     @classmethod
@@ -136,8 +140,18 @@ class ScoreDistributionDisplay:
         edges, pos, neg = curve.histogram(histogram_edges(curve, bins=bins, xscale=xscale, xlim=xlim), volume=volume)
         return {"edges": edges, "positives": pos, "negatives": neg}
 
-    def plot(self, ax=None, *, caption=CAPTION, **kwargs):
+    def _words(self):
+        """``(negatives, positives, flagged side, cases, caption)`` in the decision's words."""
+        if self.vocabulary is None:
+            return "negative cases", "positive cases", "flagged side", "cases", CAPTION
+        v = words_of(self.vocabulary)
+        return (v.negatives, v.positives, f"{v.flagged} side", v.cases,
+                f"Where {v.positives} and {v.negatives} score: right of the line is {v.flagged}.")
+
+    def plot(self, ax=None, *, caption=None, **kwargs):
         """Draw into ``ax`` (a new figure if None); ``kwargs`` go to both step lines. Returns self."""
+        negatives, positives, side, cases, default_caption = self._words()
+        caption = default_caption if caption is None else caption
         ax = get_axes(ax, f"{type(self).__name__}.plot")
         self.ax_, self.figure_ = ax, ax.figure
         ax.set_xscale(self.xscale)
@@ -147,20 +161,20 @@ class ScoreDistributionDisplay:
         # Limits first: artists added to an unscaled log axis make matplotlib warn.
         self._set_limits(edges, pos, neg)
         self.flagged_span_ = ax.axvspan(
-            edges[0], edges[0], color=COLORS["threshold"], alpha=0.07, linewidth=0, label="flagged side"
+            edges[0], edges[0], color=COLORS["threshold"], alpha=0.07, linewidth=0, label=side
         )
         self.negative_line_ = ax.stairs(
             neg, edges, baseline=baseline, color=COLORS["negative"], linewidth=1.8,
-            label="negative cases", **kwargs,
+            label=negatives, **kwargs,
         )
         self.positive_line_ = ax.stairs(
             pos, edges, baseline=baseline, color=COLORS["positive"], linewidth=1.8,
-            label="positive cases", **kwargs,
+            label=positives, **kwargs,
         )
         self.threshold_line_ = ax.axvline(edges[0], **THRESHOLD_STYLE, label="current threshold")
         ax.set_xlabel(X_LABEL)
         where = period_words(self.volume, self.period)
-        ax.set_ylabel(f"cases {where}" + (" (log scale)" if self.log else ""))
+        ax.set_ylabel(f"{cases} {where}" + (" (log scale)" if self.log else ""))
         self.caption_ = ax.set_title(caption, loc="left", fontsize="medium")
         self._draw_data()
         self.set_threshold(self.point)

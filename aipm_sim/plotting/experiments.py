@@ -10,7 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.errors import ParameterError
-from ._base import COLORS, LEGEND_STYLE, THRESHOLD_STYLE, fmt_compact_money, fmt_count, fmt_fraction, get_axes
+from ._base import (
+    COLORS, LEGEND_STYLE, THRESHOLD_STYLE, fmt_compact_money, fmt_count, fmt_level, get_axes, percent_tick,
+)
 
 MSG_X = "x must be 'days' or 'cases'; found {!r}"
 POWER_COLOR = COLORS["precision"]
@@ -79,7 +81,7 @@ class PowerDisplay:
         ax = get_axes(ax, f"{type(self).__name__}.plot")
         (self.line_,) = ax.plot(self.days, self.power, color=POWER_COLOR, label="chance of detecting the effect")
         self.target_line_ = ax.axhline(self.target_power, color=COLORS["chance"], linestyle=":",
-                                       label=f"power asked for ({fmt_fraction(self.target_power)})")
+                                       label=f"power asked for ({fmt_level(self.target_power)})")
         self.plan_line_ = ax.axvline(self.plan_days, label=f"planned test: {fmt_count(self.plan_days)} {self.x_unit}",
                                      **THRESHOLD_STYLE)
         self.always_valid_line_ = None
@@ -91,6 +93,7 @@ class PowerDisplay:
         ax.set_xlim(0, float(np.nanmax(self.days)) if self.days.size else 1)
         ax.set_xlabel(self.x_label)
         ax.set_ylabel("power: chance of detecting the effect")
+        ax.yaxis.set_major_formatter(percent_tick)
         ax.set_title(f"How long must the A/B test run?{' ' + self.effect_label if self.effect_label else ''}")
         ax.legend(loc="lower right", **LEGEND_STYLE)
         self.ax_ = ax
@@ -167,13 +170,17 @@ class RolloutDisplay:
         self.risk_texts_ = []
         for bar, text, share in zip(self.bars_, self.risk_labels(), self.share[ramp]):
             x = bar.get_x() + bar.get_width() / 2
-            self.risk_texts_.append(ax.annotate(f"{fmt_fraction(share)}\n{text}", (x, share), xytext=(0, 4),
+            self.risk_texts_.append(ax.annotate(f"{fmt_level(share)}\n{text}", (x, share), xytext=(0, 4),
                                                 textcoords="offset points", ha="center", fontsize=8,
-                                                color=RISK_COLOR))
+                                                color=RISK_COLOR, zorder=5,
+                                                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
+                                                      "edgecolor": "none", "alpha": 0.85}))
         ax.set_xlim(0, total + tail)
         ax.set_ylim(0, 1.25)
         ax.set_xlabel("days since the rollout started")
         ax.set_ylabel("share of traffic on the new decision")
+        ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+        ax.yaxis.set_major_formatter(percent_tick)
         ax.set_title("Staged rollout: how long each stage lasts, and what it puts at risk")
         ax.legend(loc="upper left", **LEGEND_STYLE)
         self.ax_ = ax

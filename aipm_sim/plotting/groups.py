@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ..core.groups.optimize import RULE_WORDS
-from ._base import LEGEND_STYLE, compact_money, fmt_fraction, get_axes, money_label
+from ._base import LEGEND_STYLE, compact_money, fmt_fraction, get_axes, money_label, percent_tick, words_of
 
 #: The rates in words, in drawing order.
 RATE_WORDS = {
@@ -16,6 +16,16 @@ RATE_WORDS = {
     "precision": "precision\n(alerts that are right)",
     "fpr": "false alarm rate\n(negatives flagged)",
 }
+
+
+def rate_words(vocabulary=None):
+    """:data:`RATE_WORDS` in a decision's words (``vocabulary``: a Vocabulary, mapping or None)."""
+    v = words_of(vocabulary)
+    return {"alert_rate": f"{v.alert_rate}\n(share {v.flagged})", "recall": f"recall\n({v.positives} {v.flagged})",
+            "precision": f"precision\n({v.alerts} that are right)",
+            "fpr": f"false alarm rate\n({v.negatives} {v.flagged})"}
+
+
 #: The rates each rule compares (drawn with the tolerance band).
 RULE_RATES = {"demographic_parity": ("alert_rate",), "equal_opportunity": ("recall",),
               "equalized_odds": ("recall", "fpr"), "predictive_parity": ("precision",)}
@@ -37,14 +47,17 @@ class GroupMetricsDisplay:
         The rule: its rates get a grey band from the lowest group's rate to
         that plus ``tolerance`` (every group's bar must end inside it).
     tolerance : float, optional
+    vocabulary : Vocabulary or mapping, optional
+        The decision's words for the rates (``scenario.words``); None: alerts, positives.
 
     Attributes
     ----------
     ax_, figure_, bars_ (group → BarContainer), bands_ (rate → Rectangle), labels_ (x tick words)
     """
 
-    def __init__(self, *, table, rates=tuple(RATE_WORDS), fairness=None, tolerance=None):
+    def __init__(self, *, table, rates=tuple(RATE_WORDS), fairness=None, tolerance=None, vocabulary=None):
         self.table = table
+        self.vocabulary = vocabulary
         self.rates = tuple(rates)
         self.fairness = fairness
         self.tolerance = tolerance
@@ -78,7 +91,7 @@ class GroupMetricsDisplay:
                           color=GROUP_COLORS[k % len(GROUP_COLORS)])
             for rect, h in zip(bars, heights):
                 ax.annotate(fmt_fraction(h) if not math.isnan(h) else "n/a", (rect.get_x() + rect.get_width() / 2,
-                            rect.get_height()), ha="center", va="bottom", fontsize="x-small")
+                            rect.get_height()), ha="center", va="bottom", fontsize=8)
             self.bars_[g] = bars
         self.bands_ = {}
         if self.fairness is not None and self.tolerance is not None:
@@ -91,11 +104,12 @@ class GroupMetricsDisplay:
                     continue
                 low = float(vals.min())
                 self.bands_[rate] = ax.add_patch(_band(x[j] - 0.45, low, 0.9, min(self.tolerance, 1.0 - low)))
-        self.labels_ = [RATE_WORDS.get(r, r) for r in self.rates]
+        words = rate_words(self.vocabulary)
+        self.labels_ = [words.get(r, r) for r in self.rates]
         ax.set_xticks(x, self.labels_)
         ax.set_ylim(0, 1.1)
-        ax.set_ylabel("share (0 to 100 %)")
-        ax.yaxis.set_major_formatter(lambda v, _pos: f"{100 * v:.0f} %")
+        ax.set_ylabel("share of the group")
+        ax.yaxis.set_major_formatter(percent_tick)
         title = "Rates by group at the chosen thresholds"
         if self.fairness is not None:
             title += f"\nrule: {RULE_WORDS[self.fairness]}, within {100 * (self.tolerance or 0):.3g} points"

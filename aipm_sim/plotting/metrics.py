@@ -19,18 +19,36 @@ from ._base import (
     rows_in_view,
     select_rows,
     threshold_coordinate,
+    threshold_label,
     threshold_limits,
+    words_of,
 )
 
 #: Metrics drawn, in legend order, with the words a product manager reads (short: the legend
 #: sits in two columns above the curves).
 METRIC_LABELS = {
-    "precision": "precision: alerts that are positive",
+    "precision": "precision: alerts that are positives",
     "recall": "recall: positives flagged",
     "f1": "F1: precision–recall balance",
     "alert_rate": "alert rate: cases flagged",
 }
 CAPTION = "Higher threshold: fewer, surer alerts (precision up, recall down)."
+
+
+def metric_labels(vocabulary=None):
+    """:data:`METRIC_LABELS` in a decision's words (``vocabulary``: a Vocabulary, a mapping, or None)."""
+    v = words_of(vocabulary)
+    return {
+        "precision": f"precision: {v.alerts} that are {v.positives}",
+        "recall": f"recall: {v.positives} {v.flagged}",
+        "f1": METRIC_LABELS["f1"],
+        "alert_rate": f"{v.alert_rate}: {v.cases} {v.flagged}",
+    }
+
+
+def caption_words(vocabulary=None):
+    """:data:`CAPTION` in a decision's words."""
+    return f"Higher threshold: fewer, surer {words_of(vocabulary).alerts} (precision up, recall down)."
 X_LABEL = "threshold (cases scoring at or above it are flagged)"
 Y_LABEL = "fraction (0 = none, 1 = all)"
 #: Top of the fraction axis: the space above 1 holds the legend, in two columns.
@@ -65,6 +83,9 @@ class MetricsCurveDisplay(ThresholdLineMixin):
     max_points : int or None
         Most rows drawn per line (None: all); see
         :func:`aipm_sim.plotting._base.select_rows`.
+    vocabulary : Vocabulary or mapping, optional
+        The decision's words for the legend, axis and caption (a scenario's
+        ``scenario.words``); None: cases, alerts, positives.
 
     Attributes
     ----------
@@ -83,8 +104,9 @@ class MetricsCurveDisplay(ThresholdLineMixin):
     """
 
     def __init__(self, *, thresholds, precision, recall, f1, alert_rate, point=None,
-                 optimum_threshold=None, xscale="linear", xlim=None, max_points=MAX_POINTS):
+                 optimum_threshold=None, xscale="linear", xlim=None, max_points=MAX_POINTS, vocabulary=None):
         self.thresholds = thresholds
+        self.vocabulary = vocabulary
         self.metrics = {"precision": precision, "recall": recall, "f1": f1, "alert_rate": alert_rate}
         self.point = point
         self.optimum_threshold = optimum_threshold
@@ -96,7 +118,7 @@ class MetricsCurveDisplay(ThresholdLineMixin):
     # -- constructors ---------------------------------------------------------------
     @classmethod
     def from_curve(cls, curve, *, threshold=None, optimum_threshold=None, ax=None,
-                   xscale="linear", xlim=None, max_points=MAX_POINTS, **kwargs):
+                   xscale="linear", xlim=None, max_points=MAX_POINTS, vocabulary=None, **kwargs):
         """Draw the metrics of a :class:`~aipm_sim.ThresholdCurve`.
 
         ``threshold`` (a score) marks the current operating point
@@ -105,12 +127,12 @@ class MetricsCurveDisplay(ThresholdLineMixin):
         point = None if threshold is None else curve.at(threshold)
         return cls(
             **cls.arrays_from_curve(curve), point=point, optimum_threshold=optimum_threshold,
-            xscale=xscale, xlim=xlim, max_points=max_points,
+            xscale=xscale, xlim=xlim, max_points=max_points, vocabulary=vocabulary,
         ).plot(ax=ax, **kwargs)
 
     @classmethod
     def from_decision(cls, decision, *, threshold=None, ax=None, xscale="linear", xlim=None,
-                      max_points=MAX_POINTS, **kwargs):
+                      max_points=MAX_POINTS, vocabulary=None, **kwargs):
         """Draw the metrics of a :class:`~aipm_sim.Decision`'s curve, its optimum marked.
 
         ``threshold`` defaults to the optimum itself.
@@ -119,7 +141,7 @@ class MetricsCurveDisplay(ThresholdLineMixin):
         point = decision.point if threshold is None else curve.at(threshold)
         return cls(
             **cls.arrays_from_curve(curve), point=point, optimum_threshold=decision.threshold,
-            xscale=xscale, xlim=xlim, max_points=max_points,
+            xscale=xscale, xlim=xlim, max_points=max_points, vocabulary=vocabulary,
         ).plot(ax=ax, **kwargs)
 
     @staticmethod
@@ -134,7 +156,7 @@ class MetricsCurveDisplay(ThresholdLineMixin):
         }
 
     # -- drawing ------------------------------------------------------------------
-    def plot(self, ax=None, *, caption=CAPTION, **kwargs):
+    def plot(self, ax=None, *, caption=None, **kwargs):
         """Draw into ``ax`` (a new figure if None); ``kwargs`` go to every metric line.
 
         Returns
@@ -145,7 +167,9 @@ class MetricsCurveDisplay(ThresholdLineMixin):
         self.ax_, self.figure_ = ax, ax.figure
         ax.set_xscale(self.xscale)
         self.lines_ = {}
-        for name, label in METRIC_LABELS.items():
+        if caption is None:
+            caption = caption_words(self.vocabulary)
+        for name, label in metric_labels(self.vocabulary).items():
             (self.lines_[name],) = ax.plot([], [], color=COLORS[name], label=label, **kwargs)
         self.line_ = self.lines_["precision"]
         self.optimum_line_ = ax.axvline(
@@ -156,7 +180,7 @@ class MetricsCurveDisplay(ThresholdLineMixin):
         # Room above 1 for the legend: in the middle it would hide the curves wherever they cross.
         ax.set_ylim(-0.02, LEGEND_TOP)
         ax.set_yticks(np.linspace(0, 1, 6))
-        ax.set_xlabel(X_LABEL)
+        ax.set_xlabel(threshold_label(self.vocabulary))
         ax.set_ylabel(Y_LABEL)
         self.caption_ = ax.set_title(caption, loc="left", fontsize="medium")
         self._draw_data()

@@ -13,7 +13,8 @@ import math
 import numpy as np
 
 from ..core.errors import ParameterError
-from ._base import fmt_compact_money, get_axes
+from ._base import compact_money, fmt_compact_money, get_axes
+from .._format import fmt_parameter_range
 
 MSG_METRIC = "metric must be one of {}; found {!r}"
 MSG_MAX_PARAMETERS = "max_parameters must be a whole number >= 1; found {!r}"
@@ -28,6 +29,21 @@ def _number(x):
 
 def _int_or_none(k):
     return None if k is None or (isinstance(k, float) and math.isnan(k)) else int(k)
+
+
+def _legend_below(ax, handles):
+    """The legend under the chart, centred on the figure (never cut at its edge); inside the axes otherwise.
+
+    With constrained layout (every figure the package makes) the legend sits
+    outside the axes, below them, and the layout makes room for all of it.
+    """
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    fig = ax.figure
+    if isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine) and len(fig.axes) == 1:
+        return fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8,
+                          frameon=False)
+    return ax.legend(handles=handles, loc="best", fontsize=8)
 
 
 #: Written at a tornado bound where no decision meets the constraints.
@@ -63,8 +79,9 @@ class TornadoDisplay:
 
     def __init__(self, *, parameters, low, high, base_parameter, value_at_low, value_at_high, base_value,
                  units=None, threshold_at_low=None, threshold_at_high=None, k_at_low=None, k_at_high=None,
-                 currency="", names=None):
+                 currency="", names=None, label_width=44):
         self.parameters = list(parameters)
+        self.label_width = int(label_width)
         self.names = dict(names or {})
         self.low = np.asarray(low, dtype=float)
         self.high = np.asarray(high, dtype=float)
@@ -81,7 +98,7 @@ class TornadoDisplay:
 
     @classmethod
     def from_sensitivity(cls, sensitivity, *, max_parameters=10, currency=None, show_thresholds=True, drop_flat=True,
-                         names=None, ax=None):
+                         names=None, label_width=44, ax=None):
         """Draw a :class:`~aipm_sim.Sensitivity` result (from :func:`~aipm_sim.compute_sensitivity`).
 
         Parameters
@@ -102,6 +119,9 @@ class TornadoDisplay:
         names : mapping of str to str, optional
             Each parameter in words (a scenario's descriptions), shown instead
             of its code name.
+        label_width : int
+            Characters per line of a parameter's name on the y axis (longer
+            names wrap).
         ax : matplotlib Axes, optional
         """
         try:
@@ -123,7 +143,8 @@ class TornadoDisplay:
             parameters=t["parameter"], low=t["low"], high=t["high"], base_parameter=t["base"],
             value_at_low=t["value_at_low"], value_at_high=t["value_at_high"],
             base_value=sensitivity.base["value"], units=t["unit"],
-            currency=sensitivity.currency if currency is None else currency, names=names, **extra,
+            currency=sensitivity.currency if currency is None else currency, names=names,
+            label_width=label_width, **extra,
         )
         return display.plot(ax=ax)
 
@@ -131,8 +152,8 @@ class TornadoDisplay:
         """The y-axis labels: the name, then the range tested on a second line, e.g. "fraud_rate\\n0.0015 to 0.006 …"."""
         import textwrap
 
-        return ["\n".join(textwrap.wrap(self.names.get(p, p), 34)) + f"\n{_number(lo)} to {_number(hi)}"
-                f"{' ' + u if u else ''}" for p, lo, hi, u in zip(self.parameters, self.low, self.high, self.units)]
+        return ["\n".join(textwrap.wrap(self.names.get(p, p), self.label_width)) + "\n" + fmt_parameter_range(lo, hi, u, self.currency)
+                for p, lo, hi, u in zip(self.parameters, self.low, self.high, self.units)]
 
     def plot(self, ax=None):
         """Draw the chart; returns ``self`` with ``ax_``, ``figure_``, ``low_bars_``, ``high_bars_``."""
@@ -166,7 +187,8 @@ class TornadoDisplay:
         cur = f" ({self.currency})" if self.currency else ""
         ax.set_xlabel(f"best value per month{cur}; line = base case {fmt_compact_money(base, self.currency)}")
         ax.set_title("Which assumptions move the value most")
-        ax.legend(loc="best", fontsize=8)
+        ax.xaxis.set_major_formatter(compact_money)  # "−350k", as every money axis
+        self.legend_ = _legend_below(ax, [self.low_bars_, self.high_bars_])
         ax.margins(x=0.15)
         self.ax_ = ax
         self.figure_ = ax.figure

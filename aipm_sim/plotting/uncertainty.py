@@ -7,19 +7,30 @@ import math
 import numpy as np
 
 from ..core.errors import ParameterError
-from ._base import COLORS, compact_money, fmt_fraction, fmt_threshold, get_axes, money_label
+from ._base import (
+    COLORS, compact_money, fmt_level, fmt_threshold, get_axes, money_label, percent_tick, threshold_label, words_of,
+)
 
 X_LABEL = "threshold (cases scoring at or above it are flagged)"
 METRIC_WORDS = {"precision": "precision (share of alerts that are positives)",
                 "recall": "recall (share of positives caught)",
                 "fpr": "false positive rate (share of negatives flagged)",
                 "alert_rate": "share of cases flagged", "value": "value"}
+
+
+def metric_words(metric, vocabulary=None):
+    """:data:`METRIC_WORDS` of ``metric`` in a decision's words (``vocabulary``: a Vocabulary, mapping or None)."""
+    v = words_of(vocabulary)
+    return {"precision": f"precision (share of {v.alerts} that are {v.positives})",
+            "recall": f"recall (share of {v.positives} {v.flagged})",
+            "fpr": f"false positive rate (share of {v.negatives} {v.flagged})",
+            "alert_rate": f"share of {v.cases} {v.flagged}", "value": "value"}[metric]
 MSG_LENGTHS = "thresholds, low, median and high must have the same length; found {}"
 MSG_METRIC = "metric must be one of {}; found {!r}"
 
 
 def _pct_words(confidence):
-    return fmt_fraction(confidence)
+    return fmt_level(confidence)
 
 
 class BandDisplay:
@@ -39,6 +50,8 @@ class BandDisplay:
         Where the resamples' best thresholds fall (a shaded span).
     volume, period, currency : optional
         Units of the value axis.
+    vocabulary : Vocabulary or mapping, optional
+        The decision's words for the axes (``scenario.words``); None: cases, alerts, positives.
 
     Attributes
     ----------
@@ -46,7 +59,7 @@ class BandDisplay:
     """
 
     def __init__(self, *, thresholds, low, median, high, metric, confidence=0.95, chosen_threshold=None,
-                 threshold_interval=None, volume=None, period=None, currency=None):
+                 threshold_interval=None, volume=None, period=None, currency=None, vocabulary=None):
         if metric not in METRIC_WORDS:
             raise ParameterError(MSG_METRIC.format(", ".join(METRIC_WORDS), metric))
         arrays = [np.asarray(a, dtype=np.float64) for a in (thresholds, low, median, high)]
@@ -58,24 +71,26 @@ class BandDisplay:
         self.chosen_threshold = chosen_threshold
         self.threshold_interval = threshold_interval
         self.volume, self.period, self.currency = volume, period, currency
+        self.vocabulary = vocabulary
         self.ax_ = self.figure_ = None
         self.chosen_line_ = self.interval_span_ = None
 
     @classmethod
-    def from_uncertainty(cls, uncertainty, metric="value", *, ax=None, period=None, currency=None):
+    def from_uncertainty(cls, uncertainty, metric="value", *, ax=None, period=None, currency=None, vocabulary=None):
         """Draw ``uncertainty.band(metric)`` with the decision's threshold and the best threshold's interval."""
         band = uncertainty.band(metric)
         d = uncertainty.decision
         return cls(thresholds=band["threshold"], low=band["low"], median=band["median"], high=band["high"],
                    metric=metric, confidence=uncertainty.confidence, chosen_threshold=d.threshold,
                    threshold_interval=uncertainty.threshold_interval, volume=uncertainty.volume,
-                   period=period or d.period, currency=currency or d.currency).plot(ax=ax)
+                   period=period or d.period, currency=currency or d.currency,
+                   vocabulary=vocabulary).plot(ax=ax)
 
     @property
     def y_label(self):
         if self.metric == "value":
             return money_label(self.volume, self.period, self.currency)
-        return METRIC_WORDS[self.metric]
+        return metric_words(self.metric, self.vocabulary)
 
     def plot(self, ax=None):
         """Draw on ``ax`` (a new figure when None); returns self."""
@@ -94,13 +109,13 @@ class BandDisplay:
         if self.chosen_threshold is not None and math.isfinite(self.chosen_threshold):
             self.chosen_line_ = ax.axvline(self.chosen_threshold, color="0.2", linestyle="--", linewidth=1.5,
                                            label=f"chosen threshold {fmt_threshold(self.chosen_threshold)}")
-        ax.set_xlabel(X_LABEL)
+        ax.set_xlabel(threshold_label(self.vocabulary))
         ax.set_ylabel(self.y_label)
         if self.metric == "value":
             ax.yaxis.set_major_formatter(compact_money)
         else:
             ax.set_ylim(-0.02, 1.02)
-            ax.yaxis.set_major_formatter(lambda v, _pos: f"{100 * v:.0f}%")
+            ax.yaxis.set_major_formatter(percent_tick)
         ax.legend(fontsize="small", framealpha=0.85)
         self.ax_, self.figure_ = ax, ax.figure
         return self

@@ -16,10 +16,12 @@ from ._base import (
     compact_money,
     decision_labels,
     finite_or,
+    fmt_level,
     fmt_money,
     get_axes,
     money_label,
     period_words,
+    threshold_label,
     refresh_legend,
     rows_in_view,
     select_rows,
@@ -129,6 +131,9 @@ class ValueCurveDisplay(ThresholdLineMixin):
         Threshold axis range (None: the curve's thresholds; on a log axis at
         most six decades, ``LOG_RANGE``, below the highest).
     max_points : int or None
+    vocabulary : Vocabulary or mapping, optional
+        The decision's words for the threshold axis (``scenario.words``);
+        None: cases, flagged.
 
     The legend lists only what is drawn (no star without an optimum, no grey
     entry without a broken rule) and follows every change.
@@ -141,8 +146,9 @@ class ValueCurveDisplay(ThresholdLineMixin):
 
     def __init__(self, *, thresholds, values, feasible=None, optimum_index=None, band=None,
                  point=None, volume=None, period=None, currency=None, xscale="linear", xlim=None,
-                 max_points=MAX_POINTS):
+                 max_points=MAX_POINTS, vocabulary=None):
         self.thresholds = thresholds
+        self.vocabulary = vocabulary
         self.values = values
         self.feasible = feasible
         self.optimum_index = optimum_index
@@ -170,7 +176,7 @@ class ValueCurveDisplay(ThresholdLineMixin):
     # -- constructors ---------------------------------------------------------------
     @classmethod
     def from_decision(cls, decision, *, threshold=None, ax=None, period=None, currency=None,
-                      xscale="linear", xlim=None, max_points=MAX_POINTS, **kwargs):
+                      xscale="linear", xlim=None, max_points=MAX_POINTS, vocabulary=None, **kwargs):
         """Draw a :class:`~aipm_sim.Decision`: its values, optimum, band and constraints.
 
         ``threshold`` (a score) marks the current point; default: the optimum.
@@ -183,6 +189,7 @@ class ValueCurveDisplay(ThresholdLineMixin):
         return cls(
             **cls.arrays_from_decision(decision), point=point, volume=decision.volume,
             period=period, currency=currency, xscale=xscale, xlim=xlim, max_points=max_points,
+            vocabulary=vocabulary,
         ).plot(ax=ax, **kwargs)
 
     @classmethod
@@ -252,7 +259,7 @@ class ValueCurveDisplay(ThresholdLineMixin):
         )
         self.threshold_line_ = ax.axvline(np.nan, **THRESHOLD_STYLE, label="current threshold")
         (self.point_marker_,) = ax.plot([], [], "o", color=COLORS["point"], markersize=6, zorder=5)
-        ax.set_xlabel(X_LABEL)
+        ax.set_xlabel(threshold_label(self.vocabulary))
         ax.set_ylabel(money_label(self.volume, self.period, self.currency))
         ax.yaxis.set_major_formatter(compact_money)
         self.caption_ = ax.set_title(caption, loc="left", fontsize="medium")
@@ -290,7 +297,7 @@ class ValueCurveDisplay(ThresholdLineMixin):
             self.band_.set_x(low)
             self.band_.set_width(high - low)
             self.band_.set_visible(True)
-            self.band_.set_label(f"within {self.band.tolerance:.0%} of the best")
+            self.band_.set_label(f"within {fmt_level(self.band.tolerance)} of the best")
         else:
             self.band_.set_visible(False)
         finite = v[rows][np.isfinite(v[rows])]

@@ -19,6 +19,7 @@ from ..core.errors import ParameterError
 # The figures' own rounding (no matplotlib import), so that the text and the charts agree.
 from .._format import fmt_count, fmt_money, fmt_number, fmt_percent, fmt_signed_money  # noqa: F401 - shared names
 from .._format import fmt_threshold as _fmt_threshold
+from .._format import fmt_level, fmt_pair, fmt_parameter_range, lower_first
 
 CELLS = ("tp", "fp", "fn", "tn")
 
@@ -443,7 +444,7 @@ def _data_sensitivity(path, *, score, label, amount, weight, value_model, constr
         unit = f"{currency} per case" if "amount" not in field else "fraction of the amount"
         parameters[name] = {"value": x, "low": low, "high": high, "unit": unit,
                             "description": DATA_PARAMETER_WORDS[name],
-                            "source": f"given for this report; range ±{DATA_SWING:.0%}"}
+                            "source": f"given for this report; range ±{fmt_level(DATA_SWING)}"}
         value[field] = name
     scores = {"source": "file", "file": str(Path(path).resolve()), "score": score, "label": label}
     scores.update({k: v for k, v in (("amount", amount), ("weight", weight)) if v is not None})
@@ -491,7 +492,7 @@ def _from_scenario(name, overrides):
     inputs = f"scenario {scenario.name!r}" + (f" with {changed}" if changed else " (preset values)")
     caveats = [_score_caveat(scenario)]
     caveats.append(
-        "Every number in the assumptions table is a teaching value with its source or rationale; "
+        "Every number in the assumptions above is a teaching value with its source or rationale; "
         "replace the ones marked 'assumption' with your own (--set NAME=VALUE)."
     )
     return {
@@ -520,15 +521,15 @@ def _score_caveat(scenario):
 
     if scores.get("source") == "binormal":
         return (
-            "The scores are synthetic: a calibrated binormal model set by two rows of the assumptions "
-            f"table, {row('auc', 'the AUC')} and {row('prevalence', 'the share of positives')}; they are not "
+            "The scores are synthetic: a calibrated binormal model set by two of the assumptions, "
+            f"{row('auc', 'the AUC')} and {row('prevalence', 'the share of positives')}; they are not "
             "measurements from a real model. Re-run the report on your model's scored cases (--data) "
             "before acting on the exact threshold."
         )
     where = Path(str(scores.get("package_file") or scores.get("file") or "a data file")).name
     text = f"The scores are real: a model's scores on a fixed set of cases (the file {where} of the scenario)"
     if scores.get("prevalence"):
-        text += f", their share of positives reweighted to {row('prevalence', 'the share of positives')} in the assumptions table"
+        text += f", their share of positives reweighted to {row('prevalence', 'the share of positives')} in the assumptions"
     return text + (". They are not your model on your cases: re-run the report on your own model's scored "
                    "cases (--data) before acting on the exact threshold.")
 
@@ -597,7 +598,7 @@ def _computed(raw, scenario=None):
     if not used:
         return f"computed: {raw}"
     words = [scenario.parameters[n].description or n.replace("_", " ") for n in used]
-    return "computed from: " + "; ".join(w[:1].lower() + w[1:] for w in words)
+    return "computed from: " + "; ".join(lower_first(w) for w in words)
 
 
 # -- words ---------------------------------------------------------------------------
@@ -681,17 +682,40 @@ def bottom_line_markdown(analysis):
     if sens is not None and len(sens.table):
         top = sens.table.iloc[0]
         lo, hi = sorted((float(top["value_at_low"]), float(top["value_at_high"])))
-        lines[-1] += (f" Main risk: **{escape_text(analysis.parameter_words(top['parameter']))}**; over its "
+        lines[-1] += (f" Main risk: **{escape_text(lower_first(analysis.parameter_words(top['parameter'])))}**; "
+                      "over its "
                       f"plausible range the best value runs from {fmt_money(lo, cur)} to {fmt_money(hi, cur)} {per}.")
     return "\n".join(lines)
 
 
 def assumptions_markdown(analysis):
-    """The assumptions table: what, value, unit, source."""
-    lines = ["## Assumptions", "", "| Assumption | Value | Unit | Source |", "|:--|--:|:--|:--|"]
+    """The assumptions, one line each where it fits: what, its value with its unit (bold), where it comes from.
+
+    A list rather than a table: the source runs on after its value across the
+    whole width, so the thirty-odd assumptions of a preset take a third of a
+    page, not a page.
+    """
+    lines = ["## Assumptions", ""]
     for a in analysis.assumptions:
-        lines.append(f"| {_cell(a.name)} | {_cell(a.value)} | {_cell(a.unit)} | {_cell(a.source)} |")
+        value = _value_in_unit(a.value, a.unit)
+        source = f" · {escape_text(a.source)}" if a.source else ""
+        lines.append(f"- {escape_text(a.name)}: **{escape_text(value)}**{source}")
     return "\n".join(lines)
+
+
+def _value_in_unit(value, unit):
+    """An assumption's value with its unit; a share ("0.003 fraction of orders") as a percent ("0.3% of orders")."""
+    unit = (unit or "").strip()
+    if unit == "fraction" and str(value).endswith("%"):  # already a percent ("15.0%"), not "15.0% fraction"
+        return str(value)
+    if unit.startswith("fraction of "):
+        try:
+            x = float(str(value).replace(",", "").replace("\N{MINUS SIGN}", "-"))
+        except ValueError:
+            pass
+        else:
+            return f"{fmt_percent(x)} {unit[len('fraction '):]}"
+    return f"{value} {unit}".strip() if unit else str(value)
 
 
 def band_markdown(analysis):
@@ -708,7 +732,7 @@ def band_markdown(analysis):
     return (
         "## Near-optimal band\n\n"
         f"Any threshold from **{low}** to **{high}** gives a value within "
-        f"{fmt_percent(b.tolerance)} of the best ({best}), "
+        f"{fmt_level(b.tolerance)} of the best ({best}), "
         f"flagging between {fmt_percent(b.alert_rate_low)} and {fmt_percent(b.alert_rate_high)} of cases. "
         "Inside this band, choose for operational reasons (team capacity, customer friction): "
         "the money barely changes."
@@ -731,7 +755,7 @@ def sensitivity_markdown(analysis):
         return "## Sensitivity\n\nNo money per outcome was given, so there is nothing to vary."
     cur, per = analysis.currency, analysis.per_period
     how = (
-        "each value given for this report, one at a time, {:.0%} lower and higher".format(DATA_SWING)
+        f"each value given for this report, one at a time, {fmt_level(DATA_SWING)} lower and higher"
         if analysis.scenario is None else "each parameter, one at a time, at the low and high end of its plausible range"
     )
     lines = [
@@ -746,19 +770,18 @@ def sensitivity_markdown(analysis):
         "|:--|:--|--:|--:|--:|",
     ]
     for row in sens.table.head(SENSITIVITY_ROWS).itertuples(index=False):
-        unit = f" {row.unit}" if row.unit else ""
         regret = max(row.regret_at_low, row.regret_at_high)
         lines.append(
-            f"| {_cell(analysis.parameter_words(row.parameter))} | {fmt_number(row.low)} to "
-            f"{fmt_number(row.high)}{_cell(unit)} | "
-            f"{fmt_money(row.value_at_low)} to {fmt_money(row.value_at_high)} | "
-            f"{fmt_threshold(row.threshold_at_low)} to {fmt_threshold(row.threshold_at_high)} | "
+            f"| {_cell(analysis.parameter_words(row.parameter))} | "
+            f"{_cell(fmt_parameter_range(row.low, row.high, row.unit, cur))} | "
+            f"{fmt_pair(row.value_at_low, row.value_at_high, 'money')} | "
+            f"{fmt_pair(row.threshold_at_low, row.threshold_at_high, 'threshold')} | "
             f"{fmt_money(regret)} |"
         )
     top = sens.table.iloc[0]
     lines += [
         "",
-        f"The value depends most on **{escape_text(analysis.parameter_words(top['parameter']))}**; "
+        f"The value depends most on **{escape_text(lower_first(analysis.parameter_words(top['parameter'])))}**; "
         "firm up that number first.",
     ]
     return "\n".join(lines)

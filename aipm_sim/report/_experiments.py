@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 
+from .._format import fmt_level
 from ._analysis import escape_text, fmt_count, fmt_money, fmt_percent
-from ._figures import ReportFigure, _figure
+from ._figures import ReportFigure, _figure, small_text
 
 #: Simulated A/A experiments behind the peeking sentence (seeded: the same report every run).
 PEEKING_SIMULATIONS = 2000
@@ -23,28 +24,31 @@ def launch_section(analysis):
     test, rollout = launch.test, launch.rollout
     cur = analysis.currency
     case = launch.case
-    lines = ["## Launch plan", ""]
-    lines.append(_test_paragraph(launch, cur, case))
-    lines.append("")
+    test_paragraph = _test_paragraph(launch, cur, case)
+    lines = []
     looks = max(1, math.ceil(test.days_collecting))
     peek = simulate_peeking(cases_per_day=max(1, round(test.cases_per_day * test.allocation)), days=looks,
                             alpha=test.alpha, n_simulations=PEEKING_SIMULATIONS, seed=PEEKING_SEED)
     lines.append(
         f"**May we look every day?** Not at this test: reading it daily and stopping on the first "
         f"\"significant\" day would declare a winner in about {fmt_percent(peek.peeking_rate)} of tests where "
-        f"nothing changed, not {fmt_percent(test.alpha)} (simulated: {PEEKING_SIMULATIONS:,} such tests, "
+        f"nothing changed, not {fmt_level(test.alpha)} (simulated: {PEEKING_SIMULATIONS:,} such tests, "
         f"{looks} daily looks). To look every day, use an always-valid test: it needs "
         f"{test.always_valid_days:,} days instead of {test.days:,}, and false alarms stay below "
-        f"{fmt_percent(test.alpha)}."
+        f"{fmt_level(test.alpha)}."
     )
     if test.amount_spread == "cell means":
         lines += ["", "The spread of amounts within each outcome is not known here: every case is taken at its "
                   "outcome's mean amount, so the sizes above are a lower bound."]
-    parts = ["\n".join(lines), power_figure(test)]
+    # Each picture on the right half of the page, beside the words that follow it: the test's power
+    # beside the test, the rollout beside the peeking rule and the rollout's own words.
+    parts = ["## Launch plan", power_figure(test, half=True), test_paragraph]
     if rollout is not None:
-        parts.append("\n".join(["### Staged rollout", "", escape_text(rollout.describe(case=case)), "",
-                                _rollout_table(rollout, cur, case.capitalize())]))
-        parts.append(rollout_figure(rollout))
+        parts.append(rollout_figure(rollout, half=True))
+    parts.append("\n".join(lines))
+    if rollout is not None:
+        parts += ["\n".join(["### Staged rollout", "", escape_text(rollout.describe(case=case))]),
+                  _rollout_table(rollout, cur, case.capitalize())]
     return parts
 
 
@@ -69,7 +73,7 @@ def _test_paragraph(launch, cur, case):
     return (
         f"**A/B test.** Test {escape_text(launch.treatment_name)} against today's rule "
         f"(*{escape_text(launch.control_name)}*{nothing}) on {fmt_count(t.cases_per_day)} {case}s a day, {per_side}. "
-        f"To detect {effect} with {fmt_percent(t.power)} power and at most {fmt_percent(t.alpha)} false "
+        f"To detect {effect} with {fmt_level(t.power)} power and at most {fmt_level(t.alpha)} false "
         f"positives, it needs {fmt_count(t.cases_control)} {case}s on today's side and "
         f"{fmt_count(t.cases_treatment)} on the model's{units}: "
         f"{fmt_count(math.ceil(t.days_collecting))} days of traffic plus "
@@ -85,7 +89,7 @@ def _rollout_table(rollout, cur, case):
     for r in rollout.table.to_dict("records"):
         last = r["share"] == 1.0
         rows.append(
-            f"| {r['stage']} | {fmt_percent(r['share'])} | {'launch' if last else r['days']} | {r['start_day']} | "
+            f"| {r['stage']} | {fmt_level(r['share'])} | {'launch' if last else r['days']} | {r['start_day']} | "
             f"{'everyone' if last else fmt_count(r['treated_cases'])} | "
             f"{'' if last else fmt_count(r['events_at_risk'])} | "
             f"{'' if last or math.isnan(r['value_at_risk']) else fmt_money(r['value_at_risk'], cur)} | "
@@ -94,24 +98,37 @@ def _rollout_table(rollout, cur, case):
     return "\n".join(rows)
 
 
-def power_figure(plan):
-    """Power against days, the plan marked (:class:`~aipm_sim.plotting.PowerDisplay`)."""
+def power_figure(plan, *, half=False):
+    """Power against days, the plan marked (:class:`~aipm_sim.plotting.PowerDisplay`); ``half``: half the page wide."""
     from ..plotting import PowerDisplay
+    from ._figures import HALF_FIGSIZE
 
-    fig = _figure()
-    PowerDisplay.from_plan(plan, ax=fig.add_subplot())
+    fig = _figure(HALF_FIGSIZE) if half else _figure()
+    display = PowerDisplay.from_plan(plan, ax=fig.add_subplot())
+    if half:
+        display.ax_.legend(fontsize="small", framealpha=0.85, loc="lower right")
+    if half:
+        display.ax_.set_title("How long must the A/B test run?")
+        display.ax_.set_xlabel("days until the test can be read")
+        display.ax_.set_ylabel("chance of detecting the effect")
+        small_text(display.ax_)
     alt = (f"Line chart of the chance of detecting the effect against the days the test runs. It reaches "
-           f"{fmt_percent(plan.power)} at {plan.days:,} days, the planned length.")
-    return ReportFigure(fig, alt)
+           f"{fmt_level(plan.power)} at {plan.days:,} days, the planned length.")
+    return ReportFigure(fig, alt, side=half)
 
 
-def rollout_figure(rollout):
-    """The stages on a time axis (:class:`~aipm_sim.plotting.RolloutDisplay`)."""
+def rollout_figure(rollout, *, half=False):
+    """The stages on a time axis (:class:`~aipm_sim.plotting.RolloutDisplay`); ``half``: half the page wide."""
     from ..plotting import RolloutDisplay
+    from ._figures import HALF_FIGSIZE
 
-    fig = _figure()
-    RolloutDisplay.from_rollout(rollout, ax=fig.add_subplot())
-    shares = ", ".join(fmt_percent(s) for s in rollout.stages)
+    fig = _figure(HALF_FIGSIZE) if half else _figure()
+    display = RolloutDisplay.from_rollout(rollout, ax=fig.add_subplot())
+    if half:
+        display.ax_.set_title("Staged rollout: what each stage risks")
+        display.ax_.set_ylabel("share of traffic treated")
+        small_text(display.ax_)
+    shares = ", ".join(fmt_level(s) for s in rollout.stages)
     alt = (f"Bar chart of the share of traffic on the new decision over time: stages of {shares}, "
            f"everyone from day {rollout.total_days:,}.")
-    return ReportFigure(fig, alt)
+    return ReportFigure(fig, alt, side=half)

@@ -11,12 +11,19 @@ import base64
 import html
 import io
 
+from .._format import fmt_level
+from .._format import fmt_compact_money
 from ._analysis import fmt_count, fmt_money, fmt_percent, fmt_threshold
 
 #: Width x height in inches. Each figure is shown at its size in inches (CSS ``in``), so that on
 #: an A4 page (18.6 cm between the margins) its text prints at the point size it was drawn at:
-#: matplotlib's 10 pt, "small" 8.3 pt, never smaller.
-FIGSIZE = (7.0, 3.3)
+#: matplotlib's 10 pt, "small" 8.3 pt, never smaller. Low and wide: the memo fits four pages.
+FIGSIZE = (7.0, 1.95)
+#: A figure that shares its row with the next one (two of them fill the page's width).
+HALF_FIGSIZE = (3.6, 2.1)
+#: The metrics chart (legend beside the curves) and the four outcomes.
+METRICS_FIGSIZE = (7.0, 1.65)
+OUTCOMES_FIGSIZE = (7.0, 1.65)
 #: PNG resolution of every report figure (dots per inch).
 DPI = 120
 
@@ -29,9 +36,16 @@ class ReportFigure:
     reader too.
     """
 
-    def __init__(self, figure, alt):
+    def __init__(self, figure, alt, *, side=False):
         self.figure = figure
         self.alt = alt
+        #: Shown beside the text that follows it (right half of the page), not above it.
+        self.side = bool(side)
+
+    @property
+    def half(self):
+        """Whether the figure is at most half the page wide (it then sits beside its neighbour in print)."""
+        return float(self.figure.get_size_inches()[0]) <= HALF_FIGSIZE[0] + 1e-9
 
     def png(self):
         """The figure as PNG bytes (at :data:`DPI`)."""
@@ -42,7 +56,8 @@ class ReportFigure:
     def _repr_html_(self):
         data = base64.b64encode(self.png()).decode("ascii")
         width = float(self.figure.get_size_inches()[0])
-        return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}" '
+        css = ' class="aipm-side"' if self.side else ' class="aipm-half"' if self.half else ""
+        return (f'<img{css} src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}" '
                 f'style="width: {width:.2f}in; max-width: 100%; height: auto;">')
 
     def __repr__(self):
@@ -95,10 +110,18 @@ def value_limits(decision, current):
 
 
 def _zoom(fig, ax, window):
-    """Apply the threshold window's limits to ``ax``."""
+    """Apply the threshold window's limits to ``ax`` (a log axis labels its decades only: no crowded minor ticks)."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
     scale, left, right = window
     if left is not None:
         ax.set_xlim(left, right)
+    if scale == "log":
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        lo, hi = ax.get_xlim()
+        if lo > 0 and hi / lo < 100:  # two decades or less: 0.05, 0.1, 0.2, 0.5 rather than one 10^-1
+            ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt_threshold(x)))
 
 
 def value_figure(analysis):
@@ -112,7 +135,7 @@ def value_figure(analysis):
     fig = _figure()
     display = ValueCurveDisplay.from_decision(
         decision, ax=fig.add_subplot(), period=analysis.period, currency=analysis.currency,
-        xscale=window[0],
+        xscale=window[0], vocabulary=_words(analysis),
     )
     ax = display.ax_
     limits = value_limits(decision, ax.get_ylim())
@@ -124,6 +147,7 @@ def value_figure(analysis):
         if limits[0] > float(np.nanmin(decision.values)):
             notes.append(Y_ZOOM_NOTE)
     _zoom(fig, ax, window)
+    ax.yaxis.label.set_fontsize("small")  # a low figure: the unit's label in the "small" size, never cut
     if notes:
         fig.supxlabel(" ".join(notes), fontsize="small", color="#555555")
     band = decision.near_optimal
@@ -135,9 +159,26 @@ def value_figure(analysis):
         alt += (
             f"The best threshold, {fmt_threshold(decision.threshold)}, gives "
             f"{fmt_money(decision.value, analysis.currency)}; thresholds from {fmt_threshold(band.threshold_low)} "
-            f"to {fmt_threshold(band.threshold_high)} are within {fmt_percent(band.tolerance)} of it."
+            f"to {fmt_threshold(band.threshold_high)} are within {fmt_level(band.tolerance)} of it."
         )
     return ReportFigure(fig, alt)
+
+
+def small_text(ax):
+    """A half-page figure's title, axis labels, ticks and legend in the "small" size (8.3 pt at print size)."""
+    legend = ax.get_legend()
+    if legend is not None:
+        for t in legend.get_texts():
+            t.set_fontsize("small")
+    ax.title.set_fontsize("small")
+    ax.xaxis.label.set_fontsize("small")
+    ax.yaxis.label.set_fontsize("small")
+    ax.tick_params(labelsize="small")
+
+
+def _words(analysis):
+    """The scenario's vocabulary for the charts (None for scored data: the charts' generic words)."""
+    return analysis.words if analysis.scenario is not None else None
 
 
 def _lowest_threshold(decision):
@@ -152,8 +193,16 @@ def metrics_figure(analysis):
     from ..plotting import MetricsCurveDisplay
 
     window = threshold_window(analysis.decision)
-    fig = _figure()
-    display = MetricsCurveDisplay.from_decision(analysis.decision, ax=fig.add_subplot(), xscale=window[0])
+    fig = _figure(METRICS_FIGSIZE)
+    display = MetricsCurveDisplay.from_decision(analysis.decision, ax=fig.add_subplot(), xscale=window[0],
+                                                vocabulary=_words(analysis))
+    # Low and wide: the legend beside the curves (not above them), so the axis needs no room over 1.
+    ax = display.ax_
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_ylabel("share (0 to 1)")
+    handles = [h for h in (*display.lines_.values(), display.optimum_line_, display.threshold_line_)
+               if h.get_visible() and h.get_label()]
+    ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small", frameon=False)
     _zoom(fig, display.ax_, window)
     p = analysis.decision.point
     alt = "Line chart of precision, recall, F1 and the share of cases flagged against the threshold. "
@@ -169,10 +218,10 @@ def outcomes_figure(analysis):
     """The four outcomes (caught, missed, false alarms, left alone) at the chosen threshold."""
     from ..plotting import ConfusionMatrixDisplay
 
-    fig = _figure(figsize=(6.2, 3.2))
+    fig = _figure(figsize=OUTCOMES_FIGSIZE)
     ConfusionMatrixDisplay.from_decision(
         analysis.decision, ax=fig.add_subplot(), period=analysis.period, currency=analysis.currency,
-        vocabulary=analysis.words if analysis.scenario is not None else None,
+        vocabulary=analysis.words if analysis.scenario is not None else None, linespacing=1.3,
     )
     d = analysis.decision
     scale = 1.0 if d.volume is None else d.volume / d.point.n_cases
@@ -196,16 +245,20 @@ def tornado_figure(analysis):
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     rows = min(len(sens.table), 6)
-    fig = _figure(figsize=(7.0, 1.2 + 0.62 * rows))
+    fig = _figure(figsize=(7.0, 0.55 + 0.26 * rows))
     names = {name: analysis.parameter_words(name) for name in sens.table["parameter"]}
     display = TornadoDisplay.from_sensitivity(sens, max_parameters=rows, currency=analysis.currency,
-                                              names=names, ax=fig.add_subplot())
+                                              names=names, label_width=70, ax=fig.add_subplot())
     ax = display.ax_
-    ax.set_xlabel(f"best value {analysis.per_period} ({analysis.currency}); line = today's best value")
+    ax.set_xlabel(f"best value {analysis.per_period} ({analysis.currency}); line: today's best")
     ax.tick_params(axis="y", labelsize=8)
-    ax.xaxis.set_major_locator(MaxNLocator(5))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}".replace("-", "\u2212")))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, fontsize="small", frameon=False)
+    # The ranges tested are in the table just above: the bars are labelled with the names alone.
+    import textwrap
+
+    ax.set_yticks(ax.get_yticks(), ["\n".join(textwrap.wrap(names.get(p, p), 70)) for p in display.parameters])
+    ax.xaxis.set_major_locator(MaxNLocator(4))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: fmt_compact_money(x)))
+    ax.set_title("")  # the section's heading says it
     alt = (
         "Bar chart of the best value when each assumption, one at a time, moves to the low or high end "
         f"of its range; the largest swing comes from {analysis.parameter_words(sens.table['parameter'].iloc[0])}."

@@ -52,7 +52,7 @@ def groups_section(analysis):
             "at least 0.8)."
         )
         fig = _figure()
-        GroupMetricsDisplay(table=one).plot(ax=fig.add_subplot())
+        GroupMetricsDisplay(table=one, vocabulary=analysis.words).plot(ax=fig.add_subplot())
         parts.append(ReportFigure(fig, "Bar chart: alert rate, recall, precision and false alarm rate of each group "
                                        "at one threshold for everyone."))
     rows = [f"| {escape_text('no fairness rule (best threshold per group)')} | {_cuts(free)} | "

@@ -19,6 +19,8 @@ def monitoring_section(analysis):
     from ..core import plan_monitoring
 
     plan = plan_monitoring(scenario)
+    # The chart beside the words (right half of the page): after the heading and the expectation,
+    # before the paragraphs it illustrates; the policy table starts below it.
     return [plan_markdown(plan, analysis.currency), policy_figure(plan)]
 
 
@@ -93,10 +95,9 @@ def plan_markdown(plan, currency):
         f"**{plan.null.threshold:.2g}**: the level that scores with no drift at all exceed only 1 time in 100 "
         f"by chance, on batches of {fmt_count(prod.cases_per_period)} cases. (The usual rule of thumb, 0.1, "
         f"fits samples of a few hundred cases; on batches this size it would almost never fire.) In the "
-        f"simulated {_periods(prod.periods, period)} it fires in {_fires(alerts, prod.periods)}.",
-        *([] if alerts else ["", "Here the score distribution hardly moves: a change in the share of positives "
-                                 "or a model that slowly loses its edge leaves the scores looking the same. "
-                                 "The check that catches it is the outcomes, when they arrive."]),
+        f"simulated {_periods(prod.periods, period)} it fires in {_fires(alerts, prod.periods)}."
+        # Why it stays silent is said once, below ("Where the estimate without labels fails").
+        + ("" if alerts else " The score distribution hardly moves here: only the outcomes show the change."),
         "",
         *([] if alerts else [_instead(plan, m, delay), ""]),
         ("**What to do when it fires, and what each response is worth**" if alerts
@@ -133,13 +134,47 @@ def plan_markdown(plan, currency):
     return "\n".join(lines)
 
 
-def policy_figure(plan):
-    """Net value of each policy over time, relative to doing nothing (a ReportFigure)."""
+def policy_figure(plan, *, side=False):
+    """Net value of each policy over time, relative to doing nothing (a ReportFigure; ``side``: half the page, beside the text)."""
     from ..plotting import PolicyDisplay
+    from ._figures import HALF_FIGSIZE, small_text
 
-    fig = _figure()
-    PolicyDisplay.from_comparison(plan.comparison, ax=fig.add_subplot())
+    fig = _figure((HALF_FIGSIZE[0], 3.3)) if side else _figure((7.0, 1.65))
+    display = PolicyDisplay.from_comparison(plan.comparison, ax=fig.add_subplot())
+    if not side:
+        import textwrap
+
+        # Long policy names: the legend beside the chart, each name wrapped, in the "small" size.
+        ax = display.ax_
+        if display.relative:
+            cur = plan.comparison.currency
+            ax.set_ylabel(f"vs. doing nothing ({cur})" if cur else "vs. doing nothing", fontsize="small")
+        legend = ax.get_legend()
+        title = legend.get_title().get_text() if legend is not None else None
+        if legend is not None:
+            legend.remove()
+        handles = list(display.lines_.values())
+        ax.legend(handles=handles, labels=[textwrap.fill(h.get_label(), 34) for h in handles], title=title,
+                  title_fontsize="small", fontsize="small", loc="center left", bbox_to_anchor=(1.01, 0.5),
+                  frameon=False)
+    if side:
+        import textwrap
+
+        ax = display.ax_
+        if display.relative:
+            cur = plan.comparison.currency
+            ax.set_ylabel(f"net value vs. doing nothing ({cur})" if cur else "net value vs. doing nothing")
+        legend = ax.get_legend()
+        title = legend.get_title().get_text() if legend is not None else None
+        if legend is not None:
+            legend.remove()
+        # Policies have long names: the legend goes under the chart, each name wrapped to its width.
+        handles = list(display.lines_.values())
+        fig.legend(handles=handles, labels=[textwrap.fill(h.get_label(), 56) for h in handles],
+                   title=title, title_fontsize="small", loc="outside lower center", ncols=1, fontsize="small",
+                   frameon=False)
+        small_text(ax)
     best = plan.comparison.best_policy
     alt = (f"Line chart of each policy's net value compared with doing nothing, {plan.period} by {plan.period}, "
            f"over {plan.production.periods} {plan.period}s; the best is: {best}.")
-    return ReportFigure(fig, alt)
+    return ReportFigure(fig, alt, side=side)

@@ -131,20 +131,47 @@ def strip_stderr(nb):
 #: figures never split; the fraud preset fits on four pages. The screen layout is nbconvert's.
 PRINT_CSS = """
 <style id="aipm-report-print">
-@page { size: A4; margin: 12mm 13mm 13mm 13mm; }
+@page { size: A4; margin: 8mm 10mm; }
 @media print {
   body, .jp-Notebook { padding: 0 !important; margin: 0 !important; }
   .jp-Cell, .jp-Cell-outputWrapper, .jp-OutputArea-child, .jp-OutputArea-output { padding: 0 !important; margin: 0 !important; }
-  .jp-RenderedHTMLCommon { font-size: 9pt; line-height: 1.35; padding: 0 !important; }
-  .jp-RenderedHTMLCommon p, .jp-RenderedHTMLCommon ul { margin: 0 0 4pt 0; }
-  .jp-RenderedHTMLCommon h1 { font-size: 15pt; margin: 0 0 4pt 0; }
-  .jp-RenderedHTMLCommon h2 { font-size: 11.5pt; margin: 9pt 0 3pt 0; break-after: avoid; page-break-after: avoid; }
-  .jp-RenderedHTMLCommon table { font-size: 8pt; margin: 2pt 0 4pt 0; }
-  .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { padding: 1pt 4pt; }
+  /* Plain blocks that let their content overflow (JupyterLab's are tables with overflow: auto, which
+     Chromium prints as one unbreakable piece): a long table then breaks across pages instead of
+     leaving half a page empty. */
+  .jp-Cell, .jp-Cell-outputWrapper, .jp-OutputArea, .jp-OutputArea-child, .jp-OutputArea-output,
+  .jp-RenderedHTMLCommon { display: block !important; overflow: visible !important; }
+  /* JupyterLab keeps every output on one page (break-inside: avoid-page): only figures need that. */
+  .jp-OutputArea-child { break-inside: auto !important; page-break-inside: auto !important; }
+  .jp-OutputPrompt, .jp-InputPrompt { display: none !important; }
+  .jp-RenderedHTMLCommon { font-size: 8.4pt; line-height: 1.2; padding: 0 !important; }
+  .jp-RenderedHTMLCommon p, .jp-RenderedHTMLCommon ul { margin: 0 0 2pt 0; }
+  .jp-RenderedHTMLCommon li { margin: 0; }
+  .jp-RenderedHTMLCommon h1 { font-size: 15pt; margin: 0 0 3pt 0; }
+  .jp-RenderedHTMLCommon h2 { font-size: 11.5pt; margin: 5pt 0 1pt 0; break-after: avoid; page-break-after: avoid; }
+  .jp-RenderedHTMLCommon h3 { font-size: 10pt; margin: 3pt 0 1pt 0; break-after: avoid; page-break-after: avoid; }
+  .jp-RenderedHTMLCommon table { font-size: 8pt; line-height: 1.15; margin: 1pt 0 3pt 0; }
+  .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { padding: 0.5pt 3pt; }
   .jp-RenderedHTMLCommon tr { break-inside: avoid; }
+  .jp-RenderedHTMLCommon td { vertical-align: top; }
+  /* The assumptions and the caveats: lists in table-sized type. */
+  #Assumptions + ul, #Caveats + ul { font-size: 8pt; line-height: 1.13; padding-left: 12pt; }
+  /* A number never breaks inside ("−2,019,985 EUR" on one line): the words around it wrap instead. */
+  .jp-RenderedHTMLCommon td[style*="text-align:right"] { white-space: nowrap; }
   .jp-OutputArea-output img { break-inside: avoid; page-break-inside: avoid; display: block; max-width: 100%; }
-  .jp-Cell:has(img) { break-inside: avoid; }
+  .jp-OutputArea-child:has(img) { break-inside: avoid !important; page-break-inside: avoid !important; }
 }
+/* A figure half the page wide (ReportFigure.half) shares its row with the next one. */
+.jp-Cell:has(.jp-OutputArea-child:only-child img.aipm-half),
+.jp-OutputArea-child:not(:only-child):has(img.aipm-half) {
+  display: inline-block !important; width: 49.5%; vertical-align: top; break-inside: avoid;
+}
+.jp-OutputArea-child:not(:only-child):has(img.aipm-half) .jp-OutputArea-output { width: 100%; }
+/* A figure beside its text (ReportFigure.side): the right half of the page; the text that follows
+   wraps around it, and the next heading or table starts below it. */
+.jp-OutputArea-child:has(img.aipm-side) {
+  float: right; width: calc(50% - 6pt); margin: 2pt 0 3pt 6pt !important; break-inside: avoid;
+}
+.jp-RenderedHTMLCommon h2, .jp-RenderedHTMLCommon table { clear: both; }
 </style>
 """
 
@@ -206,7 +233,7 @@ def _print_pdf(html, path):
             page.set_content(html, wait_until="load")
             page.emulate_media(media="print")
             page.pdf(path=str(path), format="A4", print_background=True,
-                     margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"})
+                     margin={"top": "8mm", "bottom": "8mm", "left": "10mm", "right": "10mm"})
         finally:
             browser.close()
 

@@ -6,6 +6,7 @@ import math
 
 from ..plotting._base import fmt_count
 from ..plotting._base import fmt_fraction as fmt_percent
+from ..plotting._base import fmt_level
 from ._analysis import fmt_money, fmt_threshold
 
 #: Resamples of the report's bootstrap (the best threshold's interval and the value band).
@@ -64,7 +65,7 @@ def uncertainty_section(analysis):
                 "the validation set (`validation_cases` in the scenario's `[success]` table) to see the "
                 "ranges it would show."]
     data, model, n_val, words = evidence
-    share = fmt_percent(CONFIDENCE)
+    share = fmt_level(CONFIDENCE)
     lines = ["## How sure are we?", "", words.format(share=share), "",
              f"| At the recommended threshold | Measured | {share} interval |", "|:--|--:|--:|"]
     point = d.point if model is None else model.point(d.threshold)
@@ -87,6 +88,7 @@ def uncertainty_section(analysis):
         lo, hi = u.threshold_interval
         vlo, vhi = u.value_interval
         cur, per = analysis.currency, analysis.per_period
+        parts.append(_band_figure(analysis, u))  # beside the words that follow it
         parts.append(
             "### The best threshold and its value\n\n"
             f"Across {RESAMPLES} resamples of the validation data, the best threshold falls between "
@@ -95,13 +97,12 @@ def uncertainty_section(analysis):
             f"**{fmt_money(vlo, cur)}** and **{fmt_money(vhi, cur)}** {per}. The chart shows the value "
             f"against the threshold with the range the resamples span."
         )
-        parts.append(_band_figure(analysis, u))
 
     if s.success is not None:
         verdict = s.verdict()
         bullet = "\n".join(f"- {c.words}" for c in verdict.criteria)
         parts.append(f"### Success criteria\n\nJudged on {verdict.validation}, each with "
-                     f"{fmt_percent(verdict.confidence)} confidence:\n\n{bullet}")
+                     f"{fmt_level(verdict.confidence)} confidence:\n\n{bullet}")
 
     k, n = counts["recall"]
     r = point.recall
@@ -120,11 +121,12 @@ def uncertainty_section(analysis):
 
 def _band_figure(analysis, u):
     from ..plotting import BandDisplay
-    from ._figures import ReportFigure, _figure
+    from ._figures import HALF_FIGSIZE, ReportFigure, _figure, small_text
 
-    fig = _figure()
+    fig = _figure((HALF_FIGSIZE[0], 2.8))  # the legend goes under the chart
     display = BandDisplay.from_uncertainty(u, "value", ax=fig.add_subplot(), period=analysis.period,
-                                           currency=analysis.currency)
+                                           currency=analysis.currency,
+                                           vocabulary=analysis.words if analysis.scenario is not None else None)
     lo, hi = u.threshold_interval
     if all(map(math.isfinite, (lo, hi))):
         pad = max(hi - lo, 1e-9)  # the best thresholds' span, and as much on each side
@@ -136,6 +138,11 @@ def _band_figure(analysis, u):
             y0, y1 = float(inside["low"].min()), float(inside["high"].max())
             margin = 0.05 * max(y1 - y0, 1.0)
             display.ax_.set_ylim(y0 - margin, y1 + margin)
+    display.ax_.set_xlabel("threshold")
+    display.ax_.get_legend().remove()
+    fig.legend(handles=display.ax_.get_legend_handles_labels()[0], loc="outside lower center", ncols=1,
+               fontsize="small", frameon=False)
+    small_text(display.ax_)
     alt = (f"Line chart of the value {analysis.per_period} against the threshold with the range of "
            f"{RESAMPLES} resamples; the best threshold falls between {fmt_threshold(lo)} and {fmt_threshold(hi)}.")
-    return ReportFigure(fig, alt)
+    return ReportFigure(fig, alt, side=True)

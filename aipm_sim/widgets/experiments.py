@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 import io
 
-from .._format import fmt_count, fmt_money, fmt_percent
+from .._format import fmt_count, fmt_level, fmt_money
 
 from ..core import plan_launch
 from ..core.experiments.launch import launch_settings
@@ -179,8 +179,8 @@ class RolloutPlanner:
 
 
 def _choices(options, own):
-    """Dropdown options ``(label in percent, value)``: the usual ones and the scenario's own value."""
-    return [(fmt_percent(x), x) for x in sorted(set(options) | {own})]
+    """Dropdown options ``(label in percent, value)``: the usual levels and the scenario's own ("5%", "2.5%")."""
+    return [(fmt_level(x), x) for x in sorted(set(options) | {own})]
 
 
 def _parse_stages(text):

@@ -67,4 +67,4 @@ def test_uncertainty_needs_a_value_and_scenario_refuses_confidence(csv, capsys):
     assert main(["optimize", "--scenario", "fraud_detection", "--confidence", "0.9"]) == 2
     assert "(found --confidence)" in capsys.readouterr().err
     assert main(["optimize", str(csv), *ARGS[:-2], "--min-recall", "0.999", "--confidence", "0.9"]) == 2
-    assert "cannot be guaranteed with 90.0% confidence" in capsys.readouterr().err
+    assert "cannot be guaranteed with 90% confidence" in capsys.readouterr().err

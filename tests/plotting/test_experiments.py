@@ -25,7 +25,7 @@ def test_power_display(launch, ax):
     assert d.plan_line_.get_xdata()[0] == plan.days
     assert d.target_line_.get_ydata()[0] == plan.power
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["chance of detecting the effect", "power asked for (80.0%)",
+    assert labels == ["chance of detecting the effect", "power asked for (80%)",
                       f"planned test: {plan.days} days",
                       f"read every day (always valid): {plan.always_valid_days} days"]
     assert "EUR per case" in ax.get_title() and "days" in ax.get_xlabel()

@@ -31,7 +31,7 @@ def test_tornado_draws_the_table(sensitivity, ax):
     np.testing.assert_allclose([b.get_x() + b.get_width() for b in d.high_bars_], t["value_at_high"])
     labels = [tick.get_text() for tick in ax.get_yticklabels()]
     assert labels == d.labels()
-    assert labels[0] == f"{t.loc[0, 'parameter']}\n{t.loc[0, 'low']:.4g} to {t.loc[0, 'high']:.4g} {t.loc[0, 'unit']}"
+    assert labels[0] == "fraud_rate\n0.15% to 0.6% of orders"  # a share in percent (0.0015 to 0.006)
     assert "chargeback_fee\n15 to 50 EUR per chargeback" in labels
     assert [text.get_text() for text in ax.get_legend().get_texts()] == [
         "parameter at its low bound", "parameter at its high bound"]

@@ -28,7 +28,7 @@ def test_band_display_draws_the_band(unc, ax):
     assert d.ax_ is ax and d.figure_ is ax.figure
     assert d.chosen_line_.get_xdata()[0] == unc.decision.threshold
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels[0] == "95.0% of resamples" and labels[1] == "median of the resamples"
+    assert labels[0] == "95% of resamples" and labels[1] == "median of the resamples"
     assert f"chosen threshold {unc.decision.threshold:.4g}" in labels
     assert ax.get_ylabel().startswith("recall")
 
@@ -38,7 +38,7 @@ def test_value_band_speaks_money(unc, ax):
     assert ax.get_ylabel() == "value per month (EUR)"
     lo, hi = unc.threshold_interval
     assert d.interval_span_ is not None
-    assert "best threshold in 95.0% of resamples" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "best threshold in 95% of resamples" in [t.get_text() for t in ax.get_legend().get_texts()]
 
 
 def test_optimum_display(unc, ax):

@@ -20,8 +20,11 @@ def test_registered():
 
 def test_fraud_launch_plan(fraud):
     parts = launch_section(fraud)
-    assert [type(p) for p in parts] == [str, ReportFigure, str, ReportFigure]
-    text = parts[0]
+    # Heading, the power chart beside the test's words, the rollout chart beside the peeking rule and the
+    # rollout's words, then the rollout table (below both charts).
+    assert [type(p) for p in parts] == [str, ReportFigure, str, ReportFigure, str, str, str]
+    assert all(f.side for f in parts if isinstance(f, ReportFigure))
+    text = "\n\n".join(p for p in parts[:5] if isinstance(p, str))
     plan = am.plan_launch(fraud.scenario)
     t = plan.test
     assert text.startswith("## Launch plan")
@@ -34,8 +37,9 @@ def test_fraud_launch_plan(fraud):
     assert plan.control.point.alerts == 0 and "at its best setting flags no order" in text
     gain = am.value_moments(plan.treatment).mean - am.value_moments(plan.control).mean
     assert gain > 0 and f"expect a gain of {gain:.2f} EUR per order" in text
-    rollout = parts[2]
-    assert "| 1 | 1.00% |" in rollout and "per 1,000 orders" in rollout and "Orders on the model" in rollout
+    assert parts[5].startswith("### Staged rollout")
+    rollout = parts[6]
+    assert "| 1 | 1% |" in rollout and "Orders on the model" in rollout and "per 1,000 orders" in parts[5]
     assert parts[1].alt.endswith(f"at {t.days:,} days, the planned length.")
 
 

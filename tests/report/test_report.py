@@ -227,7 +227,7 @@ def test_fraud_report_reads_as_a_memo(fraud_report):
         assert re.search(rf"<h2[^>]*>{heading}", html), heading
     assert "ULB/Worldline" in text  # a cited source in the assumptions table
     # Static figures with alternative text: value, metrics, outcomes, tornado, the value's band, the sections'.
-    images = re.findall(r'<img alt="([^"]+)" src="data:image/png;base64,', html)
+    images = re.findall(r'<img alt="([^"]+)"(?: class="aipm-(?:half|side)")? src="data:image/png;base64,', html)
     from_sections = [p for p in report.section_parts(analysis) if not isinstance(p, str)]
     assert len(images) == 4 + len(from_sections)
     assert re.search(r"<h2[^>]*>Launch plan", html)  # issue 11: the fraud report includes the launch plan
@@ -569,3 +569,87 @@ def test_the_value_chart_follows_the_values_around_the_decision():
     assert high < 0  # every value is negative: the axis does not run up to zero or beyond
     assert low < analysis.nothing_value < d.value < high  # the decision and flagging nothing both readable
     assert high - low < 5 * (d.value - analysis.nothing_value)
+
+
+# -- the printed memo: four pages, nothing cut, no text under 8 pt -----------------------------
+def _pdf_pages(path):
+    """Pages of a PDF: poppler's pdfinfo when installed, else its page objects (Chromium writes them plainly)."""
+    import re
+    import shutil
+    import subprocess
+
+    if shutil.which("pdfinfo"):
+        out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+        return int(re.search(r"^Pages:\s+(\d+)", out, re.MULTILINE).group(1))
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", Path(path).read_bytes()))
+
+
+def _pdf_page_text(path, page):
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        return None
+    return subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def test_fraud_pdf_fits_four_pages_and_its_last_page_is_not_only_caveats(tmp_path):
+    if not Path(_render.CHROMIUM).exists():
+        pytest.skip(f"--format pdf needs Chromium at {_render.CHROMIUM}")
+    out = tmp_path / "fraud.pdf"
+    report.build_report(out, format="pdf", scenario="fraud_detection")
+    pages = _pdf_pages(out)
+    assert pages <= 4
+    first, last = _pdf_page_text(out, 1), _pdf_page_text(out, pages)
+    if last is not None:
+        assert "Bottom line" in first  # the bottom line opens the memo
+        # The caveats share their page with the report's last section.
+        assert not last.lstrip().startswith("Caveats") and len(last.split("Caveats")[0].split()) > 30
+
+
+def _report_figures(analysis):
+    figures = [report.value_figure(analysis), report.metrics_figure(analysis), report.outcomes_figure(analysis),
+               report.tornado_figure(analysis)]
+    figures += [p for p in report.section_parts(analysis) if not isinstance(p, str)]
+    return [f for f in figures if f is not None]
+
+
+@pytest.mark.parametrize("name", ["fraud_detection", "credit_approval_groups"])
+def test_report_figures_text_is_at_least_8_points_and_inside_the_figure(name):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    analysis = report.analyse(scenario=name)
+    for f in _report_figures(analysis):
+        fig = f.figure
+        FigureCanvasAgg(fig)
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        box = fig.bbox
+        for t in fig.findobj(Text):
+            if not (t.get_visible() and t.get_text().strip()):
+                continue
+            assert t.get_fontsize() >= 8, (f.alt[:40], t.get_text(), t.get_fontsize())
+        for legend in [*fig.legends, *(ax.get_legend() for ax in fig.axes)]:
+            if legend is None:
+                continue
+            ext = legend.get_window_extent(renderer)
+            # Every legend whole on the figure (the tornado's once read "parameter at its high boun").
+            assert ext.x0 >= box.x0 - 1 and ext.x1 <= box.x1 + 1 and ext.y0 >= box.y0 - 1, (f.alt[:40], ext)
+
+
+def test_tornado_legend_is_whole_in_a_notebook_figure():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    scenario = am.load_scenario("fraud_detection")
+    sens = am.compute_sensitivity(scenario, parameters=["fraud_rate", "chargeback_fee", "model_auc"])
+    fig = Figure(figsize=(9.5, 3.5), layout="constrained")  # as notebook 05 draws it (pyplot, constrained)
+    FigureCanvasAgg(fig)
+    d = am.plotting.TornadoDisplay.from_sensitivity(sens, ax=fig.add_subplot())
+    fig.draw_without_rendering()
+    ext = d.legend_.get_window_extent(fig.canvas.get_renderer())
+    assert fig.bbox.x0 <= ext.x0 and ext.x1 <= fig.bbox.x1 and fig.bbox.y0 <= ext.y0
+    assert [t.get_text() for t in d.legend_.get_texts()] == ["parameter at its low bound",
+                                                             "parameter at its high bound"]

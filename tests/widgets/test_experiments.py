@@ -106,8 +106,8 @@ def test_the_scenario_alpha_and_power_are_kept_not_snapped(tmp_path):
     (tmp_path / "odd.toml").write_text(head + "[launch]" + launch)
     p = RolloutPlanner(am.load_scenario(tmp_path / "odd.toml"), render=False)
     assert (p.alpha.value, p.power.value) == (0.025, 0.85)
-    assert ("2.50%", 0.025) in p.alpha.options and ("5.00%", 0.05) in p.alpha.options
-    assert ("85.0%", 0.85) in p.power.options and ("80.0%", 0.8) in p.power.options
+    assert ("2.5%", 0.025) in p.alpha.options and ("5%", 0.05) in p.alpha.options  # stated levels: fmt_level
+    assert ("85%", 0.85) in p.power.options and ("80%", 0.8) in p.power.options
     p.traffic.value = 20_000  # another control changes: alpha and power stay the scenario's
     assert (p.result.test.alpha, p.result.test.power) == (0.025, 0.85)
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..._format import fmt_count, fmt_money, fmt_percent
+from ..._format import fmt_count, fmt_level, fmt_money
 from ..errors import ParameterError
 from .plan import ABTestPlan
 from .power import sample_size_proportions
@@ -159,14 +159,14 @@ class RolloutPlan:
         parts = []
         rows = self.table.to_dict("records")
         for r in rows[:-1]:
-            parts.append(f"{_share(r['share'])} of traffic for {r['days']:,} day{'s' if r['days'] != 1 else ''}")
+            parts.append(f"{fmt_level(r['share'])} of traffic for {r['days']:,} day{'s' if r['days'] != 1 else ''}")
         per_1000 = self.guardrail * 1000
         harm_1000 = self.harm * 1000
         text = (
             f"Ramp the new decision up in {len(rows)} stages: " + ", then ".join(parts)
             + f", then everyone (day {self.total_days:,}). Each stage lasts until a rise in "
             f"{self.guardrail_name} from {fmt_count(per_1000)} to {fmt_count(per_1000 + harm_1000)} per 1,000 {case}s would show "
-            f"with {_share(self.plan.power)} power (at most {_share(self.plan.alpha)} false alarms) "
+            f"with {fmt_level(self.plan.power)} power (at most {fmt_level(self.plan.alpha)} false alarms) "
             f"before the next stage starts; stop and roll back if it does. "
         )
         if self.cost_per_event is not None:
@@ -185,10 +185,6 @@ class RolloutPlan:
                 text += (f"The offline numbers expect it to be worse than today's decision: ramping slowly "
                          f"saves about {_money(-forgone)}{cur} compared with launching at once.")
         return text.rstrip()
-
-
-def _share(x):
-    return fmt_percent(x)
 
 
 def _money(x):

@@ -56,7 +56,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..._format import fmt_count, fmt_percent
+from ..._format import fmt_count, fmt_level, fmt_percent
 from .._checks import readonly, require_real
 from ..engine.curve import ThresholdCurve
 from ..engine.optimize import (CONSTRAINTS, Decision, Feasibility, NearOptimalBand, binding_constraints,
@@ -140,17 +140,17 @@ class GuaranteedDecision(Decision):
 
 
 def guarantee_words(name, bound, confidence, confidence_bound, *, volume=None, n_cases=None):
-    """``"recall ≥ 70.0% with 90.0% confidence (lower bound 73.1%)"`` for one constraint."""
+    """``"recall ≥ 70% with 90% confidence (lower bound 73.1%)"`` for one constraint."""
     kind, metric, _ = CONSTRAINTS[name]
     sign = "≥" if kind == "min" else "≤"
     side = "lower" if kind == "min" else "upper"
     if name == "max_alerts":
         per = f" per {'period' if volume is not None else 'validation set'}"
         scale = volume if volume is not None else n_cases
-        return (f"alerts {sign} {fmt_count(bound)}{per} with {pct(confidence)} confidence "
+        return (f"alerts {sign} {fmt_count(bound)}{per} with {fmt_level(confidence)} confidence "
                 f"({side} bound {fmt_count(confidence_bound * scale)})")
     label = metric.replace("_", " ").replace("fpr", "false positive rate")
-    return f"{label} {sign} {pct(bound)} with {pct(confidence)} confidence ({side} bound {pct(confidence_bound)})"
+    return f"{label} {sign} {fmt_level(bound)} with {fmt_level(confidence)} confidence ({side} bound {pct(confidence_bound)})"
 
 
 def _check_counts(curve):
@@ -344,7 +344,7 @@ def _explain(curve, bounds, masks, cbs, confidence):
         best = f"{values[row]:.3g}"
     source = _source(curve, target, row)
     if not given:
-        return MSG_CANNOT.format(said(target), pct(confidence), source, side, best)
+        return MSG_CANNOT.format(said(target), fmt_level(confidence), source, side, best)
     rest = ", ".join(said(n) for n in given)
-    return MSG_CANNOT_WITH.format(said(target), pct(confidence), source, rest, side, rest,
+    return MSG_CANNOT_WITH.format(said(target), fmt_level(confidence), source, rest, side, rest,
                                   "is" if len(given) == 1 else "are", best)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..._format import fmt_count, fmt_percent
+from ..._format import fmt_count, fmt_level, fmt_percent
 from .._checks import require_real
 from ..errors import ParameterError
 from .intervals import check_confidence, check_metric, proportion_interval
@@ -79,7 +79,7 @@ class LabelsNeeded:
     def describe(self):
         """E.g. ``"recall 80.0% ± 5.00% with 95.0% confidence needs 245 positives (24,500 labelled cases)"``."""
         out = (f"{self.metric.replace('_', ' ')} {fmt_percent(self.expected)} ± {fmt_percent(self.half_width)} with "
-               f"{fmt_percent(self.confidence)} confidence needs {fmt_count(self.relevant)} {self.relevant_name}")
+               f"{fmt_level(self.confidence)} confidence needs {fmt_count(self.relevant)} {self.relevant_name}")
         if self.cases is not None and self.metric != "alert_rate":
             out += f" ({fmt_count(self.cases)} labelled cases)"
         return out

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..._format import fmt_count, fmt_money, fmt_percent
+from ..._format import fmt_count, fmt_level, fmt_money, fmt_percent
 from .intervals import effective_counts, one_sided_bound
 
 #: Criteria a ``[success]`` table may hold: name → (metric, kind).
@@ -131,16 +131,16 @@ def _words(name, target, outcome, confidence, bound, currency):
         said, shown = (fmt_money(x, currency) for x in (target, bound))
         said += " per month"
     else:
-        said, shown = _pct(target), _pct(bound)
+        said, shown = fmt_level(target), _pct(bound)
     head = f"{_WORDS[metric]} {sign} {said}"
     if math.isnan(bound):
         return f"{head}: not shown ({_NO_EVIDENCE[metric]})"
     if outcome == MET:
-        return f"{head}: met with {_pct(confidence)} confidence ({side} bound {shown})"
+        return f"{head}: met with {fmt_level(confidence)} confidence ({side} bound {shown})"
     if outcome == NOT_MET:
         other = "upper" if kind == "min" else "lower"
-        return f"{head}: not met ({other} bound {shown} with {_pct(confidence)} confidence)"
-    return f"{head}: not shown with {_pct(confidence)} confidence ({side} bound {shown})"
+        return f"{head}: not met ({other} bound {shown} with {fmt_level(confidence)} confidence)"
+    return f"{head}: not shown with {fmt_level(confidence)} confidence ({side} bound {shown})"
 
 
 def judge(success, *, decision, score_set=None, model=None, volume, currency):

@@ -51,7 +51,7 @@ def test_two_stage_by_hand(plan):
                                    "value forgone by ramping (EUR)"]
     assert list(words["share of traffic (%)"]) == [50.0, 100.0] and words.index.name == "stage"
     text = r.describe()
-    assert "50.0% of traffic for 2 days" in text and "held good orders" in text and "200 EUR" in text
+    assert "50% of traffic for 2 days" in text and "held good orders" in text and "200 EUR" in text
     assert "300 EUR" in text and "100 to 150 per 1,000" in text
 
 

@@ -63,14 +63,14 @@ def test_guaranteed_decision_says_it_is_a_confidence_bound(curve):
     assert isinstance(g, am.GuaranteedDecision) and isinstance(g, am.Decision)
     text = g.describe()
     bound = 100 * g.confidence_bounds["min_recall"]
-    assert text.endswith(f"recall ≥ 60.0% with 90.0% confidence (lower bound {bound:.1f}%)")
+    assert text.endswith(f"recall ≥ 60% with 90% confidence (lower bound {bound:.1f}%)")
     out = g.to_dict()
     assert out["confidence"] == 0.9 and "confidence bound" in out["bound_kind"]
     assert set(out["confidence_bounds"]) == {"min_recall"}
     plain = am.optimize(curve, VM, min_recall=0.6)
     assert g.point.recall >= plain.point.recall  # the guarantee asks for more margin
     alerts = am.optimize(curve, VM, max_alerts=500, volume=10_000, confidence=0.9)
-    assert "alerts ≤ 500 per period with 90.0% confidence (upper bound" in alerts.describe()
+    assert "alerts ≤ 500 per period with 90% confidence (upper bound" in alerts.describe()
 
 
 def test_issue_message_shape():
@@ -78,10 +78,10 @@ def test_issue_message_shape():
     curve = am.ThresholdCurve.from_scores(sample)
     positives = int(curve.positives)
     best = 0.05 ** (1 / positives)  # Clopper-Pearson lower bound with every positive caught
-    message = gt.MSG_CANNOT.format("min_recall=0.99", "95.0%", f"{positives} positives", "lower", f"{best:.3g}")
+    message = gt.MSG_CANNOT.format("min_recall=0.99", "95%", f"{positives} positives", "lower", f"{best:.3g}")
     with pytest.raises(ConstraintError, match=re.escape(message)):
         am.optimize(curve, VM, min_recall=0.99, confidence=0.95)
-    with pytest.raises(ConstraintError, match=re.escape("cannot be guaranteed with 90.0% confidence from")):
+    with pytest.raises(ConstraintError, match=re.escape("cannot be guaranteed with 90% confidence from")):
         am.optimize(curve, VM, min_recall=0.8, max_alert_rate=0.005, confidence=0.9)
 
 

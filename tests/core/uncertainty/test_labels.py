@@ -60,7 +60,7 @@ def test_conversions_to_cases():
     assert am.labels_needed("recall", 0.8, 0.05).cases is None
     assert am.labels_needed("alert_rate", 0.1, 0.01).cases == am.labels_needed("alert_rate", 0.1, 0.01).relevant
     assert am.labels_needed("recall", 0.8, 0.05, prevalence=0.01).describe() == (
-        "recall 80.0% ± 5.00% with 95.0% confidence needs 245 positives (24,500 labelled cases)")
+        "recall 80.0% ± 5.00% with 95% confidence needs 245 positives (24,500 labelled cases)")
 
 
 ERRORS = [

@@ -27,7 +27,7 @@ def test_fraud_preset_judges_expected_counts_of_its_validation_size():
     recall = v.criteria[0]
     assert recall.name == "min_recall"
     assert recall.bound == pytest.approx(one_sided(point.recall * positives, positives, 0.9, "lower"), abs=1e-9)
-    assert recall.words == (f"recall ≥ 35.0%: {recall.outcome} with 90.0% confidence "
+    assert recall.words == (f"recall ≥ 35%: {recall.outcome} with 90% confidence "
                             f"(lower bound {100 * recall.bound:.1f}%)")  # a bound from 10% up: one decimal
     precision = v.criteria[1]
     flagged = n * point.alert_rate
@@ -61,10 +61,10 @@ def test_outcomes_met_not_met_not_shown():
     outcomes = {c.name: c.outcome for c in judged.criteria}
     assert outcomes["min_recall"] == "met"
     assert outcomes["min_precision"] == "not met"  # even the upper bound is below 99 %
-    assert judged.criteria[1].words.startswith("precision ≥ 99.0%: not met (upper bound")
+    assert judged.criteria[1].words.startswith("precision ≥ 99%: not met (upper bound")
     alert = judged.criteria[2]  # capped at exactly the rate measured: the data cannot tell
     assert alert.outcome == "not shown" and alert.opposite < rate < alert.bound
-    assert alert.words.startswith("alert rate ≤ ") and "%: not shown with 95.0% confidence (upper bound" in alert.words
+    assert alert.words.startswith("alert rate ≤ ") and "%: not shown with 95% confidence (upper bound" in alert.words
     assert not judged.met
 
 
@@ -121,8 +121,8 @@ def test_an_undefined_bound_is_said_in_words_not_nan():
     judged = vd.judge({"min_precision": 0.5, "min_recall": 0.5, "confidence": 0.9}, decision=decision,
                       score_set=scenario.score_set(), volume=scenario.volume, currency="USD")
     words = {c.name: c.words for c in judged.criteria}
-    assert words["min_precision"] == "precision ≥ 50.0%: not shown (nothing is flagged at this threshold)"
+    assert words["min_precision"] == "precision ≥ 50%: not shown (nothing is flagged at this threshold)"
     upper = one_sided(0, int(scenario.score_set().labels.sum()), 0.9, "upper")  # none of the positives caught
     assert 0.01 <= upper < 0.1  # between 1% and 10%: two decimals
-    assert words["min_recall"] == f"recall ≥ 50.0%: not met (upper bound {100 * upper:.2f}% with 90.0% confidence)"
+    assert words["min_recall"] == f"recall ≥ 50%: not met (upper bound {100 * upper:.2f}% with 90% confidence)"
     assert not any("nan" in w.lower() for w in words.values())
