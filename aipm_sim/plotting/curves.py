@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ..core.errors import ParameterError
-from ._base import COLORS, KEEP, MAX_POINTS, get_axes, refresh_legend, select_rows
+from ._base import COLORS, KEEP, MAX_POINTS, get_axes, refresh_legend, select_rows, words_of
 
 PR_CAPTION = "Each point is a threshold: catching more positives costs precision."
 PR_X_LABEL = "recall: share of positives that get flagged"
@@ -15,6 +15,25 @@ PR_Y_LABEL = "precision: share of flagged cases that are positive"
 ROC_CAPTION = "Each point is a threshold: up and to the left is better."
 ROC_X_LABEL = "false positive rate: share of negatives wrongly flagged"
 ROC_Y_LABEL = "true positive rate (recall): share of positives flagged"
+
+
+def pr_words(vocabulary=None):
+    """(caption, x label, y label) of the precision-recall chart in a decision's words (None: the defaults)."""
+    if vocabulary is None:
+        return PR_CAPTION, PR_X_LABEL, PR_Y_LABEL
+    v = words_of(vocabulary)
+    return (f"Each point is a threshold: catching more {v.positives} costs precision.",
+            f"recall: share of {v.positives} {v.flagged}",
+            f"precision: share of {v.alerts} that are {v.positives}")
+
+
+def roc_words(vocabulary=None):
+    """(x label, y label) of the ROC chart in a decision's words (None: the defaults)."""
+    if vocabulary is None:
+        return ROC_X_LABEL, ROC_Y_LABEL
+    v = words_of(vocabulary)
+    return (f"false positive rate: share of {v.negatives} {v.flagged}",
+            f"true positive rate (recall): share of {v.positives} {v.flagged}")
 MSG_UPDATE_PR = "update needs precision and recall together"
 MSG_UPDATE_ROC = "update needs fpr and tpr together"
 
@@ -45,7 +64,8 @@ class PrecisionRecallDisplay:
     """
 
     def __init__(self, *, precision, recall, point=None, optimum=None, prevalence=None,
-                 max_points=MAX_POINTS):
+                 max_points=MAX_POINTS, vocabulary=None):
+        self.vocabulary = vocabulary
         self.precision = precision
         self.recall = recall
         self.point = point
@@ -55,26 +75,30 @@ class PrecisionRecallDisplay:
         self.ax_ = None
 
     @classmethod
-    def from_curve(cls, curve, *, threshold=None, optimum=None, ax=None, max_points=MAX_POINTS, **kwargs):
+    def from_curve(cls, curve, *, threshold=None, optimum=None, ax=None, max_points=MAX_POINTS,
+                   vocabulary=None, **kwargs):
         """Draw a curve's precision-recall trade-off; ``threshold`` marks ``curve.at(threshold)``."""
         point = None if threshold is None else curve.at(threshold)
         return cls(**cls.arrays_from_curve(curve), point=point, optimum=optimum,
-                   max_points=max_points).plot(ax=ax, **kwargs)
+                   max_points=max_points, vocabulary=vocabulary).plot(ax=ax, **kwargs)
 
     @classmethod
-    def from_decision(cls, decision, *, threshold=None, ax=None, max_points=MAX_POINTS, **kwargs):
+    def from_decision(cls, decision, *, threshold=None, ax=None, max_points=MAX_POINTS, vocabulary=None,
+                      **kwargs):
         """Draw a Decision's curve with its optimum; ``threshold`` defaults to the optimum."""
         curve = decision.curve
         point = decision.point if threshold is None else curve.at(threshold)
         return cls(**cls.arrays_from_curve(curve), point=point, optimum=decision.point,
-                   max_points=max_points).plot(ax=ax, **kwargs)
+                   max_points=max_points, vocabulary=vocabulary).plot(ax=ax, **kwargs)
 
     @staticmethod
     def arrays_from_curve(curve):
         return {"precision": curve.precision, "recall": curve.recall, "prevalence": curve.prevalence}
 
-    def plot(self, ax=None, *, caption=PR_CAPTION, **kwargs):
+    def plot(self, ax=None, *, caption=None, **kwargs):
         """Draw into ``ax`` (a new figure if None); ``kwargs`` go to the curve. Returns self."""
+        words, x_label, y_label = pr_words(self.vocabulary)
+        caption = words if caption is None else caption
         ax = get_axes(ax, f"{type(self).__name__}.plot")
         self.ax_, self.figure_ = ax, ax.figure
         self.chance_line_ = ax.axhline(
@@ -90,8 +114,8 @@ class PrecisionRecallDisplay:
         )
         ax.set_xlim(-0.02, 1.02)
         ax.set_ylim(-0.02, 1.02)
-        ax.set_xlabel(PR_X_LABEL)
-        ax.set_ylabel(PR_Y_LABEL)
+        ax.set_xlabel(x_label)
+        ax.set_ylabel(y_label)
         self.caption_ = ax.set_title(caption, loc="left", fontsize="medium")
         self._draw_data()
         self.set_threshold(self.point)
@@ -163,7 +187,9 @@ class RocCurveDisplay:
     ax_, figure_, line_, chance_line_, point_marker_, optimum_marker_, iso_line_, caption_, rows_
     """
 
-    def __init__(self, *, fpr, tpr, point=None, optimum=None, iso_slope=None, max_points=MAX_POINTS):
+    def __init__(self, *, fpr, tpr, point=None, optimum=None, iso_slope=None, max_points=MAX_POINTS,
+                 vocabulary=None):
+        self.vocabulary = vocabulary
         self.fpr = fpr
         self.tpr = tpr
         self.point = point
@@ -174,21 +200,22 @@ class RocCurveDisplay:
 
     @classmethod
     def from_curve(cls, curve, *, threshold=None, optimum=None, value_model=None, ax=None,
-                   max_points=MAX_POINTS, **kwargs):
+                   max_points=MAX_POINTS, vocabulary=None, **kwargs):
         """Draw a curve's ROC; with ``value_model`` the iso-value line goes through the current point."""
         point = None if threshold is None else curve.at(threshold)
         slope = None if value_model is None else value_model.iso_value_slope(curve)
         return cls(**cls.arrays_from_curve(curve), point=point, optimum=optimum, iso_slope=slope,
-                   max_points=max_points).plot(ax=ax, **kwargs)
+                   max_points=max_points, vocabulary=vocabulary).plot(ax=ax, **kwargs)
 
     @classmethod
-    def from_decision(cls, decision, *, threshold=None, ax=None, max_points=MAX_POINTS, **kwargs):
+    def from_decision(cls, decision, *, threshold=None, ax=None, max_points=MAX_POINTS, vocabulary=None,
+                      **kwargs):
         """Draw a Decision's ROC, optimum and iso-value line; ``threshold`` defaults to the optimum."""
         curve = decision.curve
         point = decision.point if threshold is None else curve.at(threshold)
         return cls(**cls.arrays_from_curve(curve), point=point, optimum=decision.point,
                    iso_slope=decision.value_model.iso_value_slope(curve),
-                   max_points=max_points).plot(ax=ax, **kwargs)
+                   max_points=max_points, vocabulary=vocabulary).plot(ax=ax, **kwargs)
 
     @staticmethod
     def arrays_from_curve(curve):
@@ -215,8 +242,9 @@ class RocCurveDisplay:
         )
         ax.set_xlim(-0.02, 1.02)
         ax.set_ylim(-0.02, 1.02)
-        ax.set_xlabel(ROC_X_LABEL)
-        ax.set_ylabel(ROC_Y_LABEL)
+        x_label, y_label = roc_words(self.vocabulary)
+        ax.set_xlabel(x_label)
+        ax.set_ylabel(y_label)
         self.caption_ = ax.set_title(caption, loc="left", fontsize="medium")
         self._draw_data()
         self.set_threshold(self.point)

@@ -18,13 +18,17 @@ from aipm_sim.plotting import (
     ConfusionMatrixDisplay,
     GroupMetricsDisplay,
     MetricsCurveDisplay,
+    PrecisionRecallDisplay,
+    RocCurveDisplay,
     ScoreDistributionDisplay,
     ValueCurveDisplay,
 )
 from aipm_sim.plotting.uncertainty import BandDisplay
 
 #: Words of the fraud queue and of the generic vocabulary that the two presets replace.
-FOREIGN = re.compile(r"\balerts?\b|fraud|to review|\bcases?\b|\bpositives?\b|\bnegatives?\b", re.IGNORECASE)
+#: ("true/false positive rate" are the metrics' own names, as precision and recall are, and stay.)
+FOREIGN = re.compile(r"\balerts?\b|fraud|to review|\bcases?\b|\bpositives?\b(?! rate)|\bnegatives?\b",
+                     re.IGNORECASE)
 
 
 def _texts(figure):
@@ -43,12 +47,13 @@ def test_threshold_displays_speak_the_scenario_words(name):
     scenario, decision = _decision(name)
     words = scenario.words
     drawn = {}
-    for display in (ValueCurveDisplay, MetricsCurveDisplay, ScoreDistributionDisplay, ConfusionMatrixDisplay):
+    for display in (ValueCurveDisplay, MetricsCurveDisplay, ScoreDistributionDisplay, ConfusionMatrixDisplay,
+                    PrecisionRecallDisplay, RocCurveDisplay):
         fig = Figure(layout="constrained")
         display.from_decision(decision, ax=fig.add_subplot(), vocabulary=words)
         drawn[display.__name__] = _texts(fig)
     generic = {}
-    for display in (MetricsCurveDisplay, ScoreDistributionDisplay):
+    for display in (MetricsCurveDisplay, ScoreDistributionDisplay, PrecisionRecallDisplay, RocCurveDisplay):
         fig = Figure(layout="constrained")
         display.from_decision(decision, ax=fig.add_subplot())
         generic[display.__name__] = [t for t in _texts(fig) if FOREIGN.search(t)]
@@ -87,3 +92,14 @@ def test_band_and_group_displays_take_the_vocabulary():
     fig = Figure(layout="constrained")
     g = GroupMetricsDisplay(table=table, vocabulary=groups.words).plot(ax=fig.add_subplot())
     assert g.labels_[0].startswith(groups.words.alert_rate)
+
+
+@pytest.mark.parametrize("name", ["recommendations", "medical_screening"])
+def test_the_explorer_pictures_speak_the_scenario_words(name):
+    from aipm_sim.widgets.scenario_explorer import scenario_explorer
+
+    explorer = scenario_explorer(am.load_scenario(name))
+    for picture, image in explorer.figures.items():
+        image.draw(full=True)
+        bad = [t for t in _texts(image.figure) if FOREIGN.search(t)]
+        assert not bad, f"the explorer's {picture} picture reads generic or fraud words in {name}: {bad}"

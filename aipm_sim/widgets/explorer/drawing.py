@@ -46,7 +46,7 @@ class DrawingMixin:
         point = getattr(self, "result", None)
         point = point.point if point is not None and point.curve is curve else curve.point(len(curve) - 1)
         if not self.displays:
-            common = {"period": self.period}
+            common = {"period": self.period, "vocabulary": self.words}
             f = self.figures
             self.displays = {
                 "value": ValueCurveDisplay(
@@ -55,19 +55,20 @@ class DrawingMixin:
                 ).plot(ax=f["value"].figure.add_subplot()),
                 "confusion": ConfusionMatrixDisplay(
                     point=point, value_model=self.value_model, volume=self.volume,
-                    currency=self.currency, vocabulary=self.words, **common,
+                    currency=self.currency, **common,
                 ).plot(ax=f["confusion"].figure.add_subplot()),
                 "metrics": MetricsCurveDisplay(
                     **metrics, point=point, optimum_threshold=None if d is None else d.threshold,
-                    xscale=self.threshold_scale,
+                    xscale=self.threshold_scale, vocabulary=self.words,
                 ).plot(ax=f["metrics"].figure.add_subplot()),
                 "distribution": ScoreDistributionDisplay(
                     **hist, point=point, log=self.log_counts, xscale=self.threshold_scale,
                     volume=self.volume, **common,
                 ).plot(ax=f["distribution"].figure.add_subplot()),
-                "pr": PrecisionRecallDisplay(**pr, point=point, optimum=optimum).plot(
+                "pr": PrecisionRecallDisplay(**pr, point=point, optimum=optimum, vocabulary=self.words).plot(
                     ax=f["pr"].figure.add_subplot()),
-                "roc": RocCurveDisplay(**roc, point=point, optimum=optimum, iso_slope=slope).plot(
+                "roc": RocCurveDisplay(**roc, point=point, optimum=optimum, iso_slope=slope,
+                                       vocabulary=self.words).plot(
                     ax=f["roc"].figure.add_subplot()),
             }
             for name, display in self.displays.items():
