@@ -19,7 +19,8 @@ from __future__ import annotations
 import math
 import re
 
-from ._format import fmt_count, fmt_money, fmt_number, fmt_pair, fmt_parameter_range, fmt_percent, fmt_threshold
+from ._format import (fmt_count, fmt_level, fmt_money, fmt_number, fmt_pair, fmt_parameter_range, fmt_percent,
+                      fmt_threshold)
 from ._format import lower_first as _lower_first
 from ._format import upper_first as _upper_first
 
@@ -167,11 +168,22 @@ def _from_parameters(scenario, expression):
 
 def assumptions_table(scenario):
     """The scenario's assumptions: what (its description), value, unit, plausible range and source."""
-    rows = [(p.description or p.name.replace("_", " "), fmt_number(p.value), p.unit,
-             f"{fmt_number(p.low)} to {fmt_number(p.high)}", p.source or "not given")
-            for p in scenario.parameters.values()]
+    rows = [_assumption_row(p) for p in scenario.parameters.values()]
     return Table(("Assumption", "Value", "Unit", "Plausible range", "Source"), rows,
                  ("left", "right", "left", "left", "left"))
+
+
+def _assumption_row(p):
+    """One assumption's cells; a share ("0.03", unit "fraction of candidate items") as a percent ("3%")."""
+    unit = (p.unit or "").strip()
+    words = unit.split(" ", 1)
+    what = p.description or p.name.replace("_", " ")
+    source = p.source or "not given"
+    if words[0] in ("fraction", "share") and (len(words) == 1 or words[1].startswith("of ")):
+        # a stated share reads as stated: "3%", "0.15% to 0.6%" (fmt_level: the shortest exact decimal)
+        return (what, fmt_level(p.value), words[1] if len(words) > 1 else "share",
+                f"{fmt_level(p.low)} to {fmt_level(p.high)}", source)
+    return what, fmt_number(p.value), unit, f"{fmt_number(p.low)} to {fmt_number(p.high)}", source
 
 
 def money_table(scenario):

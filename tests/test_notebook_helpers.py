@@ -175,3 +175,13 @@ def test_break_even_table_in_words():
     assert t.rows[0][1:] == ("0.3", "0.1459", "above 0.1459", "0 to 1", f"{M}2,501", "114,733")
     assert t.rows[1][2:4] == ("0.8252 and 50.7", "between 0.8252 and 50.7")
     assert t.rows[2][2:4] == ("none found", nb.MISSING) and t.rows[2][5] == "undefined"
+
+
+def test_assumptions_table_writes_shares_as_percents_in_their_unit():
+    s = am.load_scenario("fraud_detection")
+    p = s.parameters["fraud_rate"]
+    assert (p.value, p.unit, p.low, p.high) == (0.003, "fraction of orders", 0.0015, 0.006)  # the preset's
+    row = next(r for r in nb.assumptions_table(s).rows if r[0] == p.description)
+    assert row[1:4] == ("0.3%", "of orders", "0.15% to 0.6%")
+    other = next(r for r in nb.assumptions_table(s).rows if r[0] == s.parameters["orders_per_day"].description)
+    assert other[1:4] == ("20,000", "orders per day", "12,000 to 30,000")
