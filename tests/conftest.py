@@ -13,9 +13,14 @@ settings.register_profile("aipm_sim", deadline=None, max_examples=100)
 settings.load_profile("aipm_sim")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def dask_cluster():
-    """ONE LocalCluster of 2 worker threads for every test that needs a cluster (tests/core/scale, tests/cli).
+    """ONE LocalCluster of 2 worker threads per test module that needs a cluster (tests/core/scale, tests/cli).
+
+    Per module, not per session: the cluster's threads draw from Python's global ``random`` now and
+    then, and Hypothesis fails any property test (in any later module) during which that state
+    changes ("Do not use the random module inside strategies"); closed at the module's end, the
+    cluster cannot reach the rest of the suite. (So: no @given test after a cluster test in a module.)
 
     processes=False: worker threads in this process (fast to start); protocol="tcp" because the
     default for threads (inproc) takes no host, and so that a client in another process (or the

@@ -389,7 +389,7 @@ def launch_peeking():
     sim = simulate_peeking(cases_per_day=LAUNCH_ORDERS_PER_DAY // 2, days=math.ceil(test.days_collecting),
                            alpha=test.alpha, n_simulations=2000, seed=0)
     rate = sim.peeking_rate
-    return "well above 5 %" if rate > 1.5 * test.alpha else ("below 5 %" if rate < 0.8 * test.alpha else "about 5 %")
+    return "well above 5%" if rate > 1.5 * test.alpha else ("below 5%" if rate < 0.8 * test.alpha else "about 5%")
 
 
 #: Answers to the labels question within this fraction of the expected number count (the textbook
@@ -403,7 +403,7 @@ MSG_LABELS_TOO_MANY = ("that many labelled orders would do, but fewer already gi
 
 
 def labels_for_recall_margin():
-    """Labelled orders a validation needs to promise recall 80 % ± 3 % (95 %) at the fraud scenario's fraud rate."""
+    """Labelled orders a validation needs to promise recall 80% ± 3% (95%) at the fraud scenario's fraud rate."""
     from ..core.uncertainty import labels_needed
 
     rate = _fraud().values["fraud_rate"]
@@ -562,8 +562,8 @@ QUESTIONS = {
                  unit="months", solve=recommendation_payback_months, rel_tol=0.10, abs_tol=0.25,
                  hint="Divide the build cost by what the model adds each month, net of its running cost."),
         Question(key="labels_for_recall_margin",
-                 prompt="How many labelled orders must a validation hold to promise recall 80 % ± 3 % "
-                        "(95 % confidence) at the scenario's fraud rate? Answers within 5 % count.",
+                 prompt="How many labelled orders must a validation hold to promise recall 80% ± 3% "
+                        "(95% confidence) at the scenario's fraud rate? Answers within 5% count.",
                  unit="labelled orders", solve=labels_for_recall_margin, rel_tol=LABELS_REL_TOL,
                  limit=labels_hint),
         Question(key="launch_test_days",
@@ -574,7 +574,7 @@ QUESTIONS = {
         Question(key="launch_peeking",
                  prompt="If the team reads this test every day and stops at the first significant day, how often "
                         "does it declare a winner when nothing changed?",
-                 unit="", solve=launch_peeking, choices=("below 5 %", "about 5 %", "well above 5 %")),
+                 unit="", solve=launch_peeking, choices=("below 5%", "about 5%", "well above 5%")),
         Question(key="december_policy",
                  prompt="The fraud rate doubles in December and nothing else changes: which policy earns the most "
                         "over the 26 weeks, net of its costs?",

@@ -276,7 +276,7 @@ def test_launch_feedback_gives_only_a_direction():
 
 def test_peeking_is_well_above_alpha():
     # Armitage, McPherson and Rowe (1969): reading a 5 % test 50 times gives roughly 30 % false positives.
-    assert sc.launch_peeking() == "well above 5 %"
+    assert sc.launch_peeking() == "well above 5%"
 
 
 # -- exercise 8: groups and fairness ------------------------------------------------------------------
