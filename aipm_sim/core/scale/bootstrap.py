@@ -66,12 +66,9 @@ import numpy as np
 from numba import njit
 
 from .._checks import require_whole
-from ..engine.optimize import check_constraints, optimize
-from ..engine.value import ValueModel
+from ..engine.optimize import optimize
 from ..errors import ParameterError
-from ..uncertainty.bootstrap import (MSG_MAX_ROWS, MSG_RESAMPLES, MSG_SEED, MSG_VALUE_MODEL, _from_bucket_sums,
-                                     _grid_rows)
-from ..uncertainty.intervals import check_confidence
+from ..uncertainty.bootstrap import _from_bucket_sums, _grid_rows, checked_settings
 from .dask_curve import MSG_NOT_DASK, MSG_SPLIT_EVERY, _dask, _tree, curve_from_dask
 from .partials import add_binned, partition_name, validated
 
@@ -246,13 +243,8 @@ def simulate_uncertainty_dask(frame, value_model, *, score, label, amount=None, 
     dask, dd = _dask()
     if not isinstance(frame, dd.DataFrame):
         raise TypeError(MSG_NOT_DASK.format(type(frame).__name__))
-    if not isinstance(value_model, ValueModel):
-        raise TypeError(MSG_VALUE_MODEL.format(type(value_model).__name__))
-    resamples = require_whole(resamples, MSG_RESAMPLES.format(resamples), low=1)
-    max_rows = require_whole(max_rows, MSG_MAX_ROWS.format(max_rows), low=2)
-    confidence = check_confidence(confidence)
-    bounds = check_constraints(**constraints)
-    seed = require_whole(seed, MSG_SEED.format(seed), low=0, high=2 ** 63 - 1)
+    resamples, max_rows, confidence, bounds, seed = checked_settings(value_model, resamples, max_rows, confidence,
+                                                                     seed, constraints)
     split_every = require_whole(split_every, MSG_SPLIT_EVERY.format(split_every), low=2)
     roles = {"score": score, "label": label, "amount": amount, "weight": weight}
 

@@ -271,6 +271,18 @@ def _grid_rows(curve, decision, max_rows):
     return np.union1d(rows, [0, decision.index])
 
 
+def checked_settings(value_model, resamples, max_rows, confidence, seed, constraints):
+    """``(resamples, max_rows, confidence, constraints, seed)`` checked, as every bootstrap takes them."""
+    if not isinstance(value_model, ValueModel):
+        raise TypeError(MSG_VALUE_MODEL.format(type(value_model).__name__))
+    resamples = require_whole(resamples, MSG_RESAMPLES.format(resamples), low=1)
+    max_rows = require_whole(max_rows, MSG_MAX_ROWS.format(max_rows), low=2)
+    confidence = check_confidence(confidence)
+    bounds = check_constraints(**constraints)
+    seed = require_whole(seed, MSG_SEED.format(seed), low=0, high=2 ** 63 - 1)
+    return resamples, max_rows, confidence, bounds, seed
+
+
 def simulate_uncertainty(score_set, value_model, *, resamples=200, seed=0, confidence=0.95, volume=None,
                          period=None, currency=None, max_rows=2000, progress=None, **constraints):
     """Resample the validation data to see how sure the decision is.
@@ -317,13 +329,8 @@ def simulate_uncertainty(score_set, value_model, *, resamples=200, seed=0, confi
     """
     if not isinstance(score_set, ScoreSet):
         raise TypeError(MSG_SCORE_SET.format(type(score_set).__name__))
-    if not isinstance(value_model, ValueModel):
-        raise TypeError(MSG_VALUE_MODEL.format(type(value_model).__name__))
-    resamples = require_whole(resamples, MSG_RESAMPLES.format(resamples), low=1)
-    max_rows = require_whole(max_rows, MSG_MAX_ROWS.format(max_rows), low=2)
-    confidence = check_confidence(confidence)
-    bounds = check_constraints(**constraints)
-    seed = require_whole(seed, MSG_SEED.format(seed), low=0, high=2 ** 63 - 1)
+    resamples, max_rows, confidence, bounds, seed = checked_settings(value_model, resamples, max_rows, confidence,
+                                                                     seed, constraints)
 
     curve = ThresholdCurve.from_scores(score_set)
     decision = optimize(curve, value_model, volume=volume, period=period, currency=currency, **bounds)
