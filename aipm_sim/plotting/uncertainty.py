@@ -8,7 +8,8 @@ import numpy as np
 
 from ..core.errors import ParameterError
 from ._base import (
-    COLORS, compact_money, fmt_level, fmt_threshold, get_axes, money_label, percent_tick, threshold_label, words_of,
+    COLORS, UNNAMED_CURRENCY, compact_money, fmt_level, fmt_threshold, get_axes, money_label, percent_tick,
+    period_words, threshold_label, words_of,
 )
 
 X_LABEL = "threshold (cases scoring at or above it are flagged)"
@@ -153,12 +154,13 @@ class OptimumDisplay:
         self.ax_ = self.regret_ax_ = self.figure_ = self.chosen_line_ = None
 
     @classmethod
-    def from_uncertainty(cls, uncertainty, *, ax=None, bins=30):
+    def from_uncertainty(cls, uncertainty, *, ax=None, bins=30, period=None, currency=None):
+        """Draw an :class:`~aipm_sim.Uncertainty`; ``period`` and ``currency`` default to its decision's."""
         d = uncertainty.decision
         t = uncertainty.thresholds
         return cls(best_thresholds=uncertainty.best_thresholds, thresholds=t, regret=uncertainty.regret(t),
-                   chosen_threshold=d.threshold, volume=uncertainty.volume, period=d.period,
-                   currency=d.currency, bins=bins).plot(ax=ax)
+                   chosen_threshold=d.threshold, volume=uncertainty.volume, period=period or d.period,
+                   currency=currency or d.currency, bins=bins).plot(ax=ax)
 
     def plot(self, ax=None):
         ax = get_axes(ax, type(self).__name__)
@@ -171,7 +173,9 @@ class OptimumDisplay:
         ax.set_ylabel("resamples")
         twin = ax.twinx()
         finite = np.isfinite(self.thresholds)
-        per = money_label(self.volume, self.period, self.currency).replace("value", "expected value lost", 1)
+        currency = UNNAMED_CURRENCY if self.currency is None else self.currency
+        per = (f"expected value lost {period_words(self.volume, self.period)} ({currency})"
+               if self.volume is not None else f"expected value lost, all the data's cases ({currency})")
         (self.regret_line_,) = twin.plot(self.thresholds[finite], self.regret[finite], color="C3",
                                          label="expected value lost by choosing this threshold")
         twin.set_ylabel(per)

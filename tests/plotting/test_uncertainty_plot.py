@@ -57,3 +57,11 @@ def test_errors():
         BandDisplay(thresholds=[1], low=[0], median=[0], high=[0], metric="f1")
     with pytest.raises(ParameterError, match=re.escape(pu.MSG_LENGTHS.format([2, 1, 1, 1]))):
         BandDisplay(thresholds=[1, 2], low=[0], median=[0], high=[0], metric="recall")
+
+
+def test_optimum_display_without_a_volume_names_the_currency_given(ax):
+    rng = np.random.default_rng(3)
+    ss = am.ScoreSet(scores=rng.random(300), labels=rng.random(300) < 0.3)
+    unc = am.simulate_uncertainty(ss, am.ValueModel(tp=10, fp=-2), resamples=5)
+    d = OptimumDisplay.from_uncertainty(unc, ax=ax, currency="EUR")
+    assert d.regret_ax_.get_ylabel() == "expected value lost, all the data's cases (EUR)"
