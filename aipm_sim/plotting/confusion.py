@@ -6,6 +6,8 @@ from ._base import (CELL_NAMES, COLORS, KEEP, decision_labels, fmt_count, fmt_fr
                     period_words)
 
 CAPTION = "Every case at this threshold: green = right call, red = mistake."
+#: Characters of the caption that fit on one line above the matrix (the fraud preset's 65 do).
+CAPTION_WIDTH = 68
 COLUMNS = ("flagged", "not flagged")
 ROWS = ("actually positive", "actually negative")
 #: Position of each cell: (row, column) in the 2x2 layout of aipm_sim.core.engine.curve.
@@ -107,6 +109,9 @@ class ConfusionMatrixDisplay:
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)
+        if len(caption) > CAPTION_WIDTH and ": " in caption:
+            # a long case word ("candidate item") would run the caption past the figure's right edge
+            caption = caption.replace(": ", ":\n", 1)
         self.caption_ = ax.set_title(caption, loc="left", fontsize="medium", pad=22)
         self.set_threshold(self.point)
         return self

@@ -103,3 +103,16 @@ def test_the_explorer_pictures_speak_the_scenario_words(name):
         image.draw(full=True)
         bad = [t for t in _texts(image.figure) if FOREIGN.search(t)]
         assert not bad, f"the explorer's {picture} picture reads generic or fraud words in {name}: {bad}"
+
+
+@pytest.mark.parametrize("name", ["fraud_detection", "recommendations", "medical_screening"])
+def test_the_confusion_caption_fits_the_explorer_picture(name):
+    from aipm_sim.widgets.scenario_explorer import scenario_explorer
+
+    explorer = scenario_explorer(am.load_scenario(name))
+    image = explorer.figures["confusion"]
+    image.draw(full=True)
+    fig = image.figure
+    renderer = fig.canvas.get_renderer()
+    caption = explorer.displays["confusion"].caption_
+    assert caption.get_window_extent(renderer).x1 <= fig.bbox.x1, caption.get_text()
