@@ -11,7 +11,7 @@ import numpy as np
 
 from ..core.errors import ParameterError
 from ._base import (
-    COLORS, LEGEND_STYLE, THRESHOLD_STYLE, fmt_compact_money, fmt_count, fmt_level, get_axes, percent_tick,
+    COLORS, LEGEND_STYLE, THRESHOLD_STYLE, fmt_compact_money, fmt_count, fmt_level, fmt_money, get_axes, percent_tick,
 )
 
 MSG_X = "x must be 'days' or 'cases'; found {!r}"
@@ -54,11 +54,11 @@ class PowerDisplay:
         self.effect_label = effect_label
 
     @classmethod
-    def from_plan(cls, plan, *, x="days", ax=None, points=120):
+    def from_plan(cls, plan, *, x="days", ax=None, points=120, case="case"):
         """Draw an :class:`~aipm_sim.ABTestPlan`: power at lengths up to about twice the planned one.
 
         ``x="days"``: against the days until the test can be read; ``x="cases"``: against the cases
-        in the control group.
+        in the control group. ``case``: the word for one case in the title ("order").
         """
         if x not in ("days", "cases"):
             raise ParameterError(MSG_X.format(x))
@@ -70,11 +70,11 @@ class PowerDisplay:
         cases_control = units / plan.units_per_case
         if x == "cases":
             return cls(days=cases_control, power=power, plan_days=plan.cases_control, target_power=plan.power,
-                       effect_label=effect_words(plan), x_label="cases in the control group (the other side alike)",
+                       effect_label=effect_words(plan, case=case), x_label="cases in the control group (the other side alike)",
                        x_unit="cases per group").plot(ax=ax)
         days = plan.days_at(units)  # the slower side sets the pace, as in the plan itself
         return cls(days=days, power=power, plan_days=plan.days, target_power=plan.power,
-                   always_valid_days=plan.always_valid_days, effect_label=effect_words(plan)).plot(ax=ax)
+                   always_valid_days=plan.always_valid_days, effect_label=effect_words(plan, case=case)).plot(ax=ax)
 
     def plot(self, ax=None):
         """Draw; returns ``self`` with ``ax_``, ``figure_``, ``line_``, ``plan_line_``, ``target_line_``."""
@@ -101,11 +101,10 @@ class PowerDisplay:
         return self
 
 
-def effect_words(plan):
-    """The effect a plan is sized for, in words: ``"(to detect +0.10 EUR per case)"``."""
+def effect_words(plan, *, case="case"):
+    """The effect a plan is sized for, in words: ``"(to detect +0.10 EUR per order)"``."""
     if plan.metric == "value":
-        cur = f" {plan.currency}" if plan.currency else ""
-        return f"(to detect {plan.minimum_effect:+.3g}{cur} per case)"
+        return f"(to detect {fmt_money(plan.minimum_effect, plan.currency, signed=True)} per {case})"
     return f"(to detect {plan.metric} {plan.minimum_effect * 100:+.2g} points)"
 
 

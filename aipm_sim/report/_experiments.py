@@ -42,7 +42,7 @@ def launch_section(analysis):
                   "outcome's mean amount, so the sizes above are a lower bound."]
     # Each picture on the right half of the page, beside the words that follow it: the test's power
     # beside the test, the rollout beside the peeking rule and the rollout's own words.
-    parts = ["## Launch plan", power_figure(test, half=True), test_paragraph]
+    parts = ["## Launch plan", power_figure(test, half=True, case=scenario.words.case), test_paragraph]
     if rollout is not None:
         parts.append(rollout_figure(rollout, half=True))
     parts.append("\n".join(lines))
@@ -98,13 +98,13 @@ def _rollout_table(rollout, cur, case):
     return "\n".join(rows)
 
 
-def power_figure(plan, *, half=False):
+def power_figure(plan, *, half=False, case="case"):
     """Power against days, the plan marked (:class:`~aipm_sim.plotting.PowerDisplay`); ``half``: half the page wide."""
     from ..plotting import PowerDisplay
     from ._figures import HALF_FIGSIZE
 
     fig = _figure(HALF_FIGSIZE) if half else _figure()
-    display = PowerDisplay.from_plan(plan, ax=fig.add_subplot())
+    display = PowerDisplay.from_plan(plan, ax=fig.add_subplot(), case=case)
     if half:
         display.ax_.legend(fontsize="small", framealpha=0.85, loc="lower right")
     if half:

@@ -170,7 +170,7 @@ class RolloutPlanner:
         FigureCanvasAgg(fig)
         axes = fig.subplots(1, 2 if has_rollout else 1)
         axes = list(axes) if has_rollout else [axes]
-        PowerDisplay.from_plan(self.result.test, ax=axes[0])
+        PowerDisplay.from_plan(self.result.test, ax=axes[0], case=self.scenario.words.case)
         if has_rollout:
             RolloutDisplay.from_rollout(self.result.rollout, ax=axes[1])
         buffer = io.BytesIO()

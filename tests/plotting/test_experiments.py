@@ -1,6 +1,7 @@
 """PowerDisplay and RolloutDisplay: the plotted data, labels and legends (not pixels)."""
 
 import numpy as np
+from matplotlib.figure import Figure
 import pytest
 
 import aipm_sim as am
@@ -28,7 +29,10 @@ def test_power_display(launch, ax):
     assert labels == ["chance of detecting the effect", "power asked for (80%)",
                       f"planned test: {plan.days} days",
                       f"read every day (always valid): {plan.always_valid_days} days"]
-    assert "EUR per case" in ax.get_title() and "days" in ax.get_xlabel()
+    assert ax.get_title().endswith(f"(to detect +{plan.minimum_effect:.2f} EUR per case)") and "days" in ax.get_xlabel()
+    fig = Figure()
+    worded = PowerDisplay.from_plan(plan, ax=fig.add_subplot(), case="order")
+    assert worded.ax_.get_title().endswith("EUR per order)")
 
 
 def test_power_display_against_cases(launch, ax):
