@@ -733,7 +733,8 @@ def band_markdown(analysis):
         "## Near-optimal band\n\n"
         f"Any threshold from **{low}** to **{high}** gives a value within "
         f"{fmt_level(b.tolerance)} of the best ({best}), "
-        f"flagging between {fmt_percent(b.alert_rate_low)} and {fmt_percent(b.alert_rate_high)} of cases. "
+        f"flagging between {fmt_percent(b.alert_rate_low)} and {fmt_percent(b.alert_rate_high)} of "
+        f"{analysis.words.cases}. "
         "Inside this band, choose for operational reasons (team capacity, customer friction): "
         "the money barely changes."
     )

@@ -74,7 +74,7 @@ def _figure(figsize=FIGSIZE):
 LOG_SPAN = 20.0
 #: The threshold axis starts where this share of cases is flagged (or lower, to show the optimum).
 WINDOW_ALERT_RATE = 0.5
-X_ZOOM_NOTE = "Thresholds that flag more than {:.0%} of cases are left out."
+X_ZOOM_NOTE = "Thresholds that flag more than {} of the {} are left out."
 Y_ZOOM_NOTE = "Values far below the best are cut off."
 
 
@@ -141,7 +141,7 @@ def value_figure(analysis):
     limits = value_limits(decision, ax.get_ylim())
     notes = []
     if window[1] is not None and window[1] > _lowest_threshold(decision):
-        notes.append(X_ZOOM_NOTE.format(WINDOW_ALERT_RATE))
+        notes.append(X_ZOOM_NOTE.format(fmt_level(WINDOW_ALERT_RATE), analysis.words.cases))
     if limits is not None:
         ax.set_ylim(*limits)
         if limits[0] > float(np.nanmin(decision.values)):
@@ -191,6 +191,7 @@ def _lowest_threshold(decision):
 def metrics_figure(analysis):
     """Precision, recall, F1 and alert rate against the threshold, the optimum marked."""
     from ..plotting import MetricsCurveDisplay
+    from ..plotting._base import percent_tick
 
     window = threshold_window(analysis.decision)
     fig = _figure(METRICS_FIGSIZE)
@@ -199,7 +200,8 @@ def metrics_figure(analysis):
     # Low and wide: the legend beside the curves (not above them), so the axis needs no room over 1.
     ax = display.ax_
     ax.set_ylim(-0.02, 1.02)
-    ax.set_ylabel("share (0 to 1)")
+    ax.set_ylabel("share")
+    ax.yaxis.set_major_formatter(percent_tick)  # "50%", as every other share in the report
     handles = [h for h in (*display.lines_.values(), display.optimum_line_, display.threshold_line_)
                if h.get_visible() and h.get_label()]
     ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small", frameon=False)

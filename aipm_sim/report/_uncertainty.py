@@ -15,9 +15,11 @@ RESAMPLES = 200
 CONFIDENCE = 0.95
 #: Seed of the report's random numbers (a synthetic validation set, the bootstrap).
 SEED = 0
-ROWS = (("recall", "Recall (share of positives caught)"),
-        ("precision", "Precision (share of alerts that are real positives)"),
-        ("alert_rate", "Share of cases flagged"))
+def rows(words):
+    """The interval table's rows, ``(metric, label)``, in a decision's words (a Vocabulary)."""
+    return (("recall", f"Recall (share of {words.positives} {words.flagged})"),
+            ("precision", f"Precision (share of {words.alerts} that are {words.positives})"),
+            ("alert_rate", f"Share of {words.cases} {words.flagged}"))
 
 
 def _evidence(analysis):
@@ -70,7 +72,7 @@ def uncertainty_section(analysis):
              f"| At the recommended threshold | Measured | {share} interval |", "|:--|--:|--:|"]
     point = d.point if model is None else model.point(d.threshold)
     counts = {}
-    for metric, label in ROWS:
+    for metric, label in rows(analysis.words):
         kw = dict(validation_cases=n_val) if model is not None else dict(score_set=data)
         low, high = point.interval(metric, confidence=CONFIDENCE, **kw)
         counts[metric] = effective_counts(point, metric, **kw)

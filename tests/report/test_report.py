@@ -653,3 +653,14 @@ def test_tornado_legend_is_whole_in_a_notebook_figure():
     assert fig.bbox.x0 <= ext.x0 and ext.x1 <= fig.bbox.x1 and fig.bbox.y0 <= ext.y0
     assert [t.get_text() for t in d.legend_.get_texts()] == ["parameter at its low bound",
                                                              "parameter at its high bound"]
+
+
+def test_band_and_interval_rows_speak_the_scenario_words():
+    from aipm_sim.report import _uncertainty
+
+    analysis = report.analyse(scenario="medical_screening")
+    w = analysis.words
+    assert w.cases != "cases"  # the preset has its own word, so the check can fail
+    assert f"of {w.cases}." in report.band_markdown(analysis) and "of cases" not in report.band_markdown(analysis)
+    labels = [label for _, label in _uncertainty.rows(w)]
+    assert labels[2] == f"Share of {w.cases} {w.flagged}" and all("positives" not in x for x in labels)
