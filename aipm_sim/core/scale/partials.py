@@ -195,8 +195,8 @@ def merge_exact(parts, max_rows, *, columnar=False, consume=False):
     out = np.empty((width, size)) if columnar else np.empty((size, width))
     # Range r: rows cuts[r, q] to cuts[r + 1, q] of each partial, written from the row after every
     # earlier range's input rows (an upper bound of its output), then moved up to close the gaps.
-    starts = [1 + int((cuts[r] - cuts[0]).sum()) for r in range(len(cuts) - 1)]
-    starts[0] = 0
+    # Range 0 starts at row 0 with the +inf row; the others after it.
+    starts = [0] + [1 + int((cuts[r] - cuts[0]).sum()) for r in range(1, len(cuts) - 1)]
 
     def run(r):
         lo, hi = cuts[r], cuts[r + 1]
